@@ -1,0 +1,70 @@
+import {
+  addCards, assertSupported, guardProperties, isCardApiSupported, normalizeCardList, reportError, settle,
+  type AddCardInput, type AddCardResult, type CardExtFields,
+} from '../../utils/index'
+
+const properties = {
+  cardList: { type: Array, value: [] as AddCardInput[] },
+  cardId: { type: String, value: '' },
+  cardExt: { type: null, value: '' as string | CardExtFields },
+  text: { type: String, value: '添加到卡包' },
+  ariaLabel: { type: String, value: '' },
+  loadingText: { type: String, value: '' },
+  type: { type: String, value: 'primary' },
+  size: { type: String, value: 'normal' },
+  color: { type: String, value: '' },
+  block: { type: Boolean, value: false },
+  round: { type: Boolean, value: false },
+  plain: { type: Boolean, value: false },
+  disabled: { type: Boolean, value: false },
+  ...guardProperties,
+}
+
+interface Data {
+  loading: boolean
+  fallback: boolean
+}
+
+/** Detail of the `success` event. */
+export type SuccessDetail = AddCardResult
+
+Component<Data, typeof properties, { onTap(): void }, [], { gone: boolean }>({
+  options: { multipleSlots: true },
+  externalClasses: ['custom-class'],
+  properties,
+  data: { loading: false, fallback: false },
+  lifetimes: {
+    attached() {
+      this.gone = false
+      // Decided once, so a user on an old client never sees a button that cannot work.
+      if (this.data.useFallbackSlot && !isCardApiSupported('addCard')) this.setData({ fallback: true })
+    },
+    detached() {
+      this.gone = true
+    },
+  },
+  methods: {
+    onTap() {
+      if (this.data.loading) return
+      const { cardList, cardId, cardExt } = this.data
+      let cards
+      try {
+        cards = normalizeCardList(cardList && cardList.length ? cardList : [{ cardId, cardExt }])
+        assertSupported('addCard')
+      } catch (e) {
+        reportError(this, e)
+        return
+      }
+      this.setData({ loading: true })
+      const done = (f: () => void) => {
+        if (this.gone) return
+        this.setData({ loading: false })
+        f()
+      }
+      addCards(cards).then(
+        (r) => done(() => settle(this, 'success', r as SuccessDetail)),
+        (e) => done(() => reportError(this, e)),
+      )
+    },
+  },
+})

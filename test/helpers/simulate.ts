@@ -1,0 +1,58 @@
+// Loads our real components in miniprogram-simulate with the official compiler and vant's real templates.
+import fs from 'fs'
+import path from 'path'
+import simulate from 'miniprogram-simulate'
+
+export const ROOT = path.resolve(__dirname, '../..')
+const VANT = '/node_modules/@vant/weapp/lib/'
+
+/** Every wxml a component reaches (ours and vant's), as paths relative to `root`. */
+function templatesOf(root: string, entry: string, out = new Set<string>()): Set<string> {
+  if (out.has(entry)) return out
+  out.add(entry)
+  const json = JSON.parse(fs.readFileSync(path.join(root, entry + '.json'), 'utf8'))
+  for (const p of Object.values<string>(json.usingComponents || {})) {
+    const next = p.startsWith('@vant/weapp/') ? VANT.slice(1) + p.slice('@vant/weapp/'.length) : path.join(path.dirname(entry), p)
+    templatesOf(root, next, out)
+  }
+  return out
+}
+
+function wxsOf(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? wxsOf(path.join(dir, d.name)) : d.name.endsWith('.wxs') ? [path.join(dir, d.name)] : [])
+}
+
+/**
+ * Registers a component. `root` is the mini-program root, `entry` the component path inside it
+ * (without extension); npm tags `@vant/weapp/x/index` are mapped to vant's CommonJS `lib/`.
+ */
+export function loadComponent(entry: string, root = ROOT, vantDir = VANT): string {
+  const json = JSON.parse(fs.readFileSync(path.join(root, entry + '.json'), 'utf8'))
+  const usingComponents: Record<string, string> = {}
+  for (const [tag, p] of Object.entries<string>(json.usingComponents || {})) {
+    if (p.startsWith('@vant/weapp/')) usingComponents[tag] = vantDir + p.slice('@vant/weapp/'.length)
+  }
+  const wxml = [...templatesOf(root, entry)].map((p) => p + '.wxml')
+  return simulate.load(path.join(root, entry), {
+    rootPath: root,
+    compiler: 'official',
+    usingComponents,
+    compilerOptions: { wxmlList: wxml, wxsList: wxsOf(path.join(root, vantDir)).map((f) => path.relative(root, f)) },
+  })
+}
+
+export { simulate }
+
+/** A host page with our tag; returns the rendered tree, attached. */
+export function mount(entry: string, tag: string, attrs: string, data: Record<string, unknown> = {}, slots = '') {
+  const id = loadComponent(entry)
+  const host = simulate.load({
+    template: `<${tag} id="c" ${attrs}>${slots}</${tag}>`,
+    usingComponents: { [tag]: id },
+    data,
+  })
+  const page = simulate.render(host)
+  page.attach(document.createElement('parent-wrapper'))
+  return page
+}

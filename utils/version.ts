@@ -1,0 +1,55 @@
+/** wx.addCard and wx.openCard exist from base library 1.1.0. */
+export const CARD_API_MIN_VERSION = '1.1.0'
+
+/** WeChat's own wording for a client that is too old. */
+export const UPGRADE_TEXT = '当前微信版本过低，无法使用该功能，请升级到最新微信版本后重试。'
+
+export type CardApi = 'addCard' | 'openCard'
+
+const part = (s: string | undefined): number => (s !== undefined && /^\d+$/.test(s.trim()) ? Number(s) : 0)
+
+/**
+ * Compares base library versions numerically, part by part ('2.29.1' > '2.3.0').
+ * Missing parts are 0 ('1.1' equals '1.1.0'); empty, undefined or non-numeric parts count as 0. Never throws.
+ */
+export function compareVersion(a: string, b: string): -1 | 0 | 1 {
+  const x = String(a ?? '').split('.')
+  const y = String(b ?? '').split('.')
+  for (let i = 0; i < x.length || i < y.length; i++) {
+    const d = part(x[i]) - part(y[i])
+    if (d) return d > 0 ? 1 : -1
+  }
+  return 0
+}
+
+/** The running base library version, or '' when the client will not say. Never throws. */
+export function getSDKVersion(): string {
+  // getAppBaseInfo is 2.20.1+, getSystemInfoSync 1.1.0+; either may throw or answer without SDKVersion.
+  for (const api of ['getAppBaseInfo', 'getSystemInfoSync'] as const) {
+    try {
+      const v = typeof wx[api] === 'function' ? wx[api]().SDKVersion : ''
+      if (v && typeof v === 'string') return v
+    } catch (e) {
+      // try the next source
+    }
+  }
+  return ''
+}
+
+/** True when the client can run `wx[api]`. wx.canIUse is not used: it only appeared in 1.1.1. */
+export function isCardApiSupported(api: CardApi): boolean {
+  try {
+    return compareVersion(getSDKVersion(), CARD_API_MIN_VERSION) >= 0 && typeof wx[api] === 'function'
+  } catch (e) {
+    return false
+  }
+}
+
+/** Shows WeChat's official "please upgrade" modal. */
+export function showUpgradeModal(content: string = UPGRADE_TEXT): void {
+  try {
+    wx.showModal({ title: '提示', content, showCancel: false })
+  } catch (e) {
+    // a client without showModal has nothing better to offer
+  }
+}
