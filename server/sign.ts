@@ -9,16 +9,23 @@ export interface SignFields {
   openid?: string
 }
 
+const isNonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== ''
+
 /**
  * 卡券签名: sha1 (lowercase hex) of the present values of api_ticket, timestamp, card_id, code,
  * openid and nonce_str, sorted in byte order and joined with nothing. Empty optional values are left out.
  */
 export function signCardExt(f: SignFields): string {
+  // Without these the hash would no longer depend on the secret or the card: refuse rather than sign.
+  if (!f || !isNonEmpty(f.apiTicket)) throw new TypeError('signCardExt: apiTicket is required')
+  if (!isNonEmpty(f.cardId)) throw new TypeError('signCardExt: cardId is required')
+  if (!isNonEmpty(String(f.timestamp ?? ''))) throw new TypeError('signCardExt: timestamp is required')
   const values = [f.apiTicket, String(f.timestamp), f.cardId, f.code, f.openid, f.nonceStr]
-    .filter((v): v is string => typeof v === 'string' && v !== '')
-  // Plain string comparison orders by UTF-16 code unit, which equals byte order for the ASCII WeChat uses.
-  values.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-  return createHash('sha1').update(values.join(''), 'utf8').digest('hex')
+    .filter(isNonEmpty)
+    .map((v) => Buffer.from(v, 'utf8'))
+  // Sorting the UTF-8 bytes (not UTF-16 units) keeps the order right even for non-ASCII openid or code.
+  values.sort(Buffer.compare)
+  return createHash('sha1').update(Buffer.concat(values)).digest('hex')
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
@@ -46,10 +53,25 @@ export interface CardExtOptions {
   nonceStr?: string
 }
 
+// Same limits the client validator applies, so a bad cardExt fails here, on the server, not in the mini-program.
+const isSeconds = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 9999999999
+
 /** The cardExt JSON string for wx.addCard, signed over exactly the signed keys it carries. */
 export function createCardExt(o: CardExtOptions): string {
-  if (!o || typeof o.apiTicket !== 'string' || !o.apiTicket) throw new TypeError('createCardExt: apiTicket is required')
-  if (typeof o.cardId !== 'string' || !o.cardId) throw new TypeError('createCardExt: cardId is required')
+  if (!o || !isNonEmpty(o.apiTicket)) throw new TypeError('createCardExt: apiTicket is required')
+  if (!isNonEmpty(o.cardId)) throw new TypeError('createCardExt: cardId is required')
+  for (const k of ['code', 'openid', 'outerStr', 'nonceStr'] as const) {
+    if (o[k] !== undefined && typeof o[k] !== 'string') throw new TypeError(`createCardExt: ${k} must be a string`)
+  }
+  if (o.nonceStr !== undefined && !/^[A-Za-z0-9]{0,32}$/.test(o.nonceStr)) {
+    throw new TypeError('createCardExt: nonceStr must be at most 32 letters and digits')
+  }
+  if (o.timestamp !== undefined && !isSeconds(o.timestamp)) {
+    throw new TypeError(`createCardExt: timestamp must be integer Unix seconds (not milliseconds), got ${o.timestamp}`)
+  }
+  if (o.fixedBeginTimestamp !== undefined && !isSeconds(o.fixedBeginTimestamp)) {
+    throw new TypeError(`createCardExt: fixedBeginTimestamp must be integer Unix seconds, got ${o.fixedBeginTimestamp}`)
+  }
   const timestamp = o.timestamp ?? Math.floor(Date.now() / 1000)
   const nonceStr = o.nonceStr ?? createNonceStr()
   const ext: Record<string, string | number> = {}
@@ -57,6 +79,7 @@ export function createCardExt(o: CardExtOptions): string {
   if (o.openid) ext.openid = o.openid
   ext.timestamp = timestamp
   if (nonceStr) ext.nonce_str = nonceStr
+  // fixed_begintimestamp and outer_str travel in cardExt but are not part of the signature.
   if (o.fixedBeginTimestamp !== undefined) ext.fixed_begintimestamp = o.fixedBeginTimestamp
   if (o.outerStr) ext.outer_str = o.outerStr
   ext.signature = signCardExt({ apiTicket: o.apiTicket, cardId: o.cardId, timestamp, nonceStr, code: o.code, openid: o.openid })
@@ -65,22 +88,35 @@ export function createCardExt(o: CardExtOptions): string {
 
 /** Recomputes the signature of a cardExt string and compares it in constant time. */
 export function verifyCardExt(cardExt: string, o: { apiTicket: string; cardId: string }): boolean {
-  let ext: Record<string, unknown>
+  if (!o || !isNonEmpty(o.apiTicket)) throw new TypeError('verifyCardExt: apiTicket is required')
+  if (!isNonEmpty(o.cardId)) throw new TypeError('verifyCardExt: cardId is required')
+  let ext: unknown
   try {
     ext = JSON.parse(cardExt)
   } catch (e) {
     return false
   }
-  if (!ext || typeof ext !== 'object' || typeof ext.signature !== 'string' || ext.timestamp === undefined) return false
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
-  const want = signCardExt({
-    apiTicket: o.apiTicket,
-    cardId: o.cardId,
-    timestamp: ext.timestamp as number | string,
-    nonceStr: str(ext.nonce_str),
-    code: str(ext.code),
-    openid: str(ext.openid),
-  })
-  const got = Buffer.from(ext.signature.toLowerCase())
+  if (!ext || typeof ext !== 'object' || Array.isArray(ext)) return false
+  const f = ext as Record<string, unknown>
+  if (typeof f.signature !== 'string') return false
+  if (typeof f.timestamp !== 'number' && typeof f.timestamp !== 'string') return false
+  // A signed key that is present but not a string would be left out of the hash, i.e. unsigned: reject it.
+  for (const k of ['nonce_str', 'code', 'openid']) {
+    if (f[k] !== undefined && typeof f[k] !== 'string') return false
+  }
+  let want: string
+  try {
+    want = signCardExt({
+      apiTicket: o.apiTicket,
+      cardId: o.cardId,
+      timestamp: f.timestamp,
+      nonceStr: f.nonce_str as string | undefined,
+      code: f.code as string | undefined,
+      openid: f.openid as string | undefined,
+    })
+  } catch (e) {
+    return false // e.g. an empty timestamp
+  }
+  const got = Buffer.from(f.signature.toLowerCase())
   return got.length === want.length && timingSafeEqual(got, Buffer.from(want))
 }

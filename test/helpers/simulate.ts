@@ -56,3 +56,29 @@ export function mount(entry: string, tag: string, attrs: string, data: Record<st
   page.attach(document.createElement('parent-wrapper'))
   return page
 }
+
+type Node = { is?: string; shadowRoot?: Node; childNodes?: Node[]; __componentNode__?: unknown }
+// j-component exposes only its root wrapper; its base class wraps any inner exparser node.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const RootComponent = require('j-component/src/render/component')
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { getTagName } = require('j-component/src/tool/utils')
+const Wrapper = Object.getPrototypeOf(RootComponent)
+
+type Comp = ReturnType<typeof simulate.render>
+
+/**
+ * Finds child components by their usingComponents tag (e.g. 'van-button') inside `root`'s own template.
+ * miniprogram-simulate registers components under generated ids, so tag selectors do not match.
+ */
+export function byTag(root: Comp, tag: string): Comp[] {
+  const out: Comp[] = []
+  const walk = (n: Node) => {
+    for (const c of n.childNodes || []) {
+      if (c.is && getTagName(c.is) === tag) out.push((c.__componentNode__ as Comp) || new Wrapper(c))
+      walk(c)
+    }
+  }
+  walk((root as unknown as { _exparserNode: Node })._exparserNode.shadowRoot as Node)
+  return out
+}

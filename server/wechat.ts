@@ -1,0 +1,130 @@
+/** Shared plumbing for calling api.weixin.qq.com: timeout, HTTP/JSON checks and errcode → WeChatApiError. */
+
+export const DEFAULT_BASE_URL = 'https://api.weixin.qq.com'
+export const DEFAULT_TIMEOUT_MS = 10_000
+
+/** WeChat answered, but with a non-zero errcode. */
+export class WeChatApiError extends Error {
+  readonly errcode: number
+  readonly errmsg: string
+  /** The API path, e.g. `card/code/decrypt`. */
+  readonly api: string
+
+  constructor(api: string, errcode: number, errmsg: string) {
+    super(`WeChat ${api} failed: errcode ${errcode}${errmsg ? `, errmsg ${errmsg}` : ''}`)
+    Object.setPrototypeOf(this, WeChatApiError.prototype)
+    this.name = 'WeChatApiError'
+    this.api = api
+    this.errcode = errcode
+    this.errmsg = errmsg
+  }
+}
+
+// Errors worth retrying (network, timeout, 5xx, garbled body); kept out of the public error shape.
+const transientErrors = new WeakSet<Error>()
+export const isTransient = (e: unknown): boolean => e instanceof Error && transientErrors.has(e)
+
+/** An Error carrying `cause` (set by hand: the client tsconfig's ES2020 lib has no ErrorOptions). */
+export function wechatError(message: string, o: { cause?: unknown; transient?: boolean } = {}): Error {
+  const err = new Error(message)
+  if (o.cause !== undefined) Object.defineProperty(err, 'cause', { value: o.cause, writable: true, configurable: true })
+  if (o.transient) transientErrors.add(err)
+  return err
+}
+
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+export function checkTransport(fn: string, o: { baseUrl?: string; fetch?: typeof fetch; timeoutMs?: number }): {
+  baseUrl: string
+  fetch: typeof fetch
+  timeoutMs: number
+} {
+  const baseUrl = o.baseUrl ?? DEFAULT_BASE_URL
+  if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl)) throw new TypeError(`${fn}: baseUrl must be an http(s) URL`)
+  const f = o.fetch ?? globalThis.fetch
+  if (typeof f !== 'function') throw new TypeError(`${fn}: no fetch available; pass options.fetch (Node 18+ has a global fetch)`)
+  const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+    throw new TypeError(`${fn}: timeoutMs must be a positive number`)
+  }
+  return { baseUrl: baseUrl.replace(/\/+$/, ''), fetch: f, timeoutMs }
+}
+
+export interface WeChatRequest {
+  /** Path below baseUrl, e.g. `card/code/decrypt`; also names the API in errors. */
+  api: string
+  method: 'GET' | 'POST'
+  accessToken: string
+  query?: Record<string, string>
+  body?: unknown
+  baseUrl: string
+  fetch: typeof fetch
+  timeoutMs: number
+}
+
+const reason = (e: unknown): string => {
+  if (!(e instanceof Error)) return String(e)
+  const cause = (e as { cause?: unknown }).cause
+  return cause instanceof Error && cause.message ? `${e.message} (${cause.message})` : e.message
+}
+
+/**
+ * Calls one WeChat API and returns its JSON object (errcode 0 or absent). Error messages name the API but
+ * never include the URL (it carries the access_token) or the body (it may carry a ticket or a code).
+ */
+export async function requestWeChat(r: WeChatRequest): Promise<Record<string, unknown>> {
+  const label = `WeChat ${r.api}`
+  const params = new URLSearchParams({ access_token: r.accessToken, ...r.query })
+  const url = `${r.baseUrl}/${r.api}?${params.toString()}`
+  const controller = new AbortController()
+
+  const exchange = async (): Promise<Record<string, unknown>> => {
+    let res: Response
+    let text: string
+    try {
+      res = await r.fetch(url, {
+        method: r.method,
+        headers: r.body === undefined ? undefined : { 'content-type': 'application/json' },
+        body: r.body === undefined ? undefined : JSON.stringify(r.body),
+        signal: controller.signal,
+      })
+      text = await res.text()
+    } catch (e) {
+      throw wechatError(`${label}: request failed: ${reason(e)}`, { cause: e, transient: true })
+    }
+    if (!res.ok) {
+      throw wechatError(`${label}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, {
+        transient: res.status >= 500 || res.status === 429,
+      })
+    }
+    let data: unknown
+    try {
+      data = JSON.parse(text)
+    } catch (e) {
+      throw wechatError(`${label}: response is not valid JSON (HTTP ${res.status}, ${text.length} characters)`, {
+        cause: e,
+        transient: true,
+      })
+    }
+    if (!isObject(data)) throw wechatError(`${label}: response is not a JSON object`, { transient: true })
+    if (data.errcode !== undefined && data.errcode !== 0) {
+      if (typeof data.errcode !== 'number') throw wechatError(`${label}: response has a non-numeric errcode`, { transient: true })
+      throw new WeChatApiError(r.api, data.errcode, typeof data.errmsg === 'string' ? data.errmsg : '')
+    }
+    return data
+  }
+
+  // Racing a timer (besides aborting) also covers a custom fetch that ignores the signal.
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort()
+      reject(wechatError(`${label}: no response within ${r.timeoutMs} ms (timeoutMs)`, { transient: true }))
+    }, r.timeoutMs)
+  })
+  try {
+    return await Promise.race([exchange(), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,78 @@
+/** A real HTTP server on 127.0.0.1 (port 0) standing in for api.weixin.qq.com; each test sets the handler. */
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'http'
+import type { AddressInfo } from 'net'
+
+export interface SeenRequest {
+  method: string
+  path: string
+  query: URLSearchParams
+  headers: IncomingHttpHeaders
+  body: string
+}
+
+export type Handler = (req: SeenRequest, res: ServerResponse) => void
+
+export interface TestServer {
+  baseUrl: string
+  /** Every request received since the last reset(). */
+  requests: SeenRequest[]
+  handle(h: Handler): void
+  reset(): void
+  close(): Promise<void>
+}
+
+export async function startServer(): Promise<TestServer> {
+  const notFound: Handler = (_, res) => reply(res, 404, 'no handler')
+  let handler = notFound
+  const requests: SeenRequest[] = []
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+      const seen: SeenRequest = {
+        method: req.method ?? '',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      }
+      requests.push(seen)
+      handler(seen, res)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    requests,
+    handle(h) {
+      handler = h
+    },
+    reset() {
+      requests.length = 0
+      handler = notFound
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        // Also drops requests a "never answers" handler left hanging, and idle keep-alive sockets.
+        server.closeAllConnections()
+        server.close((err) => (err ? reject(err) : resolve()))
+      }),
+  }
+}
+
+export function reply(res: ServerResponse, status: number, body: unknown): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body)
+  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' })
+  res.end(text)
+}
+
+/** A port nobody listens on (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const s = createServer()
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
+  const { port } = s.address() as AddressInfo
+  await new Promise<void>((resolve) => s.close(() => resolve()))
+  return port
+}
