@@ -20,7 +20,7 @@ export function toCardError(errMsg: string): CardError {
   const m = /^\w+:fail[ :]?\s*([\s\S]*)$/.exec(errMsg)
   const detail = (m ? m[1] : errMsg).trim()
   return detail === 'cancel'
-    ? new CardError('cancel', 'cancelled by the user', { errMsg })
+    ? new CardError('cancel', 'cancelled', { errMsg })
     : new CardError('fail', detail || errMsg, { errMsg, detail })
 }
 
@@ -28,7 +28,7 @@ export function toCardError(errMsg: string): CardError {
 export function assertSupported(api: CardApi): void {
   if (!isCardApiSupported(api)) {
     const v = getSDKVersion()
-    throw new CardError('unsupported', `wx.${api} needs base library ${CARD_API_MIN_VERSION}+, this client has ${v || 'an unknown version'}`, { detail: v })
+    throw new CardError('unsupported', `wx.${api} needs base library ${CARD_API_MIN_VERSION}+ (this client: ${v || '?'})`, { detail: v })
   }
 }
 

@@ -28,7 +28,7 @@ export interface CompleteDetail {
 /** Properties both tags share. */
 export const guardProperties = {
   showUpgradeModal: { type: Boolean, value: true },
-  useFallbackSlot: { type: Boolean, value: false },
+  useFallbackSlot: Boolean,
   upgradeText: { type: String, value: UPGRADE_TEXT },
 }
 

@@ -25,10 +25,7 @@ export class CardError extends Error implements CardErrorInfo {
     Object.setPrototypeOf(this, CardError.prototype)
     this.name = 'CardError'
     this.code = code
-    this.errMsg = info.errMsg
-    this.detail = info.detail
-    this.index = info.index
-    this.field = info.field
+    Object.assign(this, info)
   }
 }
 

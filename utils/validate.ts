@@ -24,19 +24,19 @@ type Check = (v: unknown) => string | undefined
 
 const INT = /^\d+$/
 const ALNUM = (max: number): Check => (v) =>
-  typeof v === 'string' && v.length <= max && /^[A-Za-z0-9]*$/.test(v) ? undefined : `must be letters and digits, at most ${max}`
+  typeof v === 'string' && v.length <= max && /^[A-Za-z0-9]*$/.test(v) ? undefined : `must be ≤ ${max} letters/digits`
 const STR: Check = (v) => (typeof v === 'string' ? undefined : 'must be a string')
 const SECONDS: Check = (v) =>
   (typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'string' && INT.test(v))
     ? Number(v) > 9999999999
-      ? 'must be in seconds, not milliseconds'
+      ? 'must be seconds, not ms'
       : undefined
-    : 'must be an integer number of seconds'
+    : 'must be integer seconds'
 
 // Exactly the keys WeChat accepts; the signed set must equal this set as sent.
 const RULES: Record<keyof CardExtFields, Check> = {
   timestamp: SECONDS,
-  signature: (v) => (typeof v === 'string' && /^[0-9a-fA-F]{40}$/.test(v) ? undefined : 'must be the 40-hex-digit sha1 signature'),
+  signature: (v) => (typeof v === 'string' && /^[0-9a-fA-F]{40}$/.test(v) ? undefined : 'must be 40 hex digits'),
   nonce_str: ALNUM(32),
   code: ALNUM(20),
   openid: STR,
@@ -56,14 +56,14 @@ export function validateCardExt(ext: string | object, index?: number): CardExtFi
       throw invalid('is not valid JSON', 'cardExt', index)
     }
   }
-  if (!isObject(o)) throw invalid('must be a JSON object (or its string)', 'cardExt', index)
+  if (!isObject(o)) throw invalid('must be a JSON object', 'cardExt', index)
   for (const key of Object.keys(o)) {
     const rule = (RULES as Record<string, Check>)[key]
     const why = key === 'api_ticket'
-      ? 'is a server secret: sign on your server and never send it to the mini-program'
+      ? 'is a server secret: sign on the server, never send it'
       : rule
         ? o[key] === undefined ? undefined : rule(o[key])
-        : 'is not a cardExt key (the signed set must equal the cardExt set)'
+        : 'is not a cardExt key'
     if (why) throw invalid(why, `cardExt.${key}`, index)
   }
   for (const key of ['timestamp', 'signature'] as const) {
@@ -85,7 +85,7 @@ function checkList<T>(list: unknown, each: (item: Record<string, unknown>, i: nu
 export function normalizeCardList(list: readonly AddCardInput[]): WechatMiniprogram.AddCardRequestInfo[] {
   return checkList(list, (item, i) => {
     const ext = item.cardExt
-    if (typeof ext !== 'string' && !isObject(ext)) throw invalid('is required: a JSON string or an object', 'cardExt', i)
+    if (typeof ext !== 'string' && !isObject(ext)) throw invalid('is required', 'cardExt', i)
     validateCardExt(ext, i)
     return { cardId: item.cardId as string, cardExt: typeof ext === 'string' ? ext : JSON.stringify(ext) }
   })
@@ -94,7 +94,7 @@ export function normalizeCardList(list: readonly AddCardInput[]): WechatMiniprog
 /** Validates cards for wx.openCard: each needs a cardId and its decrypted code. */
 export function normalizeOpenList(list: readonly OpenCardInput[]): OpenCardInput[] {
   return checkList(list, (item, i) => {
-    if (typeof item.code !== 'string' || !item.code) throw invalid('must be the decrypted code (non-empty string)', 'code', i)
+    if (typeof item.code !== 'string' || !item.code) throw invalid('must be the decrypted code', 'code', i)
     return { cardId: item.cardId as string, code: item.code }
   })
 }
