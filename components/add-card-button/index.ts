@@ -1,6 +1,7 @@
 import {
   addCards, assertSupported, guardProperties, isCardApiSupported, normalizeCardList, reportError, settle,
-  type AddCardInput, type AddCardResult, type CardExtFields,
+  type AddCardInput, type AddCardResult, type CancelDetail, type CardExtFields, type CompleteDetail, type FailDetail,
+  type UnsupportedDetail,
 } from '../../utils/index'
 
 // Object.assign, not spread: spread costs a helper in the ES2015 output.
@@ -24,8 +25,17 @@ interface Data {
   fallback: boolean
 }
 
-/** Detail of the `success` event. */
-export type SuccessDetail = AddCardResult
+/** Properties of `<add-card-button>` (camelCase; kebab-case in WXML). */
+export type AddCardButtonProps = WechatMiniprogram.Component.PropertyOptionToData<typeof properties>
+
+/** `event.detail` of each event of `<add-card-button>`. */
+export interface AddCardButtonEvents {
+  success: AddCardResult
+  cancel: CancelDetail
+  fail: FailDetail
+  unsupported: UnsupportedDetail
+  complete: CompleteDetail
+}
 
 Component<Data, typeof properties, { onTap(): void }, [], { gone: boolean }>({
   options: { multipleSlots: true },
@@ -60,7 +70,7 @@ Component<Data, typeof properties, { onTap(): void }, [], { gone: boolean }>({
         f()
       }
       addCards(cards).then(
-        (r) => done(() => settle(this, 'success', r as SuccessDetail)),
+        (r) => done(() => settle(this, 'success', r as AddCardButtonEvents['success'])),
         (e) => done(() => reportError(this, e)),
       )
     },
