@@ -7,13 +7,13 @@ export const ROOT = path.resolve(__dirname, '../..')
 const VANT = '/node_modules/@vant/weapp/lib/'
 
 /** Every wxml a component reaches (ours and vant's), as paths relative to `root`. */
-function templatesOf(root: string, entry: string, out = new Set<string>()): Set<string> {
+function templatesOf(root: string, entry: string, vantDir: string, out = new Set<string>()): Set<string> {
   if (out.has(entry)) return out
   out.add(entry)
   const json = JSON.parse(fs.readFileSync(path.join(root, entry + '.json'), 'utf8'))
   for (const p of Object.values<string>(json.usingComponents || {})) {
-    const next = p.startsWith('@vant/weapp/') ? VANT.slice(1) + p.slice('@vant/weapp/'.length) : path.join(path.dirname(entry), p)
-    templatesOf(root, next, out)
+    const next = p.startsWith('@vant/weapp/') ? vantDir.slice(1) + p.slice('@vant/weapp/'.length) : path.join(path.dirname(entry), p)
+    templatesOf(root, next, vantDir, out)
   }
   return out
 }
@@ -25,7 +25,8 @@ function wxsOf(dir: string): string[] {
 
 /**
  * Registers a component. `root` is the mini-program root, `entry` the component path inside it
- * (without extension); npm tags `@vant/weapp/x/index` are mapped to vant's CommonJS `lib/`.
+ * (without extension); npm tags `@vant/weapp/x/index` are mapped to `vantDir` (default: vant's CommonJS `lib/`;
+ * after "构建 npm" it is `/miniprogram_npm/@vant/weapp/`).
  */
 export function loadComponent(entry: string, root = ROOT, vantDir = VANT): string {
   const json = JSON.parse(fs.readFileSync(path.join(root, entry + '.json'), 'utf8'))
@@ -33,7 +34,7 @@ export function loadComponent(entry: string, root = ROOT, vantDir = VANT): strin
   for (const [tag, p] of Object.entries<string>(json.usingComponents || {})) {
     if (p.startsWith('@vant/weapp/')) usingComponents[tag] = vantDir + p.slice('@vant/weapp/'.length)
   }
-  const wxml = [...templatesOf(root, entry)].map((p) => p + '.wxml')
+  const wxml = [...templatesOf(root, entry, vantDir)].map((p) => p + '.wxml')
   return simulate.load(path.join(root, entry), {
     rootPath: root,
     compiler: 'official',
@@ -81,4 +82,27 @@ export function byTag(root: Comp, tag: string): Comp[] {
   }
   walk((root as unknown as { _exparserNode: Node })._exparserNode.shadowRoot as Node)
   return out
+}
+
+/** A node of the official compiler's virtual tree: attributes camel-cased (`ariaLabel`), `wx-` tag prefix. */
+export interface TemplateNode {
+  tag: string
+  attr?: Record<string, unknown>
+  children?: (TemplateNode | string)[]
+}
+
+/**
+ * Our template rendered by the official wcc with `data`, without the simulator: the simulator drops
+ * attributes it does not model (aria-*), this tree keeps them. Needs a `window` (jsdom environment).
+ */
+export function templateTree(entry: string, data: object, root = ROOT): TemplateNode {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { wxmlToJs } = require('miniprogram-compiler') as { wxmlToJs(root: string, o: { wxmlList: string[] }): string }
+  const gwx = new Function(wxmlToJs(root, { wxmlList: [entry + '.wxml'] }))() as (p: string) => (d: object, e: object, g: object) => TemplateNode
+  return gwx(entry + '.wxml')(data, {}, {})
+}
+
+/** Every node of a template tree, depth first. */
+export function nodesOf(n: TemplateNode | string): TemplateNode[] {
+  return typeof n === 'string' ? [] : [n, ...(n.children || []).flatMap(nodesOf)]
 }

@@ -1,0 +1,96 @@
+/**
+ * @jest-environment jsdom
+ *
+ * The path users take: npm pack → install the tarball in a consumer mini-program → devtools' "构建 npm"
+ * (miniprogram-ci packNpmManually, the same builder) → our tags load from miniprogram_npm and work.
+ */
+import { execFileSync } from 'child_process'
+import fs from 'fs'
+import os from 'os'
+import path from 'path'
+import { byTag, loadComponent, ROOT, simulate } from '../helpers/simulate'
+
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+const TAGS = { 'add-card-button': 'weapp-card-coupon/add-card-button/index', 'open-card-list': 'weapp-card-coupon/open-card-list/index' }
+let mp: string
+let npmDir: string
+
+function walk(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]))
+}
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(ROOT, 'miniprogram_dist')) || !fs.existsSync(path.join(ROOT, 'dist'))) {
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.js')], { stdio: 'inherit' })
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wcc-npm-'))
+  // `npm test` has just built; --ignore-scripts keeps pack from building a second time
+  const [{ filename }] = JSON.parse(execFileSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], { cwd: ROOT, encoding: 'utf8' }))
+  mp = path.join(tmp, 'consumer')
+  const file = (f: string, v: unknown) => {
+    fs.mkdirSync(path.dirname(path.join(mp, f)), { recursive: true })
+    fs.writeFileSync(path.join(mp, f), typeof v === 'string' ? v : JSON.stringify(v, null, 2))
+  }
+  file('package.json', { name: 'consumer', version: '1.0.0', private: true })
+  file('project.config.json', { appid: 'touristappid', compileType: 'miniprogram', miniprogramRoot: './', setting: { packNpmManually: true, packNpmRelationList: [{ packageJsonPath: './package.json', miniprogramNpmDistDir: './' }] } })
+  file('app.json', { pages: ['pages/index/index'] })
+  file('app.js', 'App({})\n')
+  file('pages/index/index.json', { usingComponents: TAGS })
+  file('pages/index/index.wxml', '<add-card-button card-list="{{cards}}" bind:success="onAdded" />\n<open-card-list cards="{{held}}" />\n')
+  file('pages/index/index.js', "Page({ data: { cards: [], held: [] }, onAdded() {} })\n")
+  execFileSync(NPM, ['install', path.join(tmp, filename), '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: mp, stdio: 'pipe' })
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ci = require('miniprogram-ci')
+  const r = await ci.packNpmManually({ packageJsonPath: path.join(mp, 'package.json'), miniprogramNpmDistDir: mp })
+  expect(r.warnList).toEqual([])
+  npmDir = path.join(mp, 'miniprogram_npm')
+}, 120000)
+
+it('installs the tarball with @vant/weapp as a real dependency', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(mp, 'node_modules/weapp-card-coupon/package.json'), 'utf8'))
+  expect(pkg.miniprogram).toBe('miniprogram_dist')
+  expect(Object.keys(pkg.dependencies)).toEqual(['@vant/weapp'])
+  expect(fs.existsSync(path.join(mp, 'node_modules/@vant/weapp/package.json'))).toBe(true)
+})
+
+it('"构建 npm" puts our components, utils and every vant part they use into miniprogram_npm', () => {
+  const pageJson = JSON.parse(fs.readFileSync(path.join(mp, 'pages/index/index.json'), 'utf8'))
+  const seen = new Set<string>()
+  const need = (p: string) => {
+    if (seen.has(p)) return
+    seen.add(p)
+    for (const ext of ['.js', '.json', '.wxml', '.wxss']) expect([p + ext, fs.existsSync(path.join(npmDir, p + ext))]).toEqual([p + ext, true])
+    const json = JSON.parse(fs.readFileSync(path.join(npmDir, p + '.json'), 'utf8'))
+    for (const dep of Object.values<string>(json.usingComponents || {})) {
+      need(dep.startsWith('.') ? path.posix.join(path.posix.dirname(p), dep) : dep)
+    }
+  }
+  for (const p of Object.values<string>(pageJson.usingComponents)) need(p)
+  const list = [...seen]
+  expect(list).toEqual(expect.arrayContaining([TAGS['add-card-button'], TAGS['open-card-list'], '@vant/weapp/button/index', '@vant/weapp/cell/index']))
+  expect(fs.existsSync(path.join(npmDir, 'weapp-card-coupon/utils/index.js'))).toBe(true)
+})
+
+it('miniprogram_npm holds no server or testing code and no api_ticket handling', () => {
+  const ours = path.join(npmDir, 'weapp-card-coupon')
+  const files = walk(ours).map((f) => path.relative(ours, f))
+  expect(files.filter((f) => /^(dist|server|testing)\//.test(f))).toEqual([])
+  for (const f of files.filter((x) => x.endsWith('.js'))) {
+    const js = fs.readFileSync(path.join(ours, f), 'utf8')
+    expect([f, /require\("(crypto|http|https|node:[a-z]+)"\)|createHash|getticket|card\/code\/decrypt|access_token/.test(js)]).toEqual([f, false])
+    // the only mention of api_ticket is the validator refusing it
+    const mentions = js.match(/api_ticket/g) || []
+    expect([f, mentions.length]).toEqual([f, f === 'utils/index.js' ? 1 : 0])
+  }
+  expect(fs.readFileSync(path.join(ours, 'utils/index.js'), 'utf8')).toMatch(/api_ticket"\?"is a server secret/)
+})
+
+it('our tags load from miniprogram_npm with the copied vant templates', () => {
+  const vantDir = '/miniprogram_npm/@vant/weapp/'
+  const id = loadComponent('miniprogram_npm/' + TAGS['add-card-button'], mp, vantDir)
+  const c = simulate.render(id, { cardId: 'A', cardExt: '{}' })
+  c.attach(document.createElement('parent-wrapper'))
+  const button = byTag(c, 'van-button')[0]
+  expect(button.querySelector('.van-button').dom.className).toMatch(/van-button--primary/)
+  expect(c.dom.textContent).toContain('添加到卡包')
+})
