@@ -96,7 +96,8 @@ export function createApiTicketProvider(o: ApiTicketProviderOptions): ApiTicketP
   async function fetchTicket(): Promise<StoredTicket> {
     let token = await accessToken(false)
     let tokenRefreshed = false
-    for (let retries = 0; ; ) {
+    let retries = 0
+    for (;;) {
       try {
         const data = await requestWeChat({ api: API, method: 'GET', accessToken: token, query: { type: 'wx_card' }, ...transport })
         const { ticket, expires_in: expiresIn } = data

@@ -62,10 +62,14 @@ export interface WeChatRequest {
   timeoutMs: number
 }
 
+// Duck-typed: errors from fetch may come from another realm (e.g. a test VM), where instanceof Error fails.
+const messageOf = (e: unknown): string =>
+  typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string'
+    ? (e as { message: string }).message
+    : String(e)
 const reason = (e: unknown): string => {
-  if (!(e instanceof Error)) return String(e)
-  const cause = (e as { cause?: unknown }).cause
-  return cause instanceof Error && cause.message ? `${e.message} (${cause.message})` : e.message
+  const cause = typeof e === 'object' && e !== null ? (e as { cause?: unknown }).cause : undefined
+  return cause === undefined ? messageOf(e) : `${messageOf(e)} (${messageOf(cause)})`
 }
 
 /**
