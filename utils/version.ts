@@ -13,8 +13,9 @@ const part = (s: string | undefined): number => (s !== undefined && /^\d+$/.test
  * Missing parts are 0 ('1.1' equals '1.1.0'); empty, undefined or non-numeric parts count as 0. Never throws.
  */
 export function compareVersion(a: string, b: string): -1 | 0 | 1 {
-  const x = String(a ?? '').split('.')
-  const y = String(b ?? '').split('.')
+  // String(undefined) is 'undefined': a non-numeric part, so 0 like any other malformed part.
+  const x = String(a).split('.')
+  const y = String(b).split('.')
   for (let i = 0; i < x.length || i < y.length; i++) {
     const d = part(x[i]) - part(y[i])
     if (d) return d > 0 ? 1 : -1
@@ -27,7 +28,8 @@ export function getSDKVersion(): string {
   // getAppBaseInfo is 2.20.1+, getSystemInfoSync 1.1.0+; either may throw or answer without SDKVersion.
   for (const api of ['getAppBaseInfo', 'getSystemInfoSync'] as const) {
     try {
-      const v = typeof wx[api] === 'function' ? wx[api]().SDKVersion : ''
+      // a missing API or an undefined answer throws here and falls through to the next source
+      const v = wx[api]().SDKVersion
       if (v && typeof v === 'string') return v
     } catch (e) {
       // try the next source
