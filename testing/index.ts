@@ -1,0 +1,342 @@
+// A card platform in one process: the client's wx.addCard/openCard and WeChat's getticket/decrypt APIs,
+// sharing one user's card bag, so a signing server and mini-program code can be tested end to end.
+// Node only: never bundled into the mini-program.
+/// <reference types="miniprogram-api-typings" preserve="true" />
+import { randomBytes, randomInt } from 'crypto'
+import { checkCardExt, PARAM_ERROR, type CheckedExt } from './cardext'
+import { listenHttp, type Listening, type RequestCounts } from './http'
+
+export { DECRYPT_PATH, TICKET_PATH, type Listening, type RequestCounts } from './http'
+
+export type UserAction = 'accept' | 'cancel'
+
+export interface SimCard {
+  cardId: string
+  /** The card uses 自定义 code: cardExt must carry `code`, and the platform issues that code. */
+  useCustomCode?: boolean
+  /** The card is bound to an openid: cardExt must carry the current user's `openid`. */
+  bindOpenid?: boolean
+  /** Stock; unlimited when absent. */
+  quantity?: number
+  /** How many of this card one user may hold (get_limit); unlimited when absent. */
+  getLimit?: number
+  title?: string
+}
+
+export interface CardPlatformOptions {
+  apiTicket: string
+  accessToken: string
+  /** The current user. */
+  openid: string
+  cards: SimCard[]
+  /** What getSystemInfoSync/getAppBaseInfo report; default '3.12.0'. */
+  SDKVersion?: string
+  /** Tokens answered with 42001 (expired) instead of 40001, to test a server's token refresh. */
+  expiredAccessTokens?: string[]
+  /** Ticket answered for `type=jsapi`; it never signs a card. Default: derived from apiTicket. */
+  jsapiTicket?: string
+}
+
+export interface HeldCard {
+  cardId: string
+  /** The decrypted code: what wx.openCard needs. */
+  code: string
+  /** What wx.addCard returned for it: only /card/code/decrypt turns it back into `code`. */
+  encryptCode: string
+  outerStr?: string
+}
+
+export interface NonceRecord {
+  cardId: string
+  timestamp: string
+  nonceStr: string
+}
+
+export interface PlatformState {
+  /** The user's card bag, in the order cards were added. */
+  held: HeldCard[]
+  /** Stock left per cardId; Infinity when the card has no quantity. */
+  stock: Record<string, number>
+  /** Cards issued per cardId (all to the current user). */
+  taken: Record<string, number>
+  /** cardExt timestamp + nonce_str pairs already used, per card. */
+  nonces: NonceRecord[]
+  /** HTTP requests per endpoint. */
+  requests: RequestCounts
+  /** wx calls, whatever their outcome. */
+  calls: { addCard: number; openCard: number }
+  /** Cards the user opened through wx.openCard. */
+  opened: WechatMiniprogram.OpenCardRequestInfo[]
+  /** Every wx.showModal option object, in call order. */
+  modals: WechatMiniprogram.ShowModalOption[]
+  /** Queued user decisions, consumed one per addCard/openCard call. */
+  pendingActions: UserAction[]
+}
+
+type General = WechatMiniprogram.GeneralCallbackResult
+
+/** Callback options as a caller may pass them: cardList is checked at run time like the real client does. */
+export interface CallOptions<S> {
+  cardList?: unknown
+  success?: (res: S) => void
+  fail?: (res: General) => void
+  complete?: (res: S | General) => void
+}
+
+export interface SimWx {
+  /** Callback style returns nothing; without success/fail/complete it returns a Promise, like the base library. */
+  addCard(o: CallOptions<WechatMiniprogram.AddCardSuccessCallbackResult>): Promise<WechatMiniprogram.AddCardSuccessCallbackResult> | void
+  openCard(o: CallOptions<General>): Promise<General> | void
+  getSystemInfoSync(): { SDKVersion: string }
+  getAppBaseInfo(): { SDKVersion: string }
+  /** Records the call in state.modals and answers as if the user tapped 确定. */
+  showModal(o: WechatMiniprogram.ShowModalOption): Promise<WechatMiniprogram.ShowModalSuccessCallbackResult> | void
+}
+
+export interface InstallOptions {
+  /** Also install getSystemInfoSync, getAppBaseInfo and showModal (default: addCard and openCard only). */
+  all?: boolean
+}
+
+export interface CardPlatform {
+  wx: SimWx
+  /**
+   * Puts the simulator's functions on `target`, or on the global `wx` (created when absent).
+   * Returns an undo function that restores exactly what was there.
+   */
+  install(target?: object, options?: InstallOptions): () => void
+  /** Starts getticket/decrypt on 127.0.0.1 (free port). */
+  listen(): Promise<Listening>
+  /** Queues what the user does on the next addCard/openCard page. */
+  nextUserAction(action: UserAction): void
+  state: PlatformState
+}
+
+type Outcome<S> = { ok: true; res: S } | { ok: false; res: General }
+
+const typeName = (v: unknown): string =>
+  v === null ? 'Null' : Array.isArray(v) ? 'Array' : (typeof v).replace(/^./, (c) => c.toUpperCase())
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * Answers a call asynchronously like the client: success or fail, then complete with the same object.
+ * Without any callback it returns a Promise instead (base library promise style).
+ */
+function answer<S>(o: CallOptions<S> | undefined, out: Outcome<S>): Promise<S> | void {
+  const { success, fail, complete } = o && typeof o === 'object' ? o : ({} as CallOptions<S>)
+  const fn = <F>(f: F | undefined): f is F => typeof f === 'function'
+  if (!fn(success) && !fn(fail) && !fn(complete)) {
+    return new Promise<S>((resolve, reject) => setTimeout(() => (out.ok ? resolve(out.res) : reject(out.res)), 0))
+  }
+  setTimeout(() => {
+    try {
+      if (out.ok) {
+        if (fn(success)) success(out.res)
+      } else if (fn(fail)) fail(out.res)
+    } finally {
+      if (fn(complete)) complete(out.res)
+    }
+  }, 0)
+}
+
+function checkOptions(o: CardPlatformOptions): void {
+  const str = (v: unknown, name: string) => {
+    if (typeof v !== 'string' || !v) throw new TypeError(`createCardPlatform: ${name} must be a non-empty string`)
+  }
+  if (!isObject(o)) throw new TypeError('createCardPlatform: options are required')
+  str(o.apiTicket, 'apiTicket')
+  str(o.accessToken, 'accessToken')
+  str(o.openid, 'openid')
+  if (!Array.isArray(o.cards)) throw new TypeError('createCardPlatform: cards must be an array')
+  const ids = new Set<string>()
+  o.cards.forEach((c, i) => {
+    str(c && c.cardId, `cards[${i}].cardId`)
+    if (ids.has(c.cardId)) throw new TypeError(`createCardPlatform: cards[${i}].cardId ${c.cardId} is listed twice`)
+    ids.add(c.cardId)
+    for (const k of ['quantity', 'getLimit'] as const) {
+      const v = c[k]
+      if (v !== undefined && !(Number.isInteger(v) && v >= 0)) throw new TypeError(`createCardPlatform: cards[${i}].${k} must be an integer >= 0`)
+    }
+  })
+}
+
+export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
+  checkOptions(options)
+  const o = options
+  const cards = new Map<string, SimCard>(o.cards.map((c) => [c.cardId, { ...c }]))
+  const SDKVersion = o.SDKVersion ?? '3.12.0'
+  const state: PlatformState = {
+    held: [],
+    stock: {},
+    taken: {},
+    nonces: [],
+    requests: { getticket: 0, decrypt: 0, other: 0 },
+    calls: { addCard: 0, openCard: 0 },
+    opened: [],
+    modals: [],
+    pendingActions: [],
+  }
+  for (const c of cards.values()) {
+    state.stock[c.cardId] = c.quantity ?? Infinity
+    state.taken[c.cardId] = 0
+  }
+
+  // Opaque and random: not derivable from the code, only the platform's table maps it back.
+  const newEncryptCode = () => randomBytes(36).toString('base64url')
+  const newCode = () => {
+    let code: string
+    do code = String(randomInt(1e11, 1e12))
+    while (state.held.some((h) => h.code === code))
+    return code
+  }
+
+  function addCard(list: unknown): Outcome<WechatMiniprogram.AddCardSuccessCallbackResult> {
+    const fail = (detail: string): Outcome<never> => ({ ok: false, res: { errMsg: `addCard:fail ${detail}` } })
+    const action = state.pendingActions.shift() ?? 'accept'
+    if (!Array.isArray(list)) return fail(`parameter error: parameter.cardList should be Array instead of ${typeName(list)};`)
+    if (!list.length) return fail(PARAM_ERROR)
+    const accepted: { card: SimCard; cardExt: string; ext: CheckedExt }[] = []
+    // Any signature/parameter problem fails the whole call: the user only sees an error page.
+    for (let i = 0; i < list.length; i++) {
+      const item: unknown = list[i]
+      if (!isObject(item)) return fail(`parameter error: parameter.cardList[${i}] should be Object instead of ${typeName(item)};`)
+      const { cardId, cardExt } = item
+      if (typeof cardId !== 'string' || !cardId) return fail(`parameter error: parameter.cardList[${i}].cardId should be a non-empty String;`)
+      const card = cards.get(cardId)
+      if (!card) return fail(`invalid card_id: ${cardId}`)
+      const ext = checkCardExt(cardExt, { apiTicket: o.apiTicket, cardId, openid: o.openid, card })
+      if (typeof ext === 'string') return fail(ext)
+      accepted.push({ card, cardExt: String(cardExt), ext })
+    }
+    // A timestamp + nonce_str already used for the card (before, or earlier in this call) reads as 已领完.
+    const fresh: NonceRecord[] = []
+    for (const { card, ext } of accepted) {
+      const n: NonceRecord = { cardId: card.cardId, timestamp: ext.timestamp, nonceStr: ext.nonceStr }
+      const same = (r: NonceRecord) => r.cardId === n.cardId && r.timestamp === n.timestamp && r.nonceStr === n.nonceStr
+      if (state.nonces.some(same) || fresh.some(same)) return fail('已领完')
+      fresh.push(n)
+    }
+    if (action === 'cancel') return fail('cancel')
+    state.nonces.push(...fresh)
+
+    const cardList = accepted.map(({ card, cardExt, ext }) => {
+      const id = card.cardId
+      const refused =
+        state.stock[id] <= 0 ||
+        (card.getLimit !== undefined && state.taken[id] >= card.getLimit) ||
+        (ext.code !== undefined && state.held.some((h) => h.cardId === id && h.code === ext.code))
+      if (refused) return { cardId: id, cardExt, code: '', isSuccess: false }
+      const held: HeldCard = { cardId: id, code: ext.code ?? newCode(), encryptCode: newEncryptCode() }
+      if (ext.outerStr !== undefined) held.outerStr = ext.outerStr
+      state.held.push(held)
+      state.stock[id]--
+      state.taken[id]++
+      return { cardId: id, cardExt, code: held.encryptCode, isSuccess: true }
+    })
+    return { ok: true, res: { errMsg: 'addCard:ok', cardList } }
+  }
+
+  function openCard(list: unknown): Outcome<General> {
+    const fail = (detail: string): Outcome<never> => ({ ok: false, res: { errMsg: `openCard:fail ${detail}` } })
+    const action = state.pendingActions.shift() ?? 'accept'
+    if (!Array.isArray(list)) return fail(`parameter error: parameter.cardList should be Array instead of ${typeName(list)};`)
+    if (!list.length) return fail(PARAM_ERROR)
+    const open: WechatMiniprogram.OpenCardRequestInfo[] = []
+    for (let i = 0; i < list.length; i++) {
+      const item: unknown = list[i]
+      if (!isObject(item) || typeof item.cardId !== 'string' || typeof item.code !== 'string') {
+        return fail(`parameter error: parameter.cardList[${i}] should be { cardId: String, code: String };`)
+      }
+      const { cardId, code } = item
+      if (!state.held.some((h) => h.cardId === cardId && h.code === code)) {
+        return state.held.some((h) => h.encryptCode === code)
+          ? fail(`invalid code: cardList[${i}].code is the encrypted code from addCard, decrypt it with card/code/decrypt first`)
+          : fail(`invalid code: the user holds no card ${cardId} with code ${code}`)
+      }
+      open.push({ cardId, code })
+    }
+    if (action === 'cancel') return fail('cancel')
+    state.opened.push(...open)
+    return { ok: true, res: { errMsg: 'openCard:ok' } }
+  }
+
+  // The real client checks option types at run time, so JavaScript callers may pass anything.
+  const listOf = (c: unknown) => (isObject(c) ? c.cardList : undefined)
+  const wx: SimWx = {
+    addCard(c) {
+      state.calls.addCard++
+      return answer(c, addCard(listOf(c)))
+    },
+    openCard(c) {
+      state.calls.openCard++
+      return answer(c, openCard(listOf(c)))
+    },
+    getSystemInfoSync: () => ({ SDKVersion }),
+    getAppBaseInfo: () => ({ SDKVersion }),
+    showModal(c) {
+      state.modals.push(c)
+      return answer<WechatMiniprogram.ShowModalSuccessCallbackResult>(c, {
+        ok: true,
+        res: { errMsg: 'showModal:ok', confirm: true, cancel: false, content: '' },
+      })
+    },
+  }
+
+  function install(target?: object, opts: InstallOptions = {}): () => void {
+    const g = globalThis as unknown as Record<string, unknown>
+    let host: Record<string, unknown>
+    let undoGlobal = (): void => undefined
+    if (target !== undefined) {
+      if (!isObject(target) && typeof target !== 'function') throw new TypeError('install: target must be an object')
+      host = target as Record<string, unknown>
+    } else if (isObject(g.wx)) {
+      host = g.wx
+    } else {
+      const before = Object.getOwnPropertyDescriptor(g, 'wx')
+      host = {}
+      g.wx = host
+      undoGlobal = () => {
+        if (before) Object.defineProperty(g, 'wx', before)
+        else delete g.wx
+      }
+    }
+    const keys: (keyof SimWx)[] = opts.all
+      ? ['addCard', 'openCard', 'getSystemInfoSync', 'getAppBaseInfo', 'showModal']
+      : ['addCard', 'openCard']
+    const saved = keys.map((k) => [k, Object.getOwnPropertyDescriptor(host, k)] as const)
+    for (const k of keys) Object.defineProperty(host, k, { value: wx[k], writable: true, enumerable: true, configurable: true })
+    let undone = false
+    return () => {
+      if (undone) return
+      undone = true
+      for (const [k, d] of saved) {
+        if (d) Object.defineProperty(host, k, d)
+        else delete host[k]
+      }
+      undoGlobal()
+    }
+  }
+
+  return {
+    wx,
+    install,
+    listen: () =>
+      listenHttp({
+        accessToken: o.accessToken,
+        expiredAccessTokens: o.expiredAccessTokens ?? [],
+        apiTicket: o.apiTicket,
+        jsapiTicket: o.jsapiTicket ?? `jsapi-${o.apiTicket}`,
+        requests: state.requests,
+        decrypt: (enc) => {
+          const h = state.held.find((x) => x.encryptCode === enc)
+          return h && h.code
+        },
+      }),
+    nextUserAction(action) {
+      if (action !== 'accept' && action !== 'cancel') throw new TypeError(`nextUserAction: 'accept' or 'cancel', got ${String(action)}`)
+      state.pendingActions.push(action)
+    },
+    state,
+  }
+}
