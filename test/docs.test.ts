@@ -1,0 +1,85 @@
+// The component READMEs are written from the code; these checks keep each table true to it.
+import fs from 'fs'
+import path from 'path'
+
+const ROOT = path.resolve(__dirname, '..')
+const COMPONENTS = fs.readdirSync(path.join(ROOT, 'components')).filter((d) => fs.existsSync(path.join(ROOT, 'components', d, 'index.json')))
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
+
+interface Options {
+  properties: Record<string, unknown>
+  externalClasses?: string[]
+}
+
+function definition(name: string): Options {
+  let captured: Options | undefined
+  const g = globalThis as unknown as { Component?: (o: Options) => void }
+  const saved = g.Component
+  g.Component = (o) => {
+    captured = o
+  }
+  jest.isolateModules(() => {
+    require(path.join(ROOT, 'components', name, 'index.ts'))
+  })
+  g.Component = saved
+  if (!captured) throw new Error(`${name} did not call Component()`)
+  return captured
+}
+
+/** First-column cells of the table under `### heading`. */
+function column(readme: string, heading: string): string[] {
+  const at = readme.indexOf(`### ${heading}`)
+  if (at < 0) return []
+  const rows = readme.slice(at).split('\n').slice(1)
+  const start = rows.findIndex((l) => l.startsWith('|'))
+  const out: string[] = []
+  for (const l of rows.slice(start + 2)) {
+    if (!l.startsWith('|')) break
+    out.push(l.split('|')[1].trim())
+  }
+  return out
+}
+
+describe.each(COMPONENTS)('%s README', (name) => {
+  const dir = path.join(ROOT, 'components', name)
+  const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8')
+  const wxml = fs.readFileSync(path.join(dir, 'index.wxml'), 'utf8')
+  const wxss = fs.readFileSync(path.join(dir, 'index.wxss'), 'utf8')
+  const ts = fs.readFileSync(path.join(dir, 'index.ts'), 'utf8') + fs.readFileSync(path.join(ROOT, 'utils/component.ts'), 'utf8')
+  const def = definition(name)
+
+  it('has the five tables', () => {
+    for (const h of ['Props', 'Events', 'Slots', 'External classes', 'CSS variables']) expect([h, readme.includes(`### ${h}`)]).toEqual([h, true])
+  })
+
+  it('Props lists exactly the component properties', () => {
+    expect(column(readme, 'Props').sort()).toEqual(Object.keys(def.properties).map(kebab).sort())
+  })
+
+  it('Events lists exactly the events the code triggers', () => {
+    const documented = column(readme, 'Events').map((c) => c.replace(/^bind:/, '')).sort()
+    // settle(this, 'x', …) in the component plus the outcomes utils' reportError/settle emit
+    const own = [...ts.matchAll(/settle\(\w+, '(\w+)'/g)].map((m) => m[1])
+    const emitted = [...new Set([...own, 'cancel', 'fail', 'unsupported', 'complete'])].sort()
+    expect(documented).toEqual(emitted)
+  })
+
+  it('Slots lists exactly the slots in the template', () => {
+    const slots = [...wxml.matchAll(/<slot\b([^>]*)>/g)].map((m) => (/name="([^"]+)"/.exec(m[1]) || [, '(default)'])[1])
+    expect(column(readme, 'Slots').sort()).toEqual([...new Set(slots)].sort())
+  })
+
+  it('External classes lists exactly externalClasses', () => {
+    expect(column(readme, 'External classes').sort()).toEqual([...(def.externalClasses || [])].sort())
+  })
+
+  it('CSS variables lists exactly the --card-* variables the styles read, with the fallbacks they use', () => {
+    const used = [...new Set([...wxss.matchAll(/var\((--card-[\w-]+)/g)].map((m) => m[1]))].sort()
+    const rows = column(readme, 'CSS variables')
+    expect([...rows].sort()).toEqual(used)
+    for (const v of used) {
+      // every --card-* falls back to a vant variable or a literal, never to nothing
+      expect([v, new RegExp(`var\\(${v},\\s*[^)\\s]`).test(wxss)]).toEqual([v, true])
+    }
+  })
+})
