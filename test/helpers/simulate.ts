@@ -15,7 +15,19 @@ function templatesOf(root: string, entry: string, vantDir: string, out = new Set
     const next = p.startsWith('@vant/weapp/') ? vantDir.slice(1) + p.slice('@vant/weapp/'.length) : path.join(path.dirname(entry), p)
     templatesOf(root, next, vantDir, out)
   }
+  for (const r of relatedOf(root, entry)) templatesOf(root, r, vantDir, out)
   return out
+}
+
+/**
+ * vant components that a vant component declares a relation with (checkbox → checkbox-group), as root-relative
+ * paths. On a device the whole package is there; the simulator only knows what it registered, and an
+ * unregistered relation makes vant's `this.parent` getter throw (getRelationNodes answers null, not []).
+ */
+function relatedOf(root: string, entry: string): string[] {
+  const js = path.join(root, entry + '.js')
+  const src = fs.existsSync(js) ? fs.readFileSync(js, 'utf8') : ''
+  return [...src.matchAll(/use(?:Parent|Children)\)?\(['"]([\w-]+)['"]/g)].map((m) => path.join(path.dirname(entry), '..', m[1], 'index'))
 }
 
 function wxsOf(dir: string): string[] {
@@ -34,7 +46,18 @@ export function loadComponent(entry: string, root = ROOT, vantDir = VANT): strin
   for (const [tag, p] of Object.entries<string>(json.usingComponents || {})) {
     if (p.startsWith('@vant/weapp/')) usingComponents[tag] = vantDir + p.slice('@vant/weapp/'.length)
   }
-  const wxml = [...templatesOf(root, entry, vantDir)].map((p) => p + '.wxml')
+  // simulate compiles once per rootPath and caches it, so the list covers every sibling component
+  // (a second load in the same file reuses the first compile)
+  const parent = path.dirname(path.dirname(entry))
+  const siblings = fs.readdirSync(path.join(root, parent)).map((d) => path.join(parent, d, 'index'))
+    .filter((e) => fs.existsSync(path.join(root, e + '.json')))
+  const reached = [...siblings.reduce((set, e) => templatesOf(root, e, vantDir, set), templatesOf(root, entry, vantDir))]
+  // Registered in the same load, so relation paths resolve to ids.
+  for (const r of reached.flatMap((p) => relatedOf(root, p))) usingComponents[`van-${path.basename(path.dirname(r))}`] ??= '/' + r
+  const wxml = reached.map((p) => p + '.wxml')
+  // A component's JS registers only when it runs; jest caches modules, so a vant part already loaded by an
+  // earlier load in this file would otherwise stay unregistered here. Our simulate instance is kept.
+  jest.resetModules()
   return simulate.load(path.join(root, entry), {
     rootPath: root,
     compiler: 'official',
@@ -96,7 +119,7 @@ export interface TemplateNode {
  * attributes it does not model (aria-*), this tree keeps them. Needs a `window` (jsdom environment).
  */
 export function templateTree(entry: string, data: object, root = ROOT): TemplateNode {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { wxmlToJs } = require('miniprogram-compiler') as { wxmlToJs(root: string, o: { wxmlList: string[] }): string }
   const gwx = new Function(wxmlToJs(root, { wxmlList: [entry + '.wxml'] }))() as (p: string) => (d: object, e: object, g: object) => TemplateNode
   return gwx(entry + '.wxml')(data, {}, {})

@@ -1,0 +1,169 @@
+/**
+ * @jest-environment ./test/helpers/jsdom-fetch-env.js
+ *
+ * The whole story with real parts: the server toolkit gets the api_ticket from the card-platform simulator over
+ * HTTP and signs cardExt → <add-card-button> (real vant templates) is tapped → the simulator verifies and issues
+ * encrypted codes → the "server" decrypts them over HTTP → <open-card-list> renders and opens them.
+ */
+import { createApiTicketProvider, createCardExt, decryptCardCode } from '../../server'
+import { createCardPlatform, type CardPlatform } from '../../testing'
+import { byTag, loadComponent, simulate } from '../helpers/simulate'
+
+const TOKEN = 'ACCESS_TOKEN_1'
+const ADD = loadComponent('components/add-card-button/index')
+const LIST = loadComponent('components/open-card-list/index')
+
+type Comp = ReturnType<typeof simulate.render>
+type Ev = [string, Record<string, unknown>]
+
+let platform: CardPlatform
+let url: string
+let close: () => Promise<void>
+let undo: () => void
+let tickets: ReturnType<typeof createApiTicketProvider>
+
+beforeEach(async () => {
+  platform = createCardPlatform({
+    apiTicket: 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg',
+    accessToken: TOKEN,
+    openid: 'o-user-1',
+    cards: [
+      { cardId: 'pCustomCode', useCustomCode: true, quantity: 10, title: '满100减20' },
+      { cardId: 'pBoundUser', bindOpenid: true, quantity: 10, title: '会员卡' },
+      { cardId: 'pLastOne', quantity: 1, title: '限量券' },
+    ],
+  })
+  ;({ url, close } = await platform.listen())
+  // only addCard/openCard are replaced: the client version comes from the simulator's own wx (2.32.x)
+  undo = platform.install((globalThis as unknown as { wx: object }).wx)
+  tickets = createApiTicketProvider({ getAccessToken: async () => TOKEN, baseUrl: url })
+})
+afterEach(async () => {
+  undo()
+  await close()
+})
+
+function render(id: string, props: Record<string, unknown>): { c: Comp; events: Ev[] } {
+  const events: Ev[] = []
+  const c = simulate.render(id, props)
+  for (const n of ['success', 'open', 'cancel', 'fail', 'unsupported', 'complete']) {
+    c.addEventListener(n, (e: { detail: Record<string, unknown> }) => events.push([n, e.detail]))
+  }
+  c.attach(document.createElement('parent-wrapper'))
+  return { c, events }
+}
+
+async function until(events: Ev[], name = 'complete') {
+  for (let i = 0; i < 200 && !events.some((e) => e[0] === name); i++) await new Promise((r) => setTimeout(r, 5))
+  expect(events.map((e) => e[0])).toContain(name)
+}
+
+const tapAdd = (c: Comp) => byTag(c, 'van-button')[0].querySelector('.van-button').dispatchEvent('tap')
+
+/** What a signing server would answer for each requested card. */
+async function issue(cardId: string, o: { code?: string; openid?: string; apiTicket?: string; nonceStr?: string; timestamp?: number } = {}) {
+  return { cardId, cardExt: createCardExt({ apiTicket: o.apiTicket ?? (await tickets.getTicket()), cardId, ...o }) }
+}
+
+async function addAndDecrypt() {
+  const cards = [await issue('pCustomCode', { code: 'SHOP2026A' }), await issue('pBoundUser', { openid: 'o-user-1' })]
+  const { c, events } = render(ADD, { cardList: cards })
+  tapAdd(c)
+  await until(events)
+  expect(events.map((e) => e[0])).toEqual(['success', 'complete'])
+  const { succeeded, failed } = events[0][1] as { succeeded: WechatMiniprogram.AddCardResponseInfo[]; failed: unknown[] }
+  expect(failed).toEqual([])
+  expect(succeeded.map((s) => s.cardId)).toEqual(['pCustomCode', 'pBoundUser'])
+  // the mini-program only ever sees encrypted codes; the server turns them back
+  expect(succeeded[0].code).not.toBe('SHOP2026A')
+  const codes = await Promise.all(succeeded.map((s) => decryptCardCode({ accessToken: TOKEN, encryptCode: s.code, baseUrl: url })))
+  return succeeded.map((s, i) => ({ cardId: s.cardId, code: codes[i], title: s.cardId }))
+}
+
+it('add two cards (custom code, bound openid) → decrypt → list → open one → open both in a batch', async () => {
+  const held = await addAndDecrypt()
+  expect(held[0].code).toBe('SHOP2026A')
+  expect(held[1].code).toMatch(/^\d{12}$/)
+  expect(held).toEqual(platform.state.held.map((h) => ({ cardId: h.cardId, code: h.code, title: h.cardId })))
+  expect(platform.state.requests).toMatchObject({ getticket: 1, decrypt: 2 })
+
+  const { c, events } = render(LIST, { cards: held })
+  expect(c.querySelectorAll('.card-item')).toHaveLength(2)
+  c.querySelectorAll('.card-item')[1].dispatchEvent('tap')
+  await until(events)
+  expect(events).toEqual([['open', { cardList: [{ cardId: 'pBoundUser', code: held[1].code }] }], ['complete', { outcome: 'open' }]])
+  expect(platform.state.opened).toEqual([{ cardId: 'pBoundUser', code: held[1].code }])
+
+  const batch = render(LIST, { cards: held, selectable: true })
+  for (const box of byTag(batch.c, 'van-checkbox')) box.querySelector('.van-checkbox__icon-wrap').dispatchEvent('tap')
+  await new Promise((r) => setTimeout(r, 0))
+  tapAdd(batch.c) // the "打开所选" van-button
+  await until(batch.events)
+  expect(batch.events[0]).toEqual(['open', { cardList: held.map(({ cardId, code }) => ({ cardId, code })) }])
+  expect(platform.state.opened.slice(1)).toEqual(held.map(({ cardId, code }) => ({ cardId, code })))
+})
+
+describe('negative runs end in the right component event', () => {
+  it('wrong api_ticket → fail 签名错误', async () => {
+    const { c, events } = render(ADD, { cardList: [await issue('pCustomCode', { code: 'X1', apiTicket: 'not-the-ticket' })] })
+    tapAdd(c)
+    await until(events)
+    expect(events[0]).toEqual(['fail', expect.objectContaining({ code: 'fail', detail: '签名错误', errMsg: 'addCard:fail 签名错误' })])
+    expect(platform.state.held).toEqual([])
+  })
+
+  it('a reused nonce_str + timestamp → fail 已领完', async () => {
+    const card = await issue('pBoundUser', { openid: 'o-user-1' })
+    const first = render(ADD, { cardList: [card] })
+    tapAdd(first.c)
+    await until(first.events)
+    expect(first.events[0][0]).toBe('success')
+    const again = render(ADD, { cardList: [card] })
+    tapAdd(again.c)
+    await until(again.events)
+    expect(again.events[0]).toEqual(['fail', expect.objectContaining({ detail: '已领完' })])
+    expect(platform.state.held).toHaveLength(1)
+  })
+
+  it('the user cancels → cancel', async () => {
+    platform.nextUserAction('cancel')
+    const { c, events } = render(ADD, { cardList: [await issue('pBoundUser', { openid: 'o-user-1' })] })
+    tapAdd(c)
+    await until(events)
+    expect(events).toEqual([['cancel', { code: 'cancel', errMsg: 'addCard:fail cancel' }], ['complete', { outcome: 'cancel' }]])
+  })
+
+  it('stock exhausted → success with that card in failed', async () => {
+    const first = render(ADD, { cardList: [await issue('pLastOne')] })
+    tapAdd(first.c)
+    await until(first.events)
+    const second = render(ADD, { cardList: [await issue('pLastOne'), await issue('pBoundUser', { openid: 'o-user-1' })] })
+    tapAdd(second.c)
+    await until(second.events)
+    const d = second.events[0][1] as { succeeded: { cardId: string }[]; failed: { cardId: string }[] }
+    expect(second.events[0][0]).toBe('success')
+    expect(d.failed.map((x) => x.cardId)).toEqual(['pLastOne'])
+    expect(d.succeeded.map((x) => x.cardId)).toEqual(['pBoundUser'])
+    expect(platform.state.stock.pLastOne).toBe(0)
+  })
+
+  it('a card bound to another user → fail 参数错误', async () => {
+    const { c, events } = render(ADD, { cardList: [await issue('pBoundUser', { openid: 'o-someone-else' })] })
+    tapAdd(c)
+    await until(events)
+    expect(events[0]).toEqual(['fail', expect.objectContaining({ detail: '参数错误' })])
+  })
+
+  it('opening with the encrypted code (not decrypted) fails', async () => {
+    const cards = [await issue('pBoundUser', { openid: 'o-user-1' })]
+    const add = render(ADD, { cardList: cards })
+    tapAdd(add.c)
+    await until(add.events)
+    const enc = (add.events[0][1] as { succeeded: { cardId: string; code: string }[] }).succeeded[0]
+    const { c, events } = render(LIST, { cards: [{ cardId: enc.cardId, code: enc.code }] })
+    c.querySelectorAll('.card-item')[0].dispatchEvent('tap')
+    await until(events)
+    expect(events[0]).toEqual(['fail', expect.objectContaining({ code: 'fail' })])
+    expect(platform.state.opened).toEqual([])
+  })
+})
