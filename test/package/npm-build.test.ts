@@ -1,11 +1,12 @@
 /**
- * @jest-environment jsdom
+ * @jest-environment ./test/helpers/jsdom-fetch-env.js
  *
  * The path users take: npm pack → install the tarball in a consumer mini-program → devtools' "构建 npm"
  * (miniprogram-ci packNpmManually, the same builder) → our tags load from miniprogram_npm and work.
  */
 import { execFileSync } from 'child_process'
 import fs from 'fs'
+import { createRequire } from 'module'
 import os from 'os'
 import path from 'path'
 import { byTag, loadComponent, ROOT, simulate } from '../helpers/simulate'
@@ -85,12 +86,50 @@ it('miniprogram_npm holds no server or testing code and no api_ticket handling',
   expect(fs.readFileSync(path.join(ours, 'utils/index.js'), 'utf8')).toMatch(/api_ticket"\?"is a server secret/)
 })
 
-it('our tags load from miniprogram_npm with the copied vant templates', () => {
-  const vantDir = '/miniprogram_npm/@vant/weapp/'
-  const id = loadComponent('miniprogram_npm/' + TAGS['add-card-button'], mp, vantDir)
-  const c = simulate.render(id, { cardId: 'A', cardExt: '{}' })
-  c.attach(document.createElement('parent-wrapper'))
-  const button = byTag(c, 'van-button')[0]
-  expect(button.querySelector('.van-button').dom.className).toMatch(/van-button--primary/)
-  expect(c.dom.textContent).toContain('添加到卡包')
+it('the Node entries resolve through package exports, from the repo and from the installed copy, with typings', () => {
+  const probe = "const s=require('weapp-card-coupon/server'),t=require('weapp-card-coupon/testing');" +
+    "console.log(typeof s.createCardExt, typeof s.decryptCardCode, typeof s.createApiTicketProvider, typeof t.createCardPlatform)"
+  for (const cwd of [ROOT, mp]) {
+    expect(execFileSync(process.execPath, ['-e', probe], { cwd, encoding: 'utf8' }).trim()).toBe('function function function function')
+  }
+  const pkg = path.join(mp, 'node_modules/weapp-card-coupon')
+  for (const d of ['dist/server/index.d.ts', 'dist/testing/index.d.ts', 'miniprogram_dist/utils/index.d.ts', 'miniprogram_dist/add-card-button/index.d.ts', 'miniprogram_dist/open-card-list/index.d.ts']) {
+    expect([d, fs.existsSync(path.join(pkg, d))]).toEqual([d, true])
+  }
+})
+
+it('our tags load from miniprogram_npm (copied vant templates) and run tap → wx call → event with the simulator', async () => {
+  // the installed copy's own Node entries, as a user's test would use them
+  const need = createRequire(path.join(mp, 'package.json'))
+  const { createCardPlatform } = need('weapp-card-coupon/testing')
+  const { createCardExt } = need('weapp-card-coupon/server')
+  const platform = createCardPlatform({ apiTicket: 'TICKET', accessToken: 'TOKEN', openid: 'o1', cards: [{ cardId: 'pA' }] })
+  const undo = platform.install((globalThis as unknown as { wx: object }).wx)
+  try {
+    const vantDir = '/miniprogram_npm/@vant/weapp/'
+    const events: string[] = []
+    const add = simulate.render(loadComponent('miniprogram_npm/' + TAGS['add-card-button'], mp, vantDir), {
+      cardList: [{ cardId: 'pA', cardExt: createCardExt({ apiTicket: 'TICKET', cardId: 'pA' }) }],
+    })
+    add.addEventListener('success', () => events.push('success'))
+    add.attach(document.createElement('parent-wrapper'))
+    const button = byTag(add, 'van-button')[0]
+    expect(button.querySelector('.van-button').dom.className).toMatch(/van-button--primary/)
+    button.querySelector('.van-button').dispatchEvent('tap')
+    for (let i = 0; i < 100 && !events.length; i++) await new Promise((r) => setTimeout(r, 5))
+    expect(events).toEqual(['success'])
+    expect(platform.state.held).toHaveLength(1)
+
+    const held = platform.state.held.map((h: { cardId: string; code: string }) => ({ cardId: h.cardId, code: h.code, title: '卡' }))
+    const list = simulate.render(loadComponent('miniprogram_npm/' + TAGS['open-card-list'], mp, vantDir), { cards: held })
+    list.addEventListener('open', () => events.push('open'))
+    list.attach(document.createElement('parent-wrapper'))
+    expect(byTag(list, 'van-cell')).toHaveLength(1)
+    list.querySelector('.card-item').dispatchEvent('tap')
+    for (let i = 0; i < 100 && events.length < 2; i++) await new Promise((r) => setTimeout(r, 5))
+    expect(events).toEqual(['success', 'open'])
+    expect(platform.state.opened).toEqual([{ cardId: 'pA', code: held[0].code }])
+  } finally {
+    undo()
+  }
 })
