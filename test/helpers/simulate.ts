@@ -6,16 +6,26 @@ import simulate from 'miniprogram-simulate'
 export const ROOT = path.resolve(__dirname, '../..')
 const VANT = '/node_modules/@vant/weapp/lib/'
 
+/**
+ * Where a usingComponents npm path lives, as an absolute mini-program path: without `npmDir` (the repo) vant maps
+ * to its CommonJS `lib/`; with it (after "构建 npm": '/miniprogram_npm/') every npm path maps under it.
+ */
+function npmPath(p: string, npmDir?: string): string | undefined {
+  if (p.startsWith('.') || p.startsWith('/')) return undefined
+  if (npmDir) return npmDir + p
+  return p.startsWith('@vant/weapp/') ? VANT + p.slice('@vant/weapp/'.length) : undefined
+}
+
 /** Every wxml a component reaches (ours and vant's), as paths relative to `root`. */
-function templatesOf(root: string, entry: string, vantDir: string, out = new Set<string>()): Set<string> {
+function templatesOf(root: string, entry: string, npmDir: string | undefined, out = new Set<string>()): Set<string> {
   if (out.has(entry)) return out
   out.add(entry)
   const json = JSON.parse(fs.readFileSync(path.join(root, entry + '.json'), 'utf8'))
   for (const p of Object.values<string>(json.usingComponents || {})) {
-    const next = p.startsWith('@vant/weapp/') ? vantDir.slice(1) + p.slice('@vant/weapp/'.length) : path.join(path.dirname(entry), p)
-    templatesOf(root, next, vantDir, out)
+    const abs = npmPath(p, npmDir)
+    templatesOf(root, abs ? abs.slice(1) : path.join(path.dirname(entry), p), npmDir, out)
   }
-  for (const r of relatedOf(root, entry)) templatesOf(root, r, vantDir, out)
+  for (const r of relatedOf(root, entry)) templatesOf(root, r, npmDir, out)
   return out
 }
 
@@ -36,22 +46,28 @@ function wxsOf(dir: string): string[] {
 }
 
 /**
- * Registers a component. `root` is the mini-program root, `entry` the component path inside it
- * (without extension); npm tags `@vant/weapp/x/index` are mapped to `vantDir` (default: vant's CommonJS `lib/`;
- * after "构建 npm" it is `/miniprogram_npm/@vant/weapp/`).
+ * Registers a component (or a page built with Component()). `root` is the mini-program root, `entry` the path
+ * inside it (without extension). npm paths resolve as `npmPath` says: pass `npmDir = '/miniprogram_npm/'` for a
+ * mini-program after "构建 npm".
  */
-export function loadComponent(entry: string, root = ROOT, vantDir = VANT): string {
-  const json = JSON.parse(fs.readFileSync(path.join(root, entry + '.json'), 'utf8'))
-  const usingComponents: Record<string, string> = {}
-  for (const [tag, p] of Object.entries<string>(json.usingComponents || {})) {
-    if (p.startsWith('@vant/weapp/')) usingComponents[tag] = vantDir + p.slice('@vant/weapp/'.length)
-  }
+export function loadComponent(entry: string, root = ROOT, npmDir?: string): string {
+  const vantDir = npmDir ? npmDir + '@vant/weapp/' : VANT
   // simulate compiles once per rootPath and caches it, so the list covers every sibling component
   // (a second load in the same file reuses the first compile)
   const parent = path.dirname(path.dirname(entry))
   const siblings = fs.readdirSync(path.join(root, parent)).map((d) => path.join(parent, d, 'index'))
     .filter((e) => fs.existsSync(path.join(root, e + '.json')))
-  const reached = [...siblings.reduce((set, e) => templatesOf(root, e, vantDir, set), templatesOf(root, entry, vantDir))]
+  const reached = [...siblings.reduce((set, e) => templatesOf(root, e, npmDir, set), templatesOf(root, entry, npmDir))]
+  // simulate merges this map into every component's own usingComponents, so it must name every npm tag
+  // used anywhere in the tree (a page's add-card-button uses van-button, which the page never names).
+  const usingComponents: Record<string, string> = {}
+  for (const e of reached) {
+    const json = JSON.parse(fs.readFileSync(path.join(root, e + '.json'), 'utf8'))
+    for (const [tag, p] of Object.entries<string>(json.usingComponents || {})) {
+      const abs = npmPath(p, npmDir)
+      if (abs) usingComponents[tag] = abs
+    }
+  }
   // Registered in the same load, so relation paths resolve to ids.
   for (const r of reached.flatMap((p) => relatedOf(root, p))) usingComponents[`van-${path.basename(path.dirname(r))}`] ??= '/' + r
   const wxml = reached.map((p) => p + '.wxml')

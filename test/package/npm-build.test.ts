@@ -106,9 +106,9 @@ it('our tags load from miniprogram_npm (copied vant templates) and run tap → w
   const platform = createCardPlatform({ apiTicket: 'TICKET', accessToken: 'TOKEN', openid: 'o1', cards: [{ cardId: 'pA' }] })
   const undo = platform.install((globalThis as unknown as { wx: object }).wx)
   try {
-    const vantDir = '/miniprogram_npm/@vant/weapp/'
+    const npmDir = '/miniprogram_npm/'
     const events: string[] = []
-    const add = simulate.render(loadComponent('miniprogram_npm/' + TAGS['add-card-button'], mp, vantDir), {
+    const add = simulate.render(loadComponent('miniprogram_npm/' + TAGS['add-card-button'], mp, npmDir), {
       cardList: [{ cardId: 'pA', cardExt: createCardExt({ apiTicket: 'TICKET', cardId: 'pA' }) }],
     })
     add.addEventListener('success', () => events.push('success'))
@@ -121,7 +121,7 @@ it('our tags load from miniprogram_npm (copied vant templates) and run tap → w
     expect(platform.state.held).toHaveLength(1)
 
     const held = platform.state.held.map((h: { cardId: string; code: string }) => ({ cardId: h.cardId, code: h.code, title: '卡' }))
-    const list = simulate.render(loadComponent('miniprogram_npm/' + TAGS['open-card-list'], mp, vantDir), { cards: held })
+    const list = simulate.render(loadComponent('miniprogram_npm/' + TAGS['open-card-list'], mp, npmDir), { cards: held })
     list.addEventListener('open', () => events.push('open'))
     list.attach(document.createElement('parent-wrapper'))
     expect(byTag(list, 'van-cell')).toHaveLength(1)

@@ -1,0 +1,377 @@
+/** @jest-environment jsdom */
+import { byTag, loadComponent, nodesOf, simulate, templateTree } from '../helpers/simulate'
+import { flush, setClient } from '../helpers/platform'
+
+const ENTRY = 'components/open-card-list/index'
+const ID = loadComponent(ENTRY)
+const UPGRADE = '当前微信版本过低，无法使用该功能，请升级到最新微信版本后重试。'
+
+type Root = ReturnType<typeof simulate.render>
+let client: ReturnType<typeof setClient>
+let events: [string, Record<string, unknown>][]
+let errors: jest.SpyInstance
+
+beforeEach(() => {
+  client = setClient()
+  events = []
+  errors = jest.spyOn(console, 'error').mockImplementation(() => undefined)
+})
+afterEach(() => {
+  client.restore()
+  errors.mockRestore()
+})
+
+/** n decrypted cards: cardId pN, code cN. */
+const deck = (n: number) => Array.from({ length: n }, (_, i) => ({ cardId: `p${i}`, code: `c${i}`, title: `券${i}`, description: `说明${i}`, extra: `¥${i}` }))
+const sent = (...ids: number[]) => ids.map((i) => ({ cardId: `p${i}`, code: `c${i}` }))
+
+function listen(c: Root): Root {
+  for (const name of ['open', 'fail', 'cancel', 'unsupported', 'complete']) {
+    c.addEventListener(name, (e: { detail: Record<string, unknown> }) => events.push([name, e.detail]))
+  }
+  return c
+}
+function render(props: Record<string, unknown>): Root {
+  const c = listen(simulate.render(ID, props))
+  c.attach(document.createElement('parent-wrapper'))
+  return c
+}
+/** Our tag inside a page, for slots and page-level attributes. */
+function host(attrs: string, data: Record<string, unknown>, slots = ''): { page: Root; c: Root } {
+  const page = simulate.render(simulate.load({
+    template: `<open-card-list id="c" ${attrs}>${slots}</open-card-list>`,
+    usingComponents: { 'open-card-list': ID },
+    data,
+  }))
+  page.attach(document.createElement('parent-wrapper'))
+  return { page, c: listen(page.querySelector('#c')) }
+}
+
+const text = (n: Root) => (n.dom.textContent || '').trim()
+const cells = (c: Root) => byTag(c, 'van-cell').map((cell) => cell.querySelector('.van-cell'))
+/** Dispatches tap on the node vant renders for the cell, as a finger would. */
+async function tapRow(c: Root, i: number, times = 1) {
+  for (let k = 0; k < times; k++) cells(c)[i].dispatchEvent('tap')
+  await flush()
+}
+async function tapCheck(c: Root, i: number) {
+  byTag(c, 'van-checkbox')[i].querySelector('.van-checkbox__icon-wrap').dispatchEvent('tap')
+  await flush()
+}
+const batchButton = (c: Root) => byTag(c, 'van-button')[0].querySelector('.van-button')
+async function tapBatch(c: Root) {
+  batchButton(c).dispatchEvent('tap')
+  await flush()
+}
+const checked = (c: Root) => byTag(c, 'van-checkbox').map((b) => /van-checkbox__icon--checked/.test(b.querySelector('.van-checkbox__icon').dom.className))
+const batchDisabled = (c: Root) => /van-button--disabled/.test(batchButton(c).dom.className)
+const names = () => events.map((e) => e[0])
+
+describe('rendering', () => {
+  it('one van-cell per card: title, description as label, extra as value, logo, action text', () => {
+    const cards = deck(3)
+    const c = render({ cards: [cards[0], cards[1], { ...cards[2], logo: 'https://x/logo.png' }] })
+    expect(byTag(c, 'van-cell')).toHaveLength(3)
+    const within = (sel: string) => byTag(c, 'van-cell').map((cell) => text(cell.querySelector(sel)))
+    expect(within('.van-cell__label')).toEqual(['说明0', '说明1', '说明2'])
+    expect(within('.van-cell__title')).toEqual(['券0说明0', '券1说明1', '券2说明2'])
+    expect(within('.van-cell__value')).toEqual(['¥0', '¥1', '¥2'])
+    expect(c.querySelectorAll('.card-action').map(text)).toEqual(['查看', '查看', '查看'])
+    expect(byTag(c, 'van-cell').map((cell) => cell.dom.querySelectorAll('.main--card-logo').length)).toEqual([0, 0, 1])
+    // not selectable: no checkboxes, no batch button
+    expect(byTag(c, 'van-checkbox')).toHaveLength(0)
+    expect(byTag(c, 'van-button')).toHaveLength(0)
+  })
+
+  it('texts are properties', () => {
+    const c = render({ cards: [deck(1)[0], { cardId: 'x', title: 'y' }], selectable: true, actionText: '打开', pendingText: '解码中', openSelectedText: '一起打开' })
+    expect(c.querySelectorAll('.card-action').map(text)).toEqual(['打开', '解码中'])
+    expect(text(batchButton(c))).toBe('一起打开')
+  })
+
+  it('rows are buttons for screen readers, labelled with title and action', () => {
+    const c = render({ cards: [deck(1)[0], { cardId: 'x', title: '新券' }] })
+    const rows = nodesOf(templateTree(ENTRY, c.instance.data)).filter((n) => n.attr && n.attr.ariaRole)
+    expect(rows.map((n) => [n.attr!.ariaRole, n.attr!.ariaLabel, n.attr!.ariaDisabled])).toEqual([
+      ['button', '券0 查看', false],
+      ['button', '新券 待解码', true],
+    ])
+  })
+
+  it('custom-class from the page reaches the list root', () => {
+    const { c } = host('custom-class="page-list" cards="{{cards}}"', { cards: deck(1) })
+    expect(c.querySelector('.card-list').dom.className).toMatch(/page-list/)
+  })
+
+  it('a `cards` update re-renders the rows from the new list', async () => {
+    const c = render({ cards: deck(2) })
+    c.setData({ cards: deck(4).slice(1) })
+    await flush()
+    expect(byTag(c, 'van-cell').map((cell) => text(cell.querySelector('.van-cell__label')))).toEqual(['说明1', '说明2', '说明3'])
+  })
+})
+
+describe('open one card', () => {
+  it('a tap on a row calls wx.openCard with exactly that card, then open and complete', async () => {
+    const c = render({ cards: deck(3) })
+    await tapRow(c, 1)
+    expect(client.pending.calls).toHaveLength(1)
+    expect(client.pending.calls[0].cardList).toEqual(sent(1))
+    expect(events).toEqual([])
+    client.pending.ok()
+    await flush()
+    expect(events).toEqual([['open', { cardList: sent(1) }], ['complete', { outcome: 'open' }]])
+  })
+
+  it('cancel: {code, errMsg}', async () => {
+    const c = render({ cards: deck(2) })
+    await tapRow(c, 0)
+    client.pending.fail('openCard:fail cancel')
+    await flush()
+    expect(events).toEqual([['cancel', { code: 'cancel', errMsg: 'openCard:fail cancel' }], ['complete', { outcome: 'cancel' }]])
+  })
+
+  it('fail with the platform detail', async () => {
+    const c = render({ cards: deck(2) })
+    await tapRow(c, 0)
+    client.pending.fail('openCard:fail:no permission')
+    await flush()
+    expect(names()).toEqual(['fail', 'complete'])
+    expect(events[0][1]).toMatchObject({ code: 'fail', errMsg: 'openCard:fail:no permission', detail: 'no permission' })
+  })
+
+  it('a card without its decrypted code: disabled look, hint, and a tap fails invalid naming its index, no wx call', async () => {
+    const cards: object[] = deck(5)
+    cards[3] = { cardId: 'p3', title: '券3' }
+    const c = render({ cards, selectable: true })
+    expect(c.querySelectorAll('.card-item').map((n) => /card-pending/.test(n.dom.className))).toEqual([false, false, false, true, false])
+    expect(text(c.querySelectorAll('.card-action')[3])).toBe('待解码')
+    expect(byTag(c, 'van-checkbox').map((b) => b.data.disabled)).toEqual([false, false, false, true, false])
+    await tapCheck(c, 3)
+    expect(checked(c)[3]).toBe(false)
+    await tapRow(c, 3)
+    expect(client.pending.calls).toHaveLength(0)
+    expect(names()).toEqual(['fail', 'complete'])
+    const d = events[0][1]
+    expect([d.code, d.index, d.field]).toEqual(['invalid', 3, 'code'])
+    expect(d.message).toBe(`cardList[3].code: ${d.detail}`)
+    expect(events[1][1]).toEqual({ outcome: 'fail' })
+    expect(errors).toHaveBeenCalledTimes(1)
+    expect(String(errors.mock.calls[0][0])).toContain('cardList[3].code')
+  })
+})
+
+describe('selectable', () => {
+  it('checkboxes select (without opening), the button opens the selection in ONE call, success clears it', async () => {
+    const c = render({ cards: deck(4), selectable: true })
+    expect(byTag(c, 'van-checkbox')).toHaveLength(4)
+    expect(text(batchButton(c))).toBe('打开所选')
+    expect(batchDisabled(c)).toBe(true)
+    await tapBatch(c)
+    expect(client.pending.calls).toHaveLength(0) // nothing selected: disabled
+    for (const i of [0, 2, 3, 3]) await tapCheck(c, i) // 3 on and off again
+    expect(checked(c)).toEqual([true, false, true, false])
+    expect(client.pending.calls).toHaveLength(0) // a checkbox does not open its row
+    expect(batchDisabled(c)).toBe(false)
+    await tapBatch(c)
+    expect(client.pending.calls).toHaveLength(1)
+    expect(client.pending.calls[0].cardList).toEqual(sent(0, 2))
+    expect(checked(c)).toEqual([true, false, true, false]) // kept while WeChat is open
+    client.pending.ok()
+    await flush()
+    expect(events).toEqual([['open', { cardList: sent(0, 2) }], ['complete', { outcome: 'open' }]])
+    expect(checked(c)).toEqual([false, false, false, false])
+    expect(batchDisabled(c)).toBe(true)
+  })
+
+  it.each(['openCard:fail cancel', 'openCard:fail system error'])('%s keeps the selection', async (errMsg) => {
+    const c = render({ cards: deck(3), selectable: true })
+    await tapCheck(c, 1)
+    await tapBatch(c)
+    client.pending.fail(errMsg)
+    await flush()
+    expect(names()).toHaveLength(2)
+    expect(checked(c)).toEqual([false, true, false])
+    expect(batchDisabled(c)).toBe(false)
+    await tapBatch(c)
+    expect(client.pending.calls[1].cardList).toEqual(sent(1))
+  })
+
+  it('a row tap opens only that row, selection untouched', async () => {
+    const c = render({ cards: deck(3), selectable: true })
+    await tapCheck(c, 0)
+    await tapRow(c, 2)
+    client.pending.ok()
+    await flush()
+    expect(client.pending.calls[0].cardList).toEqual(sent(2))
+    expect(checked(c)).toEqual([true, false, false])
+  })
+
+  it('selection follows its cards through a `cards` update', async () => {
+    const c = render({ cards: deck(3), selectable: true })
+    await tapCheck(c, 2)
+    c.setData({ cards: [{ cardId: 'new', title: 'new' }, ...deck(3)] })
+    await flush()
+    expect(checked(c)).toEqual([false, false, false, true])
+    await tapBatch(c)
+    expect(client.pending.calls[0].cardList).toEqual(sent(2))
+  })
+})
+
+describe('version guard', () => {
+  it.each([
+    ['base library 1.0.9', { SDKVersion: '1.0.9' }, '1.0.9'],
+    ['wx.openCard missing', { SDKVersion: '3.12.0', openCard: false }, '3.12.0'],
+  ])('%s: unsupported event, official modal, no call', async (_, o, v) => {
+    client.restore()
+    client = setClient(o)
+    const c = render({ cards: deck(2) })
+    await tapRow(c, 0)
+    expect(client.pending.calls).toHaveLength(0)
+    expect(events).toEqual([['unsupported', { SDKVersion: v, required: '1.1.0' }], ['complete', { outcome: 'unsupported' }]])
+    expect(client.showModal).toHaveBeenCalledTimes(1)
+    expect(client.showModal.mock.calls[0][0].content).toBe(UPGRADE)
+  })
+
+  it('show-upgrade-modal=false: event only, no modal; upgrade-text replaces the wording', async () => {
+    client.restore()
+    client = setClient({ SDKVersion: '1.0.9' })
+    await tapRow(render({ cards: deck(1), showUpgradeModal: false }), 0)
+    expect(names()).toEqual(['unsupported', 'complete'])
+    expect(client.showModal).not.toHaveBeenCalled()
+    await tapRow(render({ cards: deck(1), upgradeText: '请升级微信' }), 0)
+    expect(client.showModal.mock.calls[0][0].content).toBe('请升级微信')
+  })
+
+  const FALLBACK = '<view slot="fallback">请升级微信后查看</view>'
+
+  it('use-fallback-slot on an unsupported client renders the fallback slot instead of the list', () => {
+    client.restore()
+    client = setClient({ SDKVersion: '1.0.9' })
+    const { page, c } = host('cards="{{cards}}" use-fallback-slot', { cards: deck(2) }, FALLBACK)
+    expect(text(page)).toContain('请升级微信后查看')
+    expect(byTag(c, 'van-cell')).toHaveLength(0)
+    expect(c.querySelector('.card-list')).toBeUndefined()
+  })
+
+  it('use-fallback-slot on a supported client renders the list and not the fallback', () => {
+    const { page, c } = host('cards="{{cards}}" use-fallback-slot', { cards: deck(2) }, FALLBACK)
+    expect(text(page)).not.toContain('请升级微信后查看')
+    expect(byTag(c, 'van-cell')).toHaveLength(2)
+  })
+
+  it('without use-fallback-slot an unsupported client still gets the list (a tap explains)', () => {
+    client.restore()
+    client = setClient({ SDKVersion: '1.0.9' })
+    const { page, c } = host('cards="{{cards}}"', { cards: deck(2) }, FALLBACK)
+    expect(text(page)).not.toContain('请升级微信后查看')
+    expect(byTag(c, 'van-cell')).toHaveLength(2)
+  })
+})
+
+describe('empty', () => {
+  const description = (c: Root) => byTag(c, 'van-empty').map((e) => e.querySelectorAll('.van-empty__description').map(text).join(''))
+
+  it('no cards: van-empty with the default text, no batch button', () => {
+    const c = render({ cards: [], selectable: true })
+    expect(description(c)).toEqual(['暂无卡券'])
+    expect(byTag(c, 'van-button')).toHaveLength(0)
+  })
+
+  it('empty-text and the empty slot', () => {
+    const { c } = host('cards="{{cards}}" empty-text="还没有券"', { cards: [] }, '<view slot="empty">去领券</view>')
+    expect(description(c)).toEqual(['还没有券'])
+    expect(text(byTag(c, 'van-empty')[0].querySelector('.van-empty__bottom'))).toBe('去领券')
+  })
+
+  it('goes away when cards arrive', async () => {
+    const c = render({ cards: [] })
+    c.setData({ cards: deck(1) })
+    await flush()
+    expect(byTag(c, 'van-empty')).toHaveLength(0)
+    expect(byTag(c, 'van-cell')).toHaveLength(1)
+  })
+})
+
+describe('in flight', () => {
+  it('ignores taps while WeChat is open: rows and batch → exactly one wx.openCard; then taps work again', async () => {
+    const c = render({ cards: deck(3), selectable: true })
+    await tapRow(c, 0, 5)
+    await tapRow(c, 1)
+    await tapCheck(c, 2)
+    await tapBatch(c)
+    expect(client.pending.calls).toHaveLength(1)
+    expect(client.pending.calls[0].cardList).toEqual(sent(0))
+    client.pending.ok()
+    await flush()
+    expect(names()).toEqual(['open', 'complete'])
+    await tapRow(c, 1)
+    expect(client.pending.calls).toHaveLength(2)
+  })
+
+  it('guards in the logic layer: taps that reach onTap before any re-render still make one call', async () => {
+    const c = render({ cards: deck(2) })
+    const onTap = (c.instance as unknown as { onTap(e: object): void }).onTap.bind(c.instance)
+    for (let i = 0; i < 10; i++) onTap({ currentTarget: { dataset: { i: i % 2 } } })
+    await flush()
+    expect(client.pending.calls).toHaveLength(1)
+  })
+
+  it('detached mid-call: no setData and no events afterwards', async () => {
+    const c = render({ cards: deck(3), selectable: true })
+    await tapCheck(c, 0)
+    await tapBatch(c)
+    const setData = jest.spyOn(c.instance, 'setData')
+    c.detach()
+    client.pending.ok()
+    await flush()
+    expect(setData).not.toHaveBeenCalled()
+    expect(events).toEqual([])
+  })
+
+  it('detached mid-call after a row tap: no events on cancel either', async () => {
+    const c = render({ cards: deck(3) })
+    await tapRow(c, 1)
+    c.detach()
+    client.pending.fail('openCard:fail cancel')
+    await flush()
+    expect(events).toEqual([])
+  })
+})
+
+describe('setData budget', () => {
+  /** Every setData of one selectable list through: open a row, select a row, open the selection. */
+  async function trace(n: number) {
+    events = []
+    const c = render({ cards: deck(n), selectable: true })
+    const payloads: string[] = []
+    const inst = c.instance as { setData(d: object): void }
+    const setData = inst.setData.bind(inst)
+    inst.setData = (d: object) => {
+      payloads.push(JSON.stringify(d))
+      setData(d)
+    }
+    const step = async (act: () => Promise<void>, answer = false) => {
+      await act()
+      if (answer) {
+        client.pending.ok()
+        await flush()
+      }
+      return payloads.splice(0)
+    }
+    const open = await step(() => tapRow(c, 3), true)
+    const select = await step(() => tapCheck(c, 3))
+    const batch = await step(() => tapBatch(c), true)
+    expect(names().filter((x) => x === 'open')).toHaveLength(2)
+    return { open, select, batch }
+  }
+
+  it('per-row updates are path-keyed: same payload for 10 and 1,000 cards; ≤ 1 setData per open round trip', async () => {
+    const small = await trace(10)
+    const large = await trace(1000)
+    expect(small.open).toEqual([]) // tap → openCard → open → complete: nothing to render
+    expect(small.select).toEqual(['{"rows[3].selected":true,"count":1}'])
+    expect(small.batch).toEqual(['{"count":0,"rows[3].selected":false}']) // the selection cleared, in one call
+    expect(large).toEqual(small)
+  })
+})
