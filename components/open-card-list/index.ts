@@ -48,12 +48,10 @@ export interface OpenCardListEvents {
   complete: CompleteDetail
 }
 
-type Ev = { currentTarget: { dataset: { i: number } } }
+type Ev = { currentTarget: { dataset: { i?: number } } }
 type Methods = {
   onTap(e: Ev): void
   onCheck(e: Ev): void
-  onOpenSelected(): void
-  open(ids: number[], batch?: boolean): void
 }
 
 Component<Data, typeof properties, Methods, [], { gone: boolean; busy: boolean }>({
@@ -83,31 +81,20 @@ Component<Data, typeof properties, Methods, [], { gone: boolean; busy: boolean }
     },
   },
   methods: {
+    // No per-row loading state: WeChat's card view covers the list at once, so a spinner would cost two
+    // setData per tap and never be seen. Re-entrancy is an instance flag instead.
+    // A row (data-i) opens its card; the batch button (no data-i) opens the selection.
     onTap(e) {
-      this.open([e.currentTarget.dataset.i])
-    },
-    // One path-keyed setData: its size does not depend on the length of the list.
-    onCheck(e) {
-      const i = e.currentTarget.dataset.i
-      const { pending, selected } = this.data.rows[i]
-      if (!pending) this.setData({ [`rows[${i}].selected`]: !selected, count: this.data.count + (selected ? -1 : 1) })
-    },
-    onOpenSelected() {
-      const ids: number[] = []
-      this.data.rows.forEach((r, i) => r.selected && ids.push(i))
-      this.open(ids, true)
-    },
-    // No per-row loading state: WeChat's card page covers the list at once, so a spinner would cost
-    // two setData per tap and never be seen. Re-entrancy is an instance flag instead.
-    open(ids, batch) {
       if (this.busy) return
-      const { cards } = this.data
+      const { i } = e.currentTarget.dataset
+      const { rows, cards } = this.data
+      const ids = i === undefined ? rows.map((r, k) => (r.selected ? k : -1)).filter((k) => k >= 0) : [i]
       let cardList
       try {
-        cardList = normalizeOpenList(ids.map((i) => cards[i] as OpenCardInput))
-      } catch (e) {
+        cardList = normalizeOpenList(ids.map((k) => cards[k] as OpenCardInput))
+      } catch (thrown) {
         // utils numbers the cards it was given; name the card by its index in `cards` instead.
-        const err = e as CardError
+        const err = thrown as CardError
         err.message = err.message.replace(`[${err.index}]`, `[${(err.index = ids[err.index as number])}]`)
         reportError(this, err)
         return
@@ -119,15 +106,22 @@ Component<Data, typeof properties, Methods, [], { gone: boolean; busy: boolean }
       }
       openCards(cardList).then(
         (r) => done(() => {
-          if (batch) {
+          if (i === undefined) {
+            // One setData clears the selection: its size grows with the selection, not with the list.
             const patch: Record<string, boolean | number> = { count: 0 }
-            this.data.rows.forEach((row, i) => row.selected && (patch[`rows[${i}].selected`] = false))
+            this.data.rows.forEach((row, k) => row.selected && (patch[`rows[${k}].selected`] = false))
             this.setData(patch)
           }
           settle(this, 'open', r as OpenCardListEvents['open'])
         }),
         (e) => done(() => reportError(this, e)),
       )
+    },
+    // One path-keyed setData: its size does not depend on the length of the list.
+    onCheck(e) {
+      const i = e.currentTarget.dataset.i as number
+      const { pending, selected } = this.data.rows[i]
+      if (!pending) this.setData({ [`rows[${i}].selected`]: !selected, count: this.data.count + (selected ? -1 : 1) })
     },
   },
 })
