@@ -58,7 +58,8 @@ async function buildClient() {
     write(path.join(out, 'index.js'), toCommonJs(js.outputFiles[0].text))
     write(path.join(out, 'index.wxml'), minifyWxml(fs.readFileSync(path.join(src, 'index.wxml'), 'utf8')))
     const css = await esbuild.transform(fs.readFileSync(path.join(src, 'index.wxss'), 'utf8'), { loader: 'css', minify: true, logLevel: 'warning' })
-    write(path.join(out, 'index.wxss'), css.code.trim())
+    // esbuild keeps the blanks inside custom property values; wcsc does not need them
+    write(path.join(out, 'index.wxss'), css.code.trim().replace(/:\s+/g, ':').replace(/,\s+/g, ','))
     write(path.join(out, 'index.json'), JSON.stringify(JSON.parse(fs.readFileSync(path.join(src, 'index.json'), 'utf8'))))
   }
   // typings: tsc declarations, re-pointed from the source layout (components/x → x)
