@@ -11,7 +11,7 @@ module.exports = [
     title: '单张卡券 · single card',
     wxml: `
 <view class="pg-row">
-  <add-card-button card-id="{{ cardId }}" card-ext="{{ cardExt }}" />
+  <add-card-button card-id="{{ cardId }}" card-ext="{{ cardExt }}" custom-class="pg-shadow" />
   <add-card-button card-id="{{ cardId }}" card-ext="{{ cardExt }}" type="default" text="默认按钮" />
   <add-card-button card-id="{{ cardId }}" card-ext="{{ cardExt }}" round size="small" text="圆角小号" />
 </view>`,

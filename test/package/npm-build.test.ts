@@ -98,6 +98,25 @@ it('the Node entries resolve through package exports, from the repo and from the
   }
 })
 
+it('TypeScript resolves the client typings from the installed copy (node10 and bundler resolution)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require('typescript') as typeof import('typescript')
+  const from = path.join(mp, 'pages/index/index.ts')
+  for (const moduleResolution of [ts.ModuleResolutionKind.Node10, ts.ModuleResolutionKind.Bundler]) {
+    const options = { moduleResolution, module: ts.ModuleKind.ESNext }
+    for (const [spec, file] of [
+      ['weapp-card-coupon/utils', 'miniprogram_dist/utils/index.d.ts'],
+      ['weapp-card-coupon/utils/index', 'miniprogram_dist/utils/index.d.ts'],
+      ['weapp-card-coupon/add-card-button/index', 'miniprogram_dist/add-card-button/index.d.ts'],
+      ['weapp-card-coupon/open-card-list/index', 'miniprogram_dist/open-card-list/index.d.ts'],
+      ['weapp-card-coupon/server', 'dist/server/index.d.ts'],
+    ]) {
+      const r = ts.resolveModuleName(spec, from, options, ts.sys).resolvedModule
+      expect([moduleResolution, spec, r && path.relative(path.join(mp, 'node_modules/weapp-card-coupon'), r.resolvedFileName)]).toEqual([moduleResolution, spec, file])
+    }
+  }
+})
+
 it('our tags load from miniprogram_npm (copied vant templates) and run tap → wx call → event with the simulator', async () => {
   // the installed copy's own Node entries, as a user's test would use them
   const need = createRequire(path.join(mp, 'package.json'))
