@@ -20,8 +20,17 @@ const write = (file, text) => {
 }
 const tsc = (...args) => execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), ...args], { cwd: ROOT, stdio: 'inherit' })
 
-/** Drops comments and the indentation between tags; mustache and text spacing inside a line are kept. */
-const minifyWxml = (s) => s.replace(/<!--[\s\S]*?-->/g, '').replace(/\s*\n\s*/g, ' ').replace(/>\s+</g, '><').replace(/\s+\/>/g, '/>').replace(/\{\{\s+/g, '{{').replace(/\s+\}\}/g, '}}').trim()
+/** Blanks inside a {{ }} expression next to an operator or bracket, outside string literals. */
+const tightExpr = (e) => e.split(/('[^']*'|"[^"]*")/).map((part, i) => (i % 2 ? part : part.replace(/\s*([^\w\s.$'"])\s*/g, '$1'))).join('').trim()
+
+/** Drops comments, indentation between tags and blanks inside expressions; text spacing is kept. */
+const minifyWxml = (s) => s
+  .replace(/<!--[\s\S]*?-->/g, '')
+  .replace(/\s*\n\s*/g, ' ')
+  .replace(/>\s+</g, '><')
+  .replace(/\s+(\/?>)/g, '$1')
+  .replace(/\{\{([\s\S]*?)\}\}/g, (_, e) => `{{${tightExpr(e)}}}`)
+  .trim()
 
 /**
  * esbuild's CommonJS output carries ~600 bytes of interop helpers per file; its ESM output has one import

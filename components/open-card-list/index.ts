@@ -13,13 +13,6 @@ export interface CardItem {
   extra?: string
 }
 
-/** Per-row view state, mirrored from `cards`. */
-interface Row {
-  key: string
-  pending: boolean
-  selected: boolean
-}
-
 // Object.assign, not spread: spread costs a helper in the ES2015 output.
 const properties = Object.assign({
   cards: { type: Array, value: [] as CardItem[] },
@@ -31,7 +24,8 @@ const properties = Object.assign({
 }, guardProperties)
 
 interface Data {
-  rows: Row[]
+  /** Checked rows by index (sparse): a path-keyed setData touches one entry, whatever the list length. */
+  selected: boolean[]
   count: number
   fallback: boolean
 }
@@ -58,17 +52,12 @@ Component<Data, typeof properties, Methods, [], { gone: boolean; busy: boolean }
   options: { multipleSlots: true },
   externalClasses: ['custom-class'],
   properties,
-  data: { rows: [], count: 0, fallback: false },
+  data: { selected: [], count: 0, fallback: false },
   observers: {
-    // The one full setData per `cards` change; selection survives for cards still present.
-    cards(cards: CardItem[]) {
-      const kept = this.data.rows.filter((r) => r.selected).map((r) => r.key)
-      // A pending card's key holds its index (it has no code); it cannot be selected, so it never matches.
-      const rows = (cards || []).map((c, i): Row => {
-        const key = `${c.cardId}:${c.code || '#' + i}`
-        return { key, pending: !c.code, selected: kept.indexOf(key) >= 0 }
-      })
-      this.setData({ rows, count: rows.filter((r) => r.selected).length })
+    // Rows render straight from `cards` (no mirrored array, no extra setData on first render). A checked index
+    // may name another card after an update, so a new list clears the selection.
+    cards() {
+      if (this.data.count) this.setData({ selected: [], count: 0 })
     },
   },
   lifetimes: {
@@ -87,8 +76,8 @@ Component<Data, typeof properties, Methods, [], { gone: boolean; busy: boolean }
     onTap(e) {
       if (this.busy) return
       const { i } = e.currentTarget.dataset
-      const { rows, cards } = this.data
-      const ids = i === undefined ? rows.map((r, k) => (r.selected ? k : -1)).filter((k) => k >= 0) : [i]
+      const { selected, cards } = this.data
+      const ids = i === undefined ? cards.map((_, k) => (selected[k] ? k : -1)).filter((k) => k >= 0) : [i]
       let cardList
       try {
         cardList = normalizeOpenList(ids.map((k) => cards[k] as OpenCardInput))
@@ -106,12 +95,7 @@ Component<Data, typeof properties, Methods, [], { gone: boolean; busy: boolean }
       }
       openCards(cardList).then(
         (r) => done(() => {
-          if (i === undefined) {
-            // One setData clears the selection: its size grows with the selection, not with the list.
-            const patch: Record<string, boolean | number> = { count: 0 }
-            this.data.rows.forEach((row, k) => row.selected && (patch[`rows[${k}].selected`] = false))
-            this.setData(patch)
-          }
+          if (i === undefined) this.setData({ selected: [], count: 0 })
           settle(this, 'open', r as OpenCardListEvents['open'])
         }),
         (e) => done(() => reportError(this, e)),
@@ -120,8 +104,8 @@ Component<Data, typeof properties, Methods, [], { gone: boolean; busy: boolean }
     // One path-keyed setData: its size does not depend on the length of the list.
     onCheck(e) {
       const i = e.currentTarget.dataset.i as number
-      const { pending, selected } = this.data.rows[i]
-      if (!pending) this.setData({ [`rows[${i}].selected`]: !selected, count: this.data.count + (selected ? -1 : 1) })
+      const on = !this.data.selected[i]
+      if (this.data.cards[i].code) this.setData({ [`selected[${i}]`]: on, count: this.data.count + (on ? 1 : -1) })
     },
   },
 })

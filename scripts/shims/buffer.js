@@ -1,10 +1,14 @@
 // Injected as the free `Buffer` of the browser (playground) and mini-program (demo) bundles (esbuild `inject`): just what server/sign.ts and the
-// simulator use — Buffer.from(string | bytes), Buffer.compare, Buffer.concat, toString('utf8' | 'hex' | 'base64' | 'base64url').
+// simulator use — Buffer.from(string | bytes), Buffer.byteLength, Buffer.compare, Buffer.concat, toString('utf8' | 'hex' | 'base64' | 'base64url').
 const unsupported = (what) => {
   throw new Error(`Buffer shim: ${what} is not available outside Node`)
 }
 
 export class Buffer extends Uint8Array {
+  static byteLength(value, enc) {
+    return typeof value === 'string' ? Buffer.from(value, enc).length : value.byteLength
+  }
+
   static from(value, enc) {
     if (typeof value !== 'string') return new Buffer(value)
     if (!enc || enc === 'utf8' || enc === 'utf-8') return new Buffer(new TextEncoder().encode(value))

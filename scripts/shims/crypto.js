@@ -1,5 +1,5 @@
 // The slice of node:crypto that server/sign.ts and testing/index.ts use, for the browser (playground) and mini-program (demo) bundles:
-// createHash('sha1'), randomInt, randomBytes, timingSafeEqual. Anything else imported from 'crypto' fails the
+// createHash('sha1'), hash('sha1', …), randomInt, randomBytes, timingSafeEqual. Anything else imported from 'crypto' fails the
 // build (esbuild: "No matching export"), which build.js reports by name.
 import { Buffer } from './buffer'
 
@@ -63,6 +63,11 @@ export function createHash(alg) {
 }
 
 /** Uniform integer in [min, max) (range below 2^48, as in node) from 48 random bits, rejecting the biased tail. */
+/** Node's one-shot crypto.hash(algorithm, data, encoding). */
+export function hash(alg, data, enc = 'hex') {
+  return createHash(alg).update(data).digest(enc)
+}
+
 export function randomInt(min, max) {
   if (max === undefined) [min, max] = [0, min]
   const range = max - min

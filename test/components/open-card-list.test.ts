@@ -207,12 +207,15 @@ describe('selectable', () => {
     expect(checked(c)).toEqual([true, false, false])
   })
 
-  it('selection follows its cards through a `cards` update', async () => {
+  it('a new `cards` list clears the selection (an index may now name another card)', async () => {
     const c = render({ cards: deck(3), selectable: true })
     await tapCheck(c, 2)
+    expect(checked(c)).toEqual([false, false, true])
     c.setData({ cards: [{ cardId: 'new', title: 'new' }, ...deck(3)] })
     await flush()
-    expect(checked(c)).toEqual([false, false, false, true])
+    expect(checked(c)).toEqual([false, false, false, false])
+    expect(byTag(c, 'van-button')[0].data.disabled).toBe(true)
+    await tapCheck(c, 3)
     await tapBatch(c)
     expect(client.pending.calls[0].cardList).toEqual(sent(2))
   })
@@ -370,8 +373,8 @@ describe('setData budget', () => {
     const small = await trace(10)
     const large = await trace(1000)
     expect(small.open).toEqual([]) // tap → openCard → open → complete: nothing to render
-    expect(small.select).toEqual(['{"rows[3].selected":true,"count":1}'])
-    expect(small.batch).toEqual(['{"count":0,"rows[3].selected":false}']) // the selection cleared, in one call
+    expect(small.select).toEqual(['{"selected[3]":true,"count":1}'])
+    expect(small.batch).toEqual(['{"selected":[],"count":0}']) // the selection cleared, in one call
     expect(large).toEqual(small)
   })
 })
