@@ -1,0 +1,13 @@
+// Bench-only jest config: picks up bench/**/*.bench.ts and nothing under test/, so `npm test` never runs these.
+const path = require('path')
+
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: path.resolve(__dirname, '..'),
+  testEnvironment: 'jsdom',
+  testMatch: ['<rootDir>/bench/**/*.bench.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/bench/tsconfig.json' }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  // 1,000-row renders in jsdom take a while; the bench must not be cut short.
+  testTimeout: 600000,
+}

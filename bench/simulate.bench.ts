@@ -1,0 +1,249 @@
+/** @jest-environment jsdom */
+// P2 (setData economy) and P3 (list rendering), measured in miniprogram-simulate with the official compiler.
+// Run by bench/run.js through bench/jest.config.js; results go to the JSON file named by BENCH_OUT.
+import fs from 'fs'
+import v8 from 'v8'
+import vm from 'vm'
+import type * as Sim from '../test/helpers/simulate'
+import type * as Platform from '../test/helpers/platform'
+
+const OUT = process.env.BENCH_OUT
+const ROUNDS = Number(process.env.BENCH_P3_ROUNDS || 9)
+const WARMUP = Number(process.env.BENCH_P3_WARMUP || 2)
+const N_LIST = 1000
+
+const SIG = '22dce6bad4db532d4a2ef82ca2ca7bbe1e10ef28'
+const EXT = { timestamp: 1414587457, signature: SIG, nonce_str: 'abc' }
+const OURS_ADD = 'components/add-card-button/index'
+const OURS_LIST = 'components/open-card-list/index'
+const BASELINE_LIST = 'bench/baseline-list/index'
+
+/** The part of j-component's rendered node this file uses (the library ships no typings for it). */
+interface Comp {
+  dom: HTMLElement
+  attach(parent: Element): void
+  detach(): void
+  addEventListener(name: string, f: () => void): void
+  querySelector(selector: string): Comp
+  dispatchEvent(name: string): void
+}
+type XNode = { childNodes?: XNode[]; shadowRoot?: XNode; __virtual?: boolean; is?: string }
+type Exparser = { Component: { prototype: { setData(d: object): void } } }
+type SetDataCall = { is: string; bytes: number; payload: string }
+// wcc's output keeps its expression tables in this window global, keyed by template number ($gwx_1, $gwx_2 …),
+// so two bundles compiled from different wxml lists in one window read each other's tables. Its WXS prototype
+// patch (wxs_nf_init) must survive a reset: it defines non-configurable properties and cannot run twice.
+const wcc = globalThis as unknown as { __WXML_GLOBAL__?: { wxs_nf_init?: boolean } }
+
+const results: Record<string, unknown> = {}
+const flush = () => new Promise((r) => setTimeout(r, 0))
+const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+// A collection between timed samples keeps one side's garbage (1,000 detached rows) out of the other side's time.
+v8.setFlagsFromString('--expose-gc')
+const gc = vm.runInNewContext('gc') as () => void
+
+/** Same cards as the component tests: decrypted, with title/description/extra, no logo. */
+const deck = (n: number) => Array.from({ length: n }, (_, i) => ({
+  cardId: `p${i}`, code: `c${i}`, title: `券${i}`, description: `说明${i}`, extra: `¥${i}`,
+}))
+
+/**
+ * A module registry of its own: the simulator registers a component only the first time its JS is required,
+ * and caches one compiled template bundle per root, so each component under test gets a fresh registry.
+ * With `instrument`, every component's setData (ours and vant's) is recorded while `rec.on` is set: exparser's
+ * prototype method is what j-component's per-instance setData forwards to, so patching it sees instances
+ * created later too. P3 leaves it off so neither side pays for the wrapper.
+ */
+function registry(instrument = true) {
+  jest.resetModules()
+  wcc.__WXML_GLOBAL__ = { wxs_nf_init: wcc.__WXML_GLOBAL__?.wxs_nf_init }
+  const helper = require('../test/helpers/simulate') as typeof Sim
+  const sim = {
+    loadComponent: helper.loadComponent,
+    render: (id: string, props: object) => helper.simulate.render(id, props) as unknown as Comp,
+    byTag: (c: Comp, tag: string) => helper.byTag(c as never, tag) as unknown as Comp[],
+  }
+  const platform = require('../test/helpers/platform') as typeof Platform
+  const jComponent = require('j-component') as { create(id: string, props?: object): Comp }
+  const exparser = require('miniprogram-exparser') as Exparser
+  const { getTagName } = require('j-component/src/tool/utils') as { getTagName(is: string): string | undefined }
+  const rec = { on: false, calls: [] as SetDataCall[] }
+  const proto = exparser.Component.prototype
+  const original = proto.setData
+  if (instrument) proto.setData = function (this: { is: string }, d: object) {
+    if (rec.on) {
+      const payload = JSON.stringify(d)
+      rec.calls.push({ is: this.is, bytes: Buffer.byteLength(payload), payload })
+    }
+    return original.call(this, d)
+  }
+  return { sim, platform, jComponent, rec, getTagName }
+}
+
+/** Starts recording; the returned function stops and answers {ours, tree} for what happened in between. */
+function record(rec: ReturnType<typeof registry>['rec'], ourId: string) {
+  rec.calls = []
+  rec.on = true
+  return () => {
+    rec.on = false
+    const ours = rec.calls.filter((c) => c.is === ourId)
+    return { ours: ours.length, tree: rec.calls.length, payloads: ours.map((c) => c.payload), bytes: ours.reduce((s, c) => s + c.bytes, 0), others: rec.calls.filter((c) => c.is !== ourId).map((c) => c.payload) }
+  }
+}
+
+/**
+ * Nodes of the whole rendered tree, shadow trees included, by tag ('#text' for text nodes); wx:for/wx:if/slot
+ * placeholders and shadow roots are left out. The root itself is not counted.
+ */
+function countNodes(c: Comp, tagOf: (is: string) => string | undefined) {
+  const n: Record<string, number> = {}
+  const add = (k: string) => (n[k] = (n[k] || 0) + 1)
+  const walk = (x: XNode, root = false) => {
+    if (!x.childNodes) add('#text')
+    else if (!x.__virtual && x.is && !root) add(tagOf(x.is) || x.is)
+    if (x.shadowRoot) walk(x.shadowRoot)
+    for (const k of x.childNodes || []) walk(k)
+  }
+  walk((c as unknown as { _exparserNode: XNode })._exparserNode, true)
+  return n
+}
+
+function listen(c: Comp, names: string[]) {
+  const seen: string[] = []
+  for (const n of names) c.addEventListener(n, () => seen.push(n))
+  return seen
+}
+
+afterAll(() => {
+  if (OUT) fs.writeFileSync(OUT, JSON.stringify(results, null, 2))
+})
+
+describe('P2 setData economy', () => {
+  it('add round trip: tap <add-card-button> → wx.addCard answered → success, complete', async () => {
+    const r = registry()
+    const client = r.platform.setClient()
+    try {
+      const id = r.sim.loadComponent(OURS_ADD)
+      const c = r.sim.render(id, { cardId: 'A', cardExt: EXT })
+      const events = listen(c, ['success', 'fail', 'cancel', 'unsupported', 'complete'])
+      c.attach(document.createElement('parent-wrapper'))
+      const stop = record(r.rec, id)
+      r.sim.byTag(c, 'van-button')[0].querySelector('.van-button').dispatchEvent('tap')
+      await flush()
+      client.pending.ok()
+      await flush()
+      const got = stop()
+      expect(client.pending.calls).toHaveLength(1)
+      expect(events).toEqual(['success', 'complete'])
+      results.addRoundTrip = { ...got, events }
+    } finally {
+      client.restore()
+    }
+  })
+
+  // One list per N: a row tap (wx.openCard answered), then one checkbox in selectable mode.
+  it.each([10, N_LIST])('open tap and one list-item update at N=%i', async (n) => {
+    const r = registry()
+    const client = r.platform.setClient()
+    try {
+      const id = r.sim.loadComponent(OURS_LIST)
+      const c = r.sim.render(id, { cards: deck(n), selectable: true })
+      const events = listen(c, ['open', 'fail', 'cancel', 'unsupported', 'complete'])
+      c.attach(document.createElement('parent-wrapper'))
+      expect(r.sim.byTag(c, 'van-cell')).toHaveLength(n)
+      expect(r.sim.byTag(c, 'van-cell')[3].dom.textContent).toContain('券3')
+
+      let stop = record(r.rec, id)
+      r.sim.byTag(c, 'van-cell')[3].querySelector('.van-cell').dispatchEvent('tap')
+      await flush()
+      client.pending.ok()
+      await flush()
+      const open = stop()
+      expect(client.pending.calls).toHaveLength(1)
+      expect(client.pending.calls[0].cardList).toEqual([{ cardId: 'p3', code: 'c3' }])
+      expect(events).toEqual(['open', 'complete'])
+
+      stop = record(r.rec, id)
+      r.sim.byTag(c, 'van-checkbox')[3].querySelector('.van-checkbox__icon-wrap').dispatchEvent('tap')
+      await flush()
+      const select = stop()
+      expect(select.ours).toBeGreaterThan(0) // the tap reached the component
+      expect(client.pending.calls).toHaveLength(1) // and did not open the card
+
+      results[`list${n}`] = { n, open: { ...open, events }, select }
+    } finally {
+      client.restore()
+    }
+  })
+})
+
+describe('P3 list rendering', () => {
+  it(`render + attach of ${N_LIST} rows: <open-card-list> vs plain van-cells`, () => {
+    const cards = deck(N_LIST)
+    // Compile (wcc) and register once per side, outside the timed part. simulate.render once per side also
+    // injects that side's WXSS into <head>; the timed part then calls j-component's create directly, which
+    // is simulate.render minus that style injection (a page-load cost on a device, not a render cost).
+    const sides = [
+      { name: 'ours', entry: OURS_LIST },
+      { name: 'baseline', entry: BASELINE_LIST },
+    ].map((s) => {
+      const r = registry(false)
+      const id = r.sim.loadComponent(s.entry)
+      const probe = r.sim.render(id, { cards })
+      probe.attach(document.createElement('parent-wrapper'))
+      // Both sides must really render the same rows before their times mean anything.
+      const cells = r.sim.byTag(probe, 'van-cell')
+      expect(cells).toHaveLength(N_LIST)
+      expect(cells[N_LIST - 1].dom.textContent).toContain(`券${N_LIST - 1}`)
+      expect(cells[N_LIST - 1].dom.textContent).toContain(`说明${N_LIST - 1}`)
+      expect(cells[N_LIST - 1].dom.textContent).toContain(`¥${N_LIST - 1}`)
+      const nodes = countNodes(probe, r.getTagName)
+      probe.detach()
+      // This side's wcc tables, now filled by the probe render; swapped in before each of its samples.
+      const tables = wcc.__WXML_GLOBAL__
+      const rendersAll = (c: Comp) => r.sim.byTag(c, 'van-cell').length === N_LIST
+      return { ...s, id, tables, nodes, rendersAll, create: r.jComponent.create.bind(r.jComponent), times: [] as number[] }
+    })
+
+    const once = (s: (typeof sides)[number]) => {
+      wcc.__WXML_GLOBAL__ = s.tables
+      gc()
+      const parent = document.createElement('parent-wrapper')
+      const t0 = process.hrtime.bigint()
+      const c = s.create(s.id, { cards })
+      c.attach(parent)
+      const t1 = process.hrtime.bigint()
+      // Checked on every sample, outside the timed part: a wrong wcc table would render the wrong rows.
+      expect(s.rendersAll(c)).toBe(true)
+      c.detach()
+      return ms(t0, t1)
+    }
+
+    for (let i = 0; i < WARMUP; i++) for (const s of sides) once(s)
+    const ratios: number[] = []
+    for (let round = 0; round < ROUNDS; round++) {
+      // Interleaved, the order flipped every round so a slow drift does not favour one side.
+      const order = round % 2 ? [sides[1], sides[0]] : sides
+      for (const s of order) s.times.push(once(s))
+      ratios.push(sides[0].times[round] / sides[1].times[round])
+    }
+    results.render = {
+      n: N_LIST,
+      rounds: ROUNDS,
+      warmup: WARMUP,
+      oursMs: sides[0].times,
+      baselineMs: sides[1].times,
+      ratios,
+      oursMedianMs: median(sides[0].times),
+      baselineMedianMs: median(sides[1].times),
+      ratioMedian: median(ratios),
+      oursNodes: sides[0].nodes,
+      baselineNodes: sides[1].nodes,
+    }
+  })
+})
