@@ -233,11 +233,10 @@ function report(m, p1, p2, p3, p4, p5) {
       .map(([k, d]) => `${d > 0 ? '+' : ''}${fix(d, 1)} ${k === '#text' ? 'text node' : `\`<${k.replace(/^wx-/, '')}>\``}`).join(', ')
     notes.push(`**P3 MISSED** — the list takes ${fix(p3.ratioMedian)}× the baseline's time. Per row it renders ${fix(total(p3.oursNodes) / p3.n, 1)} nodes ` +
       `against the baseline's ${fix(total(p3.baselineNodes) / p3.n, 1)} (${diff || 'same tags'}; whole tree incl. vant's shadow trees), i.e. ` +
-      `${fix(total(p3.oursNodes) / total(p3.baselineNodes))}× the nodes, and it reaches its rows through the \`cards\` observer, which builds one ` +
-      '`rows` entry per card and hands them to the template in one setData, where the baseline\'s template reads the property directly. ' +
-      'The bench does not split the gap between those two; closing it means fewer nodes and bindings per row (the slotted per-row action ' +
-      'text is the visible extra) and a first render that does not go through a derived 1,000-entry array — or a goal stated against a ' +
-      'baseline with the same row content, if the extra text is wanted.')
+      `${fix(total(p3.oursNodes) / total(p3.baselineNodes))}× the nodes. Both sides render straight from \`cards\` with the same visible ` +
+      'content, so the rest is what the component itself binds per row: `data-i`, the class expression, the aria attributes and the ' +
+      '`wx:if` blocks for the checkbox and the logo. Closing it means fewer bindings per row (for example aria on the row only) — ' +
+      'each of them is a feature the issue asks for.')
   }
 
   // P4
@@ -249,11 +248,9 @@ function report(m, p1, p2, p3, p4, p5) {
   }
   if (p4missed.length) {
     notes.push(`**P4 MISSED** — ${p4missed.join('; ')}. The baseline is one createHash over a ready string; signCardExt also checks its ` +
-      'inputs, builds an array, converts every value to a Buffer, sorts with Buffer.compare and concatenates; next to a bare hash of ' +
-      `${fix(1e6 / p4.four.baselineMedian)} µs that fixed work weighs ${p4.four.ratioMedian < 0.5 ? 'more than the hash itself' : 'a large share'}. In absolute terms it still signs ` +
-      `${int(Math.min(p4.four.subjectMedian, p4.six.subjectMedian))}+ cardExt per second on one core. ` + 'What would narrow it: sort and join plain strings when every value is ASCII (code-unit order is byte ' +
-      'order then) and keep the Buffer path for non-ASCII values; the checks, the array and the sort remain, so ≥ 0.8× of a bare hash may ' +
-      'need the goal restated as an absolute rate.')
+      'inputs, builds and insertion-sorts up to six values, checks they are ASCII (else it sorts UTF-8 bytes) and hashes with the one-shot ' +
+      `crypto.hash. In absolute terms it signs ${int(Math.min(p4.four.subjectMedian, p4.six.subjectMedian))}+ cardExt per second on one core; ` +
+      'the remaining fixed work is the input checks and the sort.')
   }
 
   // P5
@@ -303,7 +300,7 @@ Every comparison is a ratio measured in the same run, baseline and subject inter
 - **P1** — \`node scripts/build.js\` first, then the bytes of \`miniprogram_dist/{add-card-button,open-card-list,utils}\` (js, wxml, wxss, json; no .d.ts; cross-checked against \`scripts/build.js\`'s \`weight()\`). Reference: \`node_modules/@vant/weapp/dist/button\` with the same extensions, and again with its index.wxs. Only the button directory is counted for vant, not the common/mixins files it requires, so the reference is on the small side.
   Files: ${list(p1.ourFiles, (f) => `${f.file.replace('miniprogram_dist/', '')} ${f.bytes}`)}.
 - **P2** — miniprogram-simulate with the official compiler (\`test/helpers/simulate.ts\`), \`wx\` scripted by \`test/helpers/platform.ts\` (calls held until answered). exparser's \`Component.prototype.setData\` is wrapped, which every component's \`this.setData\` reaches; "ours" counts calls on our component, "whole tree" every component including vant's. Add: tap the inner \`.van-button\` of \`<add-card-button>\`, answer wx.addCard with success, wait for events. Open: \`<open-card-list selectable>\` with N cards, tap row 3's \`.van-cell\`, answer wx.openCard, wait for events. Item update: then tap row 3's van-checkbox; bytes are UTF-8 bytes of \`JSON.stringify\` of each setData argument.
-- **P3** — subject: \`<open-card-list>\` (default, not selectable) with ${int(p3.n)} decrypted cards (title, description, extra; no logo). Baseline: \`bench/baseline-list\`, one \`<view>\` holding \`<van-cell wx:for>\` with the same title/label/value per row, no observer, no setData. Each side gets its own module registry and wcc compile, done once outside the timed part; a probe render checks both show all ${int(p3.n)} cells with the last card's text. Timed: j-component's \`create(id, {cards})\` + \`attach()\` (what \`simulate.render\` does minus re-injecting WXSS into the document head), with a GC before each sample; ${p3.warmup} warm-up renders per side, then ${p3.rounds} rounds.
+- **P3** — subject: \`<open-card-list>\` (default, not selectable) with ${int(p3.n)} decrypted cards (title, description, extra; no logo). Baseline: \`bench/baseline-list\`, one \`<view>\` holding \`<van-cell wx:for>\` with the same visible row content (title/label/value and the slotted 查看 text), no bindings, no aria, no observer, no setData. Each side gets its own module registry and wcc compile, done once outside the timed part; a probe render checks both show all ${int(p3.n)} cells with the last card's text. Timed: j-component's \`create(id, {cards})\` + \`attach()\` (what \`simulate.render\` does minus re-injecting WXSS into the document head), with a GC before each sample; ${p3.warmup} warm-up renders per side, then ${p3.rounds} rounds.
   Rounds (ms) — ours: ${list(p3.oursMs, (x) => int(x))}; baseline: ${list(p3.baselineMs, (x) => int(x))}; ratios: ${list(p3.ratios, (x) => fix(x))}.
 - **P4** — \`signCardExt\` from \`server/sign.ts\` (transpiled with tsconfig.node.json's options, as dist/server is) against \`crypto.createHash('sha1').update(s).digest('hex')\` where \`s\` is the same values already sorted and joined. 256 distinct inputs cycled on both sides; outputs checked equal before timing. ${P4_ITERATIONS.toLocaleString('en-US')} calls per side per round, ${P4_ROUNDS} rounds, a GC before each sample.
   Ratios — 4 values: ${list(p4.four.ratios, (x) => fix(x))}; 6 values: ${list(p4.six.ratios, (x) => fix(x))}.
