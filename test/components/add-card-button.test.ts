@@ -1,5 +1,6 @@
 /** @jest-environment jsdom */
 import { byTag, loadComponent, simulate } from '../helpers/simulate'
+import { useHarness } from '../helpers/harness'
 import { flush, setClient } from '../helpers/platform'
 
 const SIG = '22dce6bad4db532d4a2ef82ca2ca7bbe1e10ef28'
@@ -7,35 +8,16 @@ const EXT = { timestamp: 1414587457, signature: SIG, nonce_str: 'abc' }
 const ID = loadComponent('components/add-card-button/index')
 
 type Root = ReturnType<typeof simulate.render>
-let client: ReturnType<typeof setClient>
-let events: [string, Record<string, unknown>][]
-let errors: jest.SpyInstance
+const h = useHarness()
 
-beforeEach(() => {
-  client = setClient()
-  events = []
-  errors = jest.spyOn(console, 'error').mockImplementation(() => undefined)
-})
-afterEach(() => {
-  client.restore()
-  errors.mockRestore()
-})
-
-function render(props: Record<string, unknown>): Root {
-  const c = simulate.render(ID, props)
-  for (const name of ['success', 'fail', 'cancel', 'unsupported', 'complete']) {
-    c.addEventListener(name, (e: { detail: Record<string, unknown> }) => events.push([name, e.detail]))
-  }
-  c.attach(document.createElement('parent-wrapper'))
-  return c
-}
+const render = (props: Record<string, unknown>): Root => h.render(ID, props)
 const vanButton = (c: Root) => byTag(c, 'van-button')[0]
 const inner = (c: Root) => vanButton(c).querySelector('.van-button')
 async function tap(c: Root, times = 1) {
   for (let i = 0; i < times; i++) inner(c).dispatchEvent('tap')
   await flush()
 }
-const names = () => events.map((e) => e[0])
+const names = h.names
 
 describe('rendering', () => {
   it('renders a real van-button, primary by default, with the default text', () => {
@@ -71,8 +53,8 @@ describe('rendering', () => {
   it('a disabled button makes no call', async () => {
     const c = render({ cardId: 'A', cardExt: EXT, disabled: true })
     await tap(c)
-    expect(client.pending.calls).toHaveLength(0)
-    expect(events).toEqual([])
+    expect(h.client.pending.calls).toHaveLength(0)
+    expect(h.events).toEqual([])
   })
 })
 
@@ -80,21 +62,21 @@ describe('input', () => {
   it('single-card shorthand with an object cardExt: serialized to a JSON string', async () => {
     const c = render({ cardId: 'A', cardExt: EXT })
     await tap(c)
-    expect(client.pending.calls).toHaveLength(1)
-    expect(client.pending.calls[0].cardList).toEqual([{ cardId: 'A', cardExt: JSON.stringify(EXT) }])
+    expect(h.client.pending.calls).toHaveLength(1)
+    expect(h.client.pending.calls[0].cardList).toEqual([{ cardId: 'A', cardExt: JSON.stringify(EXT) }])
   })
 
   it('card-list input, string cardExt kept byte for byte', async () => {
     const s = JSON.stringify({ ...EXT, nonce_str: 'x2' })
     const c = render({ cardList: [{ cardId: 'A', cardExt: EXT }, { cardId: 'B', cardExt: s }] })
     await tap(c)
-    expect(client.pending.calls[0].cardList).toEqual([{ cardId: 'A', cardExt: JSON.stringify(EXT) }, { cardId: 'B', cardExt: s }])
+    expect(h.client.pending.calls[0].cardList).toEqual([{ cardId: 'A', cardExt: JSON.stringify(EXT) }, { cardId: 'B', cardExt: s }])
   })
 
   it('card-list wins over the shorthand when both are set', async () => {
     const c = render({ cardList: [{ cardId: 'L', cardExt: EXT }], cardId: 'S', cardExt: EXT })
     await tap(c)
-    expect(client.pending.calls[0].cardList.map((x) => x.cardId)).toEqual(['L'])
+    expect(h.client.pending.calls[0].cardList.map((x) => x.cardId)).toEqual(['L'])
   })
 
   it.each([
@@ -111,14 +93,14 @@ describe('input', () => {
   ])('invalid: %s → fail {code:"invalid"} naming index and field, console.error, no wx call', async (_, props, index, field) => {
     const c = render(props)
     await tap(c)
-    expect(client.pending.calls).toHaveLength(0)
+    expect(h.client.pending.calls).toHaveLength(0)
     expect(names()).toEqual(['fail', 'complete'])
-    const d = events[0][1]
+    const d = h.events[0][1]
     expect([d.code, d.index, d.field]).toEqual(['invalid', index, field])
     expect(d.message).toContain(`cardList[${index}].${field}`)
-    expect(events[1][1]).toEqual({ outcome: 'fail' })
-    expect(errors).toHaveBeenCalledTimes(1)
-    expect(String(errors.mock.calls[0][0])).toContain(field)
+    expect(h.events[1][1]).toEqual({ outcome: 'fail' })
+    expect(h.errors).toHaveBeenCalledTimes(1)
+    expect(String(h.errors.mock.calls[0][0])).toContain(field)
     expect(vanButton(c).data.loading).toBe(false)
   })
 })
@@ -128,24 +110,24 @@ describe('version guard', () => {
     ['base library 1.0.9', { SDKVersion: '1.0.9' }, '1.0.9'],
     ['wx.addCard missing', { SDKVersion: '3.12.0', addCard: false }, '3.12.0'],
   ])('%s: unsupported event, official modal, no call', async (_, o, v) => {
-    client.restore()
-    client = setClient(o)
+    h.client.restore()
+    h.client = setClient(o)
     const c = render({ cardId: 'A', cardExt: EXT })
     await tap(c)
-    expect(client.pending.calls).toHaveLength(0)
-    expect(events).toEqual([['unsupported', { SDKVersion: v, required: '1.1.0' }], ['complete', { outcome: 'unsupported' }]])
-    expect(client.showModal).toHaveBeenCalledTimes(1)
-    expect(client.showModal.mock.calls[0][0].content).toBe('当前微信版本过低，无法使用该功能，请升级到最新微信版本后重试。')
+    expect(h.client.pending.calls).toHaveLength(0)
+    expect(h.events).toEqual([['unsupported', { SDKVersion: v, required: '1.1.0' }], ['complete', { outcome: 'unsupported' }]])
+    expect(h.client.showModal).toHaveBeenCalledTimes(1)
+    expect(h.client.showModal.mock.calls[0][0].content).toBe('当前微信版本过低，无法使用该功能，请升级到最新微信版本后重试。')
   })
 
   it('show-upgrade-modal=false: event only, no modal; upgrade-text replaces the wording', async () => {
-    client.restore()
-    client = setClient({ SDKVersion: '1.0.9' })
+    h.client.restore()
+    h.client = setClient({ SDKVersion: '1.0.9' })
     await tap(render({ cardId: 'A', cardExt: EXT, showUpgradeModal: false }))
     expect(names()).toEqual(['unsupported', 'complete'])
-    expect(client.showModal).not.toHaveBeenCalled()
+    expect(h.client.showModal).not.toHaveBeenCalled()
     await tap(render({ cardId: 'A', cardExt: EXT, upgradeText: '请升级微信' }))
-    expect(client.showModal.mock.calls[0][0].content).toBe('请升级微信')
+    expect(h.client.showModal.mock.calls[0][0].content).toBe('请升级微信')
   })
 
   function host(useFallback: boolean) {
@@ -159,8 +141,8 @@ describe('version guard', () => {
   }
 
   it('use-fallback-slot on an unsupported client renders the fallback slot instead of the button', () => {
-    client.restore()
-    client = setClient({ SDKVersion: '1.0.9' })
+    h.client.restore()
+    h.client = setClient({ SDKVersion: '1.0.9' })
     const page = host(true)
     expect(page.dom.textContent).toContain('请使用新版微信领取')
     expect(byTag(page.querySelector('#c'), 'van-button')).toHaveLength(0)
@@ -173,8 +155,8 @@ describe('version guard', () => {
   })
 
   it('without use-fallback-slot an unsupported client still gets the button (tap explains)', () => {
-    client.restore()
-    client = setClient({ SDKVersion: '1.0.9' })
+    h.client.restore()
+    h.client = setClient({ SDKVersion: '1.0.9' })
     const page = host(false)
     expect(page.dom.textContent).not.toContain('请使用新版微信领取')
     expect(byTag(page.querySelector('#c'), 'van-button')).toHaveLength(1)
@@ -185,14 +167,14 @@ describe('in flight', () => {
   it('shows loading and ignores further taps: 10 rapid taps → exactly one wx.addCard', async () => {
     const c = render({ cardId: 'A', cardExt: EXT })
     await tap(c, 10)
-    expect(client.pending.calls).toHaveLength(1)
+    expect(h.client.pending.calls).toHaveLength(1)
     expect(vanButton(c).data.loading).toBe(true)
     expect(inner(c).dom.className).toMatch(/van-button--loading/)
-    client.pending.ok()
+    h.client.pending.ok()
     await flush()
     expect(vanButton(c).data.loading).toBe(false)
     await tap(c)
-    expect(client.pending.calls).toHaveLength(2)
+    expect(h.client.pending.calls).toHaveLength(2)
   })
 
   it('guards in the logic layer too: taps that arrive before the view re-renders still make one call', async () => {
@@ -201,14 +183,14 @@ describe('in flight', () => {
     const onTap = (c.instance as unknown as { onTap(): void }).onTap.bind(c.instance)
     for (let i = 0; i < 10; i++) onTap()
     await flush()
-    expect(client.pending.calls).toHaveLength(1)
+    expect(h.client.pending.calls).toHaveLength(1)
   })
 
   it('at most 2 setData per tap round trip (loading on, loading off)', async () => {
     const c = render({ cardId: 'A', cardExt: EXT })
     const setData = jest.spyOn(c.instance, 'setData')
     await tap(c)
-    client.pending.ok()
+    h.client.pending.ok()
     await flush()
     expect(setData.mock.calls.map((a) => a[0])).toEqual([{ loading: true }, { loading: false }])
   })
@@ -218,10 +200,10 @@ describe('in flight', () => {
     await tap(c)
     const setData = jest.spyOn(c.instance, 'setData')
     c.detach()
-    client.pending.ok()
+    h.client.pending.ok()
     await flush()
     expect(setData).not.toHaveBeenCalled()
-    expect(events).toEqual([])
+    expect(h.events).toEqual([])
   })
 })
 
@@ -231,22 +213,22 @@ describe('outcomes: exactly one event per tap, then complete', () => {
   it('success: {cardList, succeeded, failed}', async () => {
     const c = render(two)
     await tap(c)
-    client.pending.ok()
+    h.client.pending.ok()
     await flush()
     expect(names()).toEqual(['success', 'complete'])
-    const d = events[0][1] as { cardList: { cardId: string; code: string }[]; succeeded: unknown[]; failed: unknown[] }
+    const d = h.events[0][1] as { cardList: { cardId: string; code: string }[]; succeeded: unknown[]; failed: unknown[] }
     expect(d.cardList.map((x) => [x.cardId, x.code])).toEqual([['A', 'enc0'], ['B', 'enc1']])
     expect([d.succeeded.length, d.failed.length]).toEqual([2, 0])
-    expect(events[1][1]).toEqual({ outcome: 'success' })
+    expect(h.events[1][1]).toEqual({ outcome: 'success' })
   })
 
   it('partial success is still success, with failed non-empty', async () => {
     const c = render(two)
     await tap(c)
-    client.pending.ok((x, i) => ({ ...x, code: i ? '' : 'enc0', isSuccess: i === 0 }))
+    h.client.pending.ok((x, i) => ({ ...x, code: i ? '' : 'enc0', isSuccess: i === 0 }))
     await flush()
     expect(names()).toEqual(['success', 'complete'])
-    const d = events[0][1] as { succeeded: { cardId: string }[]; failed: { cardId: string }[] }
+    const d = h.events[0][1] as { succeeded: { cardId: string }[]; failed: { cardId: string }[] }
     expect(d.succeeded.map((x) => x.cardId)).toEqual(['A'])
     expect(d.failed.map((x) => x.cardId)).toEqual(['B'])
   })
@@ -254,19 +236,19 @@ describe('outcomes: exactly one event per tap, then complete', () => {
   it('cancel: {code, errMsg}', async () => {
     const c = render(two)
     await tap(c)
-    client.pending.fail('addCard:fail cancel')
+    h.client.pending.fail('addCard:fail cancel')
     await flush()
-    expect(events).toEqual([['cancel', { code: 'cancel', errMsg: 'addCard:fail cancel' }], ['complete', { outcome: 'cancel' }]])
+    expect(h.events).toEqual([['cancel', { code: 'cancel', errMsg: 'addCard:fail cancel' }], ['complete', { outcome: 'cancel' }]])
     expect(vanButton(c).data.loading).toBe(false)
   })
 
   it('fail with the platform detail', async () => {
     const c = render(two)
     await tap(c)
-    client.pending.fail('addCard:fail 签名错误')
+    h.client.pending.fail('addCard:fail 签名错误')
     await flush()
     expect(names()).toEqual(['fail', 'complete'])
-    expect(events[0][1]).toMatchObject({ code: 'fail', errMsg: 'addCard:fail 签名错误', detail: '签名错误' })
+    expect(h.events[0][1]).toMatchObject({ code: 'fail', errMsg: 'addCard:fail 签名错误', detail: '签名错误' })
   })
 
   it('a synchronous throw from wx.addCard becomes fail and the button recovers', async () => {
@@ -277,7 +259,7 @@ describe('outcomes: exactly one event per tap, then complete', () => {
     const c = render(two)
     await tap(c)
     expect(names()).toEqual(['fail', 'complete'])
-    expect(events[0][1]).toMatchObject({ code: 'fail', detail: 'native crash' })
+    expect(h.events[0][1]).toMatchObject({ code: 'fail', detail: 'native crash' })
     expect(vanButton(c).data.loading).toBe(false)
   })
 })

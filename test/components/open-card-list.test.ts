@@ -1,5 +1,6 @@
 /** @jest-environment jsdom */
 import { byTag, loadComponent, nodesOf, simulate, templateTree } from '../helpers/simulate'
+import { useHarness } from '../helpers/harness'
 import { flush, setClient } from '../helpers/platform'
 
 const ENTRY = 'components/open-card-list/index'
@@ -7,35 +8,14 @@ const ID = loadComponent(ENTRY)
 const UPGRADE = '当前微信版本过低，无法使用该功能，请升级到最新微信版本后重试。'
 
 type Root = ReturnType<typeof simulate.render>
-let client: ReturnType<typeof setClient>
-let events: [string, Record<string, unknown>][]
-let errors: jest.SpyInstance
-
-beforeEach(() => {
-  client = setClient()
-  events = []
-  errors = jest.spyOn(console, 'error').mockImplementation(() => undefined)
-})
-afterEach(() => {
-  client.restore()
-  errors.mockRestore()
-})
+const h = useHarness()
 
 /** n decrypted cards: cardId pN, code cN. */
 const deck = (n: number) => Array.from({ length: n }, (_, i) => ({ cardId: `p${i}`, code: `c${i}`, title: `券${i}`, description: `说明${i}`, extra: `¥${i}` }))
 const sent = (...ids: number[]) => ids.map((i) => ({ cardId: `p${i}`, code: `c${i}` }))
 
-function listen(c: Root): Root {
-  for (const name of ['open', 'fail', 'cancel', 'unsupported', 'complete']) {
-    c.addEventListener(name, (e: { detail: Record<string, unknown> }) => events.push([name, e.detail]))
-  }
-  return c
-}
-function render(props: Record<string, unknown>): Root {
-  const c = listen(simulate.render(ID, props))
-  c.attach(document.createElement('parent-wrapper'))
-  return c
-}
+const listen = h.listen
+const render = (props: Record<string, unknown>): Root => h.render(ID, props)
 /** Our tag inside a page, for slots and page-level attributes. */
 function host(attrs: string, data: Record<string, unknown>, slots = ''): { page: Root; c: Root } {
   const page = simulate.render(simulate.load({
@@ -65,7 +45,7 @@ async function tapBatch(c: Root) {
 }
 const checked = (c: Root) => byTag(c, 'van-checkbox').map((b) => /van-checkbox__icon--checked/.test(b.querySelector('.van-checkbox__icon').dom.className))
 const batchDisabled = (c: Root) => /van-button--disabled/.test(batchButton(c).dom.className)
-const names = () => events.map((e) => e[0])
+const names = h.names
 
 describe('rendering', () => {
   it('one van-cell per card: title, description as label, extra as value, logo, action text', () => {
@@ -115,29 +95,29 @@ describe('open one card', () => {
   it('a tap on a row calls wx.openCard with exactly that card, then open and complete', async () => {
     const c = render({ cards: deck(3) })
     await tapRow(c, 1)
-    expect(client.pending.calls).toHaveLength(1)
-    expect(client.pending.calls[0].cardList).toEqual(sent(1))
-    expect(events).toEqual([])
-    client.pending.ok()
+    expect(h.client.pending.calls).toHaveLength(1)
+    expect(h.client.pending.calls[0].cardList).toEqual(sent(1))
+    expect(h.events).toEqual([])
+    h.client.pending.ok()
     await flush()
-    expect(events).toEqual([['open', { cardList: sent(1) }], ['complete', { outcome: 'open' }]])
+    expect(h.events).toEqual([['open', { cardList: sent(1) }], ['complete', { outcome: 'open' }]])
   })
 
   it('cancel: {code, errMsg}', async () => {
     const c = render({ cards: deck(2) })
     await tapRow(c, 0)
-    client.pending.fail('openCard:fail cancel')
+    h.client.pending.fail('openCard:fail cancel')
     await flush()
-    expect(events).toEqual([['cancel', { code: 'cancel', errMsg: 'openCard:fail cancel' }], ['complete', { outcome: 'cancel' }]])
+    expect(h.events).toEqual([['cancel', { code: 'cancel', errMsg: 'openCard:fail cancel' }], ['complete', { outcome: 'cancel' }]])
   })
 
   it('fail with the platform detail', async () => {
     const c = render({ cards: deck(2) })
     await tapRow(c, 0)
-    client.pending.fail('openCard:fail:no permission')
+    h.client.pending.fail('openCard:fail:no permission')
     await flush()
     expect(names()).toEqual(['fail', 'complete'])
-    expect(events[0][1]).toMatchObject({ code: 'fail', errMsg: 'openCard:fail:no permission', detail: 'no permission' })
+    expect(h.events[0][1]).toMatchObject({ code: 'fail', errMsg: 'openCard:fail:no permission', detail: 'no permission' })
   })
 
   it('a card without its decrypted code: disabled look, hint, and a tap fails invalid naming its index, no wx call', async () => {
@@ -150,14 +130,14 @@ describe('open one card', () => {
     await tapCheck(c, 3)
     expect(checked(c)[3]).toBe(false)
     await tapRow(c, 3)
-    expect(client.pending.calls).toHaveLength(0)
+    expect(h.client.pending.calls).toHaveLength(0)
     expect(names()).toEqual(['fail', 'complete'])
-    const d = events[0][1]
+    const d = h.events[0][1]
     expect([d.code, d.index, d.field]).toEqual(['invalid', 3, 'code'])
     expect(d.message).toBe(`cardList[3].code: ${d.detail}`)
-    expect(events[1][1]).toEqual({ outcome: 'fail' })
-    expect(errors).toHaveBeenCalledTimes(1)
-    expect(String(errors.mock.calls[0][0])).toContain('cardList[3].code')
+    expect(h.events[1][1]).toEqual({ outcome: 'fail' })
+    expect(h.errors).toHaveBeenCalledTimes(1)
+    expect(String(h.errors.mock.calls[0][0])).toContain('cardList[3].code')
   })
 })
 
@@ -168,18 +148,18 @@ describe('selectable', () => {
     expect(text(batchButton(c))).toBe('打开所选')
     expect(batchDisabled(c)).toBe(true)
     await tapBatch(c)
-    expect(client.pending.calls).toHaveLength(0) // nothing selected: disabled
+    expect(h.client.pending.calls).toHaveLength(0) // nothing selected: disabled
     for (const i of [0, 2, 3, 3]) await tapCheck(c, i) // 3 on and off again
     expect(checked(c)).toEqual([true, false, true, false])
-    expect(client.pending.calls).toHaveLength(0) // a checkbox does not open its row
+    expect(h.client.pending.calls).toHaveLength(0) // a checkbox does not open its row
     expect(batchDisabled(c)).toBe(false)
     await tapBatch(c)
-    expect(client.pending.calls).toHaveLength(1)
-    expect(client.pending.calls[0].cardList).toEqual(sent(0, 2))
+    expect(h.client.pending.calls).toHaveLength(1)
+    expect(h.client.pending.calls[0].cardList).toEqual(sent(0, 2))
     expect(checked(c)).toEqual([true, false, true, false]) // kept while WeChat is open
-    client.pending.ok()
+    h.client.pending.ok()
     await flush()
-    expect(events).toEqual([['open', { cardList: sent(0, 2) }], ['complete', { outcome: 'open' }]])
+    expect(h.events).toEqual([['open', { cardList: sent(0, 2) }], ['complete', { outcome: 'open' }]])
     expect(checked(c)).toEqual([false, false, false, false])
     expect(batchDisabled(c)).toBe(true)
   })
@@ -188,22 +168,22 @@ describe('selectable', () => {
     const c = render({ cards: deck(3), selectable: true })
     await tapCheck(c, 1)
     await tapBatch(c)
-    client.pending.fail(errMsg)
+    h.client.pending.fail(errMsg)
     await flush()
     expect(names()).toHaveLength(2)
     expect(checked(c)).toEqual([false, true, false])
     expect(batchDisabled(c)).toBe(false)
     await tapBatch(c)
-    expect(client.pending.calls[1].cardList).toEqual(sent(1))
+    expect(h.client.pending.calls[1].cardList).toEqual(sent(1))
   })
 
   it('a row tap opens only that row, selection untouched', async () => {
     const c = render({ cards: deck(3), selectable: true })
     await tapCheck(c, 0)
     await tapRow(c, 2)
-    client.pending.ok()
+    h.client.pending.ok()
     await flush()
-    expect(client.pending.calls[0].cardList).toEqual(sent(2))
+    expect(h.client.pending.calls[0].cardList).toEqual(sent(2))
     expect(checked(c)).toEqual([true, false, false])
   })
 
@@ -217,7 +197,7 @@ describe('selectable', () => {
     expect(byTag(c, 'van-button')[0].data.disabled).toBe(true)
     await tapCheck(c, 3)
     await tapBatch(c)
-    expect(client.pending.calls[0].cardList).toEqual(sent(2))
+    expect(h.client.pending.calls[0].cardList).toEqual(sent(2))
   })
 })
 
@@ -226,31 +206,31 @@ describe('version guard', () => {
     ['base library 1.0.9', { SDKVersion: '1.0.9' }, '1.0.9'],
     ['wx.openCard missing', { SDKVersion: '3.12.0', openCard: false }, '3.12.0'],
   ])('%s: unsupported event, official modal, no call', async (_, o, v) => {
-    client.restore()
-    client = setClient(o)
+    h.client.restore()
+    h.client = setClient(o)
     const c = render({ cards: deck(2) })
     await tapRow(c, 0)
-    expect(client.pending.calls).toHaveLength(0)
-    expect(events).toEqual([['unsupported', { SDKVersion: v, required: '1.1.0' }], ['complete', { outcome: 'unsupported' }]])
-    expect(client.showModal).toHaveBeenCalledTimes(1)
-    expect(client.showModal.mock.calls[0][0].content).toBe(UPGRADE)
+    expect(h.client.pending.calls).toHaveLength(0)
+    expect(h.events).toEqual([['unsupported', { SDKVersion: v, required: '1.1.0' }], ['complete', { outcome: 'unsupported' }]])
+    expect(h.client.showModal).toHaveBeenCalledTimes(1)
+    expect(h.client.showModal.mock.calls[0][0].content).toBe(UPGRADE)
   })
 
   it('show-upgrade-modal=false: event only, no modal; upgrade-text replaces the wording', async () => {
-    client.restore()
-    client = setClient({ SDKVersion: '1.0.9' })
+    h.client.restore()
+    h.client = setClient({ SDKVersion: '1.0.9' })
     await tapRow(render({ cards: deck(1), showUpgradeModal: false }), 0)
     expect(names()).toEqual(['unsupported', 'complete'])
-    expect(client.showModal).not.toHaveBeenCalled()
+    expect(h.client.showModal).not.toHaveBeenCalled()
     await tapRow(render({ cards: deck(1), upgradeText: '请升级微信' }), 0)
-    expect(client.showModal.mock.calls[0][0].content).toBe('请升级微信')
+    expect(h.client.showModal.mock.calls[0][0].content).toBe('请升级微信')
   })
 
   const FALLBACK = '<view slot="fallback">请升级微信后查看</view>'
 
   it('use-fallback-slot on an unsupported client renders the fallback slot instead of the list', () => {
-    client.restore()
-    client = setClient({ SDKVersion: '1.0.9' })
+    h.client.restore()
+    h.client = setClient({ SDKVersion: '1.0.9' })
     const { page, c } = host('cards="{{cards}}" use-fallback-slot', { cards: deck(2) }, FALLBACK)
     expect(text(page)).toContain('请升级微信后查看')
     expect(byTag(c, 'van-cell')).toHaveLength(0)
@@ -264,8 +244,8 @@ describe('version guard', () => {
   })
 
   it('without use-fallback-slot an unsupported client still gets the list (a tap explains)', () => {
-    client.restore()
-    client = setClient({ SDKVersion: '1.0.9' })
+    h.client.restore()
+    h.client = setClient({ SDKVersion: '1.0.9' })
     const { page, c } = host('cards="{{cards}}"', { cards: deck(2) }, FALLBACK)
     expect(text(page)).not.toContain('请升级微信后查看')
     expect(byTag(c, 'van-cell')).toHaveLength(2)
@@ -303,13 +283,13 @@ describe('in flight', () => {
     await tapRow(c, 1)
     await tapCheck(c, 2)
     await tapBatch(c)
-    expect(client.pending.calls).toHaveLength(1)
-    expect(client.pending.calls[0].cardList).toEqual(sent(0))
-    client.pending.ok()
+    expect(h.client.pending.calls).toHaveLength(1)
+    expect(h.client.pending.calls[0].cardList).toEqual(sent(0))
+    h.client.pending.ok()
     await flush()
     expect(names()).toEqual(['open', 'complete'])
     await tapRow(c, 1)
-    expect(client.pending.calls).toHaveLength(2)
+    expect(h.client.pending.calls).toHaveLength(2)
   })
 
   it('guards in the logic layer: taps that reach onTap before any re-render still make one call', async () => {
@@ -317,7 +297,7 @@ describe('in flight', () => {
     const onTap = (c.instance as unknown as { onTap(e: object): void }).onTap.bind(c.instance)
     for (let i = 0; i < 10; i++) onTap({ currentTarget: { dataset: { i: i % 2 } } })
     await flush()
-    expect(client.pending.calls).toHaveLength(1)
+    expect(h.client.pending.calls).toHaveLength(1)
   })
 
   it('detached mid-call: no setData and no events afterwards', async () => {
@@ -326,26 +306,26 @@ describe('in flight', () => {
     await tapBatch(c)
     const setData = jest.spyOn(c.instance, 'setData')
     c.detach()
-    client.pending.ok()
+    h.client.pending.ok()
     await flush()
     expect(setData).not.toHaveBeenCalled()
-    expect(events).toEqual([])
+    expect(h.events).toEqual([])
   })
 
   it('detached mid-call after a row tap: no events on cancel either', async () => {
     const c = render({ cards: deck(3) })
     await tapRow(c, 1)
     c.detach()
-    client.pending.fail('openCard:fail cancel')
+    h.client.pending.fail('openCard:fail cancel')
     await flush()
-    expect(events).toEqual([])
+    expect(h.events).toEqual([])
   })
 })
 
 describe('setData budget', () => {
   /** Every setData of one selectable list through: open a row, select a row, open the selection. */
   async function trace(n: number) {
-    events = []
+    h.events = []
     const c = render({ cards: deck(n), selectable: true })
     const payloads: string[] = []
     const inst = c.instance as { setData(d: object): void }
@@ -357,7 +337,7 @@ describe('setData budget', () => {
     const step = async (act: () => Promise<void>, answer = false) => {
       await act()
       if (answer) {
-        client.pending.ok()
+        h.client.pending.ok()
         await flush()
       }
       return payloads.splice(0)
