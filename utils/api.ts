@@ -32,21 +32,14 @@ export function assertSupported(api: CardApi): void {
   }
 }
 
-/** Version guard, one call, one settle even if the platform calls back twice. */
+/** Version guard and one call. A promise settles once, so a platform that calls back twice changes nothing. */
 function invoke<R>(api: CardApi, cardList: unknown[]): Promise<R> {
   return new Promise<R>((resolve, reject) => {
     assertSupported(api)
-    let settled = false
-    const once = <A>(f: (a: A) => void) => (a: A) => {
-      if (!settled) {
-        settled = true
-        f(a)
-      }
-    }
-    const fail = once((res: WechatMiniprogram.GeneralCallbackResult) => reject(toCardError(String(res && res.errMsg))))
+    const fail = (res: WechatMiniprogram.GeneralCallbackResult) => reject(toCardError(String(res && res.errMsg)))
     try {
       const call = wx[api] as (o: { cardList: unknown[]; success: (r: R) => void; fail: typeof fail }) => void
-      call({ cardList, success: once(resolve), fail })
+      call({ cardList, success: resolve, fail })
     } catch (e) {
       fail({ errMsg: `${api}:fail ${e instanceof Error ? e.message : String(e)}` })
     }

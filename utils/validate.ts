@@ -20,27 +20,21 @@ export interface AddCardInput {
 /** One card for wx.openCard: `code` is the decrypted code. */
 export type OpenCardInput = WechatMiniprogram.OpenCardRequestInfo
 
-type Check = (v: unknown) => string | undefined
+/** What a value must match, why it failed, and whether a number is allowed (checked as its decimal string). */
+type Rule = [RegExp, string, boolean?]
 
-const INT = /^\d+$/
-const ALNUM = (max: number): Check => (v) =>
-  typeof v === 'string' && v.length <= max && /^[A-Za-z0-9]*$/.test(v) ? undefined : `must be ≤ ${max} letters/digits`
-const STR: Check = (v) => (typeof v === 'string' ? undefined : 'must be a string')
-const SECONDS: Check = (v) =>
-  (typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'string' && INT.test(v))
-    ? Number(v) > 9999999999
-      ? 'must be seconds, not ms'
-      : undefined
-    : 'must be integer seconds'
+// At most 10 digits: a 13-digit millisecond timestamp is the usual mistake.
+const SECONDS: Rule = [/^\d{1,10}$/, 'must be integer seconds, not ms', true]
+const ANY: Rule = [/^/, 'must be a string']
 
-// Exactly the keys WeChat accepts; the signed set must equal this set as sent.
-const RULES: Record<keyof CardExtFields, Check> = {
+// Exactly the keys WeChat accepts: a signature covers only these, so any other key cannot verify.
+const RULES: Record<keyof CardExtFields, Rule> = {
   timestamp: SECONDS,
-  signature: (v) => (typeof v === 'string' && /^[0-9a-fA-F]{40}$/.test(v) ? undefined : 'must be 40 hex digits'),
-  nonce_str: ALNUM(32),
-  code: ALNUM(20),
-  openid: STR,
-  outer_str: STR,
+  signature: [/^[0-9a-fA-F]{40}$/, 'must be 40 hex digits'],
+  nonce_str: [/^[A-Za-z0-9]{0,32}$/, 'must be ≤ 32 letters/digits'],
+  code: [/^[A-Za-z0-9]{0,20}$/, 'must be ≤ 20 letters/digits'],
+  openid: ANY,
+  outer_str: ANY,
   fixed_begintimestamp: SECONDS,
 }
 
@@ -58,12 +52,15 @@ export function validateCardExt(ext: string | object, index?: number): CardExtFi
   }
   if (!isObject(o)) throw invalid('must be a JSON object', 'cardExt', index)
   for (const key of Object.keys(o)) {
-    const rule = (RULES as Record<string, Check>)[key]
+    const v = o[key]
+    const rule = (RULES as Record<string, Rule | undefined>)[key]
     const why = key === 'api_ticket'
       ? 'is a server secret: sign on the server, never send it'
-      : rule
-        ? o[key] === undefined ? undefined : rule(o[key])
-        : 'is not a cardExt key'
+      : !rule
+        ? 'is not a cardExt key'
+        : v === undefined || ((typeof v === 'string' || (rule[2] && typeof v === 'number')) && rule[0].test(String(v)))
+          ? ''
+          : rule[1]
     if (why) throw invalid(why, `cardExt.${key}`, index)
   }
   for (const key of ['timestamp', 'signature'] as const) {
@@ -72,12 +69,14 @@ export function validateCardExt(ext: string | object, index?: number): CardExtFi
   return o as unknown as CardExtFields
 }
 
-function checkList<T>(list: unknown, each: (item: Record<string, unknown>, i: number) => T): T[] {
+/** `at[i]` is how the caller numbers item i in messages (a subset of a longer list); default: i. */
+function checkList<T>(list: unknown, each: (item: Record<string, unknown>, i: number) => T, at?: readonly number[]): T[] {
   if (!Array.isArray(list) || !list.length) throw invalid('must be a non-empty array')
   return list.map((item: unknown, i) => {
-    if (!isObject(item)) throw invalid('must be an object', undefined, i)
-    if (typeof item.cardId !== 'string' || !item.cardId.trim()) throw invalid('must be a non-empty string', 'cardId', i)
-    return each(item, i)
+    const n = at ? at[i] : i
+    if (!isObject(item)) throw invalid('must be an object', undefined, n)
+    if (typeof item.cardId !== 'string' || !item.cardId.trim()) throw invalid('must be a non-empty string', 'cardId', n)
+    return each(item, n)
   })
 }
 
@@ -91,10 +90,13 @@ export function normalizeCardList(list: readonly AddCardInput[]): WechatMiniprog
   })
 }
 
-/** Validates cards for wx.openCard: each needs a cardId and its decrypted code. */
-export function normalizeOpenList(list: readonly OpenCardInput[]): OpenCardInput[] {
+/**
+ * Validates cards for wx.openCard: each needs a cardId and its decrypted code. `at` numbers the items in
+ * messages when they are a subset of a longer list (the selected rows of a list).
+ */
+export function normalizeOpenList(list: readonly OpenCardInput[], at?: readonly number[]): OpenCardInput[] {
   return checkList(list, (item, i) => {
     if (typeof item.code !== 'string' || !item.code) throw invalid('must be the decrypted code', 'code', i)
     return { cardId: item.cardId as string, code: item.code }
-  })
+  }, at)
 }

@@ -1,6 +1,6 @@
 import {
   guardProperties, isCardApiSupported, normalizeOpenList, openCards, reportError, settle,
-  type CancelDetail, type CardError, type CompleteDetail, type FailDetail, type OpenCardInput, type OpenCardResult, type UnsupportedDetail,
+  type CancelDetail, type CompleteDetail, type FailDetail, type OpenCardInput, type OpenCardResult, type UnsupportedDetail,
 } from '../../utils/index'
 
 /** One row. `code` is the decrypted code; leave it out while your server is still decrypting. */
@@ -80,12 +80,10 @@ Component<Data, typeof properties, Methods, [], { gone: boolean; busy: boolean }
       const ids = i === undefined ? cards.map((_, k) => (selected[k] ? k : -1)).filter((k) => k >= 0) : [i]
       let cardList
       try {
-        cardList = normalizeOpenList(ids.map((k) => cards[k] as OpenCardInput))
-      } catch (thrown) {
-        // utils numbers the cards it was given; name the card by its index in `cards` instead.
-        const err = thrown as CardError
-        err.message = err.message.replace(`[${err.index}]`, `[${(err.index = ids[err.index as number])}]`)
-        reportError(this, err)
+        // numbered by their index in `cards`, not in the selection
+        cardList = normalizeOpenList(ids.map((k) => cards[k] as OpenCardInput), ids)
+      } catch (e) {
+        reportError(this, e)
         return
       }
       this.busy = true
