@@ -4,6 +4,7 @@
 //   app.css       vant's and our WXSS turned into plain CSS (imports inlined, rpx→px, :host/page mapped, no remote URLs)
 //   app.js        j-component + exparser + vant's lib JS + our TS components + the page, bundled by esbuild
 //   index.html, *.css, hosts/  the static page and the generated demo hosts (tiny wxml pages, compiled by wcc too)
+// The devtools demo's pages (demo/app.json) go through the same steps: wxml by wcc, wxss scoped to the phone, JS bundled.
 const fs = require('fs')
 const path = require('path')
 const esbuild = require('esbuild')
@@ -15,6 +16,9 @@ const SRC = path.join(__dirname, 'src')
 const VANT_LIB = 'node_modules/@vant/weapp/lib/'
 const VANT_DIST = 'node_modules/@vant/weapp/dist/'
 const SIMULATOR = 'testing/index.ts'
+const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).name
+const DEMO_APP = 'demo/app' // the mini-program WeChat devtools opens (project.config.json)
+const DEMO_LIB = 'demo/lib/demo.js' // its simulator switch, which the page drives for the panel's version and user action
 const DEMOS = require('./src/demos')
 
 // The exparser patch below is written against these exact builds.
@@ -42,9 +46,10 @@ function discover() {
     .map((d) => ({ tag: d.name, path: `components/${d.name}/index` }))
 }
 
-/** `@vant/weapp/x/index` → vant's CommonJS lib; relative paths → root-relative. */
+/** `@vant/weapp/x/index` → vant's CommonJS lib; `weapp-card-coupon/x/index` → our sources; relative → root-relative. */
 function resolveUsing(from, p) {
   if (p.startsWith('@vant/weapp/')) return VANT_LIB + p.slice('@vant/weapp/'.length)
+  if (p.startsWith(PKG + '/')) return 'components/' + p.slice(PKG.length + 1)
   if (p.startsWith('/')) return p.slice(1)
   return path.posix.join(path.posix.dirname(from), p)
 }
@@ -55,13 +60,35 @@ function jsOf(p) {
   return f
 }
 
-/** Component graph in post-order (children before parents), one node per path. */
+/**
+ * The devtools demo's pages, in app.json order, with what its navigation bar shows (title; colours per theme,
+ * `@name` looked up in theme.json). Empty when demo/ is absent.
+ */
+function demoPages() {
+  if (!exists(DEMO_APP + '.json')) return []
+  const app = JSON.parse(read(DEMO_APP + '.json'))
+  const themeFile = app.themeLocation && path.posix.join(path.posix.dirname(DEMO_APP), app.themeLocation)
+  const theme = themeFile && exists(themeFile) ? JSON.parse(read(themeFile)) : {}
+  const value = (v, scheme) => (typeof v === 'string' && v.startsWith('@') ? (theme[scheme] || {})[v.slice(1)] : v)
+  return app.pages.map((route) => {
+    const p = path.posix.join(path.posix.dirname(DEMO_APP), route)
+    const win = { ...app.window, ...JSON.parse(read(p + '.json')) } // a page's json overrides the app's window
+    // WeChat's defaults: a black bar with white text
+    const nav = (scheme) => ({
+      bg: value(win.navigationBarBackgroundColor, scheme) || '#000000',
+      fg: value(win.navigationBarTextStyle, scheme) === 'black' ? '#000000' : '#ffffff',
+    })
+    return { route, path: p, title: win.navigationBarTitleText || '', nav: { light: nav('light'), dark: nav('dark') } }
+  })
+}
+
+/** Component graph in post-order (children before parents), one node per path; `page` marks the demo's pages. */
 function collect(roots) {
   const nodes = new Map()
-  const visit = (p, tag) => {
+  const visit = (p, tag, page = false) => {
     if (nodes.has(p)) return
     const json = JSON.parse(read(p + '.json'))
-    const node = { path: p, tag, using: {}, js: jsOf(p), ours: !p.startsWith('node_modules/') }
+    const node = { path: p, tag, using: {}, js: jsOf(p), page, ours: !page && !p.startsWith('node_modules/') }
     nodes.set(p, node) // before children: cycles stop here
     for (const [childTag, rel] of Object.entries(json.usingComponents || {})) {
       const child = resolveUsing(p, rel)
@@ -71,7 +98,7 @@ function collect(roots) {
     }
     // vant's relations (checkbox ↔ checkbox-group) need the other side registered, or getRelationNodes
     // answers null and vant's `this.parent` getter throws; on a device the whole package is there.
-    if (!node.ours) {
+    if (!node.ours && !page) {
       for (const m of read(node.js).matchAll(/use(?:Parent|Children)\)?\(\s*['"]([\w-]+)['"]/g)) {
         visit(path.posix.join(path.posix.dirname(p), '..', m[1], 'index'), 'van-' + m[1])
       }
@@ -80,7 +107,7 @@ function collect(roots) {
     nodes.delete(p)
     nodes.set(p, node)
   }
-  for (const r of roots) visit(r.path, r.tag)
+  for (const r of roots) visit(r.path, r.tag, !!r.page)
   return [...nodes.values()]
 }
 
@@ -172,11 +199,16 @@ function parseBlocks(css) {
 
 const rpx = (s) => s.replace(/(-?\d*\.?\d+)rpx\b/g, (_, n) => `${+(n * 0.5).toFixed(4)}px`)
 
-function mapSelector(sel, tag, scheme) {
+/**
+ * `scope` (the demo pages' wxss): `page` becomes the scope itself and every other selector is nested in it, so app.wxss
+ * and a page's wxss style only that page, as in WeChat; without it `page` is the document body.
+ */
+function mapSelector(sel, tag, scheme, scope) {
   let s = sel
     .replace(/:host\(([^)]*)\)/g, `${tag}$1`)
     .replace(/:host\b/g, tag)
-    .replace(/(^|[\s,>+~(])page(?![\w-])/g, '$1body')
+    .replace(/(^|[\s,>+~(])page(?![\w-])/g, `$1${scope || 'body'}`)
+  if (scope) s = s.split(',').map((x) => (x.trim().startsWith(scope) ? x.trim() : `${scope} ${x.trim()}`)).join(', ')
   // prefers-color-scheme is emulated by a class on the phone screen (the toggle cannot change the media query)
   if (scheme) s = s.split(',').map((x) => `.pg-${scheme} ${x.trim().replace(/^body\b/, '')}`.trim()).join(', ')
   return s
@@ -187,7 +219,7 @@ function convertCss(css, ctx, tag, scheme) {
   for (const it of parseBlocks(css.replace(/\/\*[\s\S]*?\*\//g, ''))) {
     if (it.stmt) {
       const imp = /^@import\s+(?:url\()?\s*['"]([^'"]+)['"]\s*\)?/.exec(it.stmt)
-      if (imp) out += ctx.importFile(path.posix.join(path.posix.dirname(ctx.file), imp[1]), tag, scheme)
+      if (imp) out += ctx.importFile(path.posix.join(path.posix.dirname(ctx.file), imp[1]), tag, scheme, ctx.scope)
       else out += it.stmt + ';\n'
       continue
     }
@@ -207,7 +239,7 @@ function convertCss(css, ctx, tag, scheme) {
         ctx.stripped.push(`${u} in ${ctx.file}`)
         return 'none'
       })
-      out += `${mapSelector(p, tag, scheme)}{${body}}\n`
+      out += `${mapSelector(p, tag, scheme, ctx.scope)}{${body}}\n`
     }
   }
   return out
@@ -220,18 +252,24 @@ function wxssFile(p) {
   return null
 }
 
-function buildCss(nodes) {
+/** Scope of a demo page's styles: the wrapper src/pages.js puts each page in (`page` in its wxss is that wrapper). */
+const pageScope = (route) => (route ? `.pg-page[data-route="${route}"]` : '.pg-page')
+
+function buildCss(nodes, pages) {
   const seen = new Set()
   const stripped = []
-  const importFile = (file, tag, scheme) => {
+  const importFile = (file, tag, scheme, scope) => {
     if (seen.has(file)) return '' // all CSS is global: each shared file (vant's common/index.wxss…) once
     seen.add(file)
     if (!exists(file)) throw new Error(`playground: @import of missing ${file}`)
-    return `/* ${file} */\n` + convertCss(read(file), { file, importFile, stripped }, tag, scheme)
+    return `/* ${file} */\n` + convertCss(read(file), { file, importFile, stripped, scope }, tag, scheme)
   }
   // vant first, ours last: our rules may refine vant's, as the owner's custom-class does in WeChat
-  const ordered = [...nodes.filter((n) => !n.ours), ...nodes.filter((n) => n.ours)]
-  const css = ordered.map((n) => wxssFile(n.path)).map((f, i) => (f ? importFile(f, ordered[i].tag) : '')).join('')
+  const ordered = [...nodes.filter((n) => !n.ours && !n.page), ...nodes.filter((n) => n.ours)]
+  let css = ordered.map((n) => wxssFile(n.path)).map((f, i) => (f ? importFile(f, ordered[i].tag) : '')).join('')
+  // then the demo: app.wxss for every page, each page's wxss for itself
+  if (pages.length && exists(DEMO_APP + '.wxss')) css += importFile(DEMO_APP + '.wxss', 'page', undefined, pageScope())
+  for (const pg of pages) if (exists(pg.path + '.wxss')) css += importFile(pg.path + '.wxss', 'page', undefined, pageScope(pg.route))
   const remote = REMOTE_URL.exec(css)
   if (remote) throw new Error(`playground: a remote URL survived the WXSS conversion: ${css.slice(remote.index, remote.index + 80)}`)
   fs.writeFileSync(path.join(OUT, 'app.css'), css)
@@ -287,13 +325,45 @@ function nodeAliases() {
   return alias
 }
 
-async function bundle(nodes, hosts) {
+/**
+ * demo/lib/demo.js requires ../vendor/platform.js, the simulator + createCardExt that `npm run demo` bundles for the
+ * mini-program runtime. Here that require gets the same two exports from the sources, so the demo pages and the
+ * playground share one build of testing/index.ts; without it the require throws and the demo says so itself.
+ */
+function demoPlatformPlugin(simulator) {
+  const vendor = path.join(ROOT, path.dirname(DEMO_APP), 'vendor', 'platform.js')
+  return {
+    name: 'demo-platform',
+    setup(b) {
+      b.onResolve({ filter: /[\\/]vendor[\\/]platform(\.js)?$/ }, (args) => {
+        const target = path.resolve(args.resolveDir, args.path)
+        if (target !== vendor && target + '.js' !== vendor) return undefined
+        return { path: posix(path.relative(ROOT, vendor)), namespace: 'pg-demo-platform' }
+      })
+      b.onLoad({ filter: /.*/, namespace: 'pg-demo-platform' }, () => ({
+        contents: simulator
+          ? `export { createCardPlatform } from './${SIMULATOR}'\nexport { createCardExt } from './server/sign.ts'\n`
+          : `throw new Error('playground: ${SIMULATOR} not found, the demo has no simulator')\n`,
+        resolveDir: ROOT,
+        loader: 'js',
+      }))
+    },
+  }
+}
+
+async function bundle(nodes, hosts, pages) {
   const simulator = exists(SIMULATOR)
   const loaders = nodes.map((n) => `  ${JSON.stringify(n.path)}: () => require(${JSON.stringify('./' + n.js)}),`).join('\n')
+  const app = ['.js', '.ts'].map((e) => DEMO_APP + e).find(exists)
+  const demo = pages.length
+    ? `{ pages: ${JSON.stringify(pages)}, app: ${app ? `() => require(${JSON.stringify('./' + app)})` : 'null'}, ` +
+      `lib: ${exists(DEMO_LIB) ? `() => require(${JSON.stringify('./' + DEMO_LIB)})` : 'null'} }`
+    : 'null'
   const entry = `
     const page = require('./playground/src/page.js')
     page.boot({
-      graph: ${JSON.stringify(nodes.map(({ path: p, tag, using, ours }) => ({ path: p, tag, using, ours })))},
+      graph: ${JSON.stringify(nodes.map(({ path: p, tag, using, ours, page }) => ({ path: p, tag, using, ours, page })))},
+      demo: ${demo},
       hosts: ${JSON.stringify(hosts)},
       loaders: {\n${loaders}\n},
       platform: ${simulator ? `{ source: ${JSON.stringify(SIMULATOR)}, load: () => require(${JSON.stringify('./' + SIMULATOR)}) }` : 'null'},
@@ -310,7 +380,7 @@ async function bundle(nodes, hosts) {
     define: { global: 'globalThis', 'process.env.NODE_ENV': '"development"' },
     alias: nodeAliases(),
     inject: [path.join(ROOT, 'scripts/shims/buffer.js')],
-    plugins: [patchPlugin()],
+    plugins: [patchPlugin(), demoPlatformPlugin(simulator)],
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'silent',
@@ -337,17 +407,19 @@ async function build({ quiet = false } = {}) {
   fs.rmSync(OUT, { recursive: true, force: true, maxRetries: 3 })
   fs.mkdirSync(OUT, { recursive: true })
   const components = discover()
-  const nodes = collect(components)
+  const pages = demoPages()
+  const nodes = collect([...components, ...pages.map((p) => ({ path: p.path, tag: 'page', page: true }))])
   const hosts = writeHosts(components)
   const templates = compileTemplates(nodes, hosts)
-  const css = buildCss(nodes)
-  const js = await bundle(nodes, hosts)
+  const css = buildCss(nodes, pages)
+  const js = await bundle(nodes, hosts, pages)
   copyStatic()
   const stats = {
     ms: Date.now() - t0,
     components: components.map((c) => c.tag),
-    vant: nodes.filter((n) => !n.ours).map((n) => n.tag),
+    vant: nodes.filter((n) => !n.ours && !n.page).map((n) => n.tag),
     demos: hosts.map((h) => h.id),
+    pages: pages.map((p) => p.route),
     templates,
     cssBytes: css.bytes,
     strippedRemote: css.stripped,
@@ -357,6 +429,7 @@ async function build({ quiet = false } = {}) {
   if (!quiet) {
     console.log(`playground: built in ${stats.ms} ms → ${posix(path.relative(process.cwd(), OUT))}/`)
     console.log(`  components: ${stats.components.join(', ')}; vant: ${stats.vant.join(', ')}`)
+    console.log(`  devtools demo pages: ${stats.pages.join(', ') || 'none (demo/app.json not found)'}`)
     console.log(`  ${templates} templates (wcc), css ${(css.bytes / 1024).toFixed(0)} KB, js ${(js.bytes / 1024).toFixed(0)} KB; ` +
       `card platform: ${stats.platform}; remote URLs stripped: ${css.stripped.length}`)
   }

@@ -1,12 +1,45 @@
 // A card platform in one process: the client's wx.addCard/openCard and WeChat's getticket/decrypt APIs,
 // sharing one user's card bag, so a signing server and mini-program code can be tested end to end.
 // Node only: never bundled into the mini-program.
-/// <reference types="miniprogram-api-typings" preserve="true" />
 import { randomBytes, randomInt } from 'crypto'
 import { checkCardExt, PARAM_ERROR, type CheckedExt } from './cardext'
 import { listenHttp, type Listening, type RequestCounts } from './http'
 
 export { DECRYPT_PATH, TICKET_PATH, type Listening, type RequestCounts } from './http'
+
+// The shapes of WeChat's callbacks, written out so this Node entry needs no mini-program typings
+// (a server project has @types/node, whose globals clash with miniprogram-api-typings).
+/** `{ cardId, code }` as wx.openCard takes it (code decrypted). */
+export interface OpenCardRequestInfo {
+  cardId: string
+  code: string
+}
+/** One card of wx.addCard's success result (`code` encrypted). */
+export interface AddCardResponseInfo {
+  cardId: string
+  cardExt: string
+  code: string
+  isSuccess: boolean
+}
+export interface GeneralCallbackResult {
+  errMsg: string
+}
+export interface AddCardSuccessCallbackResult extends GeneralCallbackResult {
+  cardList: AddCardResponseInfo[]
+}
+export interface ShowModalOption {
+  title?: string
+  content?: string
+  showCancel?: boolean
+  success?: (res: ShowModalSuccessCallbackResult) => void
+  fail?: (res: GeneralCallbackResult) => void
+  complete?: (res: ShowModalSuccessCallbackResult | GeneralCallbackResult) => void
+}
+export interface ShowModalSuccessCallbackResult extends GeneralCallbackResult {
+  confirm: boolean
+  cancel: boolean
+  content?: string
+}
 
 export type UserAction = 'accept' | 'cancel'
 
@@ -66,14 +99,14 @@ export interface PlatformState {
   /** wx calls, whatever their outcome. */
   calls: { addCard: number; openCard: number }
   /** Cards the user opened through wx.openCard. */
-  opened: WechatMiniprogram.OpenCardRequestInfo[]
+  opened: OpenCardRequestInfo[]
   /** Every wx.showModal option object, in call order. */
-  modals: WechatMiniprogram.ShowModalOption[]
+  modals: ShowModalOption[]
   /** Queued user decisions, consumed one per addCard/openCard call. */
   pendingActions: UserAction[]
 }
 
-type General = WechatMiniprogram.GeneralCallbackResult
+type General = GeneralCallbackResult
 
 /** Callback options as a caller may pass them: cardList is checked at run time like the real client does. */
 export interface CallOptions<S> {
@@ -85,12 +118,12 @@ export interface CallOptions<S> {
 
 export interface SimWx {
   /** Callback style returns nothing; without success/fail/complete it returns a Promise, like the base library. */
-  addCard(o: CallOptions<WechatMiniprogram.AddCardSuccessCallbackResult>): Promise<WechatMiniprogram.AddCardSuccessCallbackResult> | void
+  addCard(o: CallOptions<AddCardSuccessCallbackResult>): Promise<AddCardSuccessCallbackResult> | void
   openCard(o: CallOptions<General>): Promise<General> | void
   getSystemInfoSync(): { SDKVersion: string }
   getAppBaseInfo(): { SDKVersion: string }
   /** Records the call in state.modals and answers as if the user tapped 确定. */
-  showModal(o: WechatMiniprogram.ShowModalOption): Promise<WechatMiniprogram.ShowModalSuccessCallbackResult> | void
+  showModal(o: ShowModalOption): Promise<ShowModalSuccessCallbackResult> | void
 }
 
 export interface InstallOptions {
@@ -191,7 +224,7 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     return code
   }
 
-  function addCard(list: unknown): Outcome<WechatMiniprogram.AddCardSuccessCallbackResult> {
+  function addCard(list: unknown): Outcome<AddCardSuccessCallbackResult> {
     const fail = (detail: string): Outcome<never> => ({ ok: false, res: { errMsg: `addCard:fail ${detail}` } })
     const action = state.pendingActions.shift() ?? 'accept'
     if (!Array.isArray(list)) return fail(`parameter error: parameter.cardList should be Array instead of ${typeName(list)};`)
@@ -242,7 +275,7 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     const action = state.pendingActions.shift() ?? 'accept'
     if (!Array.isArray(list)) return fail(`parameter error: parameter.cardList should be Array instead of ${typeName(list)};`)
     if (!list.length) return fail(PARAM_ERROR)
-    const open: WechatMiniprogram.OpenCardRequestInfo[] = []
+    const open: OpenCardRequestInfo[] = []
     for (let i = 0; i < list.length; i++) {
       const item: unknown = list[i]
       if (!isObject(item) || typeof item.cardId !== 'string' || typeof item.code !== 'string') {
@@ -276,7 +309,7 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     getAppBaseInfo: () => ({ SDKVersion }),
     showModal(c) {
       state.modals.push(c)
-      return answer<WechatMiniprogram.ShowModalSuccessCallbackResult>(c, {
+      return answer<ShowModalSuccessCallbackResult>(c, {
         ok: true,
         res: { errMsg: 'showModal:ok', confirm: true, cancel: false, content: '' },
       })

@@ -1,7 +1,8 @@
-// The playground page: demo sections in a phone frame, the side panel (next user action, base library,
-// dark mode), the event log, and the logging `wx` the components call.
+// The playground page: demo sections (or the devtools demo's own pages) in a phone frame, the side panel (view,
+// next user action, base library, dark mode), the event log, and the logging `wx` the components call.
 const runtime = require('./runtime')
 const { setRemoteImageHandler } = require('./builtins')
+const { createDemoPages } = require('./pages')
 const DEMOS = require('./demos')
 
 // Demo merchant. The cardExt is signed in the page with server/sign.ts only because this is a demo:
@@ -74,7 +75,7 @@ function showModal(o = {}) {
 
 // ---------------------------------------------------------------- wx
 
-const settings = { action: 'accept', version: VERSIONS[0], dark: false }
+const settings = { action: 'accept', version: VERSIONS[0], dark: false, view: 'sections' }
 let createCardPlatform
 const platforms = new Map() // one simulated client per base-library version, created on first use
 
@@ -82,6 +83,7 @@ function platformFor(version) {
   if (!platforms.has(version)) platforms.set(version, createCardPlatform({ ...APP, cards: CARDS, SDKVersion: version }))
   return platforms.get(version)
 }
+const client = () => platformFor(settings.version)
 
 /** Without testing/index.ts the page still renders: the client reports a version and has no card API. */
 const noPlatform = ({ SDKVersion }) => ({ wx: { getSystemInfoSync: () => ({ SDKVersion }) }, state: {} })
@@ -95,47 +97,83 @@ const SHELL = {
 
 const CARD_APIS = ['addCard', 'openCard']
 
-/** The global `wx`: the platform's wx (showModal as a dialog), every call and callback written to the log. */
-function installWx(platform) {
-  const wx = {}
-  const names = new Set([...Object.keys(SHELL), ...Object.keys(platform.wx).filter((k) => typeof platform.wx[k] === 'function'), 'showModal'])
-  for (const name of names) {
-    const own = typeof platform.wx[name] === 'function'
-    const impl = own ? platform.wx[name].bind(platform.wx) : SHELL[name]
-    const quiet = !own && name in SHELL // framework plumbing (vant's nextTick…), not worth a log line
-    wx[name] = (...args) => {
-      const [o] = args
-      if (!quiet) log('wx', `wx.${name}(${o === undefined ? '' : short(o, 220)})`, o)
-      if (name === 'showModal') {
-        // recorded by the simulator (state.modals, no callbacks → it answers a Promise we ignore); answered by the user
-        if (own) Promise.resolve(impl({ ...o, success: undefined, fail: undefined, complete: undefined })).catch(() => {})
-        return showModal(o)
-      }
-      // queue what the user will do on WeChat's card page, one decision per call
-      if (CARD_APIS.includes(name) && typeof platform.nextUserAction === 'function') platform.nextUserAction(settings.action)
-      if (o && typeof o === 'object' && !quiet) {
-        args[0] = { ...o }
-        const delay = CARD_APIS.includes(name) ? USER_DELAY : 0
-        for (const cb of ['success', 'fail', 'complete']) {
-          if (typeof o[cb] !== 'function') continue
-          args[0][cb] = (res) => setTimeout(() => {
-            if (cb !== 'complete') log(cb === 'success' ? 'wx-ok' : 'wx-fail', `wx.${name} → ${cb} ${short(res, 400)}`, res)
-            o[cb](res)
-          }, delay)
-        }
-      }
-      try {
-        const r = impl(...args)
-        if (!quiet && r !== undefined) log('wx-ok', `wx.${name} → ${short(r)}`, r)
-        return r
-      } catch (e) {
-        if (!quiet) log('wx-fail', `wx.${name} threw ${e && e.message}`)
-        throw e
+/**
+ * What answers wx calls: the simulated client of the panel's base library, looked up per call (a version switch
+ * needs no new wx), and showModal as a dialog.
+ */
+function clientWx() {
+  const base = { ...SHELL }
+  for (const [name, f] of Object.entries(client().wx)) if (typeof f === 'function') base[name] = (...a) => client().wx[name](...a)
+  base.showModal = (o) => {
+    const own = client().wx.showModal
+    // recorded by the simulator (state.modals, no callbacks → it answers a Promise we ignore); answered by the user
+    if (typeof own === 'function') Promise.resolve(own({ ...o, success: undefined, fail: undefined, complete: undefined })).catch(() => {})
+    return showModal(o)
+  }
+  return base
+}
+
+const unwrap = new WeakMap() // logging wrapper → the function it logs
+
+function logged(name, impl, { delay, beforeCardCall }) {
+  const quiet = impl === SHELL[name] // framework plumbing (vant's nextTick…), not worth a log line
+  return (...args) => {
+    const [o] = args
+    if (!quiet) log('wx', `wx.${name}(${o === undefined ? '' : short(o, 220)})`, o)
+    // queue what the user will do on WeChat's card page
+    if (CARD_APIS.includes(name)) beforeCardCall()
+    if (o && typeof o === 'object' && !quiet) {
+      args[0] = { ...o }
+      const wait = CARD_APIS.includes(name) ? delay : 0
+      for (const cb of ['success', 'fail', 'complete']) {
+        if (typeof o[cb] !== 'function') continue
+        args[0][cb] = (res) => setTimeout(() => {
+          if (cb !== 'complete') log(cb === 'success' ? 'wx-ok' : 'wx-fail', `wx.${name} → ${cb} ${short(res, 400)}`, res)
+          o[cb](res)
+        }, wait)
       }
     }
+    try {
+      const r = impl(...args)
+      if (quiet || r === undefined) return r
+      // promise style (no callbacks, as vant's navigateTo): log the answer, not the pending Promise
+      if (r && typeof r.then === 'function') {
+        r.then((res) => log('wx-ok', `wx.${name} → ${short(res, 400)}`, res), (res) => log('wx-fail', `wx.${name} → rejected ${short(res, 400)}`, res))
+      } else log('wx-ok', `wx.${name} → ${short(r)}`, r)
+      return r
+    } catch (e) {
+      if (!quiet) log('wx-fail', `wx.${name} threw ${e && e.message}`)
+      throw e
+    }
   }
-  globalThis.wx = wx
 }
+
+/**
+ * A global `wx`: `base` answers, every call and callback is written to the log. Code that patches it (demo/lib/demo.js
+ * sets wx.addCard…) replaces what answers and stays logged; putting back a function read earlier restores the one
+ * under the logging, so nothing is logged twice.
+ */
+function loggedWx(base, opts) {
+  const cache = new Map()
+  return new Proxy(base, {
+    get(t, name) {
+      const impl = t[name]
+      if (typeof impl !== 'function' || typeof name !== 'string') return impl
+      const hit = cache.get(name)
+      if (hit && unwrap.get(hit) === impl) return hit // stable identity: wx.addCard === wx.addCard
+      const fn = logged(name, impl, opts)
+      unwrap.set(fn, impl)
+      cache.set(name, fn)
+      return fn
+    },
+    set(t, name, value) {
+      t[name] = unwrap.get(value) || value
+      return true
+    },
+  })
+}
+
+let sectionsWx
 
 // ---------------------------------------------------------------- demos
 
@@ -155,7 +193,7 @@ const ctx = () => ({
 function mountAll() {
   const t = performance.now()
   for (const m of mounted.splice(0)) m.root.detach()
-  const screen = $('#pg-screen')
+  const screen = $('#pg-sections')
   screen.textContent = ''
   const c = ctx()
   for (const host of hosts) {
@@ -205,15 +243,52 @@ function addToWallet(succeeded) {
 
 function onComponentEvent(tag, caller, name, detail) {
   const section = caller.$$ && caller.$$.closest('.pg-demo')
-  log(`event ${name}`, `<${tag}>${section ? ' #' + section.dataset.demo : ''} ${name} ${short(detail, 400)}`, detail)
+  const page = !section && caller.$$ && caller.$$.closest('.pg-page')
+  const where = section ? ' #' + section.dataset.demo : page ? ' @' + page.dataset.route : ''
+  log(`event ${name}`, `<${tag}>${where} ${name} ${short(detail, 400)}`, detail)
+  if (!section) return // the devtools demo pages keep their own card bag (demo/lib/demo.js)
   if (tag === 'add-card-button' && name === 'success') addToWallet(detail.succeeded)
   // a signed cardExt (timestamp + nonce_str) is good for one add: sign afresh, as your server would per request
-  if (tag === 'add-card-button' && name === 'complete' && section) setTimeout(() => refresh((m) => m.section === section))
+  if (tag === 'add-card-button' && name === 'complete') setTimeout(() => refresh((m) => m.section === section))
+}
+
+// ---------------------------------------------------------------- views
+
+let demoPages = null // the devtools demo's pages, when demo/ exists
+let sectionsStale = false // the base library changed while the demo pages were shown
+let sectionsTitle = '' // the navigation bar's text for the demo sections
+
+function setView(view) {
+  if (view === settings.view) return
+  settings.view = view
+  $('#pg-screen').dataset.view = view
+  const sections = view === 'sections'
+  log('page', `view → ${sections ? 'demo sections' : 'devtools demo pages'}`)
+  if (sections) {
+    demoPages.deactivate()
+    globalThis.wx = sectionsWx
+    $('#pg-sections').hidden = false
+    $('.pg-navbar').removeAttribute('style') // the demo's colours
+    $('.pg-navbar__title').textContent = sectionsTitle
+    $('.pg-navbar__back').hidden = true
+    if (sectionsStale) {
+      sectionsStale = false
+      mountAll()
+    }
+  } else {
+    $('#pg-sections').hidden = true
+    demoPages.activate()
+  }
 }
 
 // ---------------------------------------------------------------- panel
 
 function bindPanel() {
+  document.querySelectorAll('input[name=pg-view]').forEach((r) => {
+    r.addEventListener('change', () => setView(r.value))
+  })
+  if (!demoPages) $('#pg-views').hidden = true
+  sectionsTitle = $('.pg-navbar__title').textContent
   document.querySelectorAll('input[name=pg-action]').forEach((r) => {
     r.addEventListener('change', () => {
       settings.action = r.value
@@ -224,9 +299,11 @@ function bindPanel() {
   version.innerHTML = VERSIONS.map((v) => `<option value="${v}">${v}</option>`).join('')
   version.addEventListener('change', () => {
     settings.version = version.value
-    installWx(platformFor(settings.version))
     log('page', `base library → ${settings.version}: remounting`)
-    mountAll()
+    // the components read the version when attached: remount what is shown, the other view when it is shown next
+    if (settings.view === 'sections') mountAll()
+    else sectionsStale = true
+    if (demoPages) demoPages.versionChanged()
   })
   $('#pg-dark').addEventListener('change', (e) => {
     settings.dark = e.target.checked
@@ -234,6 +311,7 @@ function bindPanel() {
     screen.classList.toggle('pg-dark', settings.dark)
     screen.classList.toggle('pg-light', !settings.dark)
     document.documentElement.classList.toggle('pg-page-dark', settings.dark)
+    if (demoPages) demoPages.paint()
   })
   $('#pg-clear').addEventListener('click', () => {
     $('#pg-log').textContent = ''
@@ -261,9 +339,27 @@ function boot(opts) {
     const remote = new Set()
     setRemoteImageHandler((src) => remote.has(src) || (remote.add(src), log('page', `remote image kept off the network, drawn locally: ${src}`)))
     // wx must exist before the component modules run: vant reads getSystemInfoSync at load time
-    installWx(platformFor(settings.version))
+    sectionsWx = loggedWx(clientWx(), {
+      delay: USER_DELAY,
+      beforeCardCall: () => typeof client().nextUserAction === 'function' && client().nextUserAction(settings.action),
+    })
+    globalThis.wx = sectionsWx
     runtime.registerGraph(opts.graph, opts.loaders, onComponentEvent)
     hosts = opts.hosts
+    if (opts.demo) {
+      demoPages = createDemoPages({
+        demo: opts.demo,
+        container: $('#pg-pages'),
+        navbar: { el: $('.pg-navbar'), title: $('.pg-navbar__title'), back: $('.pg-navbar__back') },
+        settings,
+        log,
+        // the demo answers at once unless its own 慢速应答 switch is on, so no user delay here
+        makeWx: (navigation) => loggedWx({ ...clientWx(), ...navigation }, {
+          delay: 0,
+          beforeCardCall: () => demoPages.queueUserAction((a) => typeof client().nextUserAction === 'function' && client().nextUserAction(a)),
+        }),
+      })
+    }
     bindPanel()
     status.mountMs = mountAll()
     status.bootMs = Math.round(performance.now() - t)

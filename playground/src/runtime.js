@@ -21,7 +21,8 @@ globalThis.Component = (definition) => {
   defs.set(evaluating, definition)
 }
 globalThis.Behavior = (definition) => jComponent.behavior(definition)
-globalThis.getCurrentPages = () => []
+let currentPages = () => []
+globalThis.getCurrentPages = () => currentPages() // vant's link mixin reads the stack depth before navigateTo
 
 const ids = new Map() // component path → exparser id
 
@@ -124,6 +125,15 @@ function mount(host, data, parent) {
   return root
 }
 
+/** Creates a registered page (a demo page built with Component()) inside `parent`; returns the root. */
+function mountPage(path, parent) {
+  if (!ids.has(path)) throw new Error(`playground: page ${path} is not registered`)
+  const root = jComponent.create(ids.get(path))
+  root.attach(parent)
+  bridgeInput(root)
+  return root
+}
+
 // ---------------------------------------------------------------- input
 
 /** Mouse clicks and Enter/Space on a focused button become exparser `tap`s (j-component builds tap from touch only). */
@@ -166,4 +176,4 @@ const release = () => {
 document.addEventListener('pointerup', release, true)
 document.addEventListener('pointercancel', release, true)
 
-module.exports = { registerGraph, mount }
+module.exports = { registerGraph, mount, mountPage, setCurrentPages: (f) => (currentPages = f) }

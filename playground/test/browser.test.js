@@ -191,6 +191,98 @@ test('dark mode maps prefers-color-scheme: dark onto the phone screen', async ()
   assert.equal(await btn.evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(255, 255, 255)')
 })
 
+// ---------------------------------------------------------------- the devtools demo (demo/) in the phone frame
+
+const demoPage = (route) => page.locator(`.pg-page[data-route="${route}"]`)
+const navTitle = () => page.locator('.pg-navbar__title').textContent()
+const bgOf = (locator) => locator.evaluate((el) => getComputedStyle(el).backgroundColor)
+
+test('devtools demo pages: app.js launches, index → add through the cell, tap → success in the page\'s own log', async () => {
+  let n = await mark()
+  await page.check('input[name=pg-view][value=pages]')
+  await waitEntry(n, 'page', 'onLaunch')
+  const index = demoPage('pages/index/index')
+  await index.waitFor()
+  assert.ok(await page.locator('#pg-sections').isHidden())
+  assert.equal(await navTitle(), 'weapp-card-coupon') // the page's navigationBarTitleText
+  assert.ok(await page.locator('.pg-navbar__back').isHidden())
+  // app.js onLaunch → demo.useSimulator(true): the page's switch shows it
+  await index.locator('.van-switch--on').waitFor()
+  n = await mark()
+  await index.locator('van-cell', { hasText: 'add-card-button' }).click()
+  await waitEntry(n, 'wx', 'wx.navigateTo({"url":"/pages/add/index"}')
+  await waitEntry(n, 'wx-ok', 'navigateTo:ok')
+  const add = demoPage('pages/add/index')
+  await add.waitFor()
+  assert.ok(await index.isHidden())
+  assert.equal(await navTitle(), '添加到卡包')
+  assert.ok(await page.locator('.pg-navbar__back').isVisible())
+  assert.equal(await add.locator('add-card-button').count(), 5)
+  n = await mark()
+  await add.locator('add-card-button').first().click()
+  // demo/lib/demo.js patched wx.addCard onto its own simulator: the call is still logged, and answered there
+  const call = await waitEntry(n, 'wx', 'wx.addCard(')
+  assert.equal(call.data.cardList[0].cardId, 'pDemoCoupon')
+  await waitEntry(n, 'wx-ok', 'addCard:ok')
+  await waitEntry(n, 'event success', '@pages/add/index')
+  await add.locator('.log', { hasText: '单张 → success: 1 张成功，0 张失败' }).waitFor()
+  await shot('08-demo-pages.png')
+})
+
+test('devtools demo pages: back, open page lists the added card, tap → open', async () => {
+  await page.click('.pg-navbar__back')
+  const index = demoPage('pages/index/index')
+  await index.waitFor()
+  assert.equal(await demoPage('pages/add/index').count(), 0) // unloaded
+  assert.equal(await navTitle(), 'weapp-card-coupon')
+  let n = await mark()
+  await index.locator('van-cell', { hasText: 'open-card-list' }).click()
+  await waitEntry(n, 'wx-ok', 'navigateTo:ok')
+  const open = demoPage('pages/open/index')
+  await open.waitFor()
+  const rows = open.locator('open-card-list').first().locator('.card-item')
+  await rows.first().waitFor()
+  assert.equal(await rows.count(), 1) // the card added on the add page (onShow reads the demo's card bag)
+  assert.match(await rows.first().textContent(), /满100减20/)
+  n = await mark()
+  await rows.first().click()
+  const call = await waitEntry(n, 'wx', 'wx.openCard(')
+  assert.equal(call.data.cardList[0].cardId, 'pDemoCoupon')
+  await waitEntry(n, 'event open', '@pages/open/index')
+  await open.locator('.log', { hasText: 'open {"cardList":[{"cardId":"pDemoCoupon"' }).waitFor()
+  await shot('09-demo-pages-open.png')
+})
+
+test('devtools demo pages: dark mode, base library 1.0.9; back to the sections, which still work', async () => {
+  const open = demoPage('pages/open/index')
+  await page.check('#pg-dark')
+  assert.equal(await bgOf(open), 'rgb(0, 0, 0)') // app.wxss `page` in prefers-color-scheme: dark
+  assert.equal(await bgOf(page.locator('.pg-navbar')), 'rgb(28, 28, 30)') // theme.json dark navBg
+  await shot('10-demo-pages-dark.png')
+  await page.uncheck('#pg-dark')
+  assert.equal(await bgOf(open), 'rgb(247, 248, 250)')
+  // the panel's version is the client's: the demo's simulator reports it and the pages load again
+  let n = await mark()
+  await page.selectOption('#pg-version', '1.0.9')
+  await waitEntry(n, 'page', '→ pages/open/index')
+  await open.locator('open-card-list').first().locator('.card-item').first().click()
+  await waitEntry(n, 'event unsupported', '@pages/open/index')
+  await page.locator('#pg-modal[open]').waitFor()
+  await page.click('#pg-modal button[value=confirm]')
+  await page.selectOption('#pg-version', '3.12.0')
+  // the sections come back with their own wx (not the demo's patched one), remounted for the version change
+  n = await mark()
+  await page.check('input[name=pg-view][value=sections]')
+  await waitEntry(n, 'page', 'mounted')
+  assert.ok(await page.locator('#pg-pages').isHidden())
+  assert.equal(await navTitle(), '卡券组件 Playground')
+  n = await mark()
+  await demo('add-single').locator('add-card-button').first().click()
+  const call = await waitEntry(n, 'wx', 'wx.addCard(')
+  assert.match(call.data.cardList[0].cardId, /^pPlay0/)
+  await waitEntry(n, 'event success', '#add-single')
+})
+
 test('nothing left 127.0.0.1 and the page threw nothing', async () => {
   assert.deepEqual(offHost, [])
   assert.deepEqual(pageErrors, [])
