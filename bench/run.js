@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench [-- --no-test-time]`: measures P1–P5, prints the table and rewrites docs/benchmarks.md.
+// `npm run bench [-- --no-test-time]`: measures P1–P5, prints the table and rewrites docs/benchmarks.md
+// (a --no-test-time run only prints).
 // Not part of `npm test`. P2/P3 need a DOM, so they run as a bench-only jest run (bench/jest.config.js,
 // jsdom) that writes JSON for this script to format; P1, P4 and P5 run here in plain Node.
 const { execFileSync, spawnSync } = require('child_process')
@@ -330,6 +331,8 @@ function main() {
   console.log(`\n${m.cores} cores, ${m.cpu}, Node ${m.node}, load ${fix(m.load)} at start, ${m.date}\n`)
   console.log(table(t.rows))
   if (t.notes.length) console.log('\n' + t.notes.map((n) => `- ${n}`).join('\n'))
+  // docs/benchmarks.md holds complete runs only: a quick run must not replace the committed P5 figure
+  if (NO_TEST_TIME) return log(`\nbench: --no-test-time: ${path.relative(ROOT, DOC)} left as it was`)
   fs.mkdirSync(path.dirname(DOC), { recursive: true })
   fs.writeFileSync(DOC, markdown(m, t, p1, sim.render, p4, p5))
   log(`\nbench: wrote ${path.relative(ROOT, DOC)}`)

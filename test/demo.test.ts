@@ -70,8 +70,12 @@ describe('pages (Component-built) in miniprogram-simulate from the demo\'s minip
     expect(buttons.length).toBe(5)
     inner(byTag(buttons[0], 'van-button')[0]).dispatchEvent('tap')
     await wait(() => (c.data as typeof d).log.some((l) => l.startsWith('单张 → success: 1 张成功')))
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined)
     inner(byTag(buttons[3], 'van-button')[0]).dispatchEvent('tap')
     await wait(() => (c.data as typeof d).log.some((l) => l.includes('cardExt.signature')))
+    // the developer also sees which field in the devtools console
+    expect(String(errors.mock.calls[0][0])).toContain('cardList[0].cardExt.signature')
+    errors.mockRestore()
   })
 
   it('add page: base library 1.0.9 renders the fallback slot instead of that button', async () => {
