@@ -83,3 +83,29 @@ describe.each(COMPONENTS)('%s README', (name) => {
     }
   })
 })
+
+describe('README.md and README.zh-CN.md say the same', () => {
+  const en = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+  const zh = fs.readFileSync(path.join(ROOT, 'README.zh-CN.md'), 'utf8')
+  const shape = (md: string) => ({
+    sections: (md.match(/^#{1,3} /gm) || []).length,
+    tableRows: (md.match(/^\|/gm) || []).length,
+    codeBlocks: (md.match(/^```/gm) || []).length / 2,
+    listItems: (md.match(/^(\d+\.|-) /gm) || []).length,
+  })
+  // links to files in the repo, and the inline code spans (API names, paths, errMsg strings) both must carry
+  const links = (md: string) => [...md.matchAll(/\]\((\.\/[^)]+)\)/g)].map((m) => m[1]).filter((l) => !/README(\.zh-CN)?\.md$/.test(l)).sort()
+  const spans = (md: string) => new Set([...md.replace(/```[\s\S]*?```/g, '').matchAll(/`([^`\n]+)`/g)].map((m) => m[1]))
+
+  it('same sections, table rows, code blocks and list items', () => {
+    expect(shape(zh)).toEqual(shape(en))
+  })
+  it('same links, all to files that exist', () => {
+    expect(links(zh)).toEqual(links(en))
+    for (const l of links(en)) expect([l, fs.existsSync(path.join(ROOT, l))]).toEqual([l, true])
+  })
+  it('every code span of the English (API names, paths, errMsg) is in the Chinese', () => {
+    const zhSpans = spans(zh)
+    expect([...spans(en)].filter((s) => !zhSpans.has(s))).toEqual([])
+  })
+})
