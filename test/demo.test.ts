@@ -63,16 +63,16 @@ describe('pages (Component-built) in miniprogram-simulate from the demo\'s minip
   it('add page: tap → the simulator adds the card → success in the page log; invalid input names the field', async () => {
     const c = page('pages/add/index')
     demo().useSimulator(true) // what app.js does at launch (after the page module loaded its own demo instance)
-    const d = c.data as { single: { cardExt?: string }; log: string[] }
+    const d = c.data as { single: { cardExt?: string }; log: { text: string }[] }
     ;(c.instance as unknown as { refresh(): Promise<void> }).refresh()
     await wait(() => !!(c.data as typeof d).single.cardExt)
     const buttons = byTag(c, 'add-card-button')
     expect(buttons.length).toBe(5)
     inner(byTag(buttons[0], 'van-button')[0]).dispatchEvent('tap')
-    await wait(() => (c.data as typeof d).log.some((l) => l.startsWith('单张 → success: 1 张成功')))
+    await wait(() => (c.data as typeof d).log.some((l) => l.text.startsWith('单张 → success: 1 张成功')))
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined)
     inner(byTag(buttons[3], 'van-button')[0]).dispatchEvent('tap')
-    await wait(() => (c.data as typeof d).log.some((l) => l.includes('cardExt.signature')))
+    await wait(() => (c.data as typeof d).log.some((l) => l.text.includes('cardExt.signature')))
     // the developer also sees which field in the devtools console
     expect(String(errors.mock.calls[0][0])).toContain('cardList[0].cardExt.signature')
     errors.mockRestore()
@@ -108,6 +108,6 @@ describe('pages (Component-built) in miniprogram-simulate from the demo\'s minip
     const rows = byTag(c, 'open-card-list')[0].querySelectorAll('.card-item')
     expect(rows).toHaveLength(1)
     rows[0].dispatchEvent('tap')
-    await wait(() => (c.data as { log: string[] }).log.some((l) => l.startsWith('open {"cardList":[{"cardId":"pDemoCoupon"')))
+    await wait(() => (c.data as { log: { text: string }[] }).log.some((l) => l.text.startsWith('open {"cardList":[{"cardId":"pDemoCoupon"')))
   })
 })

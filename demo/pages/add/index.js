@@ -30,7 +30,8 @@ Component({
       )
     },
     print(line) {
-      this.setData({ log: [line].concat(this.data.log).slice(0, 20) })
+      // newest first; the id keys the row (the same text can repeat)
+      this.setData({ log: [{ id: this.data.log.length ? this.data.log[0].id + 1 : 1, text: line }].concat(this.data.log).slice(0, 20) })
     },
     onEvent(e) {
       this.print(`${e.currentTarget.dataset.name} → ${e.type} ${JSON.stringify(e.detail)}`)

@@ -13,7 +13,8 @@ Component({
       this.setData({ cards: demo.isSimulated() ? demo.held() : demo.cardsForRealApi() })
     },
     onEvent(e) {
-      this.setData({ log: [`${e.type} ${JSON.stringify(e.detail)}`].concat(this.data.log).slice(0, 20) })
+      const id = this.data.log.length ? this.data.log[0].id + 1 : 1
+      this.setData({ log: [{ id, text: `${e.type} ${JSON.stringify(e.detail)}` }].concat(this.data.log).slice(0, 20) })
     },
   },
 })
