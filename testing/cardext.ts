@@ -1,5 +1,6 @@
 // How the simulated client judges one cardExt before the user sees the card page.
 import { verifyCardExt } from '../server/sign'
+import { cardExtValueError } from '../utils/rules'
 
 /** Keys WeChat reads from a cardExt; anything else means the signed set ≠ the cardExt set. */
 const KNOWN = ['timestamp', 'signature', 'nonce_str', 'code', 'openid', 'fixed_begintimestamp', 'outer_str']
@@ -20,9 +21,6 @@ export interface CheckedExt {
   openid?: string
   outerStr?: string
 }
-
-const isSeconds = (v: unknown): boolean =>
-  (typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'string' && /^\d+$/.test(v))
 
 const present = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
 
@@ -47,19 +45,17 @@ export function checkCardExt(
   // api_ticket inside, or any unknown key, cannot be part of what WeChat signs.
   if (Object.keys(f).some((k) => !KNOWN.includes(k))) return SIGN_ERROR
   if (f.timestamp === undefined || typeof f.signature !== 'string') return SIGN_ERROR
-  // verifyCardExt ignores non-string code/openid/nonce_str, which would let them ride along unsigned.
+  // A non-string signed field is a signature problem, reported before any parameter rule (as the client does).
   for (const k of ['code', 'openid', 'nonce_str']) {
     if (f[k] !== undefined && typeof f[k] !== 'string') return SIGN_ERROR
   }
-  if (!isSeconds(f.timestamp)) return PARAM_ERROR
   if (!verifyCardExt(cardExt, { apiTicket: o.apiTicket, cardId: o.cardId })) return SIGN_ERROR
+  // Value rules WeChat documents (seconds, nonce ≤ 32, code ≤ 20 letters/digits): shared with the client validator.
+  if (Object.keys(f).some((k) => cardExtValueError(k, f[k]))) return PARAM_ERROR
 
   const code = present(f.code)
   const openid = present(f.openid)
   const nonceStr = present(f.nonce_str) ?? ''
-  if (nonceStr.length > 32) return PARAM_ERROR
-  if (f.fixed_begintimestamp !== undefined && !isSeconds(f.fixed_begintimestamp)) return PARAM_ERROR
-  if (f.outer_str !== undefined && typeof f.outer_str !== 'string') return PARAM_ERROR
   // code iff the card uses custom codes; openid iff the card is bound, and then only the current user's.
   if (Boolean(o.card.useCustomCode) !== (code !== undefined)) return PARAM_ERROR
   if (Boolean(o.card.bindOpenid) !== (openid !== undefined)) return PARAM_ERROR

@@ -1,4 +1,5 @@
 import { invalid } from './error'
+import { cardExtValueError } from './rules'
 
 /** The keys of a cardExt after parsing (WeChat's snake_case names). */
 export interface CardExtFields {
@@ -20,24 +21,6 @@ export interface AddCardInput {
 /** One card for wx.openCard: `code` is the decrypted code. */
 export type OpenCardInput = WechatMiniprogram.OpenCardRequestInfo
 
-/** What a value must match, why it failed, and whether a number is allowed (checked as its decimal string). */
-type Rule = [RegExp, string, boolean?]
-
-// At most 10 digits: a 13-digit millisecond timestamp is the usual mistake.
-const SECONDS: Rule = [/^\d{1,10}$/, 'must be integer seconds, not ms', true]
-const ANY: Rule = [/^/, 'must be a string']
-
-// Exactly the keys WeChat accepts: a signature covers only these, so any other key cannot verify.
-const RULES: Record<keyof CardExtFields, Rule> = {
-  timestamp: SECONDS,
-  signature: [/^[0-9a-fA-F]{40}$/, 'must be 40 hex digits'],
-  nonce_str: [/^[A-Za-z0-9]{0,32}$/, 'must be ≤ 32 letters/digits'],
-  code: [/^[A-Za-z0-9]{0,20}$/, 'must be ≤ 20 letters/digits'],
-  openid: ANY,
-  outer_str: ANY,
-  fixed_begintimestamp: SECONDS,
-}
-
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Parses (when a string) and checks a cardExt; throws CardError('invalid') naming the field. */
@@ -52,15 +35,7 @@ export function validateCardExt(ext: string | object, index?: number): CardExtFi
   }
   if (!isObject(o)) throw invalid('must be a JSON object', 'cardExt', index)
   for (const key of Object.keys(o)) {
-    const v = o[key]
-    const rule = (RULES as Record<string, Rule | undefined>)[key]
-    const why = key === 'api_ticket'
-      ? 'is a server secret: sign on the server, never send it'
-      : !rule
-        ? 'is not a cardExt key'
-        : v === undefined || ((typeof v === 'string' || (rule[2] && typeof v === 'number')) && rule[0].test(String(v)))
-          ? ''
-          : rule[1]
+    const why = cardExtValueError(key, o[key])
     if (why) throw invalid(why, `cardExt.${key}`, index)
   }
   for (const key of ['timestamp', 'signature'] as const) {

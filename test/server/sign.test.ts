@@ -134,12 +134,14 @@ describe('createCardExt', () => {
   it.each([
     ['no apiTicket', { apiTicket: '' }, /apiTicket is required/],
     ['no cardId', { cardId: '' }, /cardId is required/],
-    ['milliseconds timestamp', { timestamp: Date.now() }, /timestamp must be integer Unix seconds/],
-    ['fractional timestamp', { timestamp: 1.5 }, /timestamp must be integer Unix seconds/],
-    ['bad nonceStr', { nonceStr: 'has space' }, /nonceStr must be at most 32 letters and digits/],
-    ['long nonceStr', { nonceStr: 'a'.repeat(33) }, /nonceStr must be at most 32 letters and digits/],
+    ['milliseconds timestamp', { timestamp: Date.now() }, /timestamp must be integer seconds, not ms/],
+    ['fractional timestamp', { timestamp: 1.5 }, /timestamp must be integer seconds/],
+    ['bad nonceStr', { nonceStr: 'has space' }, /nonce_str must be ≤ 32 letters\/digits/],
+    ['long nonceStr', { nonceStr: 'a'.repeat(33) }, /nonce_str must be ≤ 32 letters\/digits/],
     ['non-string code', { code: 123 as unknown as string }, /code must be a string/],
-    ['milliseconds fixedBeginTimestamp', { fixedBeginTimestamp: Date.now() }, /fixedBeginTimestamp must be integer Unix seconds/],
+    ['code with a dash (the client would refuse it)', { code: 'SHOP-2026-0001' }, /code must be ≤ 20 letters\/digits/],
+    ['21-character code', { code: '1'.repeat(21) }, /code must be ≤ 20 letters\/digits/],
+    ['milliseconds fixedBeginTimestamp', { fixedBeginTimestamp: Date.now() }, /fixed_begintimestamp must be integer seconds, not ms/],
   ])('throws a TypeError for %s', (_, patch, message) => {
     expect(() => createCardExt({ apiTicket: TICKET, cardId: CARD_ID, ...patch })).toThrow(TypeError)
     expect(() => createCardExt({ apiTicket: TICKET, cardId: CARD_ID, ...patch })).toThrow(message)

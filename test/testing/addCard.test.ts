@@ -98,8 +98,8 @@ describe('wx.addCard: signature (卡券签名)', () => {
 })
 
 /** createCardExt refuses bad values, so these are signed by hand: the signature is right, the value is not. */
-function handSigned(f: { timestamp: number; nonce_str?: string }): string {
-  const signature = signCardExt({ apiTicket: TICKET, cardId: ID.plain, timestamp: f.timestamp, nonceStr: f.nonce_str })
+function handSigned(f: { timestamp: number; nonce_str?: string; code?: string }, cardId: string = ID.plain): string {
+  const signature = signCardExt({ apiTicket: TICKET, cardId, timestamp: f.timestamp, nonceStr: f.nonce_str, code: f.code })
   return JSON.stringify({ ...f, signature })
 }
 
@@ -112,6 +112,9 @@ describe('wx.addCard: parameters (code / openid must match the card)', () => {
     ['an unbound card with openid', ID.plain, () => ext(ID.plain, { openid: USER })],
     ['nonce_str longer than 32', ID.plain, () => handSigned({ timestamp: 1700000000, nonce_str: 'n'.repeat(33) })],
     ['a timestamp that is not integer seconds', ID.plain, () => handSigned({ timestamp: 1.5 })],
+    ['a millisecond timestamp (13 digits)', ID.plain, () => handSigned({ timestamp: 1700000000000 })],
+    ['a custom code with a dash', ID.custom, () => handSigned({ timestamp: 1700000000, code: 'SHOP-2026-0001' }, ID.custom)],
+    ['a custom code longer than 20', ID.custom, () => handSigned({ timestamp: 1700000000, code: '1'.repeat(21) }, ID.custom)],
     ['a bad fixed_begintimestamp', ID.plain, () => edit(ext(ID.plain), { fixed_begintimestamp: 'soon' })],
     ['a non-string outer_str', ID.plain, () => edit(ext(ID.plain), { outer_str: 7 })],
   ]
