@@ -30,7 +30,7 @@ export function createMemoryTicketStore(): TicketStore {
 export interface ApiTicketProviderOptions {
   /**
    * Your access_token source. Called with `{ forceRefresh: true }` after WeChat rejects a token
-   * (errcode 40001/42001), so a caching source knows to fetch a new one; `() => Promise<string>` also fits.
+   * (errcode 40001/40014/42001), so a caching source knows to fetch a new one; `() => Promise<string>` also fits.
    */
   getAccessToken: (o?: { forceRefresh: boolean }) => Promise<string>
   /** Defaults to https://api.weixin.qq.com. */
@@ -61,8 +61,8 @@ export interface ApiTicketProvider {
 }
 
 const API = 'cgi-bin/ticket/getticket'
-// 40001: access_token invalid or not the latest; 42001: access_token expired.
-const TOKEN_ERRCODES = new Set([40001, 42001])
+// 40001: access_token invalid or not the latest; 40014: malformed access_token; 42001: access_token expired.
+const TOKEN_ERRCODES = new Set([40001, 40014, 42001])
 // -1: "system busy, try again later".
 const BUSY_ERRCODE = -1
 

@@ -133,6 +133,26 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     expect(srv.requests).toHaveLength(2)
   })
 
+  it('keeps the fresh ticket when the fetch started before invalidate() answers last', async () => {
+    const held: (() => void)[] = []
+    const answer = ok()
+    srv.handle((req, res) => held.push(() => answer(req, res)))
+    const store = createMemoryTicketStore()
+    const p = provider({ store })
+    const before = p.getTicket()
+    await until(() => srv.requests.length === 1)
+    await p.invalidate()
+    const after = p.getTicket()
+    await until(() => srv.requests.length === 2)
+    held[1]() // the fresh fetch answers first…
+    await expect(after).resolves.toBe('ticket-1')
+    held[0]() // …then the stale one, which must not overwrite it
+    await expect(before).resolves.toBe('ticket-2')
+    await expect(store.get('wx_card_api_ticket')).resolves.toMatchObject({ ticket: 'ticket-1' })
+    await expect(p.getTicket()).resolves.toBe('ticket-1')
+    expect(srv.requests).toHaveLength(2)
+  })
+
   it('lets several instances share one ticket through a shared store', async () => {
     srv.handle(ok())
     const store = createMemoryTicketStore()
@@ -167,7 +187,7 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     expect(srv.requests).toHaveLength(1)
   })
 
-  it.each([40001, 42001])('gets a fresh access_token once and retries on errcode %i', async (code) => {
+  it.each([40001, 40014, 42001])('gets a fresh access_token once and retries on errcode %i', async (code) => {
     srv.handle(sequence(errcode(code, 'access_token expired'), ok()))
     const p = provider()
     await expect(p.getTicket()).resolves.toBe('ticket-1')
@@ -223,6 +243,18 @@ describe('createApiTicketProvider against a local HTTP server', () => {
       'WeChat cgi-bin/ticket/getticket: HTTP 503 Service Unavailable',
     )
     expect(srv.requests).toHaveLength(3)
+  })
+
+  it('waits retryDelayMs, doubling, between tries', async () => {
+    srv.handle((_, res) => reply(res, 500, 'down'))
+    const timer = jest.spyOn(global, 'setTimeout')
+    try {
+      await expect(provider({ maxRetries: 3, retryDelayMs: 7 }).getTicket()).rejects.toThrow(/HTTP 500/)
+      // request timeouts use setTimeout too (seconds); the back-off waits are the small ones
+      expect(timer.mock.calls.map((c) => c[1]).filter((ms) => typeof ms === 'number' && ms < 1000)).toEqual([7, 14, 28])
+    } finally {
+      timer.mockRestore()
+    }
   })
 
   it('recovers when a retry succeeds', async () => {
