@@ -57,7 +57,8 @@ Component<Data, typeof properties, { onTap(): void }, [], { gone: boolean }>({
       const { cardList, cardId, cardExt } = this.data
       let cards
       try {
-        cards = normalizeCardList(cardList && cardList.length ? cardList : [{ cardId, cardExt }])
+        // nothing set yet (cards still loading) reads as an empty card-list, not as a card without cardId
+        cards = normalizeCardList(cardList && cardList.length ? cardList : cardId || cardExt ? [{ cardId, cardExt }] : [])
         assertSupported('addCard')
       } catch (e) {
         reportError(this, e)

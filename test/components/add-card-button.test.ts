@@ -80,7 +80,6 @@ describe('input', () => {
   })
 
   it.each([
-    ['no input at all', {}, 0, 'cardId'],
     ['shorthand without cardExt', { cardId: 'A' }, 0, 'cardExt'],
     ['non-JSON cardExt string', { cardId: 'A', cardExt: '{oops' }, 0, 'cardExt'],
     ['missing signature', { cardId: 'A', cardExt: { timestamp: 1 } }, 0, 'cardExt.signature'],
@@ -92,6 +91,7 @@ describe('input', () => {
     ['third card with unknown key', { cardList: [{ cardId: 'A', cardExt: EXT }, { cardId: 'B', cardExt: EXT }, { cardId: 'C', cardExt: { ...EXT, foo: 1 } }] }, 2, 'cardExt.foo'],
   ])('invalid: %s → fail {code:"invalid"} naming index and field, console.error, no wx call', async (_, props, index, field) => {
     const c = render(props)
+    const setData = jest.spyOn(c.instance, 'setData')
     await tap(c)
     expect(h.client.pending.calls).toHaveLength(0)
     expect(names()).toEqual(['fail', 'complete'])
@@ -102,6 +102,14 @@ describe('input', () => {
     expect(h.errors).toHaveBeenCalledTimes(1)
     expect(String(h.errors.mock.calls[0][0])).toContain(field)
     expect(vanButton(c).data.loading).toBe(false)
+    expect(setData).not.toHaveBeenCalled() // checked before the loading state, so no flash
+  })
+
+  it('no input yet (cards still loading): fail names the empty card-list, not a card', async () => {
+    const c = render({})
+    await tap(c)
+    expect(h.client.pending.calls).toHaveLength(0)
+    expect(h.events[0]).toEqual(['fail', expect.objectContaining({ code: 'invalid', index: undefined, field: undefined, message: 'cardList: must be a non-empty array' })])
   })
 })
 
@@ -113,8 +121,10 @@ describe('version guard', () => {
     h.client.restore()
     h.client = setClient(o)
     const c = render({ cardId: 'A', cardExt: EXT })
+    const setData = jest.spyOn(c.instance, 'setData')
     await tap(c)
     expect(h.client.pending.calls).toHaveLength(0)
+    expect(setData).not.toHaveBeenCalled()
     expect(h.events).toEqual([['unsupported', { SDKVersion: v, required: '1.1.0' }], ['complete', { outcome: 'unsupported' }]])
     expect(h.client.showModal).toHaveBeenCalledTimes(1)
     expect(h.client.showModal.mock.calls[0][0].content).toBe('当前微信版本过低，无法使用该功能，请升级到最新微信版本后重试。')
