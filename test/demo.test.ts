@@ -109,5 +109,10 @@ describe('pages (Component-built) in miniprogram-simulate from the demo\'s minip
     expect(rows).toHaveLength(1)
     rows[0].dispatchEvent('tap')
     await wait(() => (c.data as { log: { text: string }[] }).log.some((l) => l.text.startsWith('open {"cardList":[{"cardId":"pDemoCoupon"')))
+    // a version switch keeps the card bag (and stock, used nonces): one platform per session
+    const dd = d as typeof d & { held(): { cardId: string }[] }
+    d.useSimulator(true, '1.0.9')
+    d.useSimulator(true)
+    expect(dd.held().map((x) => x.cardId)).toEqual(['pDemoCoupon'])
   })
 })

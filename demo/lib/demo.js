@@ -21,6 +21,8 @@ const CARDS = [
 const PATCHED = ['addCard', 'openCard', 'getSystemInfoSync', 'getAppBaseInfo']
 
 let platform = null
+let active = false
+let version = '3.12.0'
 let saved = null
 let slowMs = 0
 let customSeq = 0
@@ -32,28 +34,31 @@ function restore() {
   saved = null
 }
 
-/** Switches wx.addCard/openCard between the simulator and the real APIs; `SDKVersion` fakes an old client. */
+/**
+ * Switches wx.addCard/openCard between the simulator and the real APIs; `SDKVersion` fakes an old client.
+ * One platform lives for the whole session, so its card bag, stock and used nonces survive version switches.
+ */
 function useSimulator(on, SDKVersion) {
   restore()
   if (!on) {
-    platform = null
+    active = false
     return notify()
   }
   if (!sim) {
     wx.showModal({ title: '缺少模拟平台', content: '请先在项目根目录运行 npm run demo', showCancel: false })
     return notify()
   }
-  const held = platform ? platform.state.held : []
-  platform = sim.createCardPlatform({ apiTicket: TICKET, accessToken: 'demo-token', openid: OPENID, cards: CARDS, SDKVersion: SDKVersion || '3.12.0' })
-  // keep the user's card bag across version switches
-  for (const h of held) platform.state.held.push(h)
+  if (!platform) platform = sim.createCardPlatform({ apiTicket: TICKET, accessToken: 'demo-token', openid: OPENID, cards: CARDS })
+  active = true
+  version = SDKVersion || '3.12.0'
   saved = {}
   for (const k of PATCHED) saved[k] = wx[k]
-  for (const k of PATCHED) {
-    wx[k] = k === 'addCard' || k === 'openCard'
-      ? (o) => (slowMs ? setTimeout(() => platform.wx[k](o), slowMs) : platform.wx[k](o))
-      : platform.wx[k]
-  }
+  wx.addCard = (o) => (slowMs ? setTimeout(() => platform.wx.addCard(o), slowMs) : platform.wx.addCard(o))
+  wx.openCard = (o) => (slowMs ? setTimeout(() => platform.wx.openCard(o), slowMs) : platform.wx.openCard(o))
+  // the client's real answers (vant reads more than SDKVersion), with the version the demo plays
+  const real = saved
+  wx.getSystemInfoSync = () => Object.assign({}, real.getSystemInfoSync && real.getSystemInfoSync(), { SDKVersion: version })
+  wx.getAppBaseInfo = () => Object.assign({}, real.getAppBaseInfo && real.getAppBaseInfo(), { SDKVersion: version })
   return notify()
 }
 
@@ -64,17 +69,17 @@ function notify() {
 module.exports = {
   CARDS,
   useSimulator,
-  isSimulated: () => !!platform,
+  isSimulated: () => active,
   /** Answers the next addCard/openCard as the user would. */
-  nextUserAction: (a) => platform && platform.nextUserAction(a),
+  nextUserAction: (a) => active && platform.nextUserAction(a),
   /** Delays the simulator's answers so the loading state can be seen. */
   setSlow: (ms) => (slowMs = ms),
   onChange: (f) => listeners.push(f),
-  offChange: (f) => listeners.splice(listeners.indexOf(f), 1),
+  offChange: (f) => listeners.indexOf(f) >= 0 && listeners.splice(listeners.indexOf(f), 1),
 
   /** What your server would answer for a card: `{ cardId, cardExt }`, a fresh nonce every time. */
   issue(cardId) {
-    if (platform) {
+    if (active) {
       const card = CARDS.find((c) => c.cardId === cardId) || {}
       const cardExt = sim.createCardExt({
         apiTicket: TICKET,
@@ -91,7 +96,7 @@ module.exports = {
 
   /** The user's cards with decrypted codes (the simulator's decrypt; in your app: decryptCardCode on the server). */
   held() {
-    if (!platform) return []
+    if (!active) return []
     return platform.state.held.map((h) => {
       const c = CARDS.find((x) => x.cardId === h.cardId) || {}
       return { cardId: h.cardId, code: h.code, title: c.title, description: '有效期至 2026-12-31', extra: h.code.slice(-4) }
