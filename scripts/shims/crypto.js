@@ -62,12 +62,12 @@ export function createHash(alg) {
   return hash
 }
 
-/** Uniform integer in [min, max) (range below 2^48, as in node) from 48 random bits, rejecting the biased tail. */
 /** Node's one-shot crypto.hash(algorithm, data, encoding). */
 export function hash(alg, data, enc = 'hex') {
   return createHash(alg).update(data).digest(enc)
 }
 
+/** Uniform integer in [min, max) (range below 2^48, as in node) from 48 random bits, rejecting the biased tail. */
 export function randomInt(min, max) {
   if (max === undefined) [min, max] = [0, min]
   const range = max - min
