@@ -82,24 +82,9 @@ function weightBench() {
 
 // ---------------------------------------------------------------- P4 signing throughput
 
-/** server/sign.ts, transpiled with tsconfig.node.json's options (the emit dist/server gets), read fresh from source. */
+/** server/sign.ts as users get it: dist/server/sign.js, built at the start of this run (scripts/build.js). */
 function loadSign() {
-  const ts = require('typescript')
-  const file = path.join(ROOT, 'server/sign.ts')
-  const cfgFile = path.join(ROOT, 'tsconfig.node.json')
-  const cfg = ts.parseJsonConfigFileContent(ts.readConfigFile(cfgFile, ts.sys.readFile).config, ts.sys, ROOT)
-  const { outputText } = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
-    compilerOptions: { ...cfg.options, declaration: false, sourceMap: false },
-    fileName: file,
-  })
-  // It imports only node built-ins, so it can run from a temporary file.
-  const tmp = path.join(os.tmpdir(), `weapp-card-coupon-bench-sign-${process.pid}.js`)
-  fs.writeFileSync(tmp, outputText)
-  try {
-    return require(tmp)
-  } finally {
-    fs.rmSync(tmp, { force: true })
-  }
+  return require(path.join(ROOT, 'dist/server/sign.js'))
 }
 
 function signBench(signCardExt, fieldsOf) {
