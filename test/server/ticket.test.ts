@@ -112,10 +112,10 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     expect(srv.requests).toHaveLength(2)
   })
 
-  it('does not let callers after invalidate() join a fetch started before it', async () => {
+  /** A fetch in flight, then invalidate(), then a second fetch; responses are held until the test releases them. */
+  async function invalidateDuringFetch() {
     const held: (() => void)[] = []
     const answer = ok()
-    // Hold each response until released, so the first fetch is really in flight when invalidate() runs.
     srv.handle((req, res) => held.push(() => answer(req, res)))
     const store = createMemoryTicketStore()
     const p = provider({ store })
@@ -124,6 +124,11 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     await p.invalidate()
     const after = p.getTicket()
     await until(() => srv.requests.length === 2)
+    return { held, store, p, before, after }
+  }
+
+  it('does not let callers after invalidate() join a fetch started before it', async () => {
+    const { held, store, p, before, after } = await invalidateDuringFetch()
     held.forEach((release) => release())
     await expect(before).resolves.toBe('ticket-1')
     await expect(after).resolves.toBe('ticket-2')
@@ -134,16 +139,7 @@ describe('createApiTicketProvider against a local HTTP server', () => {
   })
 
   it('keeps the fresh ticket when the fetch started before invalidate() answers last', async () => {
-    const held: (() => void)[] = []
-    const answer = ok()
-    srv.handle((req, res) => held.push(() => answer(req, res)))
-    const store = createMemoryTicketStore()
-    const p = provider({ store })
-    const before = p.getTicket()
-    await until(() => srv.requests.length === 1)
-    await p.invalidate()
-    const after = p.getTicket()
-    await until(() => srv.requests.length === 2)
+    const { held, store, p, before, after } = await invalidateDuringFetch()
     held[1]() // the fresh fetch answers first…
     await expect(after).resolves.toBe('ticket-1')
     held[0]() // …then the stale one, which must not overwrite it
