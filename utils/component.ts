@@ -1,6 +1,6 @@
 // Glue shared by the two tags: the version-guard properties and how an outcome becomes events.
 import { CardError } from './error'
-import { CARD_API_MIN_VERSION, getSDKVersion, showUpgradeModal, UPGRADE_TEXT } from './version'
+import { CARD_API_MIN_VERSION, getSDKVersion, isCardApiSupported, showUpgradeModal, UPGRADE_TEXT, type CardApi } from './version'
 
 export type Outcome = 'success' | 'open' | 'cancel' | 'fail' | 'unsupported'
 
@@ -35,6 +35,26 @@ export const guardProperties = {
 interface Host {
   data: { showUpgradeModal: boolean; upgradeText: string }
   triggerEvent(name: string, detail: object): void
+}
+
+interface GuardHost {
+  data: { useFallbackSlot: boolean }
+  setData(data: { fallback: boolean }): void
+  /** Set once detached: a call that answers later makes no setData and emits nothing. */
+  gone?: boolean
+}
+
+/** The lifetimes both tags share, for the card API each one calls. */
+export function guardLifetimes(api: CardApi) {
+  return {
+    attached(this: GuardHost) {
+      // Decided once, so a user on an old client never sees a tag that cannot work.
+      if (this.data.useFallbackSlot && !isCardApiSupported(api)) this.setData({ fallback: true })
+    },
+    detached(this: GuardHost) {
+      this.gone = true
+    },
+  }
 }
 
 /** Emits exactly one outcome event, then `complete`. */

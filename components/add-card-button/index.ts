@@ -1,5 +1,5 @@
 import {
-  addCards, assertSupported, guardProperties, isCardApiSupported, normalizeCardList, reportError, settle,
+  addCards, assertSupported, guardLifetimes, guardProperties, normalizeCardList, reportError, settle,
   type AddCardInput, type AddCardResult, type CancelDetail, type CardExtFields, type CompleteDetail, type FailDetail,
   type UnsupportedDetail,
 } from '../../utils/index'
@@ -42,15 +42,7 @@ Component<Data, typeof properties, { onTap(): void }, [], { gone: boolean }>({
   externalClasses: ['custom-class'],
   properties,
   data: { loading: false, fallback: false },
-  lifetimes: {
-    attached() {
-      // Decided once, so a user on an old client never sees a button that cannot work.
-      if (this.data.useFallbackSlot && !isCardApiSupported('addCard')) this.setData({ fallback: true })
-    },
-    detached() {
-      this.gone = true
-    },
-  },
+  lifetimes: guardLifetimes('addCard'),
   methods: {
     onTap() {
       if (this.data.loading) return

@@ -1,5 +1,5 @@
 import {
-  guardProperties, isCardApiSupported, normalizeOpenList, openCards, reportError, settle,
+  guardLifetimes, guardProperties, normalizeOpenList, openCards, reportError, settle,
   type CancelDetail, type CompleteDetail, type FailDetail, type OpenCardInput, type OpenCardResult, type UnsupportedDetail,
 } from '../../utils/index'
 
@@ -60,15 +60,7 @@ Component<Data, typeof properties, Methods, [], { gone: boolean; busy: boolean }
       if (this.data.count) this.setData({ selected: [], count: 0 })
     },
   },
-  lifetimes: {
-    attached() {
-      // Decided once, so a user on an old client never sees a list that cannot open.
-      if (this.data.useFallbackSlot && !isCardApiSupported('openCard')) this.setData({ fallback: true })
-    },
-    detached() {
-      this.gone = true
-    },
-  },
+  lifetimes: guardLifetimes('openCard'),
   methods: {
     // No per-row loading state: WeChat's card view covers the list at once, so a spinner would cost two
     // setData per tap and never be seen. Re-entrancy is an instance flag instead.
