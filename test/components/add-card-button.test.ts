@@ -1,7 +1,8 @@
 /** @jest-environment jsdom */
 import { byTag, loadComponent, simulate } from '../helpers/simulate'
 import { useHarness } from '../helpers/harness'
-import { flush, setClient } from '../helpers/platform'
+import { flush } from '../helpers/platform'
+import { UPGRADE_TEXT } from '../../utils'
 
 const SIG = '22dce6bad4db532d4a2ef82ca2ca7bbe1e10ef28'
 const EXT = { timestamp: 1414587457, signature: SIG, nonce_str: 'abc' }
@@ -118,21 +119,17 @@ describe('version guard', () => {
     ['base library 1.0.9', { SDKVersion: '1.0.9' }, '1.0.9'],
     ['wx.addCard missing', { SDKVersion: '3.12.0', addCard: false }, '3.12.0'],
   ])('%s: unsupported event, official modal, no call', async (_, o, v) => {
-    h.client.restore()
-    h.client = setClient(o)
+    h.useClient(o)
     const c = render({ cardId: 'A', cardExt: EXT })
     const setData = jest.spyOn(c.instance, 'setData')
     await tap(c)
-    expect(h.client.pending.calls).toHaveLength(0)
     expect(setData).not.toHaveBeenCalled()
-    expect(h.events).toEqual([['unsupported', { SDKVersion: v, required: '1.1.0' }], ['complete', { outcome: 'unsupported' }]])
-    expect(h.client.showModal).toHaveBeenCalledTimes(1)
-    expect(h.client.showModal.mock.calls[0][0].content).toBe('当前微信版本过低，无法使用该功能，请升级到最新微信版本后重试。')
+    h.expectUnsupported(v)
+    expect(UPGRADE_TEXT).toBe('当前微信版本过低，无法使用该功能，请升级到最新微信版本后重试。')
   })
 
   it('show-upgrade-modal=false: event only, no modal; upgrade-text replaces the wording', async () => {
-    h.client.restore()
-    h.client = setClient({ SDKVersion: '1.0.9' })
+    h.useClient({ SDKVersion: '1.0.9' })
     await tap(render({ cardId: 'A', cardExt: EXT, showUpgradeModal: false }))
     expect(names()).toEqual(['unsupported', 'complete'])
     expect(h.client.showModal).not.toHaveBeenCalled()
@@ -151,8 +148,7 @@ describe('version guard', () => {
   }
 
   it('use-fallback-slot on an unsupported client renders the fallback slot instead of the button', () => {
-    h.client.restore()
-    h.client = setClient({ SDKVersion: '1.0.9' })
+    h.useClient({ SDKVersion: '1.0.9' })
     const page = host(true)
     expect(page.dom.textContent).toContain('请使用新版微信领取')
     expect(byTag(page.querySelector('#c'), 'van-button')).toHaveLength(0)
@@ -165,8 +161,7 @@ describe('version guard', () => {
   })
 
   it('without use-fallback-slot an unsupported client still gets the button (tap explains)', () => {
-    h.client.restore()
-    h.client = setClient({ SDKVersion: '1.0.9' })
+    h.useClient({ SDKVersion: '1.0.9' })
     const page = host(false)
     expect(page.dom.textContent).not.toContain('请使用新版微信领取')
     expect(byTag(page.querySelector('#c'), 'van-button')).toHaveLength(1)
@@ -208,12 +203,7 @@ describe('in flight', () => {
   it('detached mid-call: no setData and no events afterwards', async () => {
     const c = render({ cardId: 'A', cardExt: EXT })
     await tap(c)
-    const setData = jest.spyOn(c.instance, 'setData')
-    c.detach()
-    h.client.pending.ok()
-    await flush()
-    expect(setData).not.toHaveBeenCalled()
-    expect(h.events).toEqual([])
+    await h.expectSilentAfterDetach(c)
   })
 })
 

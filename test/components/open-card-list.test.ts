@@ -1,7 +1,8 @@
 /** @jest-environment jsdom */
 import { byTag, loadComponent, nodesOf, simulate, templateTree } from '../helpers/simulate'
 import { useHarness } from '../helpers/harness'
-import { flush, setClient } from '../helpers/platform'
+import { flush } from '../helpers/platform'
+import { UPGRADE_TEXT } from '../../utils'
 
 const ENTRY = 'components/open-card-list/index'
 const ID = loadComponent(ENTRY)
@@ -206,19 +207,15 @@ describe('version guard', () => {
     ['base library 1.0.9', { SDKVersion: '1.0.9' }, '1.0.9'],
     ['wx.openCard missing', { SDKVersion: '3.12.0', openCard: false }, '3.12.0'],
   ])('%s: unsupported event, official modal, no call', async (_, o, v) => {
-    h.client.restore()
-    h.client = setClient(o)
+    h.useClient(o)
     const c = render({ cards: deck(2) })
     await tapRow(c, 0)
-    expect(h.client.pending.calls).toHaveLength(0)
-    expect(h.events).toEqual([['unsupported', { SDKVersion: v, required: '1.1.0' }], ['complete', { outcome: 'unsupported' }]])
-    expect(h.client.showModal).toHaveBeenCalledTimes(1)
-    expect(h.client.showModal.mock.calls[0][0].content).toBe(UPGRADE)
+    h.expectUnsupported(v)
+    expect(UPGRADE).toBe(UPGRADE_TEXT)
   })
 
   it('show-upgrade-modal=false: event only, no modal; upgrade-text replaces the wording', async () => {
-    h.client.restore()
-    h.client = setClient({ SDKVersion: '1.0.9' })
+    h.useClient({ SDKVersion: '1.0.9' })
     await tapRow(render({ cards: deck(1), showUpgradeModal: false }), 0)
     expect(names()).toEqual(['unsupported', 'complete'])
     expect(h.client.showModal).not.toHaveBeenCalled()
@@ -229,8 +226,7 @@ describe('version guard', () => {
   const FALLBACK = '<view slot="fallback">请升级微信后查看</view>'
 
   it('use-fallback-slot on an unsupported client renders the fallback slot instead of the list', () => {
-    h.client.restore()
-    h.client = setClient({ SDKVersion: '1.0.9' })
+    h.useClient({ SDKVersion: '1.0.9' })
     const { page, c } = host('cards="{{cards}}" use-fallback-slot', { cards: deck(2) }, FALLBACK)
     expect(text(page)).toContain('请升级微信后查看')
     expect(byTag(c, 'van-cell')).toHaveLength(0)
@@ -244,8 +240,7 @@ describe('version guard', () => {
   })
 
   it('without use-fallback-slot an unsupported client still gets the list (a tap explains)', () => {
-    h.client.restore()
-    h.client = setClient({ SDKVersion: '1.0.9' })
+    h.useClient({ SDKVersion: '1.0.9' })
     const { page, c } = host('cards="{{cards}}"', { cards: deck(2) }, FALLBACK)
     expect(text(page)).not.toContain('请升级微信后查看')
     expect(byTag(c, 'van-cell')).toHaveLength(2)
@@ -304,21 +299,13 @@ describe('in flight', () => {
     const c = render({ cards: deck(3), selectable: true })
     await tapCheck(c, 0)
     await tapBatch(c)
-    const setData = jest.spyOn(c.instance, 'setData')
-    c.detach()
-    h.client.pending.ok()
-    await flush()
-    expect(setData).not.toHaveBeenCalled()
-    expect(h.events).toEqual([])
+    await h.expectSilentAfterDetach(c)
   })
 
   it('detached mid-call after a row tap: no events on cancel either', async () => {
     const c = render({ cards: deck(3) })
     await tapRow(c, 1)
-    c.detach()
-    h.client.pending.fail('openCard:fail cancel')
-    await flush()
-    expect(h.events).toEqual([])
+    await h.expectSilentAfterDetach(c, () => h.client.pending.fail('openCard:fail cancel'))
   })
 })
 
