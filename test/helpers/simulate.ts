@@ -84,19 +84,6 @@ export function loadComponent(entry: string, root = ROOT, npmDir?: string): stri
 
 export { simulate }
 
-/** A host page with our tag; returns the rendered tree, attached. */
-export function mount(entry: string, tag: string, attrs: string, data: Record<string, unknown> = {}, slots = '') {
-  const id = loadComponent(entry)
-  const host = simulate.load({
-    template: `<${tag} id="c" ${attrs}>${slots}</${tag}>`,
-    usingComponents: { [tag]: id },
-    data,
-  })
-  const page = simulate.render(host)
-  page.attach(document.createElement('parent-wrapper'))
-  return page
-}
-
 type Node = { is?: string; shadowRoot?: Node; childNodes?: Node[]; __componentNode__?: unknown }
 // j-component exposes only its root wrapper; its base class wraps any inner exparser node.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
