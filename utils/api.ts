@@ -41,7 +41,7 @@ function invoke<R>(api: CardApi, cardList: unknown[]): Promise<R> {
       const call = wx[api] as (o: { cardList: unknown[]; success: (r: R) => void; fail: typeof fail }) => void
       call({ cardList, success: resolve, fail })
     } catch (e) {
-      fail({ errMsg: `${api}:fail ${e instanceof Error ? e.message : String(e)}` })
+      fail({ errMsg: `${api}:fail ${(e && (e as Error).message) || e}` })
     }
   })
 }

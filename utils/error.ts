@@ -31,6 +31,6 @@ export class CardError extends Error implements CardErrorInfo {
 
 /** Builds an `invalid` error whose message names the card and the field. */
 export function invalid(reason: string, field?: string, index?: number): CardError {
-  const where = (index === undefined ? '' : `cardList[${index}]`) + (field ? (index === undefined ? '' : '.') + field : '')
+  const where = [index === undefined ? '' : `cardList[${index}]`, field].filter(Boolean).join('.')
   return new CardError('invalid', `${where || 'cardList'}: ${reason}`, { index, field, detail: reason })
 }

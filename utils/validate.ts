@@ -26,14 +26,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Parses (when a string) and checks a cardExt; throws CardError('invalid') naming the field. */
 export function validateCardExt(ext: string | object, index?: number): CardExtFields {
   let o: unknown = ext
-  if (typeof ext === 'string') {
-    try {
-      o = JSON.parse(ext)
-    } catch (e) {
-      throw invalid('is not valid JSON', 'cardExt', index)
-    }
+  try {
+    if (typeof ext === 'string') o = JSON.parse(ext)
+  } catch (e) {
+    // not JSON: reported below, as any other string is
   }
-  if (!isObject(o)) throw invalid('must be a JSON object', 'cardExt', index)
+  if (!isObject(o)) throw invalid(o == null ? 'is required' : 'must be a JSON object', 'cardExt', index)
   for (const key of Object.keys(o)) {
     const why = cardExtValueError(key, o[key])
     if (why) throw invalid(why, `cardExt.${key}`, index)
@@ -58,8 +56,7 @@ function checkList<T>(list: unknown, each: (item: Record<string, unknown>, i: nu
 /** Validates cards for wx.addCard and returns them with cardExt as a JSON string. */
 export function normalizeCardList(list: readonly AddCardInput[]): WechatMiniprogram.AddCardRequestInfo[] {
   return checkList(list, (item, i) => {
-    const ext = item.cardExt
-    if (typeof ext !== 'string' && !isObject(ext)) throw invalid('is required', 'cardExt', i)
+    const ext = item.cardExt as string | object
     validateCardExt(ext, i)
     return { cardId: item.cardId as string, cardExt: typeof ext === 'string' ? ext : JSON.stringify(ext) }
   })

@@ -6,7 +6,8 @@ export const UPGRADE_TEXT = '当前微信版本过低，无法使用该功能，
 
 export type CardApi = 'addCard' | 'openCard'
 
-const part = (s: string | undefined): number => (s !== undefined && /^\d+$/.test(s.trim()) ? Number(s) : 0)
+// test() reads a missing part as 'undefined': not digits, so 0
+const part = (s?: string): number => (/^\s*\d+\s*$/.test(s as string) ? Number(s) : 0)
 
 /**
  * Compares base library versions numerically, part by part ('2.29.1' > '2.3.0').
@@ -40,11 +41,8 @@ export function getSDKVersion(): string {
 
 /** True when the client can run `wx[api]`. wx.canIUse is not used: it only appeared in 1.1.1. */
 export function isCardApiSupported(api: CardApi): boolean {
-  try {
-    return compareVersion(getSDKVersion(), CARD_API_MIN_VERSION) >= 0 && typeof wx[api] === 'function'
-  } catch (e) {
-    return false
-  }
+  // getSDKVersion never throws, and without a version wx is not read
+  return compareVersion(getSDKVersion(), CARD_API_MIN_VERSION) >= 0 && typeof wx[api] === 'function'
 }
 
 /** Shows WeChat's official "please upgrade" modal. */
