@@ -115,3 +115,11 @@ describe('README.md and README.zh-CN.md say the same', () => {
     expect([...spans(en)].filter((s) => !zhSpans.has(s))).toEqual([])
   })
 })
+
+it('the weight both READMEs state is the one the build measures (to 0.1 KB)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { weight, MP } = require('../scripts/build.js') as { weight(dir: string): number; MP: string }
+  const kb = (Math.round(weight(MP) / 100) / 10).toFixed(1)
+  expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toMatch(`about ${kb} KB minified`)
+  expect(fs.readFileSync(path.join(ROOT, 'README.zh-CN.md'), 'utf8')).toMatch(`压缩后共约 ${kb} KB`)
+})

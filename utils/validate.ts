@@ -25,13 +25,17 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Parses (when a string) and checks a cardExt; throws CardError('invalid') naming the field. */
 export function validateCardExt(ext: string | object, index?: number): CardExtFields {
+  // '' is what a card-ext binding holds before the page has loaded it
+  if (ext == null || ext === '') throw invalid('is required', 'cardExt', index)
   let o: unknown = ext
-  try {
-    if (typeof ext === 'string') o = JSON.parse(ext)
-  } catch (e) {
-    // not JSON: reported below, as any other string is
+  if (typeof ext === 'string') {
+    try {
+      o = JSON.parse(ext)
+    } catch (e) {
+      throw invalid('is not valid JSON', 'cardExt', index)
+    }
   }
-  if (!isObject(o)) throw invalid(o == null ? 'is required' : 'must be a JSON object', 'cardExt', index)
+  if (!isObject(o)) throw invalid('must be a JSON object', 'cardExt', index)
   for (const key of Object.keys(o)) {
     const why = cardExtValueError(key, o[key])
     if (why) throw invalid(why, `cardExt.${key}`, index)

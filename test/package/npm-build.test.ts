@@ -13,6 +13,7 @@ import { byTag, loadComponent, ROOT, simulate } from '../helpers/simulate'
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 const TAGS = { 'add-card-button': 'weapp-card-coupon/add-card-button/index', 'open-card-list': 'weapp-card-coupon/open-card-list/index' }
+const APP_VANT = '1.11.0'
 let mp: string
 let npmDir: string
 
@@ -32,6 +33,13 @@ beforeAll(async () => {
     fs.mkdirSync(path.dirname(path.join(mp, f)), { recursive: true })
     fs.writeFileSync(path.join(mp, f), typeof v === 'string' ? v : JSON.stringify(v, null, 2))
   }
+  // An app that already uses vant 1.11.x must share it: a nested second copy would be merged into our folder by
+  // 构建 npm and shipped as dead weight. The app's vant here is the locked one relabelled as the oldest our range admits.
+  const vantDir = path.join(tmp, 'app-vant')
+  fs.cpSync(path.dirname(require.resolve('@vant/weapp/package.json')), vantDir, { recursive: true })
+  const vantPkg = JSON.parse(fs.readFileSync(path.join(vantDir, 'package.json'), 'utf8'))
+  fs.writeFileSync(path.join(vantDir, 'package.json'), JSON.stringify({ ...vantPkg, version: APP_VANT }))
+  const [{ filename: vantTgz }] = JSON.parse(execFileSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], { cwd: vantDir, encoding: 'utf8' }))
   file('package.json', { name: 'consumer', version: '1.0.0', private: true })
   file('project.config.json', { appid: 'touristappid', compileType: 'miniprogram', miniprogramRoot: './', setting: { packNpmManually: true, packNpmRelationList: [{ packageJsonPath: './package.json', miniprogramNpmDistDir: './' }] } })
   file('app.json', { pages: ['pages/index/index'] })
@@ -39,7 +47,7 @@ beforeAll(async () => {
   file('pages/index/index.json', { usingComponents: TAGS })
   file('pages/index/index.wxml', '<add-card-button card-list="{{cards}}" bind:success="onAdded" />\n<open-card-list cards="{{held}}" />\n')
   file('pages/index/index.js', "Page({ data: { cards: [], held: [] }, onAdded() {} })\n")
-  execFileSync(NPM, ['install', path.join(tmp, filename), '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: mp, stdio: 'pipe' })
+  execFileSync(NPM, ['install', path.join(tmp, vantTgz), path.join(tmp, filename), '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: mp, stdio: 'pipe' })
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ci = require('miniprogram-ci')
   const r = await ci.packNpmManually({ packageJsonPath: path.join(mp, 'package.json'), miniprogramNpmDistDir: mp })
@@ -47,11 +55,36 @@ beforeAll(async () => {
   npmDir = path.join(mp, 'miniprogram_npm')
 }, 120000)
 
-it('installs the tarball with @vant/weapp as a real dependency', () => {
+it("installs the tarball with @vant/weapp as a real dependency, sharing the app's own 1.11.x", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(mp, 'node_modules/weapp-card-coupon/package.json'), 'utf8'))
   expect(pkg.miniprogram).toBe('miniprogram_dist')
   expect(Object.keys(pkg.dependencies)).toEqual(['@vant/weapp'])
-  expect(fs.existsSync(path.join(mp, 'node_modules/@vant/weapp/package.json'))).toBe(true)
+  expect(JSON.parse(fs.readFileSync(path.join(mp, 'node_modules/@vant/weapp/package.json'), 'utf8')).version).toBe(APP_VANT)
+  expect(fs.existsSync(path.join(mp, 'node_modules/weapp-card-coupon/node_modules'))).toBe(false)
+  expect(fs.readdirSync(path.join(npmDir, 'weapp-card-coupon')).sort()).toEqual(['add-card-button', 'open-card-list', 'utils'])
+})
+
+it('every relative link in the shipped Markdown resolves inside the package (repository-only pages say so)', () => {
+  const pkg = path.join(mp, 'node_modules/weapp-card-coupon')
+  const docs = walk(pkg).filter((f) => f.endsWith('.md'))
+  expect(docs.map((f) => path.relative(pkg, f)).sort()).toEqual(expect.arrayContaining([
+    'README.md', 'README.zh-CN.md', 'components/add-card-button/README.md', 'components/open-card-list/README.md', 'server/README.md', 'testing/README.md',
+  ]))
+  const repoOnly = ['demo/README.md', 'playground/README.md', 'docs/playground.png']
+  const broken: string[] = []
+  for (const f of docs) {
+    const md = fs.readFileSync(f, 'utf8')
+    for (const [, target] of md.matchAll(/\]\((?!https?:|#)([^)#\s]+)/g)) {
+      const abs = path.resolve(path.dirname(f), target)
+      const rel = path.relative(pkg, abs).split(path.sep).join('/')
+      if (repoOnly.includes(rel)) {
+        // kept out of the package on purpose: the repository has it, and the README's section says so
+        expect([rel, fs.existsSync(path.join(ROOT, rel))]).toEqual([rel, true])
+        expect(md).toMatch(/\(in the repository\)|（仅在仓库中）/)
+      } else if (!fs.existsSync(abs)) broken.push(`${path.relative(pkg, f)} → ${target}`)
+    }
+  }
+  expect(broken).toEqual([])
 })
 
 it('"构建 npm" puts our components, utils and every vant part they use into miniprogram_npm', () => {

@@ -104,6 +104,18 @@ describe.each(bad)('invalid add input: %s', (_, list, index, field) => {
   })
 })
 
+// The reason is the product: each common mistake gets its own words, not a catch-all.
+it.each([
+  ['a card-ext binding not loaded yet', '', 'cardList[0].cardExt: is required'],
+  ['a missing cardExt', undefined, 'cardList[0].cardExt: is required'],
+  ['a truncated JSON string', '{"timestamp":1', 'cardList[0].cardExt: is not valid JSON'],
+  ['a JSON array', '[1]', 'cardList[0].cardExt: must be a JSON object'],
+  ['a millisecond timestamp', JSON.stringify(ext({ timestamp: 1700000000000 })), 'cardList[0].cardExt.timestamp: must be integer seconds, not ms'],
+  ['the api_ticket', JSON.stringify(ext({ api_ticket: 't' })), 'cardList[0].cardExt.api_ticket: is a server secret'],
+])('names the mistake for %s', (_, cardExt, message) => {
+  expect(() => normalizeCardList([{ cardId: 'a', cardExt } as never])).toThrow(message)
+})
+
 const badOpen: [string, unknown, number | undefined, string | undefined][] = [
   ['undefined list', undefined, undefined, undefined],
   ['empty list', [], undefined, undefined],
