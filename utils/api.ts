@@ -17,8 +17,7 @@ export interface OpenCardResult {
 
 /** Maps `addCard:fail cancel` / `openCard:fail:<why>` to a CardError. */
 export function toCardError(errMsg: string): CardError {
-  const m = /^\w+:fail[ :]?\s*([\s\S]*)$/.exec(errMsg)
-  const detail = (m ? m[1] : errMsg).trim()
+  const detail = errMsg.replace(/^\w+:fail[ :]?/, '').trim()
   return detail === 'cancel'
     ? new CardError('cancel', 'cancelled', { errMsg })
     : new CardError('fail', detail || errMsg, { errMsg, detail })
@@ -32,14 +31,21 @@ export function assertSupported(api: CardApi): void {
   }
 }
 
-/** Version guard and one call. A promise settles once, so a platform that calls back twice changes nothing. */
-function invoke<R>(api: CardApi, cardList: unknown[]): Promise<R> {
+/** wx.addCard and wx.openCard, as invoke calls them. */
+type CardCall<R> = (o: { cardList: unknown[]; success: (r: R) => void; fail: (res: WechatMiniprogram.GeneralCallbackResult) => void }) => void
+
+/**
+ * Checks, guards the version and makes one call. `prepare` validates the input: it runs inside the executor,
+ * so invalid input and an old client reject before any wx call. A promise settles once, so a platform that
+ * calls back twice changes nothing.
+ */
+function invoke<R>(api: CardApi, prepare: () => unknown[]): Promise<R> {
   return new Promise<R>((resolve, reject) => {
+    const cardList = prepare()
     assertSupported(api)
     const fail = (res: WechatMiniprogram.GeneralCallbackResult) => reject(toCardError(String(res && res.errMsg)))
     try {
-      const call = wx[api] as (o: { cardList: unknown[]; success: (r: R) => void; fail: typeof fail }) => void
-      call({ cardList, success: resolve, fail })
+      (wx[api] as CardCall<R>)({ cardList, success: resolve, fail })
     } catch (e) {
       fail({ errMsg: `${api}:fail ${(e && (e as Error).message) || e}` })
     }
@@ -48,16 +54,17 @@ function invoke<R>(api: CardApi, cardList: unknown[]): Promise<R> {
 
 /** Validates, guards the version and calls wx.addCard. Invalid input rejects before any wx call. */
 export function addCards(list: readonly AddCardInput[]): Promise<AddCardResult> {
-  return new Promise<WechatMiniprogram.AddCardRequestInfo[]>((resolve) => resolve(normalizeCardList(list)))
-    .then((cards) => invoke<WechatMiniprogram.AddCardSuccessCallbackResult>('addCard', cards))
-    .then((res) => {
-      const cardList = (res && res.cardList) || []
-      return { cardList, succeeded: cardList.filter((c) => c.isSuccess), failed: cardList.filter((c) => !c.isSuccess) }
-    })
+  return invoke<WechatMiniprogram.AddCardSuccessCallbackResult>('addCard', () => normalizeCardList(list)).then((res) => {
+    const cardList = (res && res.cardList) || []
+    return { cardList, succeeded: cardList.filter((c) => c.isSuccess), failed: cardList.filter((c) => !c.isSuccess) }
+  })
 }
 
-/** Validates, guards the version and calls wx.openCard with decrypted codes. */
-export function openCards(list: readonly OpenCardInput[]): Promise<OpenCardResult> {
-  return new Promise<OpenCardInput[]>((resolve) => resolve(normalizeOpenList(list)))
-    .then((cards) => invoke<WechatMiniprogram.GeneralCallbackResult>('openCard', cards).then(() => ({ cardList: cards })))
+/**
+ * Validates, guards the version and calls wx.openCard with decrypted codes; resolves the cards it opened.
+ * `at` numbers the items in error messages when they are a subset of a longer list (as in normalizeOpenList).
+ */
+export function openCards(list: readonly OpenCardInput[], at?: readonly number[]): Promise<OpenCardResult> {
+  let cardList: OpenCardInput[] = []
+  return invoke('openCard', () => (cardList = normalizeOpenList(list, at))).then(() => ({ cardList }))
 }

@@ -65,8 +65,7 @@ export function settle(host: Host, outcome: Outcome, detail: object): void {
 
 /** Turns a rejection into `unsupported`, `cancel` or `fail`. */
 export function reportError(host: Host, e: unknown): void {
-  const err = e instanceof CardError ? e : new CardError('fail', String(e))
-  const { code, message, errMsg, detail, index, field } = err
+  const { code, message, errMsg, detail, index, field } = e instanceof CardError ? e : new CardError('fail', String(e))
   if (code === 'unsupported') {
     if (host.data.showUpgradeModal) showUpgradeModal(host.data.upgradeText)
     settle(host, code, { SDKVersion: getSDKVersion(), required: CARD_API_MIN_VERSION } as UnsupportedDetail)

@@ -19,18 +19,19 @@ export class CardError extends Error implements CardErrorInfo {
   index?: number
   field?: string
 
-  constructor(code: CardErrorCode, message: string, info: CardErrorInfo = {}) {
+  constructor(code: CardErrorCode, message: string, info?: CardErrorInfo) {
     super(message)
     // Keeps instanceof working where the devtools transpile classes to ES5.
     Object.setPrototypeOf(this, CardError.prototype)
     this.name = 'CardError'
     this.code = code
-    Object.assign(this, info)
+    Object.assign(this, info) // a missing info copies nothing
   }
 }
 
 /** Builds an `invalid` error whose message names the card and the field. */
 export function invalid(reason: string, field?: string, index?: number): CardError {
-  const where = [index === undefined ? '' : `cardList[${index}]`, field].filter(Boolean).join('.')
-  return new CardError('invalid', `${where || 'cardList'}: ${reason}`, { index, field, detail: reason })
+  // cardList[1].cardExt.timestamp, cardList[1], cardList; a lone cardExt (no index) is just `cardExt`
+  const where = index === undefined ? field || 'cardList' : `cardList[${index}]` + (field ? '.' + field : '')
+  return new CardError('invalid', `${where}: ${reason}`, { index, field, detail: reason })
 }

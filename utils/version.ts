@@ -7,7 +7,7 @@ export const UPGRADE_TEXT = '当前微信版本过低，无法使用该功能，
 export type CardApi = 'addCard' | 'openCard'
 
 // test() reads a missing part as 'undefined': not digits, so 0
-const part = (s?: string): number => (/^\s*\d+\s*$/.test(s as string) ? Number(s) : 0)
+const part = (s?: string): number => (/^\s*\d+\s*$/.test(s as string) ? +(s as string) : 0)
 
 /**
  * Compares base library versions numerically, part by part ('2.29.1' > '2.3.0').
@@ -15,8 +15,7 @@ const part = (s?: string): number => (/^\s*\d+\s*$/.test(s as string) ? Number(s
  */
 export function compareVersion(a: string, b: string): -1 | 0 | 1 {
   // String(undefined) is 'undefined': a non-numeric part, so 0 like any other malformed part.
-  const x = String(a).split('.')
-  const y = String(b).split('.')
+  const [x, y] = [a, b].map((v) => String(v).split('.'))
   for (let i = 0; i < x.length || i < y.length; i++) {
     const d = part(x[i]) - part(y[i])
     if (d) return d > 0 ? 1 : -1

@@ -1,5 +1,5 @@
 import {
-  guardLifetimes, guardProperties, normalizeOpenList, openCards, reportError, settle,
+  guardLifetimes, guardProperties, openCards, reportError, settle,
   type CancelDetail, type CompleteDetail, type FailDetail, type OpenCardInput, type OpenCardResult, type UnsupportedDetail,
 } from '../../utils/index'
 
@@ -69,21 +69,15 @@ Component<Data, typeof properties, Methods, [], { gone: boolean; busy: boolean }
       if (this.busy) return
       const { i } = e.currentTarget.dataset
       const { selected, cards } = this.data
-      const ids = i === undefined ? cards.map((_, k) => (selected[k] ? k : -1)).filter((k) => k >= 0) : [i]
-      let cardList
-      try {
-        // numbered by their index in `cards`, not in the selection
-        cardList = normalizeOpenList(ids.map((k) => cards[k] as OpenCardInput), ids)
-      } catch (e) {
-        reportError(this, e)
-        return
-      }
+      const ids = i === undefined ? [...selected.keys()].filter((k) => selected[k]) : [i]
       this.busy = true
       const done = (f: () => void) => {
         this.busy = false
         if (!this.gone) f()
       }
-      openCards(cardList).then(
+      // Numbered by their index in `cards`, not in the selection. A card without its code rejects `invalid`
+      // before any wx call and arrives below as fail.
+      openCards(ids.map((k) => cards[k] as OpenCardInput), ids).then(
         (r) => done(() => {
           if (i === undefined) this.setData({ selected: [], count: 0 })
           settle(this, 'open', r as OpenCardListEvents['open'])
@@ -94,8 +88,9 @@ Component<Data, typeof properties, Methods, [], { gone: boolean; busy: boolean }
     // One path-keyed setData: its size does not depend on the length of the list.
     onCheck(e) {
       const i = e.currentTarget.dataset.i as number
-      const on = !this.data.selected[i]
-      if (this.data.cards[i].code) this.setData({ [`selected[${i}]`]: on, count: this.data.count + (on ? 1 : -1) })
+      const { selected, cards, count } = this.data
+      const on = !selected[i]
+      if (cards[i].code) this.setData({ [`selected[${i}]`]: on, count: count + (on ? 1 : -1) })
     },
   },
 })

@@ -103,6 +103,12 @@ describe('openCards', () => {
     installWx({ openCard: ({ success, fail }) => { success!({ errMsg: 'openCard:ok' }); fail!({ errMsg: 'openCard:fail y' }) } })
     await expect(openCards(list)).resolves.toEqual({ cardList: list })
   })
+  it('numbers a subset by the caller\'s indexes (the selected rows of a list) and makes no call', async () => {
+    const wx = installWx()
+    const e = await err(openCards([list[0], { cardId: 'C' } as never], [2, 5]))
+    expect([e.code, e.index, e.field, e.message]).toEqual(['invalid', 5, 'code', 'cardList[5].code: must be the decrypted code'])
+    expect(wx.openCard).not.toHaveBeenCalled()
+  })
   it('unsupported on 1.0.9', async () => {
     const wx = installWx({ SDKVersion: '1.0.9' })
     expect((await err(openCards(list))).code).toBe('unsupported')
