@@ -55,7 +55,8 @@ function files(dir) {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const f = path.join(d, e.name)
       if (e.isDirectory()) walk(f)
-      else if (!e.name.endsWith('.d.ts')) out.push({ file: path.relative(ROOT, f), ext: path.extname(e.name), bytes: fs.statSync(f).size })
+      else if (!e.name.endsWith('.d.ts'))
+        out.push({ file: path.relative(ROOT, f), ext: path.extname(e.name), bytes: fs.statSync(f).size })
     }
   }
   walk(dir)
@@ -70,13 +71,16 @@ function weightBench() {
   const oursBytes = sum(ourFiles, EXTS)
   // scripts/build's weight() is the project's own count; it also counts .wxs, which we ship none of.
   const projectCount = ours.reduce((s, d) => s + weight(d), 0)
-  if (projectCount !== oursBytes) throw new Error(`P1: weight() says ${projectCount} B, js+wxml+wxss+json says ${oursBytes} B`)
+  if (projectCount !== oursBytes)
+    throw new Error(`P1: weight() says ${projectCount} B, js+wxml+wxss+json says ${oursBytes} B`)
   const vantFiles = files(path.join(ROOT, 'node_modules/@vant/weapp/dist/button'))
   // Quoted and template literals in our JS (messages, default texts, require paths): bytes no minifier can shorten.
-  const literalBytes = ourFiles.filter((f) => f.ext === '.js').reduce((s, f) => {
-    const js = fs.readFileSync(path.join(ROOT, f.file), 'utf8')
-    return s + (js.match(/"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g) || []).reduce((t, l) => t + Buffer.byteLength(l), 0)
-  }, 0)
+  const literalBytes = ourFiles
+    .filter((f) => f.ext === '.js')
+    .reduce((s, f) => {
+      const js = fs.readFileSync(path.join(ROOT, f.file), 'utf8')
+      return s + (js.match(/"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g) || []).reduce((t, l) => t + Buffer.byteLength(l), 0)
+    }, 0)
   return {
     oursBytes,
     literalBytes,
@@ -96,10 +100,13 @@ function loadSign() {
 function signBench(signCardExt, fieldsOf) {
   // 256 distinct inputs, cycled, so neither side hashes one constant string.
   const alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-  const rnd = (n, seed) => Array.from({ length: n }, (_, i) => alnum[(seed * 31 + i * 7 + ((seed * i) % 13)) % alnum.length]).join('')
+  const rnd = (n, seed) =>
+    Array.from({ length: n }, (_, i) => alnum[(seed * 31 + i * 7 + ((seed * i) % 13)) % alnum.length]).join('')
   const inputs = Array.from({ length: 256 }, (_, i) => fieldsOf(i, rnd))
   // Baseline input: the same values, already sorted and joined (all ASCII, so code-unit order is byte order).
-  const joined = inputs.map((f) => [f.apiTicket, String(f.timestamp), f.cardId, f.code, f.openid, f.nonceStr].filter(Boolean).sort().join(''))
+  const joined = inputs.map((f) =>
+    [f.apiTicket, String(f.timestamp), f.cardId, f.code, f.openid, f.nonceStr].filter(Boolean).sort().join(''),
+  )
   inputs.forEach((f, i) => {
     const bare = crypto.createHash('sha1').update(joined[i]).digest('hex')
     if (signCardExt(f) !== bare) throw new Error(`P4: signCardExt and the bare hash disagree on input ${i}`)
@@ -112,7 +119,12 @@ function signBench(signCardExt, fieldsOf) {
   }
   const baseline = (n) => {
     let sink = 0
-    for (let i = 0; i < n; i++) sink ^= crypto.createHash('sha1').update(joined[i & 255]).digest('hex').charCodeAt(i & 31)
+    for (let i = 0; i < n; i++)
+      sink ^= crypto
+        .createHash('sha1')
+        .update(joined[i & 255])
+        .digest('hex')
+        .charCodeAt(i & 31)
     return sink
   }
   const opsPerSec = (fn, n) => {
@@ -121,7 +133,10 @@ function signBench(signCardExt, fieldsOf) {
     fn(n)
     return n / (Number(process.hrtime.bigint() - t0) / 1e9)
   }
-  for (let i = 0; i < 2; i++) opsPerSec(subject, P4_ITERATIONS / 4), opsPerSec(baseline, P4_ITERATIONS / 4)
+  for (let i = 0; i < 2; i++) {
+    opsPerSec(subject, P4_ITERATIONS / 4)
+    opsPerSec(baseline, P4_ITERATIONS / 4)
+  }
   const s = []
   const b = []
   const ratios = []
@@ -136,23 +151,43 @@ function signBench(signCardExt, fieldsOf) {
     }
     ratios.push(s[r] / b[r])
   }
-  return { subject: s, baseline: b, ratios, subjectMedian: median(s), baselineMedian: median(b), ratioMedian: median(ratios) }
+  return {
+    subject: s,
+    baseline: b,
+    ratios,
+    subjectMedian: median(s),
+    baselineMedian: median(b),
+    ratioMedian: median(ratios),
+  }
 }
 
 const TICKET = 'bench-api-ticket-' + 'x'.repeat(69) // 86 characters, the length of a real api_ticket
-const fourFields = (i, rnd) => ({ apiTicket: TICKET, cardId: 'pBench' + rnd(22, i), timestamp: 1700000000 + i, nonceStr: rnd(32, i + 1) })
-const sixFields = (i, rnd) => ({ ...fourFields(i, rnd), code: String(100000000000 + i * 7919), openid: 'oBench' + rnd(22, i + 2) })
+const fourFields = (i, rnd) => ({
+  apiTicket: TICKET,
+  cardId: 'pBench' + rnd(22, i),
+  timestamp: 1700000000 + i,
+  nonceStr: rnd(32, i + 1),
+})
+const sixFields = (i, rnd) => ({
+  ...fourFields(i, rnd),
+  code: String(100000000000 + i * 7919),
+  openid: 'oBench' + rnd(22, i + 2),
+})
 
 // ---------------------------------------------------------------- P2 / P3 (jest, jsdom)
 
 function simulateBench() {
   const out = path.join(os.tmpdir(), `weapp-card-coupon-bench-${process.pid}.json`)
   fs.rmSync(out, { force: true })
-  const r = spawnSync(process.execPath, [require.resolve('jest/bin/jest', { paths: [ROOT] }), '-c', path.join(__dirname, 'jest.config.js'), '--runInBand'], {
-    cwd: ROOT,
-    env: { ...process.env, BENCH_OUT: out, BENCH_P3_ROUNDS: String(P3_ROUNDS), BENCH_P3_WARMUP: String(P3_WARMUP) },
-    encoding: 'utf8',
-  })
+  const r = spawnSync(
+    process.execPath,
+    [require.resolve('jest/bin/jest', { paths: [ROOT] }), '-c', path.join(__dirname, 'jest.config.js'), '--runInBand'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, BENCH_OUT: out, BENCH_P3_ROUNDS: String(P3_ROUNDS), BENCH_P3_WARMUP: String(P3_WARMUP) },
+      encoding: 'utf8',
+    },
+  )
   if (r.status !== 0 || !fs.existsSync(out)) {
     process.stderr.write(r.stdout + r.stderr)
     throw new Error(`bench: the simulate run failed (exit ${r.status}); docs/benchmarks.md left as it was`)
@@ -171,7 +206,10 @@ function testTime() {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9
   const logFile = path.join(os.tmpdir(), 'weapp-card-coupon-bench-npm-test.log')
   fs.writeFileSync(logFile, (r.stdout || '') + (r.stderr || ''))
-  const summary = ((r.stderr || '') + (r.stdout || '')).split('\n').filter((l) => /^(Tests|Test Suites):/.test(l)).map((l) => l.replace(/\s+/g, ' '))
+  const summary = ((r.stderr || '') + (r.stdout || ''))
+    .split('\n')
+    .filter((l) => /^(Tests|Test Suites):/.test(l))
+    .map((l) => l.replace(/\s+/g, ' '))
   return { seconds, status: r.status, summary, logFile }
 }
 
@@ -180,82 +218,166 @@ function testTime() {
 function report(m, p1, p2, p3, p4, p5) {
   const rows = []
   const notes = []
-  const row = (id, what, subject, baseline, figure, goal, met) => rows.push({ id, what, subject, baseline, figure, goal, result: met === null ? 'not run' : met ? 'met' : 'MISSED' })
+  const row = (id, what, subject, baseline, figure, goal, met) =>
+    rows.push({ id, what, subject, baseline, figure, goal, result: met === null ? 'not run' : met ? 'met' : 'MISSED' })
 
   // P1
   const p1met = p1.oursBytes <= 8000 && p1.oursBytes < p1.vantBytes
-  row('P1', 'client weight (miniprogram_dist, js+wxml+wxss+json)', `${int(p1.oursBytes)} B (add-card-button + open-card-list + utils)`,
-    `vant button ${int(p1.vantBytes)} B (${int(p1.vantWithWxs)} B with .wxs)`, `${fix(p1.oursBytes / p1.vantBytes)}× vant button`, '≤ 8,000 B and below vant button', p1met)
+  row(
+    'P1',
+    'client weight (miniprogram_dist, js+wxml+wxss+json)',
+    `${int(p1.oursBytes)} B (add-card-button + open-card-list + utils)`,
+    `vant button ${int(p1.vantBytes)} B (${int(p1.vantWithWxs)} B with .wxs)`,
+    `${fix(p1.oursBytes / p1.vantBytes)}× vant button`,
+    '≤ 8,000 B and below vant button',
+    p1met,
+  )
   if (!p1met) {
-    const part = (d) => p1.ourFiles.filter((f) => f.file.startsWith(`miniprogram_dist/${d}/`)).reduce((t, f) => t + f.bytes, 0)
-    const big = [...p1.ourFiles].sort((x, y) => y.bytes - x.bytes).slice(0, 3).map((f) => `${f.file.replace('miniprogram_dist/', '')} ${int(f.bytes)} B`).join(', ')
-    notes.push(`**P1 MISSED** — ${int(p1.oursBytes)} B: ${int(p1.oursBytes - 8000)} B over the 8,000 B budget` +
-      (p1.oursBytes >= p1.vantBytes ? ` and ${int(p1.oursBytes - p1.vantBytes)} B above vant's button (${int(p1.vantBytes)} B)` : '') +
-      `. By part: utils ${int(part('utils'))} B, open-card-list ${int(part('open-card-list'))} B, add-card-button ${int(part('add-card-button'))} B; ` +
-      `largest files: ${big}. The output is already minified (scripts/build.js) and has been through two size passes; what is left is set by ` +
-      `the required behaviour: ${int(p1.literalBytes)} B of string literals in the JS (error messages naming card and field, the zh-CN ` +
-      'default texts, WeChat\'s upgrade wording), the public property, event and export names, and in the templates and styles the ' +
-      'vant tags and properties, slots, and the `--card-*` and vant variables. Meeting 8,000 B needs the budget restated or a required ' +
-      'feature dropped.')
+    const part = (d) =>
+      p1.ourFiles.filter((f) => f.file.startsWith(`miniprogram_dist/${d}/`)).reduce((t, f) => t + f.bytes, 0)
+    const big = [...p1.ourFiles]
+      .sort((x, y) => y.bytes - x.bytes)
+      .slice(0, 3)
+      .map((f) => `${f.file.replace('miniprogram_dist/', '')} ${int(f.bytes)} B`)
+      .join(', ')
+    notes.push(
+      `**P1 MISSED** — ${int(p1.oursBytes)} B: ${int(p1.oursBytes - 8000)} B over the 8,000 B budget` +
+        (p1.oursBytes >= p1.vantBytes
+          ? ` and ${int(p1.oursBytes - p1.vantBytes)} B above vant's button (${int(p1.vantBytes)} B)`
+          : '') +
+        `. By part: utils ${int(part('utils'))} B, open-card-list ${int(part('open-card-list'))} B, add-card-button ${int(part('add-card-button'))} B; ` +
+        `largest files: ${big}. The output is already minified (scripts/build.js) and has been through two size passes; what is left is set by ` +
+        `the required behaviour: ${int(p1.literalBytes)} B of string literals in the JS (error messages naming card and field, the zh-CN ` +
+        "default texts, WeChat's upgrade wording), the public property, event and export names, and in the templates and styles the " +
+        'vant tags and properties, slots, and the `--card-*` and vant variables. Meeting 8,000 B needs the budget restated or a required ' +
+        'feature dropped.',
+    )
   }
 
   // P2
   const add = p2.addRoundTrip
-  row('P2a', 'setData per add round trip (tap → wx.addCard answered → success, complete)', `${add.ours} call(s), ${add.bytes} B: ${add.payloads.map((x) => `\`${x}\``).join(' ')}`,
-    '—', `${add.ours} (whole tree: ${add.tree})`, '≤ 2', add.ours <= 2)
+  row(
+    'P2a',
+    'setData per add round trip (tap → wx.addCard answered → success, complete)',
+    `${add.ours} call(s), ${add.bytes} B: ${add.payloads.map((x) => `\`${x}\``).join(' ')}`,
+    '—',
+    `${add.ours} (whole tree: ${add.tree})`,
+    '≤ 2',
+    add.ours <= 2,
+  )
   const o10 = p2.list10.open
   const o1k = p2.list1000.open
-  row('P2b', 'setData per open tap (tap a row → wx.openCard answered → open, complete)', `N=10: ${o10.ours}; N=1,000: ${o1k.ours}`, '—',
-    `${Math.max(o10.ours, o1k.ours)} (whole tree: ${Math.max(o10.tree, o1k.tree)})`, '≤ 1', Math.max(o10.ours, o1k.ours) <= 1)
+  row(
+    'P2b',
+    'setData per open tap (tap a row → wx.openCard answered → open, complete)',
+    `N=10: ${o10.ours}; N=1,000: ${o1k.ours}`,
+    '—',
+    `${Math.max(o10.ours, o1k.ours)} (whole tree: ${Math.max(o10.tree, o1k.tree)})`,
+    '≤ 1',
+    Math.max(o10.ours, o1k.ours) <= 1,
+  )
   const s10 = p2.list10.select
   const s1k = p2.list1000.select
-  row('P2c', 'payload of one list-item update (select one checkbox, selectable mode)', `N=1,000: ${s1k.bytes} B in ${s1k.ours} call(s)`,
-    `N=10: ${s10.bytes} B in ${s10.ours} call(s)`, `${s1k.bytes} B vs ${s10.bytes} B — \`${s1k.payloads.join(' ')}\``, 'equal bytes at both N', s1k.bytes === s10.bytes)
-  if (add.ours > 2) notes.push(`**P2a MISSED** — ${add.ours} setData calls per add round trip: ${add.payloads.join(', ')}.`)
-  if (Math.max(o10.ours, o1k.ours) > 1) notes.push(`**P2b MISSED** — open tap payloads: N=10 ${o10.payloads.join(', ')}; N=1,000 ${o1k.payloads.join(', ')}.`)
-  if (s1k.bytes !== s10.bytes) notes.push(`**P2c MISSED** — the update grows with the list: N=10 ${s10.payloads.join(', ')}; N=1,000 ${s1k.payloads.join(', ')}.`)
+  row(
+    'P2c',
+    'payload of one list-item update (select one checkbox, selectable mode)',
+    `N=1,000: ${s1k.bytes} B in ${s1k.ours} call(s)`,
+    `N=10: ${s10.bytes} B in ${s10.ours} call(s)`,
+    `${s1k.bytes} B vs ${s10.bytes} B — \`${s1k.payloads.join(' ')}\``,
+    'equal bytes at both N',
+    s1k.bytes === s10.bytes,
+  )
+  if (add.ours > 2)
+    notes.push(`**P2a MISSED** — ${add.ours} setData calls per add round trip: ${add.payloads.join(', ')}.`)
+  if (Math.max(o10.ours, o1k.ours) > 1)
+    notes.push(
+      `**P2b MISSED** — open tap payloads: N=10 ${o10.payloads.join(', ')}; N=1,000 ${o1k.payloads.join(', ')}.`,
+    )
+  if (s1k.bytes !== s10.bytes)
+    notes.push(
+      `**P2c MISSED** — the update grows with the list: N=10 ${s10.payloads.join(', ')}; N=1,000 ${s1k.payloads.join(', ')}.`,
+    )
 
   // P3
-  const per = (n) => `${fix(n.elements / p3.n, 1)} elements, ${fix(n.components / p3.n, 1)} components, ${fix(n.texts / p3.n, 1)} texts`
   const p3met = p3.ratioMedian <= 1.1
-  row('P3', `render + attach, ${int(p3.n)} cards (median of ${p3.rounds})`, `\`<open-card-list>\` ${int(p3.oursMedianMs)} ms`, `plain van-cells ${int(p3.baselineMedianMs)} ms`,
-    `${fix(p3.ratioMedian)}×`, '≤ 1.1×', p3met)
+  row(
+    'P3',
+    `render + attach, ${int(p3.n)} cards (median of ${p3.rounds})`,
+    `\`<open-card-list>\` ${int(p3.oursMedianMs)} ms`,
+    `plain van-cells ${int(p3.baselineMedianMs)} ms`,
+    `${fix(p3.ratioMedian)}×`,
+    '≤ 1.1×',
+    p3met,
+  )
   if (!p3met) {
     const total = (n) => Object.values(n).reduce((x, y) => x + y, 0)
     const tags = [...new Set([...Object.keys(p3.oursNodes), ...Object.keys(p3.baselineNodes)])]
-    const diff = tags.map((k) => [k, ((p3.oursNodes[k] || 0) - (p3.baselineNodes[k] || 0)) / p3.n]).filter(([, d]) => d)
-      .map(([k, d]) => `${d > 0 ? '+' : ''}${fix(d, 1)} ${k === '#text' ? 'text node' : `\`<${k.replace(/^wx-/, '')}>\``}`).join(', ')
-    notes.push(`**P3 MISSED** — the list takes ${fix(p3.ratioMedian)}× the baseline's time. Per row it renders ${fix(total(p3.oursNodes) / p3.n, 1)} nodes ` +
-      `against the baseline's ${fix(total(p3.baselineNodes) / p3.n, 1)} (${diff || 'same tags'}; whole tree incl. vant's shadow trees), i.e. ` +
-      `${fix(total(p3.oursNodes) / total(p3.baselineNodes))}× the nodes. Both sides render straight from \`cards\` with the same visible ` +
-      'content, so the rest is what the component itself binds per row: `data-i`, the class expression, the aria attributes and the ' +
-      '`wx:if` blocks for the checkbox and the logo. Closing it means fewer bindings per row (for example aria on the row only) — ' +
-      'each of them is a feature the issue asks for.')
+    const diff = tags
+      .map((k) => [k, ((p3.oursNodes[k] || 0) - (p3.baselineNodes[k] || 0)) / p3.n])
+      .filter(([, d]) => d)
+      .map(
+        ([k, d]) => `${d > 0 ? '+' : ''}${fix(d, 1)} ${k === '#text' ? 'text node' : `\`<${k.replace(/^wx-/, '')}>\``}`,
+      )
+      .join(', ')
+    notes.push(
+      `**P3 MISSED** — the list takes ${fix(p3.ratioMedian)}× the baseline's time. Per row it renders ${fix(total(p3.oursNodes) / p3.n, 1)} nodes ` +
+        `against the baseline's ${fix(total(p3.baselineNodes) / p3.n, 1)} (${diff || 'same tags'}; whole tree incl. vant's shadow trees), i.e. ` +
+        `${fix(total(p3.oursNodes) / total(p3.baselineNodes))}× the nodes. Both sides render straight from \`cards\` with the same visible ` +
+        'content, so the rest is what the component itself binds per row: `data-i`, the class expression, the aria attributes and the ' +
+        '`wx:if` blocks for the checkbox and the logo. Closing it means fewer bindings per row (for example aria on the row only) — ' +
+        'each of them is a feature the issue asks for.',
+    )
   }
 
   // P4
   const p4missed = []
-  for (const [id, label, r] of [['P4a', '4 values: api_ticket, timestamp, card_id, nonce_str', p4.four], ['P4b', '6 values: + code, openid', p4.six]]) {
+  for (const [id, label, r] of [
+    ['P4a', '4 values: api_ticket, timestamp, card_id, nonce_str', p4.four],
+    ['P4b', '6 values: + code, openid', p4.six],
+  ]) {
     const met = r.ratioMedian >= 0.8
-    row(id, `signCardExt throughput, ${label}`, `signCardExt ${int(r.subjectMedian)}/s`, `bare sha1 ${int(r.baselineMedian)}/s`, `${fix(r.ratioMedian)}×`, '≥ 0.8×', met)
-    if (!met) p4missed.push(`${id} ${fix(r.ratioMedian)}× (+${fix(1e6 / r.subjectMedian - 1e6 / r.baselineMedian)} µs per call over ${fix(1e6 / r.baselineMedian)} µs)`)
+    row(
+      id,
+      `signCardExt throughput, ${label}`,
+      `signCardExt ${int(r.subjectMedian)}/s`,
+      `bare sha1 ${int(r.baselineMedian)}/s`,
+      `${fix(r.ratioMedian)}×`,
+      '≥ 0.8×',
+      met,
+    )
+    if (!met)
+      p4missed.push(
+        `${id} ${fix(r.ratioMedian)}× (+${fix(1e6 / r.subjectMedian - 1e6 / r.baselineMedian)} µs per call over ${fix(1e6 / r.baselineMedian)} µs)`,
+      )
   }
   if (p4missed.length) {
-    notes.push(`**P4 MISSED** — ${p4missed.join('; ')}. The baseline is one createHash over a ready string; signCardExt also checks its ` +
-      'inputs, builds and insertion-sorts up to six values, checks they are ASCII (else it sorts UTF-8 bytes) and hashes with the one-shot ' +
-      `crypto.hash. In absolute terms it signs ${int(Math.min(p4.four.subjectMedian, p4.six.subjectMedian))}+ cardExt per second on one core. ` +
-      'P4b runs after P4a in the same process, so its call site has already seen the 4-field shape (as a server signing both kinds ' +
-      'of card would); measured alone the 6-field case is about 0.8–1.0× on this machine. The remaining fixed work is the input ' +
-      'checks and the sort of six strings; what would close it is a goal stated as an absolute rate.')
+    notes.push(
+      `**P4 MISSED** — ${p4missed.join('; ')}. The baseline is one createHash over a ready string; signCardExt also checks its ` +
+        'inputs, builds and insertion-sorts up to six values, checks they are ASCII (else it sorts UTF-8 bytes) and hashes with the one-shot ' +
+        `crypto.hash. In absolute terms it signs ${int(Math.min(p4.four.subjectMedian, p4.six.subjectMedian))}+ cardExt per second on one core. ` +
+        'P4b runs after P4a in the same process, so its call site has already seen the 4-field shape (as a server signing both kinds ' +
+        'of card would); measured alone the 6-field case is about 0.8–1.0× on this machine. The remaining fixed work is the input ' +
+        'checks and the sort of six strings; what would close it is a goal stated as an absolute rate.',
+    )
   }
 
   // P5
   if (p5) {
     const ok = p5.status === 0
     const met = ok && p5.seconds <= 60
-    row('P5', 'wall time of `npm test` (typecheck, build, templates, jest)', `${fix(p5.seconds, 1)} s${ok ? '' : ` (FAILED, exit ${p5.status})`}`, '—',
-      `${fix(p5.seconds, 1)} s on ${m.cores} cores`, '≤ 60 s on 2 cores', met)
-    if (!ok) notes.push(`**P5** — \`npm test\` exited ${p5.status} during this run (${p5.summary.join('; ') || 'see log'}), so its time is not a valid figure; log: ${p5.logFile}.`)
+    row(
+      'P5',
+      'wall time of `npm test` (typecheck, build, templates, jest)',
+      `${fix(p5.seconds, 1)} s${ok ? '' : ` (FAILED, exit ${p5.status})`}`,
+      '—',
+      `${fix(p5.seconds, 1)} s on ${m.cores} cores`,
+      '≤ 60 s on 2 cores',
+      met,
+    )
+    if (!ok)
+      notes.push(
+        `**P5** — \`npm test\` exited ${p5.status} during this run (${p5.summary.join('; ') || 'see log'}), so its time is not a valid figure; log: ${p5.logFile}.`,
+      )
     else if (!met) notes.push(`**P5 MISSED** — \`npm test\` took ${fix(p5.seconds, 1)} s (${p5.summary.join('; ')}).`)
     if (m.cores !== 2) notes.push(`P5's goal is stated for 2 cores; this machine has ${m.cores}.`)
   } else {
@@ -263,16 +385,24 @@ function report(m, p1, p2, p3, p4, p5) {
     notes.push('P5 was skipped in this run (`--no-test-time`); no test-time figure is claimed.')
   }
   if (m.load > m.cores * 0.5) {
-    notes.push(`The machine was shared: load average ${fix(m.load)} on ${m.cores} cores when the run started. Ratios are taken from ` +
-      'interleaved rounds so both sides see the same load; absolute times and P5 are inflated by it.')
+    notes.push(
+      `The machine was shared: load average ${fix(m.load)} on ${m.cores} cores when the run started. Ratios are taken from ` +
+        'interleaved rounds so both sides see the same load; absolute times and P5 are inflated by it.',
+    )
   }
   return { rows, notes }
 }
 
 function table(rows) {
   const head = ['#', 'what', 'subject', 'baseline', 'figure', 'goal', 'result']
-  const cells = rows.map((r) => [r.id, r.what, r.subject, r.baseline, r.figure, r.goal, r.result].map((c) => String(c).replace(/\|/g, '\\|')))
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...cells.map((c) => `| ${c.join(' | ')} |`)].join('\n')
+  const cells = rows.map((r) =>
+    [r.id, r.what, r.subject, r.baseline, r.figure, r.goal, r.result].map((c) => String(c).replace(/\|/g, '\\|')),
+  )
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...cells.map((c) => `| ${c.join(' | ')} |`),
+  ].join('\n')
 }
 
 function markdown(m, t, p1, p3, p4, p5) {
@@ -308,7 +438,10 @@ function main() {
   const m = machine()
   log(`bench: ${m.cores} cores, ${m.cpu}, Node ${m.node}, load ${fix(m.load)}`)
   log('bench: building (node scripts/build.js)')
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.js')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.js')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
   log('bench: P1 weight')
   const p1 = weightBench()
   log('bench: P4 signing')

@@ -48,9 +48,14 @@ v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc') as () => void
 
 /** Same cards as the component tests: decrypted, with title/description/extra, no logo. */
-const deck = (n: number) => Array.from({ length: n }, (_, i) => ({
-  cardId: `p${i}`, code: `c${i}`, title: `券${i}`, description: `说明${i}`, extra: `¥${i}`,
-}))
+const deck = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    cardId: `p${i}`,
+    code: `c${i}`,
+    title: `券${i}`,
+    description: `说明${i}`,
+    extra: `¥${i}`,
+  }))
 
 /**
  * A module registry of its own: the simulator registers a component only the first time its JS is required,
@@ -75,13 +80,14 @@ function registry(instrument = true) {
   const rec = { on: false, calls: [] as SetDataCall[] }
   const proto = exparser.Component.prototype
   const original = proto.setData
-  if (instrument) proto.setData = function (this: { is: string }, d: object) {
-    if (rec.on) {
-      const payload = JSON.stringify(d)
-      rec.calls.push({ is: this.is, bytes: Buffer.byteLength(payload), payload })
+  if (instrument)
+    proto.setData = function (this: { is: string }, d: object) {
+      if (rec.on) {
+        const payload = JSON.stringify(d)
+        rec.calls.push({ is: this.is, bytes: Buffer.byteLength(payload), payload })
+      }
+      return original.call(this, d)
     }
-    return original.call(this, d)
-  }
   return { sim, platform, jComponent, rec, getTagName }
 }
 
@@ -92,7 +98,13 @@ function record(rec: ReturnType<typeof registry>['rec'], ourId: string) {
   return () => {
     rec.on = false
     const ours = rec.calls.filter((c) => c.is === ourId)
-    return { ours: ours.length, tree: rec.calls.length, payloads: ours.map((c) => c.payload), bytes: ours.reduce((s, c) => s + c.bytes, 0), others: rec.calls.filter((c) => c.is !== ourId).map((c) => c.payload) }
+    return {
+      ours: ours.length,
+      tree: rec.calls.length,
+      payloads: ours.map((c) => c.payload),
+      bytes: ours.reduce((s, c) => s + c.bytes, 0),
+      others: rec.calls.filter((c) => c.is !== ourId).map((c) => c.payload),
+    }
   }
 }
 
@@ -207,7 +219,15 @@ describe('P3 list rendering', () => {
       // This side's wcc tables, now filled by the probe render; swapped in before each of its samples.
       const tables = wcc.__WXML_GLOBAL__
       const rendersAll = (c: Comp) => r.sim.byTag(c, 'van-cell').length === N_LIST
-      return { ...s, id, tables, nodes, rendersAll, create: r.jComponent.create.bind(r.jComponent), times: [] as number[] }
+      return {
+        ...s,
+        id,
+        tables,
+        nodes,
+        rendersAll,
+        create: r.jComponent.create.bind(r.jComponent),
+        times: [] as number[],
+      }
     })
 
     const once = (s: (typeof sides)[number]) => {

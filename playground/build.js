@@ -33,15 +33,18 @@ function checkPins() {
   for (const [name, want] of Object.entries(PINS)) {
     const installed = JSON.parse(read(`node_modules/${name}/package.json`)).version
     if (installed !== want || declared[name] !== want) {
-      throw new Error(`playground: ${name} must be exactly ${want} (installed ${installed}, package.json ${declared[name]}); ` +
-        'the bundle-time exparser patch and rpx fix are written against that build')
+      throw new Error(
+        `playground: ${name} must be exactly ${want} (installed ${installed}, package.json ${declared[name]}); ` +
+          'the bundle-time exparser patch and rpx fix are written against that build',
+      )
     }
   }
 }
 
 /** Our components: every components/<name>/index.json, tag = folder name. */
 function discover() {
-  return fs.readdirSync(path.join(ROOT, 'components'), { withFileTypes: true })
+  return fs
+    .readdirSync(path.join(ROOT, 'components'), { withFileTypes: true })
     .filter((d) => d.isDirectory() && exists(`components/${d.name}/index.json`))
     .map((d) => ({ tag: d.name, path: `components/${d.name}/index` }))
 }
@@ -92,7 +95,8 @@ function collect(roots) {
     nodes.set(p, node) // before children: cycles stop here
     for (const [childTag, rel] of Object.entries(json.usingComponents || {})) {
       const child = resolveUsing(p, rel)
-      if (!exists(child + '.json')) throw new Error(`playground: ${p}.json uses ${rel}, which does not exist (${child}.json)`)
+      if (!exists(child + '.json'))
+        throw new Error(`playground: ${p}.json uses ${rel}, which does not exist (${child}.json)`)
       node.using[childTag] = child
       visit(child, childTag)
     }
@@ -118,10 +122,12 @@ function wxsOf(wxmlFiles) {
     if (out.has(file)) return
     if (!exists(file)) throw new Error(`playground: missing wxs ${file}`)
     out.add(file)
-    for (const m of read(file).matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)) add(path.posix.join(path.posix.dirname(file), m[1]))
+    for (const m of read(file).matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g))
+      add(path.posix.join(path.posix.dirname(file), m[1]))
   }
   for (const f of wxmlFiles) {
-    for (const m of read(f).matchAll(/<wxs\b[^>]*\bsrc\s*=\s*["']([^"']+)["']/g)) add(path.posix.join(path.posix.dirname(f), m[1]))
+    for (const m of read(f).matchAll(/<wxs\b[^>]*\bsrc\s*=\s*["']([^"']+)["']/g))
+      add(path.posix.join(path.posix.dirname(f), m[1]))
   }
   return [...out]
 }
@@ -138,7 +144,10 @@ function writeHosts(components) {
     const rel = posix(path.relative(ROOT, path.join(dir, demo.id)))
     fs.writeFileSync(path.join(dir, demo.id + '.wxml'), demo.wxml.trim() + '\n')
     const using = { [comp.tag]: posix(path.relative(dir, path.join(ROOT, comp.path))) }
-    fs.writeFileSync(path.join(dir, demo.id + '.json'), JSON.stringify({ component: true, usingComponents: using }, null, 2))
+    fs.writeFileSync(
+      path.join(dir, demo.id + '.json'),
+      JSON.stringify({ component: true, usingComponents: using }, null, 2),
+    )
     hosts.push({ id: demo.id, path: rel, using: { [comp.tag]: comp.path } })
   }
   return hosts
@@ -208,9 +217,17 @@ function mapSelector(sel, tag, scheme, scope) {
     .replace(/:host\(([^)]*)\)/g, `${tag}$1`)
     .replace(/:host\b/g, tag)
     .replace(/(^|[\s,>+~(])page(?![\w-])/g, `$1${scope || 'body'}`)
-  if (scope) s = s.split(',').map((x) => (x.trim().startsWith(scope) ? x.trim() : `${scope} ${x.trim()}`)).join(', ')
+  if (scope)
+    s = s
+      .split(',')
+      .map((x) => (x.trim().startsWith(scope) ? x.trim() : `${scope} ${x.trim()}`))
+      .join(', ')
   // prefers-color-scheme is emulated by a class on the phone screen (the toggle cannot change the media query)
-  if (scheme) s = s.split(',').map((x) => `.pg-${scheme} ${x.trim().replace(/^body\b/, '')}`.trim()).join(', ')
+  if (scheme)
+    s = s
+      .split(',')
+      .map((x) => `.pg-${scheme} ${x.trim().replace(/^body\b/, '')}`.trim())
+      .join(', ')
   return s
 }
 
@@ -229,7 +246,9 @@ function convertCss(css, ctx, tag, scheme) {
       else out += `${p}{${it.body}}\n`
     } else if (/^@media/i.test(p)) {
       const m = /^@media\s*\(\s*prefers-color-scheme\s*:\s*(dark|light)\s*\)\s*$/i.exec(p)
-      out += m ? convertCss(it.body, ctx, tag, m[1].toLowerCase()) : `${rpx(p)}{${convertCss(it.body, ctx, tag, scheme)}}\n`
+      out += m
+        ? convertCss(it.body, ctx, tag, m[1].toLowerCase())
+        : `${rpx(p)}{${convertCss(it.body, ctx, tag, scheme)}}\n`
     } else if (/^@(-webkit-)?keyframes/i.test(p)) {
       out += `${p}{${rpx(it.body)}}\n`
     } else if (p.startsWith('@')) {
@@ -248,7 +267,8 @@ function convertCss(css, ctx, tag, scheme) {
 /** vant's lib/ and dist/ carry the same wxss; prefer the lib file next to the JS we run. */
 function wxssFile(p) {
   if (exists(p + '.wxss')) return p + '.wxss'
-  if (p.startsWith(VANT_LIB) && exists(VANT_DIST + p.slice(VANT_LIB.length) + '.wxss')) return VANT_DIST + p.slice(VANT_LIB.length) + '.wxss'
+  if (p.startsWith(VANT_LIB) && exists(VANT_DIST + p.slice(VANT_LIB.length) + '.wxss'))
+    return VANT_DIST + p.slice(VANT_LIB.length) + '.wxss'
   return null
 }
 
@@ -266,12 +286,19 @@ function buildCss(nodes, pages) {
   }
   // vant first, ours last: our rules may refine vant's, as the owner's custom-class does in WeChat
   const ordered = [...nodes.filter((n) => !n.ours && !n.page), ...nodes.filter((n) => n.ours)]
-  let css = ordered.map((n) => wxssFile(n.path)).map((f, i) => (f ? importFile(f, ordered[i].tag) : '')).join('')
+  let css = ordered
+    .map((n) => wxssFile(n.path))
+    .map((f, i) => (f ? importFile(f, ordered[i].tag) : ''))
+    .join('')
   // then the demo: app.wxss for every page, each page's wxss for itself
   if (pages.length && exists(DEMO_APP + '.wxss')) css += importFile(DEMO_APP + '.wxss', 'page', undefined, pageScope())
-  for (const pg of pages) if (exists(pg.path + '.wxss')) css += importFile(pg.path + '.wxss', 'page', undefined, pageScope(pg.route))
+  for (const pg of pages)
+    if (exists(pg.path + '.wxss')) css += importFile(pg.path + '.wxss', 'page', undefined, pageScope(pg.route))
   const remote = REMOTE_URL.exec(css)
-  if (remote) throw new Error(`playground: a remote URL survived the WXSS conversion: ${css.slice(remote.index, remote.index + 80)}`)
+  if (remote)
+    throw new Error(
+      `playground: a remote URL survived the WXSS conversion: ${css.slice(remote.index, remote.index + 80)}`,
+    )
   fs.writeFileSync(path.join(OUT, 'app.css'), css)
   return { bytes: css.length, stripped }
 }
@@ -321,7 +348,8 @@ function nodeAliases() {
   const stub = path.join(ROOT, 'scripts/shims/node-stub.js')
   const alias = {}
   for (const m of ['crypto']) alias[m] = alias['node:' + m] = crypto
-  for (const m of ['http', 'https', 'net', 'url', 'fs', 'os', 'child_process', 'events', 'stream', 'util', 'zlib']) alias[m] = alias['node:' + m] = stub
+  for (const m of ['http', 'https', 'net', 'url', 'fs', 'os', 'child_process', 'events', 'stream', 'util', 'zlib'])
+    alias[m] = alias['node:' + m] = stub
   return alias
 }
 
@@ -353,7 +381,9 @@ function demoPlatformPlugin(simulator) {
 
 async function bundle(nodes, hosts, pages) {
   const simulator = exists(SIMULATOR)
-  const loaders = nodes.map((n) => `  ${JSON.stringify(n.path)}: () => require(${JSON.stringify('./' + n.js)}),`).join('\n')
+  const loaders = nodes
+    .map((n) => `  ${JSON.stringify(n.path)}: () => require(${JSON.stringify('./' + n.js)}),`)
+    .join('\n')
   const app = ['.js', '.ts'].map((e) => DEMO_APP + e).find(exists)
   const demo = pages.length
     ? `{ pages: ${JSON.stringify(pages)}, app: ${app ? `() => require(${JSON.stringify('./' + app)})` : 'null'}, ` +
@@ -370,34 +400,45 @@ async function bundle(nodes, hosts, pages) {
       sign: () => require('./server/sign.ts'),
     })
   `
-  const result = await esbuild.build({
-    stdin: { contents: entry, resolveDir: ROOT, sourcefile: 'playground-entry.js', loader: 'js' },
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome100',
-    outfile: path.join(OUT, 'app.js'),
-    define: { global: 'globalThis', 'process.env.NODE_ENV': '"development"' },
-    alias: nodeAliases(),
-    inject: [path.join(ROOT, 'scripts/shims/buffer.js')],
-    plugins: [patchPlugin(), demoPlatformPlugin(simulator)],
-    sourcemap: 'linked',
-    metafile: true,
-    logLevel: 'silent',
-  }).catch((e) => {
-    // e.g. the simulator imports a crypto API the shim lacks: name it instead of a stack trace
-    const missing = (e.errors || []).map((x) => /No matching export in ".*crypto\.js" for import "(\w+)"/.exec(x.text)).filter(Boolean)
-    if (missing.length) {
-      throw new Error(`playground: ${SIMULATOR} (or server/) imports crypto.${missing.map((m) => m[1]).join(', crypto.')}, ` +
-        'which the browser shim (scripts/shims/crypto.js) does not provide')
-    }
-    throw e
-  })
-  return { simulator, inputs: Object.keys(result.metafile.inputs).length, bytes: fs.statSync(path.join(OUT, 'app.js')).size }
+  const result = await esbuild
+    .build({
+      stdin: { contents: entry, resolveDir: ROOT, sourcefile: 'playground-entry.js', loader: 'js' },
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'chrome100',
+      outfile: path.join(OUT, 'app.js'),
+      define: { global: 'globalThis', 'process.env.NODE_ENV': '"development"' },
+      alias: nodeAliases(),
+      inject: [path.join(ROOT, 'scripts/shims/buffer.js')],
+      plugins: [patchPlugin(), demoPlatformPlugin(simulator)],
+      sourcemap: 'linked',
+      metafile: true,
+      logLevel: 'silent',
+    })
+    .catch((e) => {
+      // e.g. the simulator imports a crypto API the shim lacks: name it instead of a stack trace
+      const missing = (e.errors || [])
+        .map((x) => /No matching export in ".*crypto\.js" for import "(\w+)"/.exec(x.text))
+        .filter(Boolean)
+      if (missing.length) {
+        throw new Error(
+          `playground: ${SIMULATOR} (or server/) imports crypto.${missing.map((m) => m[1]).join(', crypto.')}, ` +
+            'which the browser shim (scripts/shims/crypto.js) does not provide',
+        )
+      }
+      throw e
+    })
+  return {
+    simulator,
+    inputs: Object.keys(result.metafile.inputs).length,
+    bytes: fs.statSync(path.join(OUT, 'app.js')).size,
+  }
 }
 
 function copyStatic() {
-  for (const f of fs.readdirSync(path.join(SRC, 'static'))) fs.copyFileSync(path.join(SRC, 'static', f), path.join(OUT, f))
+  for (const f of fs.readdirSync(path.join(SRC, 'static')))
+    fs.copyFileSync(path.join(SRC, 'static', f), path.join(OUT, f))
   fs.writeFileSync(path.join(OUT, 'icons.css'), require('./src/icons')())
 }
 
@@ -430,8 +471,10 @@ async function build({ quiet = false } = {}) {
     console.log(`playground: built in ${stats.ms} ms → ${posix(path.relative(process.cwd(), OUT))}/`)
     console.log(`  components: ${stats.components.join(', ')}; vant: ${stats.vant.join(', ')}`)
     console.log(`  devtools demo pages: ${stats.pages.join(', ') || 'none (demo/app.json not found)'}`)
-    console.log(`  ${templates} templates (wcc), css ${(css.bytes / 1024).toFixed(0)} KB, js ${(js.bytes / 1024).toFixed(0)} KB; ` +
-      `card platform: ${stats.platform}; remote URLs stripped: ${css.stripped.length}`)
+    console.log(
+      `  ${templates} templates (wcc), css ${(css.bytes / 1024).toFixed(0)} KB, js ${(js.bytes / 1024).toFixed(0)} KB; ` +
+        `card platform: ${stats.platform}; remote URLs stripped: ${css.stripped.length}`,
+    )
   }
   return stats
 }

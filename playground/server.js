@@ -29,7 +29,10 @@ function serve(port = 0) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
         return
       }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' })
+      res.writeHead(200, {
+        'content-type': TYPES[path.extname(file)] || 'application/octet-stream',
+        'cache-control': 'no-store',
+      })
       res.end(body)
     })
   })

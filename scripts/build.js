@@ -11,26 +11,35 @@ const ROOT = path.resolve(__dirname, '..')
 const MP = path.join(ROOT, 'miniprogram_dist')
 const NODE = path.join(ROOT, 'dist')
 const TMP = path.join(ROOT, '.tmp', 'types')
-const COMPONENTS = fs.readdirSync(path.join(ROOT, 'components')).filter((d) => fs.existsSync(path.join(ROOT, 'components', d, 'index.json')))
+const COMPONENTS = fs
+  .readdirSync(path.join(ROOT, 'components'))
+  .filter((d) => fs.existsSync(path.join(ROOT, 'components', d, 'index.json')))
 const UTILS_FROM_COMPONENT = '../../utils/index'
 
 const write = (file, text) => {
   fs.mkdirSync(path.dirname(file), { recursive: true })
   fs.writeFileSync(file, text)
 }
-const tsc = (...args) => execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), ...args], { cwd: ROOT, stdio: 'inherit' })
+const tsc = (...args) =>
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), ...args], { cwd: ROOT, stdio: 'inherit' })
 
 /** Blanks inside a {{ }} expression next to an operator or bracket, outside string literals. */
-const tightExpr = (e) => e.split(/('[^']*'|"[^"]*")/).map((part, i) => (i % 2 ? part : part.replace(/\s*([^\w\s.$'"])\s*/g, '$1'))).join('').trim()
+const tightExpr = (e) =>
+  e
+    .split(/('[^']*'|"[^"]*")/)
+    .map((part, i) => (i % 2 ? part : part.replace(/\s*([^\w\s.$'"])\s*/g, '$1')))
+    .join('')
+    .trim()
 
 /** Drops comments, indentation between tags and blanks inside expressions; text spacing is kept. */
-const minifyWxml = (s) => s
-  .replace(/<!--[\s\S]*?-->/g, '')
-  .replace(/\s*\n\s*/g, ' ')
-  .replace(/>\s+</g, '><')
-  .replace(/\s+(\/?>)/g, '$1')
-  .replace(/\{\{([\s\S]*?)\}\}/g, (_, e) => `{{${tightExpr(e)}}}`)
-  .trim()
+const minifyWxml = (s) =>
+  s
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/>\s+</g, '><')
+    .replace(/\s+(\/?>)/g, '$1')
+    .replace(/\{\{([\s\S]*?)\}\}/g, (_, e) => `{{${tightExpr(e)}}}`)
+    .trim()
 
 /**
  * esbuild's CommonJS output carries ~600 bytes of interop helpers per file; its ESM output has one import
@@ -38,11 +47,28 @@ const minifyWxml = (s) => s
  */
 function toCommonJs(code) {
   const out = code
-    .replace(/import\s*\{([^}]*)\}\s*from\s*"([^"]+)";?/g, (_, names, from) =>
-      `const{${names.split(',').map((n) => n.trim().replace(/\s+as\s+/, ':')).join(',')}}=require(${JSON.stringify(from)});`)
-    .replace(/export\s*\{([^}]*)\};?\s*$/, (_, names) =>
-      `module.exports={${names.split(',').map((n) => { const [local, as] = n.trim().split(/\s+as\s+/); return `${as || local}:${local}` }).join(',')}};`)
-  if (/(^|[;}\s])(import|export)[\s{*]/.test(out.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""'))) {
+    .replace(
+      /import\s*\{([^}]*)\}\s*from\s*"([^"]+)";?/g,
+      (_, names, from) =>
+        `const{${names
+          .split(',')
+          .map((n) => n.trim().replace(/\s+as\s+/, ':'))
+          .join(',')}}=require(${JSON.stringify(from)});`,
+    )
+    .replace(
+      /export\s*\{([^}]*)\};?\s*$/,
+      (_, names) =>
+        `module.exports={${names
+          .split(',')
+          .map((n) => {
+            const [local, as] = n.trim().split(/\s+as\s+/)
+            return `${as || local}:${local}`
+          })
+          .join(',')}};`,
+    )
+  if (
+    /(^|[;}\s])(import|export)[\s{*]/.test(out.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""'))
+  ) {
     throw new Error('build: ESM syntax left after conversion to CommonJS')
   }
   return out
@@ -50,14 +76,25 @@ function toCommonJs(code) {
 
 async function buildClient() {
   fs.rmSync(MP, { recursive: true, force: true })
-  const common = { bundle: true, format: 'esm', platform: 'neutral', target: 'es2015', minify: true, charset: 'utf8', write: false, logLevel: 'warning' }
+  const common = {
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2015',
+    minify: true,
+    charset: 'utf8',
+    write: false,
+    logLevel: 'warning',
+  }
   // utils: one file, shared by both components through require('../utils/index')
   const u = await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'utils/index.ts')] })
   write(path.join(MP, 'utils/index.js'), toCommonJs(u.outputFiles[0].text))
   const utilsExternal = {
     name: 'utils-external',
     setup(b) {
-      b.onResolve({ filter: /\/utils\/index$/ }, (a) => (a.path === UTILS_FROM_COMPONENT ? { path: '../utils/index', external: true } : undefined))
+      b.onResolve({ filter: /\/utils\/index$/ }, (a) =>
+        a.path === UTILS_FROM_COMPONENT ? { path: '../utils/index', external: true } : undefined,
+      )
     },
   }
   for (const name of COMPONENTS) {
@@ -66,15 +103,23 @@ async function buildClient() {
     const js = await esbuild.build({ ...common, entryPoints: [path.join(src, 'index.ts')], plugins: [utilsExternal] })
     write(path.join(out, 'index.js'), toCommonJs(js.outputFiles[0].text))
     write(path.join(out, 'index.wxml'), minifyWxml(fs.readFileSync(path.join(src, 'index.wxml'), 'utf8')))
-    const css = await esbuild.transform(fs.readFileSync(path.join(src, 'index.wxss'), 'utf8'), { loader: 'css', minify: true, logLevel: 'warning' })
+    const css = await esbuild.transform(fs.readFileSync(path.join(src, 'index.wxss'), 'utf8'), {
+      loader: 'css',
+      minify: true,
+      logLevel: 'warning',
+    })
     // esbuild keeps the blanks inside custom property values; wcsc does not need them
     write(path.join(out, 'index.wxss'), css.code.trim().replace(/:\s+/g, ':').replace(/,\s+/g, ','))
-    write(path.join(out, 'index.json'), JSON.stringify(JSON.parse(fs.readFileSync(path.join(src, 'index.json'), 'utf8'))))
+    write(
+      path.join(out, 'index.json'),
+      JSON.stringify(JSON.parse(fs.readFileSync(path.join(src, 'index.json'), 'utf8'))),
+    )
   }
   // typings: tsc declarations, re-pointed from the source layout (components/x → x)
   fs.rmSync(TMP, { recursive: true, force: true })
   tsc('-p', 'tsconfig.json', '--declaration', '--emitDeclarationOnly', '--outDir', TMP, '--noEmit', 'false')
-  for (const f of fs.readdirSync(path.join(TMP, 'utils'))) fs.copyFileSync(path.join(TMP, 'utils', f), path.join(MP, 'utils', f))
+  for (const f of fs.readdirSync(path.join(TMP, 'utils')))
+    fs.copyFileSync(path.join(TMP, 'utils', f), path.join(MP, 'utils', f))
   for (const name of COMPONENTS) {
     const dts = fs.readFileSync(path.join(TMP, 'components', name, 'index.d.ts'), 'utf8')
     write(path.join(MP, name, 'index.d.ts'), dts.split(UTILS_FROM_COMPONENT).join('../utils/index'))

@@ -7,7 +7,12 @@ const path = require('path')
 
 const bin = (name) => {
   const dir = { darwin: 'mac', win32: 'windows' }[process.platform] || 'linux'
-  const file = path.join(path.dirname(require.resolve('miniprogram-compiler/package.json')), 'bin', dir, name + (dir === 'windows' ? '.exe' : ''))
+  const file = path.join(
+    path.dirname(require.resolve('miniprogram-compiler/package.json')),
+    'bin',
+    dir,
+    name + (dir === 'windows' ? '.exe' : ''),
+  )
   try {
     fs.chmodSync(file, 0o755) // npm does not keep the exec bit on wcsc
   } catch (e) {
@@ -20,16 +25,25 @@ const bin = (name) => {
 const SKIP = new Set(['node_modules', 'miniprogram_npm'])
 
 function walk(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? (SKIP.has(d.name) ? [] : walk(path.join(dir, d.name))) : [path.join(dir, d.name)])
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) =>
+      d.isDirectory() ? (SKIP.has(d.name) ? [] : walk(path.join(dir, d.name))) : [path.join(dir, d.name)],
+    )
 }
 
 function check(root) {
-  const files = walk(root).filter((f) => /\.(wxml|wxss)$/.test(f)).map((f) => path.relative(root, f).split(path.sep).join('/'))
+  const files = walk(root)
+    .filter((f) => /\.(wxml|wxss)$/.test(f))
+    .map((f) => path.relative(root, f).split(path.sep).join('/'))
   const errors = []
   for (const f of files) {
     const args = f.endsWith('.wxml') ? ['-d', '-cc', '0', f, '-gn', '$gwx'] : ['-db', '-pc', '0', f]
-    const r = spawnSync(bin(f.endsWith('.wxml') ? 'wcc' : 'wcsc'), args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 })
+    const r = spawnSync(bin(f.endsWith('.wxml') ? 'wcc' : 'wcsc'), args, {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    })
     if (r.error) throw r.error
     if (r.status !== 0) {
       const out = `${r.stderr || ''}\n${r.stdout || ''}`

@@ -16,8 +16,10 @@ const API = 'card/code/decrypt'
 
 /** Turns an encrypt_code into the real card code (what wx.openCard needs) via `card/code/decrypt`. */
 export async function decryptCardCode(o: DecryptCardCodeOptions): Promise<string> {
-  if (!o || typeof o.accessToken !== 'string' || !o.accessToken) throw new TypeError('decryptCardCode: accessToken is required')
-  if (typeof o.encryptCode !== 'string' || !o.encryptCode) throw new TypeError('decryptCardCode: encryptCode is required')
+  if (!o || typeof o.accessToken !== 'string' || !o.accessToken)
+    throw new TypeError('decryptCardCode: accessToken is required')
+  if (typeof o.encryptCode !== 'string' || !o.encryptCode)
+    throw new TypeError('decryptCardCode: encryptCode is required')
   const transport = checkTransport('decryptCardCode', o)
   const data = await requestWeChat({
     api: API,

@@ -13,9 +13,10 @@ export interface SignFields {
 const isNonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== ''
 
 /** One-shot crypto.hash (Node 20.12+) skips the Hash object; older Node uses createHash. */
-const sha1Hex: (data: string | Buffer) => string = typeof hash === 'function'
-  ? (data) => hash('sha1', data, 'hex')
-  : (data) => createHash('sha1').update(data).digest('hex')
+const sha1Hex: (data: string | Buffer) => string =
+  typeof hash === 'function'
+    ? (data) => hash('sha1', data, 'hex')
+    : (data) => createHash('sha1').update(data).digest('hex')
 
 /**
  * 卡券签名: sha1 (lowercase hex) of the present values of api_ticket, timestamp, card_id, code,
@@ -93,7 +94,14 @@ export function createCardExt(o: CardExtOptions): string {
     const why = cardExtValueError(key, value)
     if (why) throw new TypeError(`createCardExt: ${key} ${why}, got ${JSON.stringify(value)}`)
   }
-  ext.signature = signCardExt({ apiTicket: o.apiTicket, cardId: o.cardId, timestamp, nonceStr, code: o.code, openid: o.openid })
+  ext.signature = signCardExt({
+    apiTicket: o.apiTicket,
+    cardId: o.cardId,
+    timestamp,
+    nonceStr,
+    code: o.code,
+    openid: o.openid,
+  })
   return JSON.stringify(ext)
 }
 

@@ -89,7 +89,8 @@ export function createApiTicketProvider(o: ApiTicketProviderOptions): ApiTicketP
 
   const accessToken = async (forceRefresh: boolean): Promise<string> => {
     const token = await o.getAccessToken({ forceRefresh })
-    if (typeof token !== 'string' || !token) throw new TypeError(`${fn}: getAccessToken must resolve to a non-empty string`)
+    if (typeof token !== 'string' || !token)
+      throw new TypeError(`${fn}: getAccessToken must resolve to a non-empty string`)
     return token
   }
 
@@ -99,10 +100,17 @@ export function createApiTicketProvider(o: ApiTicketProviderOptions): ApiTicketP
     let retries = 0
     for (;;) {
       try {
-        const data = await requestWeChat({ api: API, method: 'GET', accessToken: token, query: { type: 'wx_card' }, ...transport })
+        const data = await requestWeChat({
+          api: API,
+          method: 'GET',
+          accessToken: token,
+          query: { type: 'wx_card' },
+          ...transport,
+        })
         const { ticket, expires_in: expiresIn } = data
         // Messages never include the body: it carries the ticket.
-        if (typeof ticket !== 'string' || !ticket) throw wechatError(`WeChat ${API}: response has no ticket`, { transient: true })
+        if (typeof ticket !== 'string' || !ticket)
+          throw wechatError(`WeChat ${API}: response has no ticket`, { transient: true })
         if (typeof expiresIn !== 'number' || !(expiresIn > 0)) {
           throw wechatError(`WeChat ${API}: response has no valid expires_in`, { transient: true })
         }

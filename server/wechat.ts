@@ -32,17 +32,23 @@ export function wechatError(message: string, o: { cause?: unknown; transient?: b
   return err
 }
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
 
-export function checkTransport(fn: string, o: { baseUrl?: string; fetch?: typeof fetch; timeoutMs?: number }): {
+export function checkTransport(
+  fn: string,
+  o: { baseUrl?: string; fetch?: typeof fetch; timeoutMs?: number },
+): {
   baseUrl: string
   fetch: typeof fetch
   timeoutMs: number
 } {
   const baseUrl = o.baseUrl ?? DEFAULT_BASE_URL
-  if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl)) throw new TypeError(`${fn}: baseUrl must be an http(s) URL`)
+  if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl))
+    throw new TypeError(`${fn}: baseUrl must be an http(s) URL`)
   const f = o.fetch ?? globalThis.fetch
-  if (typeof f !== 'function') throw new TypeError(`${fn}: no fetch available; pass options.fetch (Node 18+ has a global fetch)`)
+  if (typeof f !== 'function')
+    throw new TypeError(`${fn}: no fetch available; pass options.fetch (Node 18+ has a global fetch)`)
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS
   if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
     throw new TypeError(`${fn}: timeoutMs must be a positive number`)
@@ -112,7 +118,8 @@ export async function requestWeChat(r: WeChatRequest): Promise<Record<string, un
     }
     if (!isObject(data)) throw wechatError(`${label}: response is not a JSON object`, { transient: true })
     if (data.errcode !== undefined && data.errcode !== 0) {
-      if (typeof data.errcode !== 'number') throw wechatError(`${label}: response has a non-numeric errcode`, { transient: true })
+      if (typeof data.errcode !== 'number')
+        throw wechatError(`${label}: response has a non-numeric errcode`, { transient: true })
       throw new WeChatApiError(r.api, data.errcode, typeof data.errmsg === 'string' ? data.errmsg : '')
     }
     return data

@@ -27,10 +27,15 @@ it('project.config.json opens demo/ with a tourist appid; every page has its fou
   const app = JSON.parse(fs.readFileSync(path.join(DEMO, 'app.json'), 'utf8'))
   expect(app.darkmode).toBe(true)
   for (const p of app.pages) {
-    for (const ext of ['.js', '.json', '.wxml', '.wxss']) expect([p + ext, fs.existsSync(path.join(DEMO, p + ext))]).toEqual([p + ext, true])
+    for (const ext of ['.js', '.json', '.wxml', '.wxss'])
+      expect([p + ext, fs.existsSync(path.join(DEMO, p + ext))]).toEqual([p + ext, true])
   }
   const npm = path.join(DEMO, 'miniprogram_npm')
-  for (const t of ['weapp-card-coupon/add-card-button/index.js', 'weapp-card-coupon/open-card-list/index.js', '@vant/weapp/button/index.js']) {
+  for (const t of [
+    'weapp-card-coupon/add-card-button/index.js',
+    'weapp-card-coupon/open-card-list/index.js',
+    '@vant/weapp/button/index.js',
+  ]) {
     expect([t, fs.existsSync(path.join(npm, t))]).toEqual([t, true])
   }
 })
@@ -39,19 +44,35 @@ it('the simulator bundle runs in a bare JS context (no Node, no TextEncoder, cry
   const m = { exports: {} as Record<string, (...a: unknown[]) => unknown> }
   const ctx = vm.createContext({ module: m, exports: m.exports, setTimeout, console })
   vm.runInContext(fs.readFileSync(path.join(DEMO, 'vendor/platform.js'), 'utf8'), ctx)
-  const p = m.exports.createCardPlatform({ apiTicket: 'T', accessToken: 'A', openid: 'o', cards: [{ cardId: 'c1' }] }) as {
+  const p = m.exports.createCardPlatform({
+    apiTicket: 'T',
+    accessToken: 'A',
+    openid: 'o',
+    cards: [{ cardId: 'c1' }],
+  }) as {
     wx: { addCard(o: object): void }
   }
-  const call = (cardExt: string) => new Promise<string>((resolve) => p.wx.addCard({ cardList: [{ cardId: 'c1', cardExt }], complete: (r: { errMsg: string }) => resolve(r.errMsg) }))
+  const call = (cardExt: string) =>
+    new Promise<string>((resolve) =>
+      p.wx.addCard({ cardList: [{ cardId: 'c1', cardExt }], complete: (r: { errMsg: string }) => resolve(r.errMsg) }),
+    )
   // JSON from another realm: compare as data
   expect(await call(m.exports.createCardExt({ apiTicket: 'T', cardId: 'c1' }) as string)).toBe('addCard:ok')
-  expect(await call(m.exports.createCardExt({ apiTicket: 'wrong', cardId: 'c1' }) as string)).toBe('addCard:fail 签名错误')
-  const sig = JSON.parse(m.exports.createCardExt({ apiTicket: 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg', cardId: 'random_card_id', timestamp: 1414587457, nonceStr: 'Wm3WZYTPz0wzccnW' }) as string).signature
+  expect(await call(m.exports.createCardExt({ apiTicket: 'wrong', cardId: 'c1' }) as string)).toBe(
+    'addCard:fail 签名错误',
+  )
+  const sig = JSON.parse(
+    m.exports.createCardExt({
+      apiTicket: 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg',
+      cardId: 'random_card_id',
+      timestamp: 1414587457,
+      nonceStr: 'Wm3WZYTPz0wzccnW',
+    }) as string,
+  ).signature
   expect(sig).toBe('22dce6bad4db532d4a2ef82ca2ca7bbe1e10ef28')
 })
 
-describe('pages (Component-built) in miniprogram-simulate from the demo\'s miniprogram_npm', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+describe("pages (Component-built) in miniprogram-simulate from the demo's miniprogram_npm", () => {
   const demo = () => require(path.join(DEMO, 'lib/demo.js')) as { useSimulator(on: boolean, v?: string): void }
   const page = (p: string): Comp => {
     const c = simulate.render(loadComponent(p, DEMO, '/miniprogram_npm/'))
@@ -63,16 +84,16 @@ describe('pages (Component-built) in miniprogram-simulate from the demo\'s minip
   it('add page: tap → the simulator adds the card → success in the page log; invalid input names the field', async () => {
     const c = page('pages/add/index')
     demo().useSimulator(true) // what app.js does at launch (after the page module loaded its own demo instance)
-    const d = c.data as { single: { cardExt?: string }; log: { text: string }[] }
+    type PageData = { single: { cardExt?: string }; log: { text: string }[] }
     ;(c.instance as unknown as { refresh(): Promise<void> }).refresh()
-    await wait(() => !!(c.data as typeof d).single.cardExt)
+    await wait(() => !!(c.data as PageData).single.cardExt)
     const buttons = byTag(c, 'add-card-button')
     expect(buttons.length).toBe(5)
     inner(byTag(buttons[0], 'van-button')[0]).dispatchEvent('tap')
-    await wait(() => (c.data as typeof d).log.some((l) => l.text.startsWith('单张 → success: 1 张成功')))
+    await wait(() => (c.data as PageData).log.some((l) => l.text.startsWith('单张 → success: 1 张成功')))
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined)
     inner(byTag(buttons[3], 'van-button')[0]).dispatchEvent('tap')
-    await wait(() => (c.data as typeof d).log.some((l) => l.text.includes('cardExt.signature')))
+    await wait(() => (c.data as PageData).log.some((l) => l.text.includes('cardExt.signature')))
     // the developer also sees which field in the devtools console
     expect(String(errors.mock.calls[0][0])).toContain('cardList[0].cardExt.signature')
     errors.mockRestore()
@@ -108,7 +129,11 @@ describe('pages (Component-built) in miniprogram-simulate from the demo\'s minip
     const rows = byTag(c, 'open-card-list')[0].querySelectorAll('.card-item')
     expect(rows).toHaveLength(1)
     rows[0].dispatchEvent('tap')
-    await wait(() => (c.data as { log: { text: string }[] }).log.some((l) => l.text.startsWith('open {"cardList":[{"cardId":"pDemoCoupon"')))
+    await wait(() =>
+      (c.data as { log: { text: string }[] }).log.some((l) =>
+        l.text.startsWith('open {"cardList":[{"cardId":"pDemoCoupon"'),
+      ),
+    )
     // a version switch keeps the card bag (and stock, used nonces): one platform per session
     const dd = d as typeof d & { held(): { cardId: string }[] }
     d.useSimulator(true, '1.0.9')

@@ -33,7 +33,9 @@ it.each(['server/README.md', 'testing/README.md'])('%s: every ts example type-ch
     skipLibCheck: true,
   })
   const errors = ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : ''
+    const where = d.file
+      ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+      : ''
     return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`
   })
   expect(errors).toEqual([])

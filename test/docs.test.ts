@@ -4,7 +4,9 @@ import path from 'path'
 import { CardError, reportError, type CardErrorCode } from '../utils'
 
 const ROOT = path.resolve(__dirname, '..')
-const COMPONENTS = fs.readdirSync(path.join(ROOT, 'components')).filter((d) => fs.existsSync(path.join(ROOT, 'components', d, 'index.json')))
+const COMPONENTS = fs
+  .readdirSync(path.join(ROOT, 'components'))
+  .filter((d) => fs.existsSync(path.join(ROOT, 'components', d, 'index.json')))
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
 
 interface Options {
@@ -50,7 +52,8 @@ describe.each(COMPONENTS)('%s README', (name) => {
   const def = definition(name)
 
   it('has the five tables', () => {
-    for (const h of ['Props', 'Events', 'Slots', 'External classes', 'CSS variables']) expect([h, readme.includes(`### ${h}`)]).toEqual([h, true])
+    for (const h of ['Props', 'Events', 'Slots', 'External classes', 'CSS variables'])
+      expect([h, readme.includes(`### ${h}`)]).toEqual([h, true])
   })
 
   it('Props lists exactly the component properties', () => {
@@ -58,20 +61,26 @@ describe.each(COMPONENTS)('%s README', (name) => {
   })
 
   it('Events lists exactly the events the code triggers', () => {
-    const documented = column(readme, 'Events').map((c) => c.replace(/^bind:/, '')).sort()
+    const documented = column(readme, 'Events')
+      .map((c) => c.replace(/^bind:/, ''))
+      .sort()
     // settle(this, 'x', …) in the component, plus what reportError emits for every CardError code, run for real
     const own = [...ts.matchAll(/settle\(\w+, '(\w+)'/g)].map((m) => m[1])
     const fromErrors = new Set<string>()
-    const host = { data: { showUpgradeModal: false, upgradeText: '' }, triggerEvent: (name: string) => fromErrors.add(name) }
+    const host = {
+      data: { showUpgradeModal: false, upgradeText: '' },
+      triggerEvent: (name: string) => fromErrors.add(name),
+    }
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined)
-    for (const code of ['invalid', 'unsupported', 'cancel', 'fail'] as CardErrorCode[]) reportError(host, new CardError(code, 'x'))
+    for (const code of ['invalid', 'unsupported', 'cancel', 'fail'] as CardErrorCode[])
+      reportError(host, new CardError(code, 'x'))
     quiet.mockRestore()
     const emitted = [...new Set([...own, ...fromErrors])].sort()
     expect(documented).toEqual(emitted)
   })
 
   it('Slots lists exactly the slots in the template', () => {
-    const slots = [...wxml.matchAll(/<slot\b([^>]*)>/g)].map((m) => (/name="([^"]+)"/.exec(m[1]) || [, '(default)'])[1])
+    const slots = [...wxml.matchAll(/<slot\b([^>]*)>/g)].map((m) => /name="([^"]+)"/.exec(m[1])?.[1] ?? '(default)')
     expect(column(readme, 'Slots').sort()).toEqual([...new Set(slots)].sort())
   })
 
@@ -100,8 +109,13 @@ describe('README.md and README.zh-CN.md say the same', () => {
     listItems: (md.match(/^(\d+\.|-) /gm) || []).length,
   })
   // links to files in the repo, and the inline code spans (API names, paths, errMsg strings) both must carry
-  const links = (md: string) => [...md.matchAll(/\]\((\.\/[^)]+)\)/g)].map((m) => m[1]).filter((l) => !/README(\.zh-CN)?\.md$/.test(l)).sort()
-  const spans = (md: string) => new Set([...md.replace(/```[\s\S]*?```/g, '').matchAll(/`([^`\n]+)`/g)].map((m) => m[1]))
+  const links = (md: string) =>
+    [...md.matchAll(/\]\((\.\/[^)]+)\)/g)]
+      .map((m) => m[1])
+      .filter((l) => !/README(\.zh-CN)?\.md$/.test(l))
+      .sort()
+  const spans = (md: string) =>
+    new Set([...md.replace(/```[\s\S]*?```/g, '').matchAll(/`([^`\n]+)`/g)].map((m) => m[1]))
 
   it('same sections, table rows, code blocks and list items', () => {
     expect(shape(zh)).toEqual(shape(en))
@@ -117,7 +131,6 @@ describe('README.md and README.zh-CN.md say the same', () => {
 })
 
 it('the weight both READMEs state is the one the build measures (to 0.1 KB)', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { weight, MP } = require('../scripts/build.js') as { weight(dir: string): number; MP: string }
   const kb = (Math.round(weight(MP) / 100) / 10).toFixed(1)
   expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toMatch(`about ${kb} KB minified`)

@@ -4,7 +4,8 @@ import os from 'os'
 import path from 'path'
 
 const script = path.resolve(__dirname, '../scripts/check-templates.js')
-const run = (...args: string[]) => spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', cwd: path.resolve(__dirname, '..') })
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', cwd: path.resolve(__dirname, '..') })
 
 describe('check-templates (official wcc/wcsc)', () => {
   it('passes on our components', () => {

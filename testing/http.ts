@@ -74,7 +74,8 @@ async function decrypt(b: HttpBackend, req: IncomingMessage, url: URL): Promise<
   } catch (e) {
     return { errcode: 47001, errmsg: 'data format error' }
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { errcode: 47001, errmsg: 'data format error' }
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return { errcode: 47001, errmsg: 'data format error' }
   const enc = (body as Body).encrypt_code
   if (enc === undefined || enc === '') return { errcode: 41011, errmsg: 'missing required fields: encrypt_code' }
   const code = typeof enc === 'string' ? b.decrypt(enc) : undefined
@@ -122,10 +123,12 @@ export function listenHttp(b: HttpBackend): Promise<Listening> {
       resolve({
         url: `http://127.0.0.1:${port}`,
         close: () => {
-          closing = closing || new Promise<void>((done) => {
-            server.close(() => done())
-            server.closeAllConnections()
-          })
+          closing =
+            closing ||
+            new Promise<void>((done) => {
+              server.close(() => done())
+              server.closeAllConnections()
+            })
           return closing
         },
       })

@@ -189,7 +189,8 @@ function checkOptions(o: CardPlatformOptions): void {
     ids.add(c.cardId)
     for (const k of ['quantity', 'getLimit'] as const) {
       const v = c[k]
-      if (v !== undefined && !(Number.isInteger(v) && v >= 0)) throw new TypeError(`createCardPlatform: cards[${i}].${k} must be an integer >= 0`)
+      if (v !== undefined && !(Number.isInteger(v) && v >= 0))
+        throw new TypeError(`createCardPlatform: cards[${i}].${k} must be an integer >= 0`)
     }
   })
 }
@@ -227,15 +228,18 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
   function addCard(list: unknown): Outcome<AddCardSuccessCallbackResult> {
     const fail = (detail: string): Outcome<never> => ({ ok: false, res: { errMsg: `addCard:fail ${detail}` } })
     const action = state.pendingActions.shift() ?? 'accept'
-    if (!Array.isArray(list)) return fail(`parameter error: parameter.cardList should be Array instead of ${typeName(list)};`)
+    if (!Array.isArray(list))
+      return fail(`parameter error: parameter.cardList should be Array instead of ${typeName(list)};`)
     if (!list.length) return fail(PARAM_ERROR)
     const accepted: { card: SimCard; cardExt: string; ext: CheckedExt }[] = []
     // Any signature/parameter problem fails the whole call: the user only sees an error page.
     for (let i = 0; i < list.length; i++) {
       const item: unknown = list[i]
-      if (!isObject(item)) return fail(`parameter error: parameter.cardList[${i}] should be Object instead of ${typeName(item)};`)
+      if (!isObject(item))
+        return fail(`parameter error: parameter.cardList[${i}] should be Object instead of ${typeName(item)};`)
       const { cardId, cardExt } = item
-      if (typeof cardId !== 'string' || !cardId) return fail(`parameter error: parameter.cardList[${i}].cardId should be a non-empty String;`)
+      if (typeof cardId !== 'string' || !cardId)
+        return fail(`parameter error: parameter.cardList[${i}].cardId should be a non-empty String;`)
       const card = cards.get(cardId)
       if (!card) return fail(`invalid card_id: ${cardId}`)
       const ext = checkCardExt(cardExt, { apiTicket: o.apiTicket, cardId, openid: o.openid, card })
@@ -273,7 +277,8 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
   function openCard(list: unknown): Outcome<General> {
     const fail = (detail: string): Outcome<never> => ({ ok: false, res: { errMsg: `openCard:fail ${detail}` } })
     const action = state.pendingActions.shift() ?? 'accept'
-    if (!Array.isArray(list)) return fail(`parameter error: parameter.cardList should be Array instead of ${typeName(list)};`)
+    if (!Array.isArray(list))
+      return fail(`parameter error: parameter.cardList should be Array instead of ${typeName(list)};`)
     if (!list.length) return fail(PARAM_ERROR)
     const open: OpenCardRequestInfo[] = []
     for (let i = 0; i < list.length; i++) {
@@ -284,7 +289,9 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
       const { cardId, code } = item
       if (!state.held.some((h) => h.cardId === cardId && h.code === code)) {
         return state.held.some((h) => h.encryptCode === code)
-          ? fail(`invalid code: cardList[${i}].code is the encrypted code from addCard, decrypt it with card/code/decrypt first`)
+          ? fail(
+              `invalid code: cardList[${i}].code is the encrypted code from addCard, decrypt it with card/code/decrypt first`,
+            )
           : fail(`invalid code: the user holds no card ${cardId} with code ${code}`)
       }
       open.push({ cardId, code })
@@ -338,7 +345,8 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
       ? ['addCard', 'openCard', 'getSystemInfoSync', 'getAppBaseInfo', 'showModal']
       : ['addCard', 'openCard']
     const saved = keys.map((k) => [k, Object.getOwnPropertyDescriptor(host, k)] as const)
-    for (const k of keys) Object.defineProperty(host, k, { value: wx[k], writable: true, enumerable: true, configurable: true })
+    for (const k of keys)
+      Object.defineProperty(host, k, { value: wx[k], writable: true, enumerable: true, configurable: true })
     let undone = false
     return () => {
       if (undone) return
@@ -367,7 +375,8 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
         },
       }),
     nextUserAction(action) {
-      if (action !== 'accept' && action !== 'cancel') throw new TypeError(`nextUserAction: 'accept' or 'cancel', got ${String(action)}`)
+      if (action !== 'accept' && action !== 'cancel')
+        throw new TypeError(`nextUserAction: 'accept' or 'cancel', got ${String(action)}`)
       state.pendingActions.push(action)
     },
     state,

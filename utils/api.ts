@@ -27,12 +27,20 @@ export function toCardError(errMsg: string): CardError {
 export function assertSupported(api: CardApi): void {
   if (!isCardApiSupported(api)) {
     const v = getSDKVersion()
-    throw new CardError('unsupported', `wx.${api} needs base library ${CARD_API_MIN_VERSION}+ (this client: ${v || '?'})`, { detail: v })
+    throw new CardError(
+      'unsupported',
+      `wx.${api} needs base library ${CARD_API_MIN_VERSION}+ (this client: ${v || '?'})`,
+      { detail: v },
+    )
   }
 }
 
 /** wx.addCard and wx.openCard, as invoke calls them. */
-type CardCall<R> = (o: { cardList: unknown[]; success: (r: R) => void; fail: (res: WechatMiniprogram.GeneralCallbackResult) => void }) => void
+type CardCall<R> = (o: {
+  cardList: unknown[]
+  success: (r: R) => void
+  fail: (res: WechatMiniprogram.GeneralCallbackResult) => void
+}) => void
 
 /**
  * Checks, guards the version and makes one call. `prepare` validates the input: it runs inside the executor,
@@ -45,7 +53,7 @@ function invoke<R>(api: CardApi, prepare: () => unknown[]): Promise<R> {
     assertSupported(api)
     const fail = (res: WechatMiniprogram.GeneralCallbackResult) => reject(toCardError(String(res && res.errMsg)))
     try {
-      (wx[api] as CardCall<R>)({ cardList, success: resolve, fail })
+      ;(wx[api] as CardCall<R>)({ cardList, success: resolve, fail })
     } catch (e) {
       fail({ errMsg: `${api}:fail ${(e && (e as Error).message) || e}` })
     }
@@ -54,10 +62,12 @@ function invoke<R>(api: CardApi, prepare: () => unknown[]): Promise<R> {
 
 /** Validates, guards the version and calls wx.addCard. Invalid input rejects before any wx call. */
 export function addCards(list: readonly AddCardInput[]): Promise<AddCardResult> {
-  return invoke<WechatMiniprogram.AddCardSuccessCallbackResult>('addCard', () => normalizeCardList(list)).then((res) => {
-    const cardList = (res && res.cardList) || []
-    return { cardList, succeeded: cardList.filter((c) => c.isSuccess), failed: cardList.filter((c) => !c.isSuccess) }
-  })
+  return invoke<WechatMiniprogram.AddCardSuccessCallbackResult>('addCard', () => normalizeCardList(list)).then(
+    (res) => {
+      const cardList = (res && res.cardList) || []
+      return { cardList, succeeded: cardList.filter((c) => c.isSuccess), failed: cardList.filter((c) => !c.isSuccess) }
+    },
+  )
 }
 
 /**

@@ -1,6 +1,13 @@
 // Glue shared by the two tags: the version-guard properties and how an outcome becomes events.
 import { CardError } from './error'
-import { CARD_API_MIN_VERSION, getSDKVersion, isCardApiSupported, showUpgradeModal, UPGRADE_TEXT, type CardApi } from './version'
+import {
+  CARD_API_MIN_VERSION,
+  getSDKVersion,
+  isCardApiSupported,
+  showUpgradeModal,
+  UPGRADE_TEXT,
+  type CardApi,
+} from './version'
 
 export type Outcome = 'success' | 'open' | 'cancel' | 'fail' | 'unsupported'
 

@@ -47,7 +47,11 @@ export function validateCardExt(ext: string | object, index?: number): CardExtFi
 }
 
 /** `at[i]` is how the caller numbers item i in messages (a subset of a longer list); default: i. */
-function checkList<T>(list: unknown, each: (item: Record<string, unknown>, i: number) => T, at?: readonly number[]): T[] {
+function checkList<T>(
+  list: unknown,
+  each: (item: Record<string, unknown>, i: number) => T,
+  at?: readonly number[],
+): T[] {
   if (!Array.isArray(list) || !list.length) throw invalid('must be a non-empty array')
   return list.map((item: unknown, i) => {
     const n = at ? at[i] : i
@@ -71,8 +75,12 @@ export function normalizeCardList(list: readonly AddCardInput[]): WechatMiniprog
  * messages when they are a subset of a longer list (the selected rows of a list).
  */
 export function normalizeOpenList(list: readonly OpenCardInput[], at?: readonly number[]): OpenCardInput[] {
-  return checkList(list, (item, i) => {
-    if (typeof item.code !== 'string' || !item.code) throw invalid('must be the decrypted code', 'code', i)
-    return { cardId: item.cardId as string, code: item.code }
-  }, at)
+  return checkList(
+    list,
+    (item, i) => {
+      if (typeof item.code !== 'string' || !item.code) throw invalid('must be the decrypted code', 'code', i)
+      return { cardId: item.cardId as string, code: item.code }
+    },
+    at,
+  )
 }

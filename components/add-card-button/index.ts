@@ -1,24 +1,38 @@
 import {
-  addCards, assertSupported, guardLifetimes, guardProperties, normalizeCardList, reportError, settle,
-  type AddCardInput, type AddCardResult, type CancelDetail, type CardExtFields, type CompleteDetail, type FailDetail,
+  addCards,
+  assertSupported,
+  guardLifetimes,
+  guardProperties,
+  normalizeCardList,
+  reportError,
+  settle,
+  type AddCardInput,
+  type AddCardResult,
+  type CancelDetail,
+  type CardExtFields,
+  type CompleteDetail,
+  type FailDetail,
   type UnsupportedDetail,
 } from '../../utils/index'
 
 // Object.assign, not spread: spread costs a helper in the ES2015 output.
-const properties = Object.assign({
-  cardList: { type: Array, value: [] as AddCardInput[] },
-  cardId: String,
-  cardExt: { type: null, value: '' as string | CardExtFields },
-  text: { type: String, value: '添加到卡包' },
-  ariaLabel: String,
-  type: { type: String, value: 'primary' },
-  size: { type: String, value: 'normal' },
-  color: String,
-  block: Boolean,
-  round: Boolean,
-  plain: Boolean,
-  disabled: Boolean,
-}, guardProperties)
+const properties = Object.assign(
+  {
+    cardList: { type: Array, value: [] as AddCardInput[] },
+    cardId: String,
+    cardExt: { type: null, value: '' as string | CardExtFields },
+    text: { type: String, value: '添加到卡包' },
+    ariaLabel: String,
+    type: { type: String, value: 'primary' },
+    size: { type: String, value: 'normal' },
+    color: String,
+    block: Boolean,
+    round: Boolean,
+    plain: Boolean,
+    disabled: Boolean,
+  },
+  guardProperties,
+)
 
 interface Data {
   loading: boolean
@@ -50,7 +64,9 @@ Component<Data, typeof properties, { onTap(): void }, [], { gone: boolean }>({
       let cards
       try {
         // nothing set yet (cards still loading) reads as an empty card-list, not as a card without cardId
-        cards = normalizeCardList(cardList && cardList.length ? cardList : cardId || cardExt ? [{ cardId, cardExt }] : [])
+        cards = normalizeCardList(
+          cardList && cardList.length ? cardList : cardId || cardExt ? [{ cardId, cardExt }] : [],
+        )
         assertSupported('addCard')
       } catch (e) {
         reportError(this, e)

@@ -1,6 +1,15 @@
 import {
-  guardLifetimes, guardProperties, openCards, reportError, settle,
-  type CancelDetail, type CompleteDetail, type FailDetail, type OpenCardInput, type OpenCardResult, type UnsupportedDetail,
+  guardLifetimes,
+  guardProperties,
+  openCards,
+  reportError,
+  settle,
+  type CancelDetail,
+  type CompleteDetail,
+  type FailDetail,
+  type OpenCardInput,
+  type OpenCardResult,
+  type UnsupportedDetail,
 } from '../../utils/index'
 
 /** One row. `code` is the decrypted code; leave it out while your server is still decrypting. */
@@ -14,14 +23,17 @@ export interface CardItem {
 }
 
 // Object.assign, not spread: spread costs a helper in the ES2015 output.
-const properties = Object.assign({
-  cards: { type: Array, value: [] as CardItem[] },
-  selectable: Boolean,
-  actionText: { type: String, value: '查看' },
-  pendingText: { type: String, value: '待解码' },
-  openSelectedText: { type: String, value: '打开所选' },
-  emptyText: { type: String, value: '暂无卡券' },
-}, guardProperties)
+const properties = Object.assign(
+  {
+    cards: { type: Array, value: [] as CardItem[] },
+    selectable: Boolean,
+    actionText: { type: String, value: '查看' },
+    pendingText: { type: String, value: '待解码' },
+    openSelectedText: { type: String, value: '打开所选' },
+    emptyText: { type: String, value: '暂无卡券' },
+  },
+  guardProperties,
+)
 
 interface Data {
   /** Checked rows by index (sparse): a path-keyed setData touches one entry, whatever the list length. */
@@ -77,11 +89,15 @@ Component<Data, typeof properties, Methods, [], { gone: boolean; busy: boolean }
       }
       // Numbered by their index in `cards`, not in the selection. A card without its code rejects `invalid`
       // before any wx call and arrives below as fail.
-      openCards(ids.map((k) => cards[k] as OpenCardInput), ids).then(
-        (r) => done(() => {
-          if (i === undefined) this.setData({ selected: [], count: 0 })
-          settle(this, 'open', r as OpenCardListEvents['open'])
-        }),
+      openCards(
+        ids.map((k) => cards[k] as OpenCardInput),
+        ids,
+      ).then(
+        (r) =>
+          done(() => {
+            if (i === undefined) this.setData({ selected: [], count: 0 })
+            settle(this, 'open', r as OpenCardListEvents['open'])
+          }),
         (e) => done(() => reportError(this, e)),
       )
     },

@@ -48,7 +48,8 @@ function useSimulator(on, SDKVersion) {
     wx.showModal({ title: '缺少模拟平台', content: '请先在项目根目录运行 npm run demo', showCancel: false })
     return notify()
   }
-  if (!platform) platform = sim.createCardPlatform({ apiTicket: TICKET, accessToken: 'demo-token', openid: OPENID, cards: CARDS })
+  if (!platform)
+    platform = sim.createCardPlatform({ apiTicket: TICKET, accessToken: 'demo-token', openid: OPENID, cards: CARDS })
   active = true
   version = SDKVersion || '3.12.0'
   saved = {}
@@ -57,7 +58,8 @@ function useSimulator(on, SDKVersion) {
   wx.openCard = (o) => (slowMs ? setTimeout(() => platform.wx.openCard(o), slowMs) : platform.wx.openCard(o))
   // the client's real answers (vant reads more than SDKVersion), with the version the demo plays
   const real = saved
-  wx.getSystemInfoSync = () => Object.assign({}, real.getSystemInfoSync && real.getSystemInfoSync(), { SDKVersion: version })
+  wx.getSystemInfoSync = () =>
+    Object.assign({}, real.getSystemInfoSync && real.getSystemInfoSync(), { SDKVersion: version })
   wx.getAppBaseInfo = () => Object.assign({}, real.getAppBaseInfo && real.getAppBaseInfo(), { SDKVersion: version })
   return notify()
 }
@@ -91,7 +93,8 @@ module.exports = {
     }
     if (!config.cardExtUrl) return Promise.reject(new Error('config.js: cardExtUrl is not set'))
     return new Promise((resolve, reject) =>
-      wx.request({ url: config.cardExtUrl, data: { cardId }, success: (r) => resolve(r.data), fail: reject }))
+      wx.request({ url: config.cardExtUrl, data: { cardId }, success: (r) => resolve(r.data), fail: reject }),
+    )
   },
 
   /** The user's cards with decrypted codes (the simulator's decrypt; in your app: decryptCardCode on the server). */
@@ -99,7 +102,13 @@ module.exports = {
     if (!active) return []
     return platform.state.held.map((h) => {
       const c = CARDS.find((x) => x.cardId === h.cardId) || {}
-      return { cardId: h.cardId, code: h.code, title: c.title, description: '有效期至 2026-12-31', extra: h.code.slice(-4) }
+      return {
+        cardId: h.cardId,
+        code: h.code,
+        title: c.title,
+        description: '有效期至 2026-12-31',
+        extra: h.code.slice(-4),
+      }
     })
   },
   cardsForRealApi: () => config.cards,

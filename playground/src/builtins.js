@@ -3,10 +3,42 @@
 // Their look comes from static/builtins.css (WeChat's default tag styles, approximated).
 
 const PLAIN = [
-  'scroll-view', 'swiper', 'swiper-item', 'movable-area', 'movable-view', 'cover-view', 'cover-image', 'match-media',
-  'page-container', 'root-portal', 'icon', 'progress', 'rich-text', 'checkbox', 'checkbox-group', 'form', 'input',
-  'label', 'picker', 'picker-view', 'picker-view-column', 'radio', 'radio-group', 'slider', 'switch', 'textarea',
-  'video', 'audio', 'camera', 'canvas', 'map', 'web-view', 'ad', 'official-account', 'open-data', 'page-meta',
+  'scroll-view',
+  'swiper',
+  'swiper-item',
+  'movable-area',
+  'movable-view',
+  'cover-view',
+  'cover-image',
+  'match-media',
+  'page-container',
+  'root-portal',
+  'icon',
+  'progress',
+  'rich-text',
+  'checkbox',
+  'checkbox-group',
+  'form',
+  'input',
+  'label',
+  'picker',
+  'picker-view',
+  'picker-view-column',
+  'radio',
+  'radio-group',
+  'slider',
+  'switch',
+  'textarea',
+  'video',
+  'audio',
+  'camera',
+  'canvas',
+  'map',
+  'web-view',
+  'ad',
+  'official-account',
+  'open-data',
+  'page-meta',
   'navigation-bar',
 ]
 
@@ -32,8 +64,16 @@ function mirrored(properties, attrs) {
   return () => ({
     template: '<slot/>',
     properties,
-    observers: { [keys]() { reflect(this.$$, attrs(this.data)) } },
-    lifetimes: { attached() { reflect(this.$$, attrs(this.data)) } },
+    observers: {
+      [keys]() {
+        reflect(this.$$, attrs(this.data))
+      },
+    },
+    lifetimes: {
+      attached() {
+        reflect(this.$$, attrs(this.data))
+      },
+    },
   })
 }
 
@@ -41,11 +81,20 @@ function mirrored(properties, attrs) {
 
 // background-size / background-position per WeChat image mode
 const MODES = {
-  scaleToFill: ['100% 100%', '0 0'], aspectFit: ['contain', 'center'], aspectFill: ['cover', 'center'],
-  widthFix: ['100% 100%', '0 0'], heightFix: ['100% 100%', '0 0'],
-  top: ['auto', 'top center'], bottom: ['auto', 'bottom center'], center: ['auto', 'center'],
-  left: ['auto', 'center left'], right: ['auto', 'center right'], 'top left': ['auto', 'top left'],
-  'top right': ['auto', 'top right'], 'bottom left': ['auto', 'bottom left'], 'bottom right': ['auto', 'bottom right'],
+  scaleToFill: ['100% 100%', '0 0'],
+  aspectFit: ['contain', 'center'],
+  aspectFill: ['cover', 'center'],
+  widthFix: ['100% 100%', '0 0'],
+  heightFix: ['100% 100%', '0 0'],
+  top: ['auto', 'top center'],
+  bottom: ['auto', 'bottom center'],
+  center: ['auto', 'center'],
+  left: ['auto', 'center left'],
+  right: ['auto', 'center right'],
+  'top left': ['auto', 'top left'],
+  'top right': ['auto', 'top right'],
+  'bottom left': ['auto', 'bottom left'],
+  'bottom right': ['auto', 'bottom right'],
 }
 
 let onRemoteImage = () => {}
@@ -68,8 +117,16 @@ const image = () => ({
     showMenuByLongpress: Boolean,
     ariaLabel: String,
   },
-  observers: { 'src, mode'() { this.pgPaint() } },
-  lifetimes: { attached() { this.pgPaint() } },
+  observers: {
+    'src, mode'() {
+      this.pgPaint()
+    },
+  },
+  lifetimes: {
+    attached() {
+      this.pgPaint()
+    },
+  },
   methods: {
     pgPaint() {
       const el = this.$$
@@ -77,7 +134,11 @@ const image = () => ({
       const { src, mode, ariaLabel } = this.data
       const url = src ? localSrc(src) : ''
       const [size, position] = MODES[mode] || MODES.scaleToFill
-      Object.assign(el.style, { backgroundImage: url ? `url("${url}")` : 'none', backgroundSize: size, backgroundPosition: position })
+      Object.assign(el.style, {
+        backgroundImage: url ? `url("${url}")` : 'none',
+        backgroundSize: size,
+        backgroundPosition: position,
+      })
       reflect(el, { role: 'img', 'aria-label': ariaLabel })
       const token = (this.pgToken = (this.pgToken || 0) + 1)
       if (!url) return
@@ -110,7 +171,12 @@ const builtins = [
       }),
     ),
   },
-  { name: 'text', definition: mirrored({ selectable: Boolean, userSelect: Boolean, space: String, decode: Boolean }, (d) => ({ selectable: d.selectable || d.userSelect })) },
+  {
+    name: 'text',
+    definition: mirrored({ selectable: Boolean, userSelect: Boolean, space: String, decode: Boolean }, (d) => ({
+      selectable: d.selectable || d.userSelect,
+    })),
+  },
   {
     name: 'button',
     definition: mirrored(
@@ -138,7 +204,12 @@ const builtins = [
       }),
     ),
   },
-  { name: 'navigator', definition: mirrored({ ...hover('navigator-hover', 50, 600), url: String, openType: String }, () => ({ role: 'link' })) },
+  {
+    name: 'navigator',
+    definition: mirrored({ ...hover('navigator-hover', 50, 600), url: String, openType: String }, () => ({
+      role: 'link',
+    })),
+  },
   { name: 'image', definition: image },
   ...PLAIN.map((name) => ({ name, definition: () => ({ template: '<slot/>' }) })),
 ]

@@ -40,7 +40,12 @@ module.exports = [
     component: 'add-card-button',
     title: '部分成功 · partial success (one card is sold out)',
     wxml: `<add-card-button card-list="{{ cardList }}" block plain text="领取 {{ cardList.length }} 张（其一已抢光）" />`,
-    data: (ctx) => ({ cardList: ['coffee', 'dessert', 'soldout'].map((k) => ({ cardId: ctx.card(k).cardId, cardExt: ctx.sign(ctx.card(k)) })) }),
+    data: (ctx) => ({
+      cardList: ['coffee', 'dessert', 'soldout'].map((k) => ({
+        cardId: ctx.card(k).cardId,
+        cardExt: ctx.sign(ctx.card(k)),
+      })),
+    }),
   },
   {
     id: 'add-invalid',
@@ -66,7 +71,10 @@ module.exports = [
     component: 'add-card-button',
     title: '签名错误 · fail from WeChat (cardExt signed with a stale api_ticket)',
     wxml: `<add-card-button card-id="{{ cardId }}" card-ext="{{ cardExt }}" type="info" text="用过期 ticket 签名" />`,
-    data: (ctx) => ({ cardId: ctx.cards[0].cardId, cardExt: ctx.sign(ctx.cards[0], { apiTicket: 'stale-api-ticket' }) }),
+    data: (ctx) => ({
+      cardId: ctx.cards[0].cardId,
+      cardExt: ctx.sign(ctx.cards[0], { apiTicket: 'stale-api-ticket' }),
+    }),
   },
   {
     id: 'add-fallback',

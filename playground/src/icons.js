@@ -1,9 +1,11 @@
 // Local stand-ins for the vant icon font (loaded from a CDN, which the page must not reach): a few glyphs drawn
 // as SVG masks in the icon's colour. Icons not listed render empty rather than as tofu boxes.
-const stroke = (d, w = 2.2) => `<path d='${d}' fill='none' stroke='black' stroke-width='${w}' stroke-linecap='round' stroke-linejoin='round'/>`
+const stroke = (d, w = 2.2) =>
+  `<path d='${d}' fill='none' stroke='black' stroke-width='${w}' stroke-linecap='round' stroke-linejoin='round'/>`
 const ring = `<circle cx='12' cy='12' r='9.5' fill='none' stroke='black' stroke-width='1.8'/>`
 // a filled disc with the mark cut out
-const disc = (mark) => `<mask id='m'><rect width='24' height='24' fill='white'/>${mark}</mask><circle cx='12' cy='12' r='10.5' mask='url(#m)'/>`
+const disc = (mark) =>
+  `<mask id='m'><rect width='24' height='24' fill='white'/>${mark}</mask><circle cx='12' cy='12' r='10.5' mask='url(#m)'/>`
 const photo = `<rect x='3' y='5' width='18' height='14' rx='2' fill='none' stroke='black' stroke-width='1.6'/>${stroke('M3.8 16.5l5-5 4 4 2.6-2.6 4.8 4.8', 1.6)}<circle cx='16' cy='9.2' r='1.6'/>`
 
 const ICONS = {
@@ -26,13 +28,15 @@ const ICONS = {
   circle: ring,
 }
 
-const uri = (body) => `url("data:image/svg+xml,${encodeURIComponent(`<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'>${body}</svg>`)}")`
+const uri = (body) =>
+  `url("data:image/svg+xml,${encodeURIComponent(`<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'>${body}</svg>`)}")`
 
 module.exports = function iconsCss() {
   let css = '/* vant icon font replaced by local SVG masks (see playground/src/icons.js) */\n'
   css += '.van-icon::before{content:"";font-family:inherit}\n'
   for (const [name, body] of Object.entries(ICONS)) {
-    css += `.van-icon.van-icon-${name}::before{content:"";width:1em;height:1em;vertical-align:-0.125em;background-color:currentColor;` +
+    css +=
+      `.van-icon.van-icon-${name}::before{content:"";width:1em;height:1em;vertical-align:-0.125em;background-color:currentColor;` +
       `-webkit-mask:${uri(body)} center/contain no-repeat;mask:${uri(body)} center/contain no-repeat}\n`
   }
   return css

@@ -8,12 +8,43 @@ const DEMOS = require('./demos')
 // Demo merchant. The cardExt is signed in the page with server/sign.ts only because this is a demo:
 // a real api_ticket never leaves your server. Card fields are the simulator's (testing/index.ts SimCard)
 // plus what <open-card-list> shows (description, extra).
-const APP = { apiTicket: 'pg-demo-api-ticket-9Hq2Lx', accessToken: 'pg-demo-access-token', openid: 'oPlayground-demo-user' }
+const APP = {
+  apiTicket: 'pg-demo-api-ticket-9Hq2Lx',
+  accessToken: 'pg-demo-access-token',
+  openid: 'oPlayground-demo-user',
+}
 const CARDS = [
-  { key: 'coffee', cardId: 'pPlay0Coffee80Percent0000001', title: '咖啡 8 折券', description: '全场饮品可用 · 30 天有效', extra: '8 折' },
-  { key: 'minus', cardId: 'pPlay0Minus10For500000000002', title: '满 50 减 10', description: '绑定本人（cardExt 含 openid）', extra: '¥10', bindOpenid: true },
-  { key: 'dessert', cardId: 'pPlay0FreeDessert00000000003', title: '甜品兑换券', description: '每人限领 1 张', extra: '兑换', getLimit: 1 },
-  { key: 'soldout', cardId: 'pPlay0SoldOutTicket000000004', title: '限量券', description: '库存 0', extra: '', quantity: 0 },
+  {
+    key: 'coffee',
+    cardId: 'pPlay0Coffee80Percent0000001',
+    title: '咖啡 8 折券',
+    description: '全场饮品可用 · 30 天有效',
+    extra: '8 折',
+  },
+  {
+    key: 'minus',
+    cardId: 'pPlay0Minus10For500000000002',
+    title: '满 50 减 10',
+    description: '绑定本人（cardExt 含 openid）',
+    extra: '¥10',
+    bindOpenid: true,
+  },
+  {
+    key: 'dessert',
+    cardId: 'pPlay0FreeDessert00000000003',
+    title: '甜品兑换券',
+    description: '每人限领 1 张',
+    extra: '兑换',
+    getLimit: 1,
+  },
+  {
+    key: 'soldout',
+    cardId: 'pPlay0SoldOutTicket000000004',
+    title: '限量券',
+    description: '库存 0',
+    extra: '',
+    quantity: 0,
+  },
 ]
 // The user spends a moment on WeChat's card page; the simulator answers at once, so the loading state would not show.
 const USER_DELAY = 500
@@ -40,7 +71,7 @@ function log(kind, text, data) {
   const entry = { kind, text, data, t: Math.round(performance.now() - t0) }
   entries.push(entry)
   const li = document.createElement('li')
-  li.className = `pg-log__item pg-log__item--${kind.replace(/\s+/g, "-")}`
+  li.className = `pg-log__item pg-log__item--${kind.replace(/\s+/g, '-')}`
   li.dataset.kind = kind
   li.innerHTML = '<time></time><b></b><span></span>'
   li.children[0].textContent = `${(entry.t / 1000).toFixed(2)}s`
@@ -67,8 +98,8 @@ function showModal(o = {}) {
   dialog.onclose = () => {
     const ok = dialog.returnValue === 'confirm'
     const res = { errMsg: 'showModal:ok', confirm: ok, cancel: !ok }
-    o.success && o.success(res)
-    o.complete && o.complete(res)
+    if (o.success) o.success(res)
+    if (o.complete) o.complete(res)
   }
   dialog.showModal()
 }
@@ -103,11 +134,13 @@ const CARD_APIS = ['addCard', 'openCard']
  */
 function clientWx() {
   const base = { ...SHELL }
-  for (const [name, f] of Object.entries(client().wx)) if (typeof f === 'function') base[name] = (...a) => client().wx[name](...a)
+  for (const [name, f] of Object.entries(client().wx))
+    if (typeof f === 'function') base[name] = (...a) => client().wx[name](...a)
   base.showModal = (o) => {
     const own = client().wx.showModal
     // recorded by the simulator (state.modals, no callbacks → it answers a Promise we ignore); answered by the user
-    if (typeof own === 'function') Promise.resolve(own({ ...o, success: undefined, fail: undefined, complete: undefined })).catch(() => {})
+    if (typeof own === 'function')
+      Promise.resolve(own({ ...o, success: undefined, fail: undefined, complete: undefined })).catch(() => {})
     return showModal(o)
   }
   return base
@@ -127,10 +160,12 @@ function logged(name, impl, { delay, beforeCardCall }) {
       const wait = CARD_APIS.includes(name) ? delay : 0
       for (const cb of ['success', 'fail', 'complete']) {
         if (typeof o[cb] !== 'function') continue
-        args[0][cb] = (res) => setTimeout(() => {
-          if (cb !== 'complete') log(cb === 'success' ? 'wx-ok' : 'wx-fail', `wx.${name} → ${cb} ${short(res, 400)}`, res)
-          o[cb](res)
-        }, wait)
+        args[0][cb] = (res) =>
+          setTimeout(() => {
+            if (cb !== 'complete')
+              log(cb === 'success' ? 'wx-ok' : 'wx-fail', `wx.${name} → ${cb} ${short(res, 400)}`, res)
+            o[cb](res)
+          }, wait)
       }
     }
     try {
@@ -138,7 +173,10 @@ function logged(name, impl, { delay, beforeCardCall }) {
       if (quiet || r === undefined) return r
       // promise style (no callbacks, as vant's navigateTo): log the answer, not the pending Promise
       if (r && typeof r.then === 'function') {
-        r.then((res) => log('wx-ok', `wx.${name} → ${short(res, 400)}`, res), (res) => log('wx-fail', `wx.${name} → rejected ${short(res, 400)}`, res))
+        r.then(
+          (res) => log('wx-ok', `wx.${name} → ${short(res, 400)}`, res),
+          (res) => log('wx-fail', `wx.${name} → rejected ${short(res, 400)}`, res),
+        )
       } else log('wx-ok', `wx.${name} → ${short(r)}`, r)
       return r
     } catch (e) {
@@ -185,9 +223,14 @@ const wallet = [] // cards the user added: { cardId, title, …, encryptCode, co
 const ctx = () => ({
   cards: CARDS,
   card: (key) => CARDS.find((c) => c.key === key),
-  wallet: wallet.map(({ encryptCode, ...c }) => c),
+  wallet: wallet.map(({ encryptCode: _encryptCode, ...c }) => c),
   sign: (card, o = {}) =>
-    sign.createCardExt({ apiTicket: APP.apiTicket, cardId: card.cardId, openid: card.bindOpenid ? APP.openid : undefined, ...o }),
+    sign.createCardExt({
+      apiTicket: APP.apiTicket,
+      cardId: card.cardId,
+      openid: card.bindOpenid ? APP.openid : undefined,
+      ...o,
+    }),
 })
 
 function mountAll() {
@@ -225,7 +268,13 @@ function addToWallet(succeeded) {
   const platform = platformFor(settings.version)
   for (const r of succeeded) {
     const card = CARDS.find((c) => c.cardId === r.cardId) || { cardId: r.cardId }
-    wallet.push({ cardId: r.cardId, title: card.title, description: card.description, extra: card.extra, encryptCode: r.code })
+    wallet.push({
+      cardId: r.cardId,
+      title: card.title,
+      description: card.description,
+      extra: card.extra,
+      encryptCode: r.code,
+    })
   }
   refresh((m) => m.demo.wallet)
   setTimeout(() => {
@@ -330,14 +379,18 @@ function boot(opts) {
     if (opts.platform) {
       const mod = opts.platform.load()
       createCardPlatform = mod.createCardPlatform
-      if (typeof createCardPlatform !== 'function') throw new Error(`${opts.platform.source} does not export createCardPlatform`)
+      if (typeof createCardPlatform !== 'function')
+        throw new Error(`${opts.platform.source} does not export createCardPlatform`)
     } else {
       createCardPlatform = noPlatform
     }
     $('#pg-source').textContent = opts.platform ? opts.platform.source : 'none — testing/index.ts not found'
     sign = opts.sign()
     const remote = new Set()
-    setRemoteImageHandler((src) => remote.has(src) || (remote.add(src), log('page', `remote image kept off the network, drawn locally: ${src}`)))
+    setRemoteImageHandler(
+      (src) =>
+        remote.has(src) || (remote.add(src), log('page', `remote image kept off the network, drawn locally: ${src}`)),
+    )
     // wx must exist before the component modules run: vant reads getSystemInfoSync at load time
     sectionsWx = loggedWx(clientWx(), {
       delay: USER_DELAY,
@@ -354,10 +407,17 @@ function boot(opts) {
         settings,
         log,
         // the demo answers at once unless its own 慢速应答 switch is on, so no user delay here
-        makeWx: (navigation) => loggedWx({ ...clientWx(), ...navigation }, {
-          delay: 0,
-          beforeCardCall: () => demoPages.queueUserAction((a) => typeof client().nextUserAction === 'function' && client().nextUserAction(a)),
-        }),
+        makeWx: (navigation) =>
+          loggedWx(
+            { ...clientWx(), ...navigation },
+            {
+              delay: 0,
+              beforeCardCall: () =>
+                demoPages.queueUserAction(
+                  (a) => typeof client().nextUserAction === 'function' && client().nextUserAction(a),
+                ),
+            },
+          ),
       })
     }
     bindPanel()
@@ -372,6 +432,8 @@ function boot(opts) {
 }
 
 window.addEventListener('error', (e) => log('error', String(e.message)))
-window.addEventListener('unhandledrejection', (e) => log('error', `unhandled rejection: ${(e.reason && e.reason.message) || e.reason}`))
+window.addEventListener('unhandledrejection', (e) =>
+  log('error', `unhandled rejection: ${(e.reason && e.reason.message) || e.reason}`),
+)
 
 module.exports = { boot }

@@ -55,7 +55,10 @@ function createDemoPages({ demo, container, navbar, makeWx, settings, log }) {
     lifecycle(page, 'onReady')
     paint()
     window.scrollTo(0, 0)
-    log('page', `→ ${route}${Object.keys(query).length ? ' ' + new URLSearchParams(query) : ''} (stack ${stack.length})`)
+    log(
+      'page',
+      `→ ${route}${Object.keys(query).length ? ' ' + new URLSearchParams(query) : ''} (stack ${stack.length})`,
+    )
   }
 
   function hide(page) {
@@ -90,40 +93,44 @@ function createDemoPages({ demo, container, navbar, makeWx, settings, log }) {
   function answer(api, o, work) {
     const opts = o && typeof o === 'object' ? o : {}
     const callbacks = ['success', 'fail', 'complete'].some((k) => typeof opts[k] === 'function')
-    const done = new Promise((resolve, reject) => setTimeout(() => {
-      const problem = work(opts) // a string when the call is refused; the page's own errors are thrown, not answered
-      const res = { errMsg: `${api}:${problem ? 'fail ' + problem : 'ok'}` }
-      if (problem && opts.fail) opts.fail(res)
-      if (!problem && opts.success) opts.success(res)
-      if (opts.complete) opts.complete(res)
-      if (problem) reject(res)
-      else resolve(res)
-    }))
+    const done = new Promise((resolve, reject) =>
+      setTimeout(() => {
+        const problem = work(opts) // a string when the call is refused; the page's own errors are thrown, not answered
+        const res = { errMsg: `${api}:${problem ? 'fail ' + problem : 'ok'}` }
+        if (problem && opts.fail) opts.fail(res)
+        if (!problem && opts.success) opts.success(res)
+        if (opts.complete) opts.complete(res)
+        if (problem) reject(res)
+        else resolve(res)
+      }),
+    )
     if (!callbacks) return done
     done.catch(() => {})
     return undefined
   }
 
-  const open = (api, replace) => (o) => answer(api, o, ({ url }) => {
-    const t = target(url)
-    if (!byRoute.has(t.route)) return `page "${t.route}" is not found`
-    if (replace === 'all') while (stack.length) unload(top())
-    else if (replace) unload(top())
-    else if (stack.length >= MAX_PAGES) return 'webview count limit exceed'
-    else hide(top())
-    load(t.route, t.query)
-    return ''
-  })
+  const open = (api, replace) => (o) =>
+    answer(api, o, ({ url }) => {
+      const t = target(url)
+      if (!byRoute.has(t.route)) return `page "${t.route}" is not found`
+      if (replace === 'all') while (stack.length) unload(top())
+      else if (replace) unload(top())
+      else if (stack.length >= MAX_PAGES) return 'webview count limit exceed'
+      else hide(top())
+      load(t.route, t.query)
+      return ''
+    })
 
   const wx = makeWx({
     navigateTo: open('navigateTo', false),
     redirectTo: open('redirectTo', true),
     reLaunch: open('reLaunch', 'all'),
-    navigateBack: (o) => answer('navigateBack', o, ({ delta = 1 }) => {
-      if (stack.length < 2) return 'cannot navigate back at first page.'
-      back(Math.min(Math.max(1, delta | 0), stack.length - 1))
-      return ''
-    }),
+    navigateBack: (o) =>
+      answer('navigateBack', o, ({ delta = 1 }) => {
+        if (stack.length < 2) return 'cannot navigate back at first page.'
+        back(Math.min(Math.max(1, delta | 0), stack.length - 1))
+        return ''
+      }),
   })
 
   // ---------------------------------------------------------------- navigation bar

@@ -110,13 +110,16 @@ function mount(host, data, parent) {
   if (!hostIds.has(host.id)) {
     const usingComponents = {}
     for (const [tag, p] of Object.entries(host.using)) usingComponents[tag] = ids.get(p)
-    hostIds.set(host.id, jComponent.register({
-      id: 'pg-host-' + host.id,
-      tagName: 'pg-host',
-      template: gwx(host.path + '.wxml'),
-      usingComponents,
-      options: { classPrefix: '', multipleSlots: true },
-    }))
+    hostIds.set(
+      host.id,
+      jComponent.register({
+        id: 'pg-host-' + host.id,
+        tagName: 'pg-host',
+        template: gwx(host.path + '.wxml'),
+        usingComponents,
+        options: { classPrefix: '', multipleSlots: true },
+      }),
+    )
   }
   const root = jComponent.create(hostIds.get(host.id))
   root.setData(data)
@@ -153,20 +156,29 @@ function bridgeInput(root) {
 
 // hover-class: WeChat applies it while pressed (after hover-start-time, kept for hover-stay-time); done by hand here.
 const pressed = []
-document.addEventListener('pointerdown', (evt) => {
-  if (evt.button !== 0) return
-  for (let el = evt.target; el && el !== document.body; el = el.parentNode) {
-    const node = el.__wxElement
-    const data = node instanceof exparser.Component ? (exparser.Element.getMethodCaller(node) || {}).data : null
-    if (!data || typeof data.hoverClass !== 'string') continue
-    const names = data.hoverClass.split(/\s+/).filter((c) => c && c !== 'none')
-    if (names.length && !data.disabled) {
-      const entry = { el, names, stay: data.hoverStayTime, timer: setTimeout(() => el.classList.add(...names), data.hoverStartTime) }
-      pressed.push(entry)
+document.addEventListener(
+  'pointerdown',
+  (evt) => {
+    if (evt.button !== 0) return
+    for (let el = evt.target; el && el !== document.body; el = el.parentNode) {
+      const node = el.__wxElement
+      const data = node instanceof exparser.Component ? (exparser.Element.getMethodCaller(node) || {}).data : null
+      if (!data || typeof data.hoverClass !== 'string') continue
+      const names = data.hoverClass.split(/\s+/).filter((c) => c && c !== 'none')
+      if (names.length && !data.disabled) {
+        const entry = {
+          el,
+          names,
+          stay: data.hoverStayTime,
+          timer: setTimeout(() => el.classList.add(...names), data.hoverStartTime),
+        }
+        pressed.push(entry)
+      }
+      if (data.hoverStopPropagation) break
     }
-    if (data.hoverStopPropagation) break
-  }
-}, true)
+  },
+  true,
+)
 const release = () => {
   for (const p of pressed.splice(0)) {
     clearTimeout(p.timer)

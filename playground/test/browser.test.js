@@ -14,7 +14,15 @@ const { serve } = require('../server')
 const ROOT = path.resolve(__dirname, '../..')
 const SHOTS = path.join(OUT, 'screenshots')
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 const tests = []
 const test = (name, fn) => tests.push({ name, fn })
@@ -22,7 +30,13 @@ const has = (tag) => fs.existsSync(path.join(ROOT, 'components', tag, 'index.jso
 
 /** server/sign.ts for node, to check the page's signatures with node's own crypto. */
 function nodeSign() {
-  const { outputFiles } = esbuild.buildSync({ entryPoints: [path.join(ROOT, 'server/sign.ts')], bundle: true, platform: 'node', format: 'cjs', write: false })
+  const { outputFiles } = esbuild.buildSync({
+    entryPoints: [path.join(ROOT, 'server/sign.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    write: false,
+  })
   const m = { exports: {} }
   new Function('module', 'exports', 'require', outputFiles[0].text)(m, m.exports, require)
   return m.exports
@@ -40,18 +54,24 @@ const mark = async () => (await entries()).length
 
 /** Waits until an entry after `since` matches kind (and text), returns it. */
 async function waitEntry(since, kind, text = '', timeout = 5000) {
-  const h = await page.waitForFunction(
-    ([since, kind, text]) => window.__pg.entries.slice(since).find((e) => e.kind === kind && e.text.includes(text)),
-    [since, kind, text],
-    { timeout },
-  ).catch(async () => {
-    const tail = (await entries()).slice(since).map((e) => `${e.kind} ${e.text}`).join('\n  ')
-    throw new Error(`no "${kind}" entry containing "${text}" after #${since}; got:\n  ${tail}`)
-  })
+  const h = await page
+    .waitForFunction(
+      ([since, kind, text]) => window.__pg.entries.slice(since).find((e) => e.kind === kind && e.text.includes(text)),
+      [since, kind, text],
+      { timeout },
+    )
+    .catch(async () => {
+      const tail = (await entries())
+        .slice(since)
+        .map((e) => `${e.kind} ${e.text}`)
+        .join('\n  ')
+      throw new Error(`no "${kind}" entry containing "${text}" after #${since}; got:\n  ${tail}`)
+    })
   return h.jsonValue()
 }
 
-const since = async (n, kind, text = '') => (await entries()).slice(n).filter((e) => e.kind === kind && e.text.includes(text))
+const since = async (n, kind, text = '') =>
+  (await entries()).slice(n).filter((e) => e.kind === kind && e.text.includes(text))
 const demo = (id) => page.locator(`[data-demo="${id}"]`)
 const shot = (name, locator = page.locator('.pg-phone')) => locator.screenshot({ path: path.join(SHOTS, name) })
 const setAction = (a) => page.check(`input[name=pg-action][value=${a}]`)
@@ -69,7 +89,10 @@ test('page loads: every demo mounted, custom-class linked, vant primary colour',
   assert.doesNotMatch(cls, /\bcustom-class\b/)
   // our own class sits on van-button's host, where vant's variables are set
   assert.match(await demo('add-single').locator('van-button').first().getAttribute('class'), /\bcard-add\b/)
-  const bg = await demo('add-single').locator('wx-button').first().evaluate((el) => getComputedStyle(el).backgroundColor)
+  const bg = await demo('add-single')
+    .locator('wx-button')
+    .first()
+    .evaluate((el) => getComputedStyle(el).backgroundColor)
   assert.equal(bg, 'rgb(7, 193, 96)') // vant primary #07c160
   await shot('01-initial.png')
 })
@@ -92,10 +115,13 @@ test('add-card-button: a click makes one wx.addCard, shows loading, the simulato
   // the cardExt was signed in the page (sha1 shim); node's crypto must agree
   const [item] = call.data.cardList
   const { apiTicket } = await page.evaluate(() => window.__pg.app)
-  assert.ok(nodeSign().verifyCardExt(item.cardExt, { apiTicket, cardId: item.cardId }), 'signature verifies with node crypto')
+  assert.ok(
+    nodeSign().verifyCardExt(item.cardExt, { apiTicket, cardId: item.cardId }),
+    'signature verifies with node crypto',
+  )
 })
 
-test('cancel on WeChat\'s card page → cancel event', async () => {
+test("cancel on WeChat's card page → cancel event", async () => {
   await setAction('cancel')
   const n = await mark()
   await demo('add-single').locator('add-card-button').first().click()
@@ -114,7 +140,10 @@ test('card list (Enter on the focused button) and partial success', async () => 
   await demo('add-partial').locator('add-card-button').click()
   const partial = await waitEntry(n, 'event success')
   assert.equal(partial.data.succeeded.length, 2)
-  assert.deepEqual(partial.data.failed.map((c) => c.cardId), [(await page.evaluate(() => window.__pg.app.cards.find((c) => c.key === 'soldout').cardId))])
+  assert.deepEqual(
+    partial.data.failed.map((c) => c.cardId),
+    [await page.evaluate(() => window.__pg.app.cards.find((c) => c.key === 'soldout').cardId)],
+  )
 })
 
 test('invalid input never reaches wx.addCard; a bad signature fails at WeChat', async () => {
@@ -134,7 +163,11 @@ test('invalid input never reaches wx.addCard; a bad signature fails at WeChat', 
 test('open-card-list: added cards appear (待解码 → decrypted) and open', async () => {
   if (!has('open-card-list')) return
   const rows = demo('open-normal').locator('.card-item')
-  await page.waitForFunction(() => document.querySelectorAll('[data-demo="open-normal"] .card-item:not(.card-pending)').length >= 5, null, { timeout: 5000 })
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-demo="open-normal"] .card-item:not(.card-pending)').length >= 5,
+    null,
+    { timeout: 5000 },
+  )
   assert.equal(await rows.count(), 5) // single + list (2) + partial (2)
   const n = await mark()
   await rows.first().click()
@@ -153,7 +186,9 @@ test('open-card-list selectable: pick two, open them together', async () => {
   const sel = demo('open-selectable')
   await sel.locator('.van-checkbox__icon').nth(0).click()
   await sel.locator('.van-checkbox__icon').nth(2).click()
-  await page.waitForFunction(() => !document.querySelector('[data-demo="open-selectable"] .card-bar .van-button--disabled'))
+  await page.waitForFunction(
+    () => !document.querySelector('[data-demo="open-selectable"] .card-bar .van-button--disabled'),
+  )
   await shot('04-selectable-checked.png', sel)
   const n = await mark()
   await sel.locator('.card-bar wx-button').click()
@@ -178,7 +213,10 @@ test('base library 1.0.9: components remount, fallback slot shows, tap → unsup
   assert.equal((await since(m, 'wx', 'wx.addCard(')).length, 0)
   await page.screenshot({ path: path.join(SHOTS, '06-upgrade-modal.png') })
   await page.click('#pg-modal button[value=confirm]')
-  await page.locator('#pg-modal[open]').waitFor({ state: 'detached' }).catch(() => page.locator('#pg-modal:not([open])').waitFor())
+  await page
+    .locator('#pg-modal[open]')
+    .waitFor({ state: 'detached' })
+    .catch(() => page.locator('#pg-modal:not([open])').waitFor())
   await page.selectOption('#pg-version', '3.12.0')
 })
 
@@ -197,7 +235,7 @@ const demoPage = (route) => page.locator(`.pg-page[data-route="${route}"]`)
 const navTitle = () => page.locator('.pg-navbar__title').textContent()
 const bgOf = (locator) => locator.evaluate((el) => getComputedStyle(el).backgroundColor)
 
-test('devtools demo pages: app.js launches, index → add through the cell, tap → success in the page\'s own log', async () => {
+test("devtools demo pages: app.js launches, index → add through the cell, tap → success in the page's own log", async () => {
   let n = await mark()
   await page.check('input[name=pg-view][value=pages]')
   await waitEntry(n, 'page', 'onLaunch')
@@ -286,7 +324,10 @@ test('devtools demo pages: dark mode, base library 1.0.9; back to the sections, 
 test('nothing left 127.0.0.1 and the page threw nothing', async () => {
   assert.deepEqual(offHost, [])
   assert.deepEqual(pageErrors, [])
-  assert.deepEqual((await entries()).filter((e) => e.kind === 'error'), [])
+  assert.deepEqual(
+    (await entries()).filter((e) => e.kind === 'error'),
+    [],
+  )
 })
 
 // ---------------------------------------------------------------- runner
@@ -299,7 +340,11 @@ async function main() {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-chromium-'))
   let t = Date.now()
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1,
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1200, height: 900 },
+    deviceScaleFactor: 1,
   })
   figures.chromiumStartMs = Date.now() - t
   let passed = 0
@@ -326,8 +371,18 @@ async function main() {
         console.log(`  ✓ ${name} (${Date.now() - ts} ms)`)
       } catch (e) {
         failed++
-        console.log(`  ✗ ${name}\n    ${String((e && e.stack) || e).split('\n').slice(0, 6).join('\n    ')}`)
-        await page.screenshot({ path: path.join(SHOTS, `failed-${tests.findIndex((x) => x.name === name)}.png`), fullPage: true }).catch(() => {})
+        console.log(
+          `  ✗ ${name}\n    ${String((e && e.stack) || e)
+            .split('\n')
+            .slice(0, 6)
+            .join('\n    ')}`,
+        )
+        await page
+          .screenshot({
+            path: path.join(SHOTS, `failed-${tests.findIndex((x) => x.name === name)}.png`),
+            fullPage: true,
+          })
+          .catch(() => {})
       }
     }
   } finally {
@@ -336,7 +391,11 @@ async function main() {
     fs.rmSync(profile, { recursive: true, force: true })
   }
   figures.totalMs = Date.now() - t0
-  console.log(`  ${Object.entries(figures).map(([k, v]) => `${k} ${v}`).join(', ')}`)
+  console.log(
+    `  ${Object.entries(figures)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  )
   console.log(`  screenshots: ${path.relative(process.cwd(), SHOTS)}/`)
   console.log(`${passed} passed, ${failed} failed`)
   process.exitCode = failed ? 1 : 0

@@ -72,7 +72,8 @@ export function randomInt(min, max) {
   if (max === undefined) [min, max] = [0, min]
   const range = max - min
   const SPACE = 2 ** 48
-  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || range <= 0 || range >= SPACE) unsupported(`randomInt(${min}, ${max})`)
+  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || range <= 0 || range >= SPACE)
+    unsupported(`randomInt(${min}, ${max})`)
   const limit = SPACE - (SPACE % range)
   const buf = new Uint16Array(3)
   let x

@@ -30,21 +30,39 @@ describe('rendering', () => {
   })
 
   it('forwards look properties to van-button', () => {
-    const look = { type: 'danger', size: 'small', block: true, round: true, plain: true, color: '#ff0000', disabled: true }
+    const look = {
+      type: 'danger',
+      size: 'small',
+      block: true,
+      round: true,
+      plain: true,
+      color: '#ff0000',
+      disabled: true,
+    }
     const c = render({ cardId: 'A', cardExt: EXT, text: '领取优惠券', ...look })
     const d = vanButton(c).data
-    expect({ type: d.type, size: d.size, block: d.block, round: d.round, plain: d.plain, color: d.color, disabled: d.disabled }).toEqual(look)
+    expect({
+      type: d.type,
+      size: d.size,
+      block: d.block,
+      round: d.round,
+      plain: d.plain,
+      color: d.color,
+      disabled: d.disabled,
+    }).toEqual(look)
     expect(inner(c).dom.className).toMatch(/van-button--round/)
     expect(c.dom.textContent).toContain('领取优惠券')
     expect(d.ariaLabel).toBe('领取优惠券')
   })
 
   it('custom-class from the page reaches the rendered button', () => {
-    const page = simulate.render(simulate.load({
-      template: `<add-card-button id="c" custom-class="page-btn" card-id="A" card-ext="{{ext}}" />`,
-      usingComponents: { 'add-card-button': ID },
-      data: { ext: EXT },
-    }))
+    const page = simulate.render(
+      simulate.load({
+        template: `<add-card-button id="c" custom-class="page-btn" card-id="A" card-ext="{{ext}}" />`,
+        usingComponents: { 'add-card-button': ID },
+        data: { ext: EXT },
+      }),
+    )
     page.attach(document.createElement('parent-wrapper'))
     expect(inner(page.querySelector('#c')).dom.className).toMatch(/page-btn/)
     // our own class sits on van-button's host, where vant's variables are set (our styles cannot reach inside)
@@ -69,9 +87,17 @@ describe('input', () => {
 
   it('card-list input, string cardExt kept byte for byte', async () => {
     const s = JSON.stringify({ ...EXT, nonce_str: 'x2' })
-    const c = render({ cardList: [{ cardId: 'A', cardExt: EXT }, { cardId: 'B', cardExt: s }] })
+    const c = render({
+      cardList: [
+        { cardId: 'A', cardExt: EXT },
+        { cardId: 'B', cardExt: s },
+      ],
+    })
     await tap(c)
-    expect(h.client.pending.calls[0].cardList).toEqual([{ cardId: 'A', cardExt: JSON.stringify(EXT) }, { cardId: 'B', cardExt: s }])
+    expect(h.client.pending.calls[0].cardList).toEqual([
+      { cardId: 'A', cardExt: JSON.stringify(EXT) },
+      { cardId: 'B', cardExt: s },
+    ])
   })
 
   it('card-list wins over the shorthand when both are set', async () => {
@@ -89,28 +115,50 @@ describe('input', () => {
     ['long nonce_str', { cardId: 'A', cardExt: { ...EXT, nonce_str: 'n'.repeat(33) } }, 0, 'cardExt.nonce_str'],
     ['bad code', { cardId: 'A', cardExt: { ...EXT, code: 'a-b' } }, 0, 'cardExt.code'],
     ['second card without cardId', { cardList: [{ cardId: 'A', cardExt: EXT }, { cardExt: EXT }] }, 1, 'cardId'],
-    ['third card with unknown key', { cardList: [{ cardId: 'A', cardExt: EXT }, { cardId: 'B', cardExt: EXT }, { cardId: 'C', cardExt: { ...EXT, foo: 1 } }] }, 2, 'cardExt.foo'],
-  ])('invalid: %s → fail {code:"invalid"} naming index and field, console.error, no wx call', async (_, props, index, field) => {
-    const c = render(props)
-    const setData = jest.spyOn(c.instance, 'setData')
-    await tap(c)
-    expect(h.client.pending.calls).toHaveLength(0)
-    expect(names()).toEqual(['fail', 'complete'])
-    const d = h.events[0][1]
-    expect([d.code, d.index, d.field]).toEqual(['invalid', index, field])
-    expect(d.message).toContain(`cardList[${index}].${field}`)
-    expect(h.events[1][1]).toEqual({ outcome: 'fail' })
-    expect(h.errors).toHaveBeenCalledTimes(1)
-    expect(String(h.errors.mock.calls[0][0])).toContain(field)
-    expect(vanButton(c).data.loading).toBe(false)
-    expect(setData).not.toHaveBeenCalled() // checked before the loading state, so no flash
-  })
+    [
+      'third card with unknown key',
+      {
+        cardList: [
+          { cardId: 'A', cardExt: EXT },
+          { cardId: 'B', cardExt: EXT },
+          { cardId: 'C', cardExt: { ...EXT, foo: 1 } },
+        ],
+      },
+      2,
+      'cardExt.foo',
+    ],
+  ])(
+    'invalid: %s → fail {code:"invalid"} naming index and field, console.error, no wx call',
+    async (_, props, index, field) => {
+      const c = render(props)
+      const setData = jest.spyOn(c.instance, 'setData')
+      await tap(c)
+      expect(h.client.pending.calls).toHaveLength(0)
+      expect(names()).toEqual(['fail', 'complete'])
+      const d = h.events[0][1]
+      expect([d.code, d.index, d.field]).toEqual(['invalid', index, field])
+      expect(d.message).toContain(`cardList[${index}].${field}`)
+      expect(h.events[1][1]).toEqual({ outcome: 'fail' })
+      expect(h.errors).toHaveBeenCalledTimes(1)
+      expect(String(h.errors.mock.calls[0][0])).toContain(field)
+      expect(vanButton(c).data.loading).toBe(false)
+      expect(setData).not.toHaveBeenCalled() // checked before the loading state, so no flash
+    },
+  )
 
   it('no input yet (cards still loading): fail names the empty card-list, not a card', async () => {
     const c = render({})
     await tap(c)
     expect(h.client.pending.calls).toHaveLength(0)
-    expect(h.events[0]).toEqual(['fail', expect.objectContaining({ code: 'invalid', index: undefined, field: undefined, message: 'cardList: must be a non-empty array' })])
+    expect(h.events[0]).toEqual([
+      'fail',
+      expect.objectContaining({
+        code: 'invalid',
+        index: undefined,
+        field: undefined,
+        message: 'cardList: must be a non-empty array',
+      }),
+    ])
   })
 })
 
@@ -138,11 +186,13 @@ describe('version guard', () => {
   })
 
   function host(useFallback: boolean) {
-    const page = simulate.render(simulate.load({
-      template: `<add-card-button id="c" card-id="A" card-ext="{{ext}}" use-fallback-slot="{{use}}"><view slot="fallback" class="fb">请使用新版微信领取</view></add-card-button>`,
-      usingComponents: { 'add-card-button': ID },
-      data: { ext: EXT, use: useFallback },
-    }))
+    const page = simulate.render(
+      simulate.load({
+        template: `<add-card-button id="c" card-id="A" card-ext="{{ext}}" use-fallback-slot="{{use}}"><view slot="fallback" class="fb">请使用新版微信领取</view></add-card-button>`,
+        usingComponents: { 'add-card-button': ID },
+        data: { ext: EXT, use: useFallback },
+      }),
+    )
     page.attach(document.createElement('parent-wrapper'))
     return page
   }
@@ -208,7 +258,12 @@ describe('in flight', () => {
 })
 
 describe('outcomes: exactly one event per tap, then complete', () => {
-  const two = { cardList: [{ cardId: 'A', cardExt: EXT }, { cardId: 'B', cardExt: EXT }] }
+  const two = {
+    cardList: [
+      { cardId: 'A', cardExt: EXT },
+      { cardId: 'B', cardExt: EXT },
+    ],
+  }
 
   it('success: {cardList, succeeded, failed}', async () => {
     const c = render(two)
@@ -216,8 +271,15 @@ describe('outcomes: exactly one event per tap, then complete', () => {
     h.client.pending.ok()
     await flush()
     expect(names()).toEqual(['success', 'complete'])
-    const d = h.events[0][1] as { cardList: { cardId: string; code: string }[]; succeeded: unknown[]; failed: unknown[] }
-    expect(d.cardList.map((x) => [x.cardId, x.code])).toEqual([['A', 'enc0'], ['B', 'enc1']])
+    const d = h.events[0][1] as {
+      cardList: { cardId: string; code: string }[]
+      succeeded: unknown[]
+      failed: unknown[]
+    }
+    expect(d.cardList.map((x) => [x.cardId, x.code])).toEqual([
+      ['A', 'enc0'],
+      ['B', 'enc1'],
+    ])
     expect([d.succeeded.length, d.failed.length]).toEqual([2, 0])
     expect(h.events[1][1]).toEqual({ outcome: 'success' })
   })
@@ -238,7 +300,10 @@ describe('outcomes: exactly one event per tap, then complete', () => {
     await tap(c)
     h.client.pending.fail('addCard:fail cancel')
     await flush()
-    expect(h.events).toEqual([['cancel', { code: 'cancel', errMsg: 'addCard:fail cancel' }], ['complete', { outcome: 'cancel' }]])
+    expect(h.events).toEqual([
+      ['cancel', { code: 'cancel', errMsg: 'addCard:fail cancel' }],
+      ['complete', { outcome: 'cancel' }],
+    ])
     expect(vanButton(c).data.loading).toBe(false)
   })
 

@@ -12,18 +12,27 @@ type Root = ReturnType<typeof simulate.render>
 const h = useHarness()
 
 /** n decrypted cards: cardId pN, code cN. */
-const deck = (n: number) => Array.from({ length: n }, (_, i) => ({ cardId: `p${i}`, code: `c${i}`, title: `券${i}`, description: `说明${i}`, extra: `¥${i}` }))
+const deck = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    cardId: `p${i}`,
+    code: `c${i}`,
+    title: `券${i}`,
+    description: `说明${i}`,
+    extra: `¥${i}`,
+  }))
 const sent = (...ids: number[]) => ids.map((i) => ({ cardId: `p${i}`, code: `c${i}` }))
 
 const listen = h.listen
 const render = (props: Record<string, unknown>): Root => h.render(ID, props)
 /** Our tag inside a page, for slots and page-level attributes. */
 function host(attrs: string, data: Record<string, unknown>, slots = ''): { page: Root; c: Root } {
-  const page = simulate.render(simulate.load({
-    template: `<open-card-list id="c" ${attrs}>${slots}</open-card-list>`,
-    usingComponents: { 'open-card-list': ID },
-    data,
-  }))
+  const page = simulate.render(
+    simulate.load({
+      template: `<open-card-list id="c" ${attrs}>${slots}</open-card-list>`,
+      usingComponents: { 'open-card-list': ID },
+      data,
+    }),
+  )
   page.attach(document.createElement('parent-wrapper'))
   return { page, c: listen(page.querySelector('#c')) }
 }
@@ -44,7 +53,10 @@ async function tapBatch(c: Root) {
   batchButton(c).dispatchEvent('tap')
   await flush()
 }
-const checked = (c: Root) => byTag(c, 'van-checkbox').map((b) => /van-checkbox__icon--checked/.test(b.querySelector('.van-checkbox__icon').dom.className))
+const checked = (c: Root) =>
+  byTag(c, 'van-checkbox').map((b) =>
+    /van-checkbox__icon--checked/.test(b.querySelector('.van-checkbox__icon').dom.className),
+  )
 const batchDisabled = (c: Root) => /van-button--disabled/.test(batchButton(c).dom.className)
 const names = h.names
 
@@ -65,7 +77,13 @@ describe('rendering', () => {
   })
 
   it('texts are properties', () => {
-    const c = render({ cards: [deck(1)[0], { cardId: 'x', title: 'y' }], selectable: true, actionText: '打开', pendingText: '解码中', openSelectedText: '一起打开' })
+    const c = render({
+      cards: [deck(1)[0], { cardId: 'x', title: 'y' }],
+      selectable: true,
+      actionText: '打开',
+      pendingText: '解码中',
+      openSelectedText: '一起打开',
+    })
     expect(c.querySelectorAll('.card-action').map(text)).toEqual(['打开', '解码中'])
     expect(text(batchButton(c))).toBe('一起打开')
   })
@@ -88,7 +106,11 @@ describe('rendering', () => {
     const c = render({ cards: deck(2) })
     c.setData({ cards: deck(4).slice(1) })
     await flush()
-    expect(byTag(c, 'van-cell').map((cell) => text(cell.querySelector('.van-cell__label')))).toEqual(['说明1', '说明2', '说明3'])
+    expect(byTag(c, 'van-cell').map((cell) => text(cell.querySelector('.van-cell__label')))).toEqual([
+      '说明1',
+      '说明2',
+      '说明3',
+    ])
   })
 })
 
@@ -101,7 +123,10 @@ describe('open one card', () => {
     expect(h.events).toEqual([])
     h.client.pending.ok()
     await flush()
-    expect(h.events).toEqual([['open', { cardList: sent(1) }], ['complete', { outcome: 'open' }]])
+    expect(h.events).toEqual([
+      ['open', { cardList: sent(1) }],
+      ['complete', { outcome: 'open' }],
+    ])
   })
 
   it('cancel: {code, errMsg}', async () => {
@@ -109,7 +134,10 @@ describe('open one card', () => {
     await tapRow(c, 0)
     h.client.pending.fail('openCard:fail cancel')
     await flush()
-    expect(h.events).toEqual([['cancel', { code: 'cancel', errMsg: 'openCard:fail cancel' }], ['complete', { outcome: 'cancel' }]])
+    expect(h.events).toEqual([
+      ['cancel', { code: 'cancel', errMsg: 'openCard:fail cancel' }],
+      ['complete', { outcome: 'cancel' }],
+    ])
   })
 
   it('fail with the platform detail', async () => {
@@ -118,14 +146,24 @@ describe('open one card', () => {
     h.client.pending.fail('openCard:fail:no permission')
     await flush()
     expect(names()).toEqual(['fail', 'complete'])
-    expect(h.events[0][1]).toMatchObject({ code: 'fail', errMsg: 'openCard:fail:no permission', detail: 'no permission' })
+    expect(h.events[0][1]).toMatchObject({
+      code: 'fail',
+      errMsg: 'openCard:fail:no permission',
+      detail: 'no permission',
+    })
   })
 
   it('a card without its decrypted code: disabled look, hint, and a tap fails invalid naming its index, no wx call', async () => {
     const cards: object[] = deck(5)
     cards[3] = { cardId: 'p3', title: '券3' }
     const c = render({ cards, selectable: true })
-    expect(c.querySelectorAll('.card-item').map((n) => /card-pending/.test(n.dom.className))).toEqual([false, false, false, true, false])
+    expect(c.querySelectorAll('.card-item').map((n) => /card-pending/.test(n.dom.className))).toEqual([
+      false,
+      false,
+      false,
+      true,
+      false,
+    ])
     expect(text(c.querySelectorAll('.card-action')[3])).toBe('待解码')
     expect(byTag(c, 'van-checkbox').map((b) => b.data.disabled)).toEqual([false, false, false, true, false])
     await tapCheck(c, 3)
@@ -160,7 +198,10 @@ describe('selectable', () => {
     expect(checked(c)).toEqual([true, false, true, false]) // kept while WeChat is open
     h.client.pending.ok()
     await flush()
-    expect(h.events).toEqual([['open', { cardList: sent(0, 2) }], ['complete', { outcome: 'open' }]])
+    expect(h.events).toEqual([
+      ['open', { cardList: sent(0, 2) }],
+      ['complete', { outcome: 'open' }],
+    ])
     expect(checked(c)).toEqual([false, false, false, false])
     expect(batchDisabled(c)).toBe(true)
   })
@@ -248,7 +289,8 @@ describe('version guard', () => {
 })
 
 describe('empty', () => {
-  const description = (c: Root) => byTag(c, 'van-empty').map((e) => e.querySelectorAll('.van-empty__description').map(text).join(''))
+  const description = (c: Root) =>
+    byTag(c, 'van-empty').map((e) => e.querySelectorAll('.van-empty__description').map(text).join(''))
 
   it('no cards: van-empty with the default text, no batch button', () => {
     const c = render({ cards: [], selectable: true })

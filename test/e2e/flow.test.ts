@@ -61,7 +61,10 @@ async function until(events: Ev[], name = 'complete') {
 const tapAdd = (c: Comp) => byTag(c, 'van-button')[0].querySelector('.van-button').dispatchEvent('tap')
 
 /** What a signing server would answer for each requested card. */
-async function issue(cardId: string, o: { code?: string; openid?: string; apiTicket?: string; nonceStr?: string; timestamp?: number } = {}) {
+async function issue(
+  cardId: string,
+  o: { code?: string; openid?: string; apiTicket?: string; nonceStr?: string; timestamp?: number } = {},
+) {
   return { cardId, cardExt: createCardExt({ apiTicket: o.apiTicket ?? (await tickets.getTicket()), cardId, ...o }) }
 }
 
@@ -71,12 +74,17 @@ async function addAndDecrypt() {
   tapAdd(c)
   await until(events)
   expect(events.map((e) => e[0])).toEqual(['success', 'complete'])
-  const { succeeded, failed } = events[0][1] as { succeeded: WechatMiniprogram.AddCardResponseInfo[]; failed: unknown[] }
+  const { succeeded, failed } = events[0][1] as {
+    succeeded: WechatMiniprogram.AddCardResponseInfo[]
+    failed: unknown[]
+  }
   expect(failed).toEqual([])
   expect(succeeded.map((s) => s.cardId)).toEqual(['pCustomCode', 'pBoundUser'])
   // the mini-program only ever sees encrypted codes; the server turns them back
   expect(succeeded[0].code).not.toBe('SHOP2026A')
-  const codes = await Promise.all(succeeded.map((s) => decryptCardCode({ accessToken: TOKEN, encryptCode: s.code, baseUrl: url })))
+  const codes = await Promise.all(
+    succeeded.map((s) => decryptCardCode({ accessToken: TOKEN, encryptCode: s.code, baseUrl: url })),
+  )
   return succeeded.map((s, i) => ({ cardId: s.cardId, code: codes[i], title: s.cardId }))
 }
 
@@ -91,7 +99,10 @@ it('add two cards (custom code, bound openid) → decrypt → list → open one 
   expect(c.querySelectorAll('.card-item')).toHaveLength(2)
   c.querySelectorAll('.card-item')[1].dispatchEvent('tap')
   await until(events)
-  expect(events).toEqual([['open', { cardList: [{ cardId: 'pBoundUser', code: held[1].code }] }], ['complete', { outcome: 'open' }]])
+  expect(events).toEqual([
+    ['open', { cardList: [{ cardId: 'pBoundUser', code: held[1].code }] }],
+    ['complete', { outcome: 'open' }],
+  ])
   expect(platform.state.opened).toEqual([{ cardId: 'pBoundUser', code: held[1].code }])
 
   const batch = render(LIST, { cards: held, selectable: true })
@@ -105,10 +116,15 @@ it('add two cards (custom code, bound openid) → decrypt → list → open one 
 
 describe('negative runs end in the right component event', () => {
   it('wrong api_ticket → fail 签名错误', async () => {
-    const { c, events } = render(ADD, { cardList: [await issue('pCustomCode', { code: 'X1', apiTicket: 'not-the-ticket' })] })
+    const { c, events } = render(ADD, {
+      cardList: [await issue('pCustomCode', { code: 'X1', apiTicket: 'not-the-ticket' })],
+    })
     tapAdd(c)
     await until(events)
-    expect(events[0]).toEqual(['fail', expect.objectContaining({ code: 'fail', detail: '签名错误', errMsg: 'addCard:fail 签名错误' })])
+    expect(events[0]).toEqual([
+      'fail',
+      expect.objectContaining({ code: 'fail', detail: '签名错误', errMsg: 'addCard:fail 签名错误' }),
+    ])
     expect(platform.state.held).toEqual([])
   })
 
@@ -130,14 +146,19 @@ describe('negative runs end in the right component event', () => {
     const { c, events } = render(ADD, { cardList: [await issue('pBoundUser', { openid: 'o-user-1' })] })
     tapAdd(c)
     await until(events)
-    expect(events).toEqual([['cancel', { code: 'cancel', errMsg: 'addCard:fail cancel' }], ['complete', { outcome: 'cancel' }]])
+    expect(events).toEqual([
+      ['cancel', { code: 'cancel', errMsg: 'addCard:fail cancel' }],
+      ['complete', { outcome: 'cancel' }],
+    ])
   })
 
   it('stock exhausted → success with that card in failed', async () => {
     const first = render(ADD, { cardList: [await issue('pLastOne')] })
     tapAdd(first.c)
     await until(first.events)
-    const second = render(ADD, { cardList: [await issue('pLastOne'), await issue('pBoundUser', { openid: 'o-user-1' })] })
+    const second = render(ADD, {
+      cardList: [await issue('pLastOne'), await issue('pBoundUser', { openid: 'o-user-1' })],
+    })
     tapAdd(second.c)
     await until(second.events)
     const d = second.events[0][1] as { succeeded: { cardId: string }[]; failed: { cardId: string }[] }

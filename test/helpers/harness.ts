@@ -22,13 +22,17 @@ export function useHarness() {
     /** A tap on an unsupported client: no call, `unsupported` with the version, `complete`, WeChat's modal once. */
     expectUnsupported(SDKVersion: string) {
       expect(h.client.pending.calls).toHaveLength(0)
-      expect(h.events).toEqual([['unsupported', { SDKVersion, required: '1.1.0' }], ['complete', { outcome: 'unsupported' }]])
+      expect(h.events).toEqual([
+        ['unsupported', { SDKVersion, required: '1.1.0' }],
+        ['complete', { outcome: 'unsupported' }],
+      ])
       expect(h.client.showModal).toHaveBeenCalledTimes(1)
       expect(h.client.showModal.mock.calls[0][0].content).toBe(UPGRADE_TEXT)
     },
     /** Records every outcome event of `c` in `h.events`. */
     listen(c: Root): Root {
-      for (const name of EVENTS) c.addEventListener(name, (e: { detail: Record<string, unknown> }) => h.events.push([name, e.detail]))
+      for (const name of EVENTS)
+        c.addEventListener(name, (e: { detail: Record<string, unknown> }) => h.events.push([name, e.detail]))
       return c
     },
     /** Detaches `c` while its wx call is pending, then answers: the tag makes no setData and emits nothing. */

@@ -5,7 +5,8 @@ const { TestEnvironment } = require('jest-environment-jsdom')
 class JsdomWithFetch extends TestEnvironment {
   constructor(config, context) {
     super(config, context)
-    for (const k of ['fetch', 'Request', 'Response', 'Headers', 'AbortController', 'AbortSignal']) this.global[k] = globalThis[k]
+    for (const k of ['fetch', 'Request', 'Response', 'Headers', 'AbortController', 'AbortSignal'])
+      this.global[k] = globalThis[k]
   }
 }
 

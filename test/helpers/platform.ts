@@ -1,5 +1,10 @@
 // Scripted answers for wx.addCard/openCard inside miniprogram-simulate: calls are held until the test answers.
-type Opts = { cardList: { cardId: string; cardExt?: string; code?: string }[]; success?: (r: object) => void; fail?: (r: object) => void; complete?: (r: object) => void }
+type Opts = {
+  cardList: { cardId: string; cardExt?: string; code?: string }[]
+  success?: (r: object) => void
+  fail?: (r: object) => void
+  complete?: (r: object) => void
+}
 
 export interface Pending {
   calls: Opts[]
@@ -11,7 +16,11 @@ export interface Pending {
 const simWx = () => (globalThis as unknown as { wx: Record<string, unknown> }).wx
 
 /** Sets what the client reports and which card APIs exist; returns a restore function. */
-export function setClient(o: { SDKVersion?: string; addCard?: boolean; openCard?: boolean } = {}): { pending: Pending; showModal: jest.Mock; restore(): void } {
+export function setClient(o: { SDKVersion?: string; addCard?: boolean; openCard?: boolean } = {}): {
+  pending: Pending
+  showModal: jest.Mock
+  restore(): void
+} {
   const w = simWx()
   const saved = { ...w }
   const calls: Opts[] = []
@@ -36,7 +45,10 @@ export function setClient(o: { SDKVersion?: string; addCard?: boolean; openCard?
     calls,
     ok(mapper = (c, i) => ({ ...c, code: `enc${i}`, isSuccess: true })) {
       const c = next()
-      const res = { errMsg: c.cardList[0] && 'cardExt' in c.cardList[0] ? 'addCard:ok' : 'openCard:ok', cardList: c.cardList.map(mapper) }
+      const res = {
+        errMsg: c.cardList[0] && 'cardExt' in c.cardList[0] ? 'addCard:ok' : 'openCard:ok',
+        cardList: c.cardList.map(mapper),
+      }
       c.success?.(res)
       c.complete?.(res)
     },

@@ -37,12 +37,17 @@ function templatesOf(root: string, entry: string, npmDir: string | undefined, ou
 function relatedOf(root: string, entry: string): string[] {
   const js = path.join(root, entry + '.js')
   const src = fs.existsSync(js) ? fs.readFileSync(js, 'utf8') : ''
-  return [...src.matchAll(/use(?:Parent|Children)\)?\(['"]([\w-]+)['"]/g)].map((m) => path.join(path.dirname(entry), '..', m[1], 'index'))
+  return [...src.matchAll(/use(?:Parent|Children)\)?\(['"]([\w-]+)['"]/g)].map((m) =>
+    path.join(path.dirname(entry), '..', m[1], 'index'),
+  )
 }
 
 function wxsOf(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? wxsOf(path.join(dir, d.name)) : d.name.endsWith('.wxs') ? [path.join(dir, d.name)] : [])
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) =>
+      d.isDirectory() ? wxsOf(path.join(dir, d.name)) : d.name.endsWith('.wxs') ? [path.join(dir, d.name)] : [],
+    )
 }
 
 /**
@@ -55,7 +60,9 @@ export function loadComponent(entry: string, root = ROOT, npmDir?: string): stri
   // simulate compiles once per rootPath and caches it, so the list covers every sibling component
   // (a second load in the same file reuses the first compile)
   const parent = path.dirname(path.dirname(entry))
-  const siblings = fs.readdirSync(path.join(root, parent)).map((d) => path.join(parent, d, 'index'))
+  const siblings = fs
+    .readdirSync(path.join(root, parent))
+    .map((d) => path.join(parent, d, 'index'))
     .filter((e) => fs.existsSync(path.join(root, e + '.json')))
   const reached = [...siblings.reduce((set, e) => templatesOf(root, e, npmDir, set), templatesOf(root, entry, npmDir))]
   // simulate merges this map into every component's own usingComponents, so it must name every npm tag
@@ -69,7 +76,8 @@ export function loadComponent(entry: string, root = ROOT, npmDir?: string): stri
     }
   }
   // Registered in the same load, so relation paths resolve to ids.
-  for (const r of reached.flatMap((p) => relatedOf(root, p))) usingComponents[`van-${path.basename(path.dirname(r))}`] ??= '/' + r
+  for (const r of reached.flatMap((p) => relatedOf(root, p)))
+    usingComponents[`van-${path.basename(path.dirname(r))}`] ??= '/' + r
   const wxml = reached.map((p) => p + '.wxml')
   // A component's JS registers only when it runs; jest caches modules, so a vant part already loaded by an
   // earlier load in this file would otherwise stay unregistered here. Our simulate instance is kept.
@@ -86,9 +94,7 @@ export { simulate }
 
 type Node = { is?: string; shadowRoot?: Node; childNodes?: Node[]; __componentNode__?: unknown }
 // j-component exposes only its root wrapper; its base class wraps any inner exparser node.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const RootComponent = require('j-component/src/render/component')
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { getTagName } = require('j-component/src/tool/utils')
 const Wrapper = Object.getPrototypeOf(RootComponent)
 
@@ -122,9 +128,10 @@ export interface TemplateNode {
  * attributes it does not model (aria-*), this tree keeps them. Needs a `window` (jsdom environment).
  */
 export function templateTree(entry: string, data: object, root = ROOT): TemplateNode {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { wxmlToJs } = require('miniprogram-compiler') as { wxmlToJs(root: string, o: { wxmlList: string[] }): string }
-  const gwx = new Function(wxmlToJs(root, { wxmlList: [entry + '.wxml'] }))() as (p: string) => (d: object, e: object, g: object) => TemplateNode
+  const gwx = new Function(wxmlToJs(root, { wxmlList: [entry + '.wxml'] }))() as (
+    p: string,
+  ) => (d: object, e: object, g: object) => TemplateNode
   return gwx(entry + '.wxml')(data, {}, {})
 }
 

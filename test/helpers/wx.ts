@@ -23,4 +23,11 @@ export function installWx(o: { SDKVersion?: string; addCard?: Answer | null; ope
 }
 
 export const okAdd: Answer = ({ cardList, success }) =>
-  success!({ errMsg: 'addCard:ok', cardList: (cardList as { cardId: string; cardExt: string }[]).map((c, i) => ({ ...c, code: `enc${i}`, isSuccess: true })) })
+  success!({
+    errMsg: 'addCard:ok',
+    cardList: (cardList as { cardId: string; cardExt: string }[]).map((c, i) => ({
+      ...c,
+      code: `enc${i}`,
+      isSuccess: true,
+    })),
+  })

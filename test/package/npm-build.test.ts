@@ -12,13 +12,18 @@ import path from 'path'
 import { byTag, loadComponent, ROOT, simulate } from '../helpers/simulate'
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-const TAGS = { 'add-card-button': 'weapp-card-coupon/add-card-button/index', 'open-card-list': 'weapp-card-coupon/open-card-list/index' }
+const TAGS = {
+  'add-card-button': 'weapp-card-coupon/add-card-button/index',
+  'open-card-list': 'weapp-card-coupon/open-card-list/index',
+}
 const APP_VANT = '1.11.0'
 let mp: string
 let npmDir: string
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]))
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]))
 }
 
 beforeAll(async () => {
@@ -27,7 +32,12 @@ beforeAll(async () => {
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wcc-npm-'))
   // `npm test` has just built; --ignore-scripts keeps pack from building a second time
-  const [{ filename }] = JSON.parse(execFileSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], { cwd: ROOT, encoding: 'utf8' }))
+  const [{ filename }] = JSON.parse(
+    execFileSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }),
+  )
   mp = path.join(tmp, 'consumer')
   const file = (f: string, v: unknown) => {
     fs.mkdirSync(path.dirname(path.join(mp, f)), { recursive: true })
@@ -39,16 +49,44 @@ beforeAll(async () => {
   fs.cpSync(path.dirname(require.resolve('@vant/weapp/package.json')), vantDir, { recursive: true })
   const vantPkg = JSON.parse(fs.readFileSync(path.join(vantDir, 'package.json'), 'utf8'))
   fs.writeFileSync(path.join(vantDir, 'package.json'), JSON.stringify({ ...vantPkg, version: APP_VANT }))
-  const [{ filename: vantTgz }] = JSON.parse(execFileSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], { cwd: vantDir, encoding: 'utf8' }))
+  const [{ filename: vantTgz }] = JSON.parse(
+    execFileSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], {
+      cwd: vantDir,
+      encoding: 'utf8',
+    }),
+  )
   file('package.json', { name: 'consumer', version: '1.0.0', private: true })
-  file('project.config.json', { appid: 'touristappid', compileType: 'miniprogram', miniprogramRoot: './', setting: { packNpmManually: true, packNpmRelationList: [{ packageJsonPath: './package.json', miniprogramNpmDistDir: './' }] } })
+  file('project.config.json', {
+    appid: 'touristappid',
+    compileType: 'miniprogram',
+    miniprogramRoot: './',
+    setting: {
+      packNpmManually: true,
+      packNpmRelationList: [{ packageJsonPath: './package.json', miniprogramNpmDistDir: './' }],
+    },
+  })
   file('app.json', { pages: ['pages/index/index'] })
   file('app.js', 'App({})\n')
   file('pages/index/index.json', { usingComponents: TAGS })
-  file('pages/index/index.wxml', '<add-card-button card-list="{{cards}}" bind:success="onAdded" />\n<open-card-list cards="{{held}}" />\n')
-  file('pages/index/index.js', "Page({ data: { cards: [], held: [] }, onAdded() {} })\n")
-  execFileSync(NPM, ['install', path.join(tmp, vantTgz), path.join(tmp, filename), '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: mp, stdio: 'pipe' })
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  file(
+    'pages/index/index.wxml',
+    '<add-card-button card-list="{{cards}}" bind:success="onAdded" />\n<open-card-list cards="{{held}}" />\n',
+  )
+  file('pages/index/index.js', 'Page({ data: { cards: [], held: [] }, onAdded() {} })\n')
+  execFileSync(
+    NPM,
+    [
+      'install',
+      path.join(tmp, vantTgz),
+      path.join(tmp, filename),
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--loglevel=error',
+    ],
+    { cwd: mp, stdio: 'pipe' },
+  )
   const ci = require('miniprogram-ci')
   const r = await ci.packNpmManually({ packageJsonPath: path.join(mp, 'package.json'), miniprogramNpmDistDir: mp })
   expect(r.warnList).toEqual([])
@@ -59,17 +97,30 @@ it("installs the tarball with @vant/weapp as a real dependency, sharing the app'
   const pkg = JSON.parse(fs.readFileSync(path.join(mp, 'node_modules/weapp-card-coupon/package.json'), 'utf8'))
   expect(pkg.miniprogram).toBe('miniprogram_dist')
   expect(Object.keys(pkg.dependencies)).toEqual(['@vant/weapp'])
-  expect(JSON.parse(fs.readFileSync(path.join(mp, 'node_modules/@vant/weapp/package.json'), 'utf8')).version).toBe(APP_VANT)
+  expect(JSON.parse(fs.readFileSync(path.join(mp, 'node_modules/@vant/weapp/package.json'), 'utf8')).version).toBe(
+    APP_VANT,
+  )
   expect(fs.existsSync(path.join(mp, 'node_modules/weapp-card-coupon/node_modules'))).toBe(false)
-  expect(fs.readdirSync(path.join(npmDir, 'weapp-card-coupon')).sort()).toEqual(['add-card-button', 'open-card-list', 'utils'])
+  expect(fs.readdirSync(path.join(npmDir, 'weapp-card-coupon')).sort()).toEqual([
+    'add-card-button',
+    'open-card-list',
+    'utils',
+  ])
 })
 
 it('every relative link in the shipped Markdown resolves inside the package (repository-only pages say so)', () => {
   const pkg = path.join(mp, 'node_modules/weapp-card-coupon')
   const docs = walk(pkg).filter((f) => f.endsWith('.md'))
-  expect(docs.map((f) => path.relative(pkg, f)).sort()).toEqual(expect.arrayContaining([
-    'README.md', 'README.zh-CN.md', 'components/add-card-button/README.md', 'components/open-card-list/README.md', 'server/README.md', 'testing/README.md',
-  ]))
+  expect(docs.map((f) => path.relative(pkg, f)).sort()).toEqual(
+    expect.arrayContaining([
+      'README.md',
+      'README.zh-CN.md',
+      'components/add-card-button/README.md',
+      'components/open-card-list/README.md',
+      'server/README.md',
+      'testing/README.md',
+    ]),
+  )
   const repoOnly = ['demo/README.md', 'playground/README.md', 'docs/playground.png']
   const broken: string[] = []
   for (const f of docs) {
@@ -93,7 +144,8 @@ it('"构建 npm" puts our components, utils and every vant part they use into mi
   const need = (p: string) => {
     if (seen.has(p)) return
     seen.add(p)
-    for (const ext of ['.js', '.json', '.wxml', '.wxss']) expect([p + ext, fs.existsSync(path.join(npmDir, p + ext))]).toEqual([p + ext, true])
+    for (const ext of ['.js', '.json', '.wxml', '.wxss'])
+      expect([p + ext, fs.existsSync(path.join(npmDir, p + ext))]).toEqual([p + ext, true])
     const json = JSON.parse(fs.readFileSync(path.join(npmDir, p + '.json'), 'utf8'))
     for (const dep of Object.values<string>(json.usingComponents || {})) {
       need(dep.startsWith('.') ? path.posix.join(path.posix.dirname(p), dep) : dep)
@@ -101,7 +153,14 @@ it('"构建 npm" puts our components, utils and every vant part they use into mi
   }
   for (const p of Object.values<string>(pageJson.usingComponents)) need(p)
   const list = [...seen]
-  expect(list).toEqual(expect.arrayContaining([TAGS['add-card-button'], TAGS['open-card-list'], '@vant/weapp/button/index', '@vant/weapp/cell/index']))
+  expect(list).toEqual(
+    expect.arrayContaining([
+      TAGS['add-card-button'],
+      TAGS['open-card-list'],
+      '@vant/weapp/button/index',
+      '@vant/weapp/cell/index',
+    ]),
+  )
   expect(fs.existsSync(path.join(npmDir, 'weapp-card-coupon/utils/index.js'))).toBe(true)
 })
 
@@ -111,7 +170,10 @@ it('miniprogram_npm holds no server or testing code and no api_ticket handling',
   expect(files.filter((f) => /^(dist|server|testing)\//.test(f))).toEqual([])
   for (const f of files.filter((x) => x.endsWith('.js'))) {
     const js = fs.readFileSync(path.join(ours, f), 'utf8')
-    expect([f, /require\("(crypto|http|https|node:[a-z]+)"\)|createHash|getticket|card\/code\/decrypt|access_token/.test(js)]).toEqual([f, false])
+    expect([
+      f,
+      /require\("(crypto|http|https|node:[a-z]+)"\)|createHash|getticket|card\/code\/decrypt|access_token/.test(js),
+    ]).toEqual([f, false])
     // the only mention of api_ticket is the validator refusing it
     const mentions = js.match(/api_ticket/g) || []
     expect([f, mentions.length]).toEqual([f, f === 'utils/index.js' ? 1 : 0])
@@ -120,19 +182,27 @@ it('miniprogram_npm holds no server or testing code and no api_ticket handling',
 })
 
 it('the Node entries resolve through package exports, from the repo and from the installed copy, with typings', () => {
-  const probe = "const s=require('weapp-card-coupon/server'),t=require('weapp-card-coupon/testing');" +
-    "console.log(typeof s.createCardExt, typeof s.decryptCardCode, typeof s.createApiTicketProvider, typeof t.createCardPlatform)"
+  const probe =
+    "const s=require('weapp-card-coupon/server'),t=require('weapp-card-coupon/testing');" +
+    'console.log(typeof s.createCardExt, typeof s.decryptCardCode, typeof s.createApiTicketProvider, typeof t.createCardPlatform)'
   for (const cwd of [ROOT, mp]) {
-    expect(execFileSync(process.execPath, ['-e', probe], { cwd, encoding: 'utf8' }).trim()).toBe('function function function function')
+    expect(execFileSync(process.execPath, ['-e', probe], { cwd, encoding: 'utf8' }).trim()).toBe(
+      'function function function function',
+    )
   }
   const pkg = path.join(mp, 'node_modules/weapp-card-coupon')
-  for (const d of ['dist/server/index.d.ts', 'dist/testing/index.d.ts', 'miniprogram_dist/utils/index.d.ts', 'miniprogram_dist/add-card-button/index.d.ts', 'miniprogram_dist/open-card-list/index.d.ts']) {
+  for (const d of [
+    'dist/server/index.d.ts',
+    'dist/testing/index.d.ts',
+    'miniprogram_dist/utils/index.d.ts',
+    'miniprogram_dist/add-card-button/index.d.ts',
+    'miniprogram_dist/open-card-list/index.d.ts',
+  ]) {
     expect([d, fs.existsSync(path.join(pkg, d))]).toEqual([d, true])
   }
 })
 
 it('TypeScript resolves the client typings from the installed copy (node10 and bundler resolution)', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ts = require('typescript') as typeof import('typescript')
   const from = path.join(mp, 'pages/index/index.ts')
   for (const moduleResolution of [ts.ModuleResolutionKind.Node10, ts.ModuleResolutionKind.Bundler]) {
@@ -145,7 +215,11 @@ it('TypeScript resolves the client typings from the installed copy (node10 and b
       ['weapp-card-coupon/server', 'dist/server/index.d.ts'],
     ]) {
       const r = ts.resolveModuleName(spec, from, options, ts.sys).resolvedModule
-      expect([moduleResolution, spec, r && path.relative(path.join(mp, 'node_modules/weapp-card-coupon'), r.resolvedFileName)]).toEqual([moduleResolution, spec, file])
+      expect([
+        moduleResolution,
+        spec,
+        r && path.relative(path.join(mp, 'node_modules/weapp-card-coupon'), r.resolvedFileName),
+      ]).toEqual([moduleResolution, spec, file])
     }
   }
 })
@@ -155,7 +229,12 @@ it('our tags load from miniprogram_npm (copied vant templates) and run tap → w
   const need = createRequire(path.join(mp, 'package.json'))
   const { createCardPlatform } = need('weapp-card-coupon/testing')
   const { createCardExt } = need('weapp-card-coupon/server')
-  const platform = createCardPlatform({ apiTicket: 'TICKET', accessToken: 'TOKEN', openid: 'o1', cards: [{ cardId: 'pA' }] })
+  const platform = createCardPlatform({
+    apiTicket: 'TICKET',
+    accessToken: 'TOKEN',
+    openid: 'o1',
+    cards: [{ cardId: 'pA' }],
+  })
   const undo = platform.install((globalThis as unknown as { wx: object }).wx)
   try {
     const npmDir = '/miniprogram_npm/'
@@ -172,8 +251,14 @@ it('our tags load from miniprogram_npm (copied vant templates) and run tap → w
     expect(events).toEqual(['success'])
     expect(platform.state.held).toHaveLength(1)
 
-    const held = platform.state.held.map((h: { cardId: string; code: string }) => ({ cardId: h.cardId, code: h.code, title: '卡' }))
-    const list = simulate.render(loadComponent('miniprogram_npm/' + TAGS['open-card-list'], mp, npmDir), { cards: held })
+    const held = platform.state.held.map((h: { cardId: string; code: string }) => ({
+      cardId: h.cardId,
+      code: h.code,
+      title: '卡',
+    }))
+    const list = simulate.render(loadComponent('miniprogram_npm/' + TAGS['open-card-list'], mp, npmDir), {
+      cards: held,
+    })
     list.addEventListener('open', () => events.push('open'))
     list.attach(document.createElement('parent-wrapper'))
     expect(byTag(list, 'van-cell')).toHaveLength(1)

@@ -32,7 +32,8 @@ describe('client folders (utils/, components/)', () => {
       const specifiers = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g
       for (const [, spec] of text.matchAll(specifiers)) {
         const target = spec.startsWith('.') ? resolve(dirname(file), spec) : ''
-        const intoServer = target === SERVER || target.startsWith(SERVER + sep) || /^weapp-card-coupon\/server\b/.test(spec)
+        const intoServer =
+          target === SERVER || target.startsWith(SERVER + sep) || /^weapp-card-coupon\/server\b/.test(spec)
         if (intoServer || /^(node:)?crypto$/.test(spec)) bad.push(`${rel(file)} imports ${spec}`)
       }
       if (/\b(signCardExt|createCardExt|createApiTicketProvider|decryptCardCode)\b/.test(text)) {
@@ -55,6 +56,8 @@ describe('client folders (utils/, components/)', () => {
     expect(hits.filter((h) => !allowed(h))).toEqual([])
     expect(hits.length).toBeLessThanOrEqual(1)
     // And that one place rejects it.
-    expect(() => validateCardExt({ timestamp: 1414587457, signature: 'a'.repeat(40), api_ticket: 'x' })).toThrow(/cardExt\.api_ticket/)
+    expect(() => validateCardExt({ timestamp: 1414587457, signature: 'a'.repeat(40), api_ticket: 'x' })).toThrow(
+      /cardExt\.api_ticket/,
+    )
   })
 })

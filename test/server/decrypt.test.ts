@@ -38,16 +38,33 @@ describe('decryptCardCode against a local HTTP server', () => {
     const err = await call().catch((e: unknown) => e)
     expect(err).toBeInstanceOf(WeChatApiError)
     expect(err).toBeInstanceOf(Error)
-    expect(err).toMatchObject({ name: 'WeChatApiError', errcode: 40056, errmsg: 'invalid serial code', api: 'card/code/decrypt' })
+    expect(err).toMatchObject({
+      name: 'WeChatApiError',
+      errcode: 40056,
+      errmsg: 'invalid serial code',
+      api: 'card/code/decrypt',
+    })
     expect((err as Error).message).toBe('WeChat card/code/decrypt failed: errcode 40056, errmsg invalid serial code')
   })
 
   it.each<[string, (res: Parameters<Parameters<TestServer['handle']>[0]>[1]) => void, RegExp]>([
-    ['HTTP 500', (res) => reply(res, 500, 'upstream down'), /^WeChat card\/code\/decrypt: HTTP 500 Internal Server Error$/],
+    [
+      'HTTP 500',
+      (res) => reply(res, 500, 'upstream down'),
+      /^WeChat card\/code\/decrypt: HTTP 500 Internal Server Error$/,
+    ],
     ['HTTP 404', (res) => reply(res, 404, 'nope'), /^WeChat card\/code\/decrypt: HTTP 404/],
-    ['malformed JSON', (res) => reply(res, 200, '{"errcode":0,"code":'), /^WeChat card\/code\/decrypt: response is not valid JSON/],
+    [
+      'malformed JSON',
+      (res) => reply(res, 200, '{"errcode":0,"code":'),
+      /^WeChat card\/code\/decrypt: response is not valid JSON/,
+    ],
     ['a JSON array', (res) => reply(res, 200, [1]), /^WeChat card\/code\/decrypt: response is not a JSON object/],
-    ['no code', (res) => reply(res, 200, { errcode: 0, errmsg: 'ok' }), /^WeChat card\/code\/decrypt: response has no code$/],
+    [
+      'no code',
+      (res) => reply(res, 200, { errcode: 0, errmsg: 'ok' }),
+      /^WeChat card\/code\/decrypt: response has no code$/,
+    ],
     ['an empty code', (res) => reply(res, 200, { errcode: 0, errmsg: 'ok', code: '' }), /response has no code/],
   ])('rejects with a clear Error on %s', async (_, answer, message) => {
     srv.handle((__, res) => answer(res))
@@ -60,7 +77,9 @@ describe('decryptCardCode against a local HTTP server', () => {
 
   it('times out when the server never answers', async () => {
     srv.handle(() => undefined)
-    await expect(call({ timeoutMs: 50 })).rejects.toThrow('WeChat card/code/decrypt: no response within 50 ms (timeoutMs)')
+    await expect(call({ timeoutMs: 50 })).rejects.toThrow(
+      'WeChat card/code/decrypt: no response within 50 ms (timeoutMs)',
+    )
     expect(srv.requests).toHaveLength(1)
   })
 

@@ -33,13 +33,22 @@ describe('signCardExt', () => {
   })
 
   it('sorts in byte order: digits < upper case < lower case', () => {
-    const f = { apiTicket: 'a_ticket', cardId: 'B_card', timestamp: 1700000000, nonceStr: 'bNonce', code: '9code', openid: 'A_openid' }
+    const f = {
+      apiTicket: 'a_ticket',
+      cardId: 'B_card',
+      timestamp: 1700000000,
+      nonceStr: 'bNonce',
+      code: '9code',
+      openid: 'A_openid',
+    }
     // Hand-ordered: '1' (0x31) < '9' < 'A' (0x41) < 'B' < 'a' (0x61) < 'b'.
     const want = sha1('1700000000' + '9code' + 'A_openid' + 'B_card' + 'a_ticket' + 'bNonce')
     expect(signCardExt(f)).toBe(want)
     expect(reference([f.apiTicket, String(f.timestamp), f.cardId, f.code, f.openid, f.nonceStr])).toBe(want)
     // A locale-aware sort would put 'a_ticket' before 'B_card': the test tells the two apart.
-    const locale = [f.apiTicket, String(f.timestamp), f.cardId, f.code, f.openid, f.nonceStr].sort((x, y) => x.localeCompare(y))
+    const locale = [f.apiTicket, String(f.timestamp), f.cardId, f.code, f.openid, f.nonceStr].sort((x, y) =>
+      x.localeCompare(y),
+    )
     expect(sha1(locale.join(''))).not.toBe(want)
   })
 
@@ -84,7 +93,11 @@ describe('createCardExt', () => {
 
   it('reproduces the peer vector and carries exactly the keys given', () => {
     const ext = createCardExt({ apiTicket: TICKET, cardId: CARD_ID, timestamp: TIMESTAMP, nonceStr: NONCE })
-    expect(JSON.parse(ext)).toEqual({ timestamp: TIMESTAMP, nonce_str: NONCE, signature: '22dce6bad4db532d4a2ef82ca2ca7bbe1e10ef28' })
+    expect(JSON.parse(ext)).toEqual({
+      timestamp: TIMESTAMP,
+      nonce_str: NONCE,
+      signature: '22dce6bad4db532d4a2ef82ca2ca7bbe1e10ef28',
+    })
   })
 
   it.each([
@@ -110,9 +123,7 @@ describe('createCardExt', () => {
     const ext = JSON.parse(createCardExt(full))
     expect(ext.fixed_begintimestamp).toBe(1414600000)
     expect(ext.outer_str).toBe('from=share')
-    expect(ext.signature).toBe(
-      reference([TICKET, String(TIMESTAMP), CARD_ID, full.code, full.openid, NONCE]),
-    )
+    expect(ext.signature).toBe(reference([TICKET, String(TIMESTAMP), CARD_ID, full.code, full.openid, NONCE]))
     const changed = JSON.stringify({ ...ext, fixed_begintimestamp: 1500000000, outer_str: 'other' })
     expect(verifyCardExt(changed, { apiTicket: TICKET, cardId: CARD_ID })).toBe(true)
   })
@@ -121,14 +132,33 @@ describe('createCardExt', () => {
     const ext = createCardExt(full)
     expect(ext).not.toContain(TICKET)
     expect(ext).not.toMatch(/ticket/i)
-    expect(Object.keys(JSON.parse(ext)).sort()).toEqual(
-      ['code', 'fixed_begintimestamp', 'nonce_str', 'openid', 'outer_str', 'signature', 'timestamp'],
-    )
+    expect(Object.keys(JSON.parse(ext)).sort()).toEqual([
+      'code',
+      'fixed_begintimestamp',
+      'nonce_str',
+      'openid',
+      'outer_str',
+      'signature',
+      'timestamp',
+    ])
   })
 
   it('leaves out empty code and openid, and signs without them', () => {
-    const ext = JSON.parse(createCardExt({ apiTicket: TICKET, cardId: CARD_ID, code: '', openid: '', timestamp: TIMESTAMP, nonceStr: NONCE }))
-    expect(ext).toEqual({ timestamp: TIMESTAMP, nonce_str: NONCE, signature: '22dce6bad4db532d4a2ef82ca2ca7bbe1e10ef28' })
+    const ext = JSON.parse(
+      createCardExt({
+        apiTicket: TICKET,
+        cardId: CARD_ID,
+        code: '',
+        openid: '',
+        timestamp: TIMESTAMP,
+        nonceStr: NONCE,
+      }),
+    )
+    expect(ext).toEqual({
+      timestamp: TIMESTAMP,
+      nonce_str: NONCE,
+      signature: '22dce6bad4db532d4a2ef82ca2ca7bbe1e10ef28',
+    })
   })
 
   it.each([
@@ -141,7 +171,11 @@ describe('createCardExt', () => {
     ['non-string code', { code: 123 as unknown as string }, /code must be a string/],
     ['code with a dash (the client would refuse it)', { code: 'SHOP-2026-0001' }, /code must be ≤ 20 letters\/digits/],
     ['21-character code', { code: '1'.repeat(21) }, /code must be ≤ 20 letters\/digits/],
-    ['milliseconds fixedBeginTimestamp', { fixedBeginTimestamp: Date.now() }, /fixed_begintimestamp must be integer seconds, not ms/],
+    [
+      'milliseconds fixedBeginTimestamp',
+      { fixedBeginTimestamp: Date.now() },
+      /fixed_begintimestamp must be integer seconds, not ms/,
+    ],
   ])('throws a TypeError for %s', (_, patch, message) => {
     expect(() => createCardExt({ apiTicket: TICKET, cardId: CARD_ID, ...patch })).toThrow(TypeError)
     expect(() => createCardExt({ apiTicket: TICKET, cardId: CARD_ID, ...patch })).toThrow(message)
@@ -151,13 +185,22 @@ describe('createCardExt', () => {
 describe('verifyCardExt rejects tampering', () => {
   const key = { apiTicket: TICKET, cardId: CARD_ID }
   const signed = JSON.parse(
-    createCardExt({ ...key, code: 'random123', openid: 'oXyz-_1', timestamp: TIMESTAMP, nonceStr: NONCE, outerStr: 'x' }),
+    createCardExt({
+      ...key,
+      code: 'random123',
+      openid: 'oXyz-_1',
+      timestamp: TIMESTAMP,
+      nonceStr: NONCE,
+      outerStr: 'x',
+    }),
   ) as Record<string, unknown>
   const flipHex = (s: string) => (s[0] === '0' ? '1' : '0') + s.slice(1)
 
   it('accepts the untouched cardExt, also with an upper-case signature', () => {
     expect(verifyCardExt(JSON.stringify(signed), key)).toBe(true)
-    expect(verifyCardExt(JSON.stringify({ ...signed, signature: String(signed.signature).toUpperCase() }), key)).toBe(true)
+    expect(verifyCardExt(JSON.stringify({ ...signed, signature: String(signed.signature).toUpperCase() }), key)).toBe(
+      true,
+    )
   })
 
   it.each<[string, Record<string, unknown>]>([

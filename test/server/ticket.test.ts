@@ -1,4 +1,10 @@
-import { createApiTicketProvider, createMemoryTicketStore, WeChatApiError, type ApiTicketProviderOptions, type TicketStore } from '../../server'
+import {
+  createApiTicketProvider,
+  createMemoryTicketStore,
+  WeChatApiError,
+  type ApiTicketProviderOptions,
+  type TicketStore,
+} from '../../server'
 import { reply, startServer, type Handler, type TestServer } from './http-server'
 
 let srv: TestServer
@@ -27,7 +33,8 @@ afterEach(() => {
 })
 afterAll(() => consoleSpies.forEach((s) => s.mockRestore()))
 
-const ok = (): Handler => (_, res) => reply(res, 200, { errcode: 0, errmsg: 'ok', ticket: `ticket-${++issued}`, expires_in: 7200 })
+const ok = (): Handler => (_, res) =>
+  reply(res, 200, { errcode: 0, errmsg: 'ok', ticket: `ticket-${++issued}`, expires_in: 7200 })
 /** Answers each request with the next handler; the last one repeats. */
 const sequence = (...handlers: Handler[]): Handler => {
   let i = 0
@@ -37,7 +44,10 @@ const sequence = (...handlers: Handler[]): Handler => {
 const until = async (cond: () => boolean) => {
   while (!cond()) await new Promise((resolve) => setTimeout(resolve, 1))
 }
-const errcode = (code: number, errmsg = 'error'): Handler => (_, res) => reply(res, 200, { errcode: code, errmsg })
+const errcode =
+  (code: number, errmsg = 'error'): Handler =>
+  (_, res) =>
+    reply(res, 200, { errcode: code, errmsg })
 
 const provider = (o: Partial<ApiTicketProviderOptions> = {}) =>
   createApiTicketProvider({
@@ -82,7 +92,10 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     const store = createMemoryTicketStore()
     const p = provider({ store })
     await p.getTicket()
-    await expect(store.get('wx_card_api_ticket')).resolves.toEqual({ ticket: 'ticket-1', expiresAt: T0 + (7200 - 300) * 1000 })
+    await expect(store.get('wx_card_api_ticket')).resolves.toEqual({
+      ticket: 'ticket-1',
+      expiresAt: T0 + (7200 - 300) * 1000,
+    })
     clock = T0 + (7200 - 300) * 1000 - 1
     await expect(p.getTicket()).resolves.toBe('ticket-1')
     expect(srv.requests).toHaveLength(1)
@@ -193,7 +206,9 @@ describe('createApiTicketProvider against a local HTTP server', () => {
 
   it('gives up when the fresh access_token is rejected too', async () => {
     srv.handle(errcode(40001, 'invalid credential'))
-    const err = await provider().getTicket().catch((e: unknown) => e)
+    const err = await provider()
+      .getTicket()
+      .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(WeChatApiError)
     expect(err).toMatchObject({ errcode: 40001, api: 'cgi-bin/ticket/getticket' })
     expect(srv.requests).toHaveLength(2)
@@ -203,7 +218,9 @@ describe('createApiTicketProvider against a local HTTP server', () => {
   it('does not cache a failure', async () => {
     srv.handle(sequence(errcode(40164, 'invalid ip'), ok()))
     const p = provider()
-    await expect(p.getTicket()).rejects.toThrow('WeChat cgi-bin/ticket/getticket failed: errcode 40164, errmsg invalid ip')
+    await expect(p.getTicket()).rejects.toThrow(
+      'WeChat cgi-bin/ticket/getticket failed: errcode 40164, errmsg invalid ip',
+    )
     expect(srv.requests).toHaveLength(1) // not a transient error: no retry
     await expect(p.getTicket()).resolves.toBe('ticket-1')
     expect(srv.requests).toHaveLength(2)
@@ -222,7 +239,11 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     ['HTTP 429', (_, res) => reply(res, 429, 'slow down'), /HTTP 429/],
     ['malformed JSON', (_, res) => reply(res, 200, '<html>'), /not valid JSON/],
     ['errcode -1 (system busy)', errcode(-1, 'system error'), /errcode -1/],
-    ['no ticket', (_, res) => reply(res, 200, { errcode: 0, errmsg: 'ok', expires_in: 7200 }), /response has no ticket/],
+    [
+      'no ticket',
+      (_, res) => reply(res, 200, { errcode: 0, errmsg: 'ok', expires_in: 7200 }),
+      /response has no ticket/,
+    ],
   ])('retries %s a bounded number of times', async (_, answer, message) => {
     srv.handle(answer)
     await expect(provider({ maxRetries: 2 }).getTicket()).rejects.toThrow(message)
@@ -276,7 +297,9 @@ describe('createApiTicketProvider against a local HTTP server', () => {
   it('keeps the ticket and the token out of error messages', async () => {
     tokens = ['secret-token']
     srv.handle((_, res) => reply(res, 200, { errcode: 0, ticket: 'secret-ticket', expires_in: 'soon' }))
-    const err = await provider({ maxRetries: 0 }).getTicket().catch((e: unknown) => e)
+    const err = await provider({ maxRetries: 0 })
+      .getTicket()
+      .catch((e: unknown) => e)
     expect((err as Error).message).toBe('WeChat cgi-bin/ticket/getticket: response has no valid expires_in')
     expect(JSON.stringify(err)).not.toMatch(/secret/)
   })
@@ -305,7 +328,11 @@ describe('createApiTicketProvider against a local HTTP server', () => {
   })
 
   it.each<[string, Partial<ApiTicketProviderOptions>, RegExp]>([
-    ['no getAccessToken', { getAccessToken: undefined as unknown as ApiTicketProviderOptions['getAccessToken'] }, /getAccessToken is required/],
+    [
+      'no getAccessToken',
+      { getAccessToken: undefined as unknown as ApiTicketProviderOptions['getAccessToken'] },
+      /getAccessToken is required/,
+    ],
     ['a negative margin', { refreshMarginSeconds: -1 }, /refreshMarginSeconds/],
     ['a fractional maxRetries', { maxRetries: 1.5 }, /maxRetries/],
     ['an empty key', { key: '' }, /key/],

@@ -37,7 +37,11 @@ describe('wx.addCard: a good call', () => {
       { cardId: ID.custom, cardExt: ext(ID.custom, { code: 'CUSTOM001' }) },
       { cardId: ID.bound, cardExt: ext(ID.bound, { openid: USER }) },
     ])
-    expect(cardsOf(s).map((c) => [c.cardId, c.isSuccess])).toEqual([[ID.plain, true], [ID.custom, true], [ID.bound, true]])
+    expect(cardsOf(s).map((c) => [c.cardId, c.isSuccess])).toEqual([
+      [ID.plain, true],
+      [ID.custom, true],
+      [ID.bound, true],
+    ])
     expect(p.state.held.map((h) => h.cardId)).toEqual([ID.plain, ID.custom, ID.bound])
     // A custom-code card is issued with the code from cardExt.
     expect(p.state.held[1].code).toBe('CUSTOM001')
@@ -63,8 +67,9 @@ describe('wx.addCard: a good call', () => {
     const p = makePlatform()
     const res = await p.wx.addCard({ cardList: [{ cardId: ID.plain, cardExt: ext(ID.plain) }] })
     expect(res && res.errMsg).toBe('addCard:ok')
-    await expect(p.wx.addCard({ cardList: [{ cardId: ID.plain, cardExt: ext(ID.plain, { apiTicket: 'x' }) }] }))
-      .rejects.toEqual({ errMsg: 'addCard:fail 签名错误' })
+    await expect(
+      p.wx.addCard({ cardList: [{ cardId: ID.plain, cardExt: ext(ID.plain, { apiTicket: 'x' }) }] }),
+    ).rejects.toEqual({ errMsg: 'addCard:fail 签名错误' })
   })
 })
 
@@ -77,7 +82,10 @@ describe('wx.addCard: signature (卡券签名)', () => {
     ['api_ticket sent inside cardExt', () => edit(ext(ID.plain), { api_ticket: TICKET })],
     ['an unknown key', () => edit(ext(ID.plain), { nonceStr: 'abc' })],
     ['a signed key dropped after signing', () => edit(ext(ID.custom, { code: 'C1' }), { code: undefined })],
-    ['a signed value changed after signing', () => edit(ext(ID.plain, { timestamp: 1700000000 }), { timestamp: 1700000001 })],
+    [
+      'a signed value changed after signing',
+      () => edit(ext(ID.plain, { timestamp: 1700000000 }), { timestamp: 1700000001 }),
+    ],
     ['a signed key added after signing', () => edit(ext(ID.plain), { openid: USER })],
     ['no signature', () => edit(ext(ID.plain), { signature: undefined })],
     ['no timestamp', () => edit(ext(ID.plain), { timestamp: undefined })],
@@ -99,7 +107,13 @@ describe('wx.addCard: signature (卡券签名)', () => {
 
 /** createCardExt refuses bad values, so these are signed by hand: the signature is right, the value is not. */
 function handSigned(f: { timestamp: number; nonce_str?: string; code?: string }, cardId: string = ID.plain): string {
-  const signature = signCardExt({ apiTicket: TICKET, cardId, timestamp: f.timestamp, nonceStr: f.nonce_str, code: f.code })
+  const signature = signCardExt({
+    apiTicket: TICKET,
+    cardId,
+    timestamp: f.timestamp,
+    nonceStr: f.nonce_str,
+    code: f.code,
+  })
   return JSON.stringify({ ...f, signature })
 }
 
@@ -113,8 +127,16 @@ describe('wx.addCard: parameters (code / openid must match the card)', () => {
     ['nonce_str longer than 32', ID.plain, () => handSigned({ timestamp: 1700000000, nonce_str: 'n'.repeat(33) })],
     ['a timestamp that is not integer seconds', ID.plain, () => handSigned({ timestamp: 1.5 })],
     ['a millisecond timestamp (13 digits)', ID.plain, () => handSigned({ timestamp: 1700000000000 })],
-    ['a custom code with a dash', ID.custom, () => handSigned({ timestamp: 1700000000, code: 'SHOP-2026-0001' }, ID.custom)],
-    ['a custom code longer than 20', ID.custom, () => handSigned({ timestamp: 1700000000, code: '1'.repeat(21) }, ID.custom)],
+    [
+      'a custom code with a dash',
+      ID.custom,
+      () => handSigned({ timestamp: 1700000000, code: 'SHOP-2026-0001' }, ID.custom),
+    ],
+    [
+      'a custom code longer than 20',
+      ID.custom,
+      () => handSigned({ timestamp: 1700000000, code: '1'.repeat(21) }, ID.custom),
+    ],
     ['a bad fixed_begintimestamp', ID.plain, () => edit(ext(ID.plain), { fixed_begintimestamp: 'soon' })],
     ['a non-string outer_str', ID.plain, () => edit(ext(ID.plain), { outer_str: 7 })],
   ]
@@ -136,11 +158,19 @@ describe('wx.addCard: parameters (code / openid must match the card)', () => {
   })
 
   it.each([
-    ['no cardList', undefined, 'addCard:fail parameter error: parameter.cardList should be Array instead of Undefined;'],
+    [
+      'no cardList',
+      undefined,
+      'addCard:fail parameter error: parameter.cardList should be Array instead of Undefined;',
+    ],
     ['a cardList object', {}, 'addCard:fail parameter error: parameter.cardList should be Array instead of Object;'],
     ['an empty cardList', [], 'addCard:fail 参数错误'],
     ['a null item', [null], 'addCard:fail parameter error: parameter.cardList[0] should be Object instead of Null;'],
-    ['an item without cardId', [{ cardExt: '{}' }], 'addCard:fail parameter error: parameter.cardList[0].cardId should be a non-empty String;'],
+    [
+      'an item without cardId',
+      [{ cardExt: '{}' }],
+      'addCard:fail parameter error: parameter.cardList[0].cardId should be a non-empty String;',
+    ],
     ['an unknown cardId', [{ cardId: 'pNope', cardExt: '{}' }], 'addCard:fail invalid card_id: pNope'],
   ])('%s → %s', async (_why, cardList, errMsg) => {
     const p = makePlatform()
@@ -161,14 +191,24 @@ describe('wx.addCard: nonce_str + timestamp', () => {
   it('fails the same pair twice within one call', async () => {
     const p = makePlatform()
     const cardExt = ext(ID.plain)
-    expect(await errMsgOf(add(p, [{ cardId: ID.plain, cardExt }, { cardId: ID.plain, cardExt }]))).toBe('fail: addCard:fail 已领完')
+    expect(
+      await errMsgOf(
+        add(p, [
+          { cardId: ID.plain, cardExt },
+          { cardId: ID.plain, cardExt },
+        ]),
+      ),
+    ).toBe('fail: addCard:fail 已领完')
     expect(p.state.nonces).toEqual([])
   })
 
   it('keys the pair per card: the same nonce and timestamp for two different cards is fine', async () => {
     const p = makePlatform()
     const same = { nonceStr: 'shared', timestamp: 1700000000 }
-    const s = await add(p, [{ cardId: ID.plain, cardExt: ext(ID.plain, same) }, { cardId: ID.few, cardExt: ext(ID.few, same) }])
+    const s = await add(p, [
+      { cardId: ID.plain, cardExt: ext(ID.plain, same) },
+      { cardId: ID.few, cardExt: ext(ID.few, same) },
+    ])
     expect(s.res.errMsg).toBe('addCard:ok')
   })
 
@@ -188,7 +228,10 @@ describe('wx.addCard: stock and get_limit only mark the card', () => {
     expect(p.state.stock[ID.few]).toBe(1)
     await add(p, [{ cardId: ID.few, cardExt: ext(ID.few) }])
     expect(p.state.stock[ID.few]).toBe(0)
-    const s = await add(p, [{ cardId: ID.few, cardExt: ext(ID.few) }, { cardId: ID.plain, cardExt: ext(ID.plain) }])
+    const s = await add(p, [
+      { cardId: ID.few, cardExt: ext(ID.few) },
+      { cardId: ID.plain, cardExt: ext(ID.plain) },
+    ])
     expect(s.res.errMsg).toBe('addCard:ok')
     const [few, plain] = cardsOf(s)
     expect([few.isSuccess, few.code]).toEqual([false, ''])
@@ -199,16 +242,28 @@ describe('wx.addCard: stock and get_limit only mark the card', () => {
 
   it('marks a card past its getLimit isSuccess:false; stock is not spent', async () => {
     const p = createCardPlatform({
-      apiTicket: TICKET, accessToken: 't', openid: USER, cards: [{ cardId: 'L', getLimit: 1, quantity: 5 }, { cardId: 'P' }],
+      apiTicket: TICKET,
+      accessToken: 't',
+      openid: USER,
+      cards: [{ cardId: 'L', getLimit: 1, quantity: 5 }, { cardId: 'P' }],
     })
     const mk = (cardId: string) => createCardExt({ apiTicket: TICKET, cardId })
-    const s = await add(p, [{ cardId: 'L', cardExt: mk('L') }, { cardId: 'L', cardExt: mk('L') }, { cardId: 'P', cardExt: mk('P') }])
+    const s = await add(p, [
+      { cardId: 'L', cardExt: mk('L') },
+      { cardId: 'L', cardExt: mk('L') },
+      { cardId: 'P', cardExt: mk('P') },
+    ])
     expect(cardsOf(s).map((c) => c.isSuccess)).toEqual([true, false, true])
     expect([p.state.taken.L, p.state.stock.L]).toEqual([1, 4])
   })
 
   it('a quantity of 0 refuses every copy', async () => {
-    const p = createCardPlatform({ apiTicket: TICKET, accessToken: 't', openid: USER, cards: [{ cardId: 'Z', quantity: 0 }] })
+    const p = createCardPlatform({
+      apiTicket: TICKET,
+      accessToken: 't',
+      openid: USER,
+      cards: [{ cardId: 'Z', quantity: 0 }],
+    })
     const s = await add(p, [{ cardId: 'Z', cardExt: createCardExt({ apiTicket: TICKET, cardId: 'Z' }) }])
     expect(s.res.errMsg).toBe('addCard:ok')
     expect(cardsOf(s)[0].isSuccess).toBe(false)
@@ -223,7 +278,7 @@ describe('wx.addCard: stock and get_limit only mark the card', () => {
   })
 })
 
-describe('the user\'s decision', () => {
+describe("the user's decision", () => {
   it('a queued cancel gives addCard:fail cancel to the next call only; nothing is issued', async () => {
     const p = makePlatform()
     p.nextUserAction('cancel')
@@ -245,7 +300,9 @@ describe('the user\'s decision', () => {
   it('an error page comes before the user can cancel, and still uses up the queued action', async () => {
     const p = makePlatform()
     p.nextUserAction('cancel')
-    expect((await add(p, [{ cardId: ID.plain, cardExt: ext(ID.plain, { apiTicket: 'x' }) }])).res.errMsg).toBe('addCard:fail 签名错误')
+    expect((await add(p, [{ cardId: ID.plain, cardExt: ext(ID.plain, { apiTicket: 'x' }) }])).res.errMsg).toBe(
+      'addCard:fail 签名错误',
+    )
     expect(p.state.pendingActions).toEqual([])
   })
 
@@ -290,7 +347,13 @@ describe('createCardPlatform options', () => {
 
   it('starts each card with its stock and nothing taken', () => {
     const p = makePlatform()
-    expect(p.state.stock).toEqual({ [ID.plain]: Infinity, [ID.custom]: Infinity, [ID.bound]: Infinity, [ID.few]: 1, [ID.limited]: Infinity })
+    expect(p.state.stock).toEqual({
+      [ID.plain]: Infinity,
+      [ID.custom]: Infinity,
+      [ID.bound]: Infinity,
+      [ID.few]: 1,
+      [ID.limited]: Infinity,
+    })
     expect(Object.values(p.state.taken)).toEqual([0, 0, 0, 0, 0])
   })
 })

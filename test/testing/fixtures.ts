@@ -31,7 +31,8 @@ export function makePlatform(extra: Partial<CardPlatformOptions> = {}): CardPlat
 }
 
 /** A cardExt signed by the real server helper with the platform's ticket unless told otherwise. */
-export const ext = (cardId: string, more: Partial<CardExtOptions> = {}): string => createCardExt({ apiTicket: TICKET, cardId, ...more })
+export const ext = (cardId: string, more: Partial<CardExtOptions> = {}): string =>
+  createCardExt({ apiTicket: TICKET, cardId, ...more })
 
 /** Replaces keys of a signed cardExt without re-signing (undefined deletes the key). */
 export function edit(cardExt: string, changes: Record<string, unknown>): string {
@@ -78,7 +79,9 @@ export const add = (p: CardPlatform, cardList: unknown) => settle(p.wx.addCard, 
 export const open = (p: CardPlatform, cardList: unknown) => settle(p.wx.openCard, cardList)
 
 /** The cardList of a successful addCard. */
-export function cardsOf(s: Settled<WechatMiniprogram.AddCardSuccessCallbackResult>): WechatMiniprogram.AddCardResponseInfo[] {
+export function cardsOf(
+  s: Settled<WechatMiniprogram.AddCardSuccessCallbackResult>,
+): WechatMiniprogram.AddCardResponseInfo[] {
   if (s.via !== 'success' || !('cardList' in s.res)) throw new Error(`expected success, got ${s.res.errMsg}`)
   return s.res.cardList
 }

@@ -10,12 +10,16 @@ interface Answer {
 /** A plain node:http client, so the tests do not depend on a global fetch. */
 function call(base: string, method: string, path: string, body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(base + path, { method, headers: body === undefined ? {} : { 'Content-Type': 'application/json' } }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => (text += c))
-      res.on('end', () => resolve({ status: res.statusCode || 0, body: JSON.parse(text) }))
-    })
+    const req = request(
+      base + path,
+      { method, headers: body === undefined ? {} : { 'Content-Type': 'application/json' } },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => (text += c))
+        res.on('end', () => resolve({ status: res.statusCode || 0, body: JSON.parse(text) }))
+      },
+    )
     req.on('error', reject)
     req.end(body)
   })
@@ -62,7 +66,12 @@ describe('GET /cgi-bin/ticket/getticket', () => {
 
   it.each([
     ['no access_token', 'type=wx_card', 41001, 'access_token missing'],
-    ['a wrong access_token', 'access_token=nope&type=wx_card', 40001, 'invalid credential, access_token is invalid or not latest'],
+    [
+      'a wrong access_token',
+      'access_token=nope&type=wx_card',
+      40001,
+      'invalid credential, access_token is invalid or not latest',
+    ],
     ['an expired access_token', 'access_token=old-token&type=wx_card', 42001, 'access_token expired'],
     ['no type', `access_token=${TOKEN}`, 40097, 'invalid args'],
     ['a wrong type', `access_token=${TOKEN}&type=card`, 40097, 'invalid args'],
@@ -82,7 +91,9 @@ describe('POST /card/code/decrypt', () => {
       { cardId: ID.plain, cardExt: ext(ID.plain) },
       { cardId: ID.custom, cardExt: ext(ID.custom, { code: 'MYCODE1' }) },
     ])
-    const answers = await Promise.all(cardsOf(s).map((c) => call(server.url, 'POST', decryptPath(), JSON.stringify({ encrypt_code: c.code }))))
+    const answers = await Promise.all(
+      cardsOf(s).map((c) => call(server.url, 'POST', decryptPath(), JSON.stringify({ encrypt_code: c.code }))),
+    )
     expect(answers.map((a) => a.body)).toEqual(p.state.held.map((h) => ({ errcode: 0, errmsg: 'ok', code: h.code })))
     expect(answers[1].body.code).toBe('MYCODE1')
     // Decrypting is repeatable.
@@ -99,7 +110,13 @@ describe('POST /card/code/decrypt', () => {
   })
 
   it.each([
-    ['a wrong token', decryptPath('nope'), '{"encrypt_code":"x"}', 40001, 'invalid credential, access_token is invalid or not latest'],
+    [
+      'a wrong token',
+      decryptPath('nope'),
+      '{"encrypt_code":"x"}',
+      40001,
+      'invalid credential, access_token is invalid or not latest',
+    ],
     ['an expired token', decryptPath('old-token'), '{"encrypt_code":"x"}', 42001, 'access_token expired'],
     ['no token', DECRYPT_PATH, '{"encrypt_code":"x"}', 41001, 'access_token missing'],
     ['malformed JSON', decryptPath(), '{"encrypt_code":', 47001, 'data format error'],
@@ -111,7 +128,10 @@ describe('POST /card/code/decrypt', () => {
   })
 
   it('wants POST (43002)', async () => {
-    expect((await call(server.url, 'GET', decryptPath())).body).toEqual({ errcode: 43002, errmsg: 'require POST method' })
+    expect((await call(server.url, 'GET', decryptPath())).body).toEqual({
+      errcode: 43002,
+      errmsg: 'require POST method',
+    })
   })
 })
 
@@ -133,7 +153,12 @@ describe('other paths and request counts', () => {
     const second = await p.listen()
     try {
       await add(p, [{ cardId: ID.plain, cardExt: ext(ID.plain) }])
-      const r = await call(second.url, 'POST', decryptPath(), JSON.stringify({ encrypt_code: p.state.held[0].encryptCode }))
+      const r = await call(
+        second.url,
+        'POST',
+        decryptPath(),
+        JSON.stringify({ encrypt_code: p.state.held[0].encryptCode }),
+      )
       expect(r.body.code).toBe(p.state.held[0].code)
       expect(p.state.requests.decrypt).toBe(1)
     } finally {

@@ -39,7 +39,13 @@ describe('install()', () => {
     const original = g.wx.getSystemInfoSync
     const p = makePlatform()
     const undo = p.install(undefined, { all: true })
-    expect(Object.keys(g.wx).sort()).toEqual(['addCard', 'getAppBaseInfo', 'getSystemInfoSync', 'openCard', 'showModal'])
+    expect(Object.keys(g.wx).sort()).toEqual([
+      'addCard',
+      'getAppBaseInfo',
+      'getSystemInfoSync',
+      'openCard',
+      'showModal',
+    ])
     expect(g.wx.getSystemInfoSync).toBe(p.wx.getSystemInfoSync)
     undo()
     expect(Object.keys(g.wx)).toEqual(['getSystemInfoSync'])

@@ -40,7 +40,10 @@ describe('wx.openCard', () => {
 
   it('fails the whole call when one card is not held', async () => {
     const { p, held } = await platformHolding()
-    const s = await open(p, [{ cardId: held[0].cardId, code: held[0].code }, { cardId: ID.plain, code: 'nope' }])
+    const s = await open(p, [
+      { cardId: held[0].cardId, code: held[0].code },
+      { cardId: ID.plain, code: 'nope' },
+    ])
     expect(s.via).toBe('fail')
     expect(p.state.opened).toEqual([])
   })
@@ -54,9 +57,17 @@ describe('wx.openCard', () => {
   })
 
   it.each([
-    ['no cardList', undefined, 'openCard:fail parameter error: parameter.cardList should be Array instead of Undefined;'],
+    [
+      'no cardList',
+      undefined,
+      'openCard:fail parameter error: parameter.cardList should be Array instead of Undefined;',
+    ],
     ['an empty cardList', [], 'openCard:fail 参数错误'],
-    ['an item without code', [{ cardId: ID.plain }], 'openCard:fail parameter error: parameter.cardList[0] should be { cardId: String, code: String };'],
+    [
+      'an item without code',
+      [{ cardId: ID.plain }],
+      'openCard:fail parameter error: parameter.cardList[0] should be { cardId: String, code: String };',
+    ],
   ])('%s → %s', async (_why, cardList, errMsg) => {
     const { p } = await platformHolding()
     expect((await open(p, cardList)).res.errMsg).toBe(errMsg)
@@ -64,7 +75,11 @@ describe('wx.openCard', () => {
 
   it('returns a Promise without callbacks', async () => {
     const { p, held } = await platformHolding()
-    await expect(p.wx.openCard({ cardList: [{ cardId: held[0].cardId, code: held[0].code }] })).resolves.toEqual({ errMsg: 'openCard:ok' })
-    await expect(p.wx.openCard({ cardList: [{ cardId: ID.plain, code: 'x' }] })).rejects.toEqual({ errMsg: expect.stringMatching(/^openCard:fail /) })
+    await expect(p.wx.openCard({ cardList: [{ cardId: held[0].cardId, code: held[0].code }] })).resolves.toEqual({
+      errMsg: 'openCard:ok',
+    })
+    await expect(p.wx.openCard({ cardList: [{ cardId: ID.plain, code: 'x' }] })).rejects.toEqual({
+      errMsg: expect.stringMatching(/^openCard:fail /),
+    })
   })
 })

@@ -5,7 +5,12 @@ import { addCards, CardError, openCards } from '../../utils'
 import { ext, ID, makePlatform, TOKEN, USER } from './fixtures'
 
 const rejection = (p: Promise<unknown>): Promise<CardError> =>
-  p.then(() => { throw new Error('resolved') }, (e: CardError) => e)
+  p.then(
+    () => {
+      throw new Error('resolved')
+    },
+    (e: CardError) => e,
+  )
 
 let undo: (() => void) | undefined
 afterEach(() => {
@@ -17,7 +22,10 @@ describe('addCards / openCards through the installed simulator', () => {
   it('adds, then opens with the decrypted code', async () => {
     const p = makePlatform()
     undo = p.install(undefined, { all: true })
-    const r = await addCards([{ cardId: ID.plain, cardExt: ext(ID.plain) }, { cardId: ID.bound, cardExt: ext(ID.bound, { openid: USER }) }])
+    const r = await addCards([
+      { cardId: ID.plain, cardExt: ext(ID.plain) },
+      { cardId: ID.bound, cardExt: ext(ID.bound, { openid: USER }) },
+    ])
     expect(r.failed).toEqual([])
     expect(r.succeeded.map((c) => c.code)).toEqual(p.state.held.map((h) => h.encryptCode))
     const list = p.state.held.map((h) => ({ cardId: h.cardId, code: h.code }))
@@ -36,7 +44,10 @@ describe('addCards / openCards through the installed simulator', () => {
     const p = makePlatform()
     undo = p.install(undefined, { all: true })
     await addCards([{ cardId: ID.few, cardExt: ext(ID.few) }])
-    const r = await addCards([{ cardId: ID.few, cardExt: ext(ID.few) }, { cardId: ID.plain, cardExt: ext(ID.plain) }])
+    const r = await addCards([
+      { cardId: ID.few, cardExt: ext(ID.few) },
+      { cardId: ID.plain, cardExt: ext(ID.plain) },
+    ])
     expect([r.succeeded.map((c) => c.cardId), r.failed.map((c) => c.cardId)]).toEqual([[ID.plain], [ID.few]])
   })
 
@@ -71,7 +82,7 @@ describe('addCards / openCards through the installed simulator', () => {
     expect((await rejection(openCards([{ cardId: h.cardId, code: h.code }]))).code).toBe('cancel')
   })
 
-  it('openCards with the encrypted code fails with the platform\'s detail', async () => {
+  it("openCards with the encrypted code fails with the platform's detail", async () => {
     const p = makePlatform()
     undo = p.install(undefined, { all: true })
     const r = await addCards([{ cardId: ID.plain, cardExt: ext(ID.plain) }])
@@ -88,7 +99,7 @@ describe('addCards / openCards through the installed simulator', () => {
     expect(p.state.calls.addCard).toBe(0)
   })
 
-  it('install() without all keeps an existing wx\'s version reporting', async () => {
+  it("install() without all keeps an existing wx's version reporting", async () => {
     const g = globalThis as unknown as { wx?: object }
     g.wx = { getSystemInfoSync: () => ({ SDKVersion: '2.30.0' }) }
     const p = makePlatform()
@@ -111,7 +122,8 @@ describe('a signing server against listen()', () => {
     undo = p.install(undefined, { all: true })
     // The app's server: the real toolkit with baseUrl pointed at the simulator.
     const tickets = createApiTicketProvider({ getAccessToken: async () => TOKEN, baseUrl: server.url })
-    const cardExtFor = async (cardId: string, code?: string) => createCardExt({ apiTicket: await tickets.getTicket(), cardId, code })
+    const cardExtFor = async (cardId: string, code?: string) =>
+      createCardExt({ apiTicket: await tickets.getTicket(), cardId, code })
     const decrypt = (encryptCode: string) => decryptCardCode({ accessToken: TOKEN, encryptCode, baseUrl: server.url })
 
     const r = await addCards([
@@ -127,10 +139,12 @@ describe('a signing server against listen()', () => {
     expect(p.state.opened.map((o) => o.cardId)).toEqual([ID.plain, ID.custom])
   })
 
-  it('surfaces the platform\'s errcodes as WeChatApiError', async () => {
+  it("surfaces the platform's errcodes as WeChatApiError", async () => {
     const p = makePlatform()
     server = await p.listen()
-    const e = await decryptCardCode({ accessToken: TOKEN, encryptCode: 'never-issued', baseUrl: server.url }).catch((x: unknown) => x)
+    const e = await decryptCardCode({ accessToken: TOKEN, encryptCode: 'never-issued', baseUrl: server.url }).catch(
+      (x: unknown) => x,
+    )
     expect(e).toBeInstanceOf(WeChatApiError)
     expect((e as WeChatApiError).errcode).toBe(40056)
     const bad = createApiTicketProvider({ getAccessToken: async () => 'wrong', baseUrl: server.url, maxRetries: 0 })

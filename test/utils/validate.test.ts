@@ -3,13 +3,25 @@ import { installWx, okAdd } from '../helpers/wx'
 
 const SIG = '22dce6bad4db532d4a2ef82ca2ca7bbe1e10ef28'
 const ext = (o: Record<string, unknown> = {}) => ({ timestamp: 1414587457, signature: SIG, ...o })
-const card = (o: Record<string, unknown> = {}) => ({ cardId: 'pFS7Fjg8kV1IdDz01r4SQwMkuCKc', cardExt: JSON.stringify(ext(o)) })
+const card = (o: Record<string, unknown> = {}) => ({
+  cardId: 'pFS7Fjg8kV1IdDz01r4SQwMkuCKc',
+  cardExt: JSON.stringify(ext(o)),
+})
 
 describe('validateCardExt accepts what WeChat accepts', () => {
   it.each([
     ['minimal', ext()],
     ['digit-string timestamp', ext({ timestamp: '1414587457' })],
-    ['every key', ext({ nonce_str: 'Wm3WZYTPz0wzccnW', code: 'random123', openid: 'oXyz-_1', outer_str: 'from=share', fixed_begintimestamp: 1414587457 })],
+    [
+      'every key',
+      ext({
+        nonce_str: 'Wm3WZYTPz0wzccnW',
+        code: 'random123',
+        openid: 'oXyz-_1',
+        outer_str: 'from=share',
+        fixed_begintimestamp: 1414587457,
+      }),
+    ],
     ['32-char nonce', ext({ nonce_str: 'a'.repeat(32) })],
     ['20-char code', ext({ code: '1'.repeat(20) })],
     ['empty optional strings (they add nothing to the signature)', ext({ code: '', openid: '' })],
@@ -72,7 +84,12 @@ const bad: [string, unknown, number | undefined, string | undefined][] = [
   ['object outer_str', [card({ outer_str: { a: 1 } })], 0, 'cardExt.outer_str'],
   ['float fixed_begintimestamp', [card({ fixed_begintimestamp: 1.5 })], 0, 'cardExt.fixed_begintimestamp'],
   ['word fixed_begintimestamp', [card({ fixed_begintimestamp: 'tomorrow' })], 0, 'cardExt.fixed_begintimestamp'],
-  ['api_ticket leaked', [card({ api_ticket: 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy' })], 0, 'cardExt.api_ticket'],
+  [
+    'api_ticket leaked',
+    [card({ api_ticket: 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy' })],
+    0,
+    'cardExt.api_ticket',
+  ],
   ['card_id inside cardExt', [card({ card_id: 'pFS7' })], 0, 'cardExt.card_id'],
   ['camelCase nonceStr', [card({ nonceStr: 'abc' })], 0, 'cardExt.nonceStr'],
   ['unknown key', [card({ foo: 'bar' })], 0, 'cardExt.foo'],
@@ -99,7 +116,9 @@ describe.each(bad)('invalid add input: %s', (_, list, index, field) => {
   })
   it('addCards rejects without calling wx.addCard', async () => {
     const wx = installWx({ addCard: okAdd })
-    await addCards(list as never).then(() => { throw new Error('resolved') }, check)
+    await addCards(list as never).then(() => {
+      throw new Error('resolved')
+    }, check)
     expect(wx.addCard).not.toHaveBeenCalled()
   })
 })
@@ -110,7 +129,11 @@ it.each([
   ['a missing cardExt', undefined, 'cardList[0].cardExt: is required'],
   ['a truncated JSON string', '{"timestamp":1', 'cardList[0].cardExt: is not valid JSON'],
   ['a JSON array', '[1]', 'cardList[0].cardExt: must be a JSON object'],
-  ['a millisecond timestamp', JSON.stringify(ext({ timestamp: 1700000000000 })), 'cardList[0].cardExt.timestamp: must be integer seconds, not ms'],
+  [
+    'a millisecond timestamp',
+    JSON.stringify(ext({ timestamp: 1700000000000 })),
+    'cardList[0].cardExt.timestamp: must be integer seconds, not ms',
+  ],
   ['the api_ticket', JSON.stringify(ext({ api_ticket: 't' })), 'cardList[0].cardExt.api_ticket: is a server secret'],
 ])('names the mistake for %s', (_, cardExt, message) => {
   expect(() => normalizeCardList([{ cardId: 'a', cardExt } as never])).toThrow(message)
@@ -130,7 +153,10 @@ const badOpen: [string, unknown, number | undefined, string | undefined][] = [
 describe.each(badOpen)('invalid open input: %s', (_, list, index, field) => {
   it('openCards rejects without calling wx.openCard', async () => {
     const wx = installWx()
-    const err = await openCards(list as never).then(() => null, (e: CardError) => e)
+    const err = await openCards(list as never).then(
+      () => null,
+      (e: CardError) => e,
+    )
     expect(err).toBeInstanceOf(CardError)
     expect([err!.code, err!.index, err!.field]).toEqual(['invalid', index, field])
     expect(wx.openCard).not.toHaveBeenCalled()
@@ -140,8 +166,14 @@ describe.each(badOpen)('invalid open input: %s', (_, list, index, field) => {
 describe('normalizeCardList output', () => {
   it('serializes an object cardExt to the JSON string WeChat needs and keeps strings as given', () => {
     const s = ' ' + JSON.stringify(ext()) // the caller's exact string, untouched
-    const out = normalizeCardList([{ cardId: 'a', cardExt: ext({ code: 'x1' }) }, { cardId: 'b', cardExt: s }])
-    expect(out).toEqual([{ cardId: 'a', cardExt: JSON.stringify(ext({ code: 'x1' })) }, { cardId: 'b', cardExt: s }])
+    const out = normalizeCardList([
+      { cardId: 'a', cardExt: ext({ code: 'x1' }) },
+      { cardId: 'b', cardExt: s },
+    ])
+    expect(out).toEqual([
+      { cardId: 'a', cardExt: JSON.stringify(ext({ code: 'x1' })) },
+      { cardId: 'b', cardExt: s },
+    ])
     expect(typeof out[0].cardExt).toBe('string')
   })
 })

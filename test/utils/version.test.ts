@@ -1,5 +1,12 @@
 import { versions } from 'miniprogram-versions'
-import { CARD_API_MIN_VERSION, compareVersion, getSDKVersion, isCardApiSupported, showUpgradeModal, UPGRADE_TEXT } from '../../utils'
+import {
+  CARD_API_MIN_VERSION,
+  compareVersion,
+  getSDKVersion,
+  isCardApiSupported,
+  showUpgradeModal,
+  UPGRADE_TEXT,
+} from '../../utils'
 import { installWx } from '../helpers/wx'
 
 const setWx = (w: unknown) => ((globalThis as unknown as { wx: unknown }).wx = w)
@@ -7,15 +14,46 @@ afterEach(() => setWx(undefined))
 
 describe('compareVersion', () => {
   const pairs: [string, string, -1 | 0 | 1][] = [
-    ['1.1.0', '1.1.0', 0], ['1.1', '1.1.0', 0], ['1.1.0', '1.1', 0], ['1', '1.0.0', 0], ['1.0.0.0', '1', 0],
-    ['2.29.1', '2.3.0', 1], ['2.3.0', '2.29.1', -1], ['10.0.0', '9.9.9', 1], ['9.9.9', '10.0.0', -1],
-    ['1.1.1', '1.1.0', 1], ['1.0.9', '1.1.0', -1], ['1.1.0', '1.0.9', 1], ['1.0.0', '1.1.0', -1],
-    ['2.20.1', '2.20.0', 1], ['2.20.1', '2.3.10', 1], ['3.12.0', '3.11.3', 1], ['3.8.12', '3.9.3', -1],
-    ['01.1.0', '1.1.0', 0], ['1.01.0', '1.1', 0], ['1.1.00', '1.1.0', 0], ['002.0', '2', 0],
-    ['', '', 0], ['', '0', 0], ['', '0.0.0', 0], ['', '1.1.0', -1], ['1.1.0', '', 1],
-    ['abc', '0.0.0', 0], ['abc', '1.1.0', -1], ['1.abc.0', '1.0.0', 0], ['1.1a.0', '1.0.0', 0], ['1..1', '1.0.1', 0],
-    ['1.-1.0', '1.0.0', 0], ['1.1.0-beta', '1.1.0', 0], ['v1.1.0', '1.1.0', -1], [' 1.1.0', '1.1.0', 0],
-    ['1.1.0.1', '1.1.0', 1], ['1.10', '1.9', 1], ['1.9', '1.10', -1], ['0.0.1', '0.0.0', 1], ['999.999.999', '1000', -1],
+    ['1.1.0', '1.1.0', 0],
+    ['1.1', '1.1.0', 0],
+    ['1.1.0', '1.1', 0],
+    ['1', '1.0.0', 0],
+    ['1.0.0.0', '1', 0],
+    ['2.29.1', '2.3.0', 1],
+    ['2.3.0', '2.29.1', -1],
+    ['10.0.0', '9.9.9', 1],
+    ['9.9.9', '10.0.0', -1],
+    ['1.1.1', '1.1.0', 1],
+    ['1.0.9', '1.1.0', -1],
+    ['1.1.0', '1.0.9', 1],
+    ['1.0.0', '1.1.0', -1],
+    ['2.20.1', '2.20.0', 1],
+    ['2.20.1', '2.3.10', 1],
+    ['3.12.0', '3.11.3', 1],
+    ['3.8.12', '3.9.3', -1],
+    ['01.1.0', '1.1.0', 0],
+    ['1.01.0', '1.1', 0],
+    ['1.1.00', '1.1.0', 0],
+    ['002.0', '2', 0],
+    ['', '', 0],
+    ['', '0', 0],
+    ['', '0.0.0', 0],
+    ['', '1.1.0', -1],
+    ['1.1.0', '', 1],
+    ['abc', '0.0.0', 0],
+    ['abc', '1.1.0', -1],
+    ['1.abc.0', '1.0.0', 0],
+    ['1.1a.0', '1.0.0', 0],
+    ['1..1', '1.0.1', 0],
+    ['1.-1.0', '1.0.0', 0],
+    ['1.1.0-beta', '1.1.0', 0],
+    ['v1.1.0', '1.1.0', -1],
+    [' 1.1.0', '1.1.0', 0],
+    ['1.1.0.1', '1.1.0', 1],
+    ['1.10', '1.9', 1],
+    ['1.9', '1.10', -1],
+    ['0.0.1', '0.0.0', 1],
+    ['999.999.999', '1000', -1],
   ]
   it.each(pairs)('%p vs %p → %p', (a, b, want) => {
     expect(compareVersion(a, b)).toBe(want)
@@ -47,7 +85,12 @@ describe('getSDKVersion', () => {
   })
   it.each([
     ['missing', undefined],
-    ['throwing', () => { throw new Error('boom') }],
+    [
+      'throwing',
+      () => {
+        throw new Error('boom')
+      },
+    ],
     ['returning undefined', () => undefined],
     ['answering without SDKVersion', () => ({})],
     ['answering a non-string', () => ({ SDKVersion: 3 })],
@@ -57,7 +100,17 @@ describe('getSDKVersion', () => {
   })
   it.each([
     ['both missing', {}],
-    ['both throwing', { getAppBaseInfo: () => { throw new Error('x') }, getSystemInfoSync: () => { throw new Error('y') } }],
+    [
+      'both throwing',
+      {
+        getAppBaseInfo: () => {
+          throw new Error('x')
+        },
+        getSystemInfoSync: () => {
+          throw new Error('y')
+        },
+      },
+    ],
     ['both undefined', { getAppBaseInfo: () => undefined, getSystemInfoSync: () => undefined }],
   ])('returns "" when %s', (_, w) => {
     setWx(w)
@@ -71,7 +124,13 @@ describe('getSDKVersion', () => {
 
 describe('isCardApiSupported', () => {
   const table: [string, boolean][] = [
-    ['1.0.0', false], ['1.0.9', false], ['1.1.0', true], ['1.1.1', true], ['2.3.0', true], ['2.29.1', true], ['3.12.0', true],
+    ['1.0.0', false],
+    ['1.0.9', false],
+    ['1.1.0', true],
+    ['1.1.1', true],
+    ['2.3.0', true],
+    ['2.29.1', true],
+    ['3.12.0', true],
   ]
   it.each(table)('SDKVersion %p with both APIs → %p', (v, want) => {
     installWx({ SDKVersion: v })

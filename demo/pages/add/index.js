@@ -25,13 +25,18 @@ Component({
       return Promise.all(
         ['pDemoCoupon', 'pDemoCustom', 'pDemoMember', 'pDemoLimited', 'pDemoCoupon'].map((id) => demo.issue(id)),
       ).then(
-        ([single, custom, member, limited, coupon]) => this.setData({ single, list: [custom, member], partial: [limited, coupon] }),
+        ([single, custom, member, limited, coupon]) =>
+          this.setData({ single, list: [custom, member], partial: [limited, coupon] }),
         (e) => this.print(`issue cardExt: ${e.message}`),
       )
     },
     print(line) {
       // newest first; the id keys the row (the same text can repeat)
-      this.setData({ log: [{ id: this.data.log.length ? this.data.log[0].id + 1 : 1, text: line }].concat(this.data.log).slice(0, 20) })
+      this.setData({
+        log: [{ id: this.data.log.length ? this.data.log[0].id + 1 : 1, text: line }]
+          .concat(this.data.log)
+          .slice(0, 20),
+      })
     },
     onEvent(e) {
       this.print(`${e.currentTarget.dataset.name} → ${e.type} ${JSON.stringify(e.detail)}`)
