@@ -14,7 +14,6 @@ const TMP = path.join(ROOT, '.tmp', 'types')
 const COMPONENTS = fs
   .readdirSync(path.join(ROOT, 'components'))
   .filter((d) => fs.existsSync(path.join(ROOT, 'components', d, 'index.json')))
-const UTILS_FROM_COMPONENT = '../../utils/index'
 
 const write = (file, text) => {
   fs.mkdirSync(path.dirname(file), { recursive: true })
@@ -23,106 +22,80 @@ const write = (file, text) => {
 const tsc = (...args) =>
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), ...args], { cwd: ROOT, stdio: 'inherit' })
 
-/** Blanks inside a {{ }} expression next to an operator or bracket, outside string literals. */
-const tightExpr = (e) =>
-  e
-    .split(/('[^']*'|"[^"]*")/)
-    .map((part, i) => (i % 2 ? part : part.replace(/\s*([^\w\s.$'"])\s*/g, '$1')))
-    .join('')
-    .trim()
-
-/** Drops comments, indentation between tags and blanks inside expressions; text spacing is kept. */
+/** Drops comments, indentation between tags and blanks around expressions; text spacing is kept. */
 const minifyWxml = (s) =>
   s
     .replace(/<!--[\s\S]*?-->/g, '')
     .replace(/\s*\n\s*/g, ' ')
     .replace(/>\s+</g, '><')
     .replace(/\s+(\/?>)/g, '$1')
-    .replace(/\{\{([\s\S]*?)\}\}/g, (_, e) => `{{${tightExpr(e)}}}`)
+    .replace(/\{\{\s*([\s\S]*?)\s*\}\}/g, '{{$1}}')
     .trim()
 
 /**
- * esbuild's CommonJS output carries ~600 bytes of interop helpers per file; its ESM output has one import
- * line per dependency and one export clause, which map 1:1 onto require / module.exports.
+ * The shipped JS modules: source entry → path inside miniprogram_dist. Each is bundled on its own; an import of
+ * another shipped module stays a require() of its shipped path, so utils and the shared Behavior load once.
  */
-function toCommonJs(code) {
-  const out = code
-    .replace(
-      /import\s*\{([^}]*)\}\s*from\s*"([^"]+)";?/g,
-      (_, names, from) =>
-        `const{${names
-          .split(',')
-          .map((n) => n.trim().replace(/\s+as\s+/, ':'))
-          .join(',')}}=require(${JSON.stringify(from)});`,
-    )
-    .replace(
-      /export\s*\{([^}]*)\};?\s*$/,
-      (_, names) =>
-        `module.exports={${names
-          .split(',')
-          .map((n) => {
-            const [local, as] = n.trim().split(/\s+as\s+/)
-            return `${as || local}:${local}`
-          })
-          .join(',')}};`,
-    )
-  if (
-    /(^|[;}\s])(import|export)[\s{*]/.test(out.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""'))
-  ) {
-    throw new Error('build: ESM syntax left after conversion to CommonJS')
+const MODULES = [
+  { source: 'utils/index.ts', shipped: 'utils/index' },
+  { source: 'components/common/card-call.ts', shipped: 'common/card-call' },
+  ...COMPONENTS.map((name) => ({ source: `components/${name}/index.ts`, shipped: `${name}/index` })),
+]
+const SHIPPED_BY_SOURCE = new Map(MODULES.map((m) => [path.join(ROOT, m.source.replace(/\.ts$/, '')), m.shipped]))
+
+/** esbuild plugin: an import that resolves to another shipped module becomes `require('<relative shipped path>')`. */
+function shippedModulesExternal(shipped) {
+  return {
+    name: 'shipped-modules-external',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, (args) => {
+        const target = SHIPPED_BY_SOURCE.get(path.resolve(args.resolveDir, args.path))
+        if (!target || target === shipped) return undefined
+        let relative = path.posix.relative(path.posix.dirname(shipped), target)
+        if (!relative.startsWith('.')) relative = './' + relative
+        return { path: relative, external: true }
+      })
+    },
   }
-  return out
 }
 
 async function buildClient() {
   fs.rmSync(MP, { recursive: true, force: true })
-  const common = {
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2015',
-    minify: true,
-    charset: 'utf8',
-    write: false,
-    logLevel: 'warning',
-  }
-  // utils: one file, shared by both components through require('../utils/index')
-  const u = await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'utils/index.ts')] })
-  write(path.join(MP, 'utils/index.js'), toCommonJs(u.outputFiles[0].text))
-  const utilsExternal = {
-    name: 'utils-external',
-    setup(b) {
-      b.onResolve({ filter: /\/utils\/index$/ }, (a) =>
-        a.path === UTILS_FROM_COMPONENT ? { path: '../utils/index', external: true } : undefined,
-      )
-    },
+  for (const { source, shipped } of MODULES) {
+    await esbuild.build({
+      entryPoints: [path.join(ROOT, source)],
+      outfile: path.join(MP, shipped + '.js'),
+      bundle: true,
+      format: 'cjs',
+      platform: 'neutral',
+      target: 'es2015',
+      minify: true,
+      charset: 'utf8',
+      logLevel: 'warning',
+      plugins: [shippedModulesExternal(shipped)],
+    })
   }
   for (const name of COMPONENTS) {
     const src = path.join(ROOT, 'components', name)
     const out = path.join(MP, name)
-    const js = await esbuild.build({ ...common, entryPoints: [path.join(src, 'index.ts')], plugins: [utilsExternal] })
-    write(path.join(out, 'index.js'), toCommonJs(js.outputFiles[0].text))
     write(path.join(out, 'index.wxml'), minifyWxml(fs.readFileSync(path.join(src, 'index.wxml'), 'utf8')))
     const css = await esbuild.transform(fs.readFileSync(path.join(src, 'index.wxss'), 'utf8'), {
       loader: 'css',
       minify: true,
       logLevel: 'warning',
     })
-    // esbuild keeps the blanks inside custom property values; wcsc does not need them
-    write(path.join(out, 'index.wxss'), css.code.trim().replace(/:\s+/g, ':').replace(/,\s+/g, ','))
-    write(
-      path.join(out, 'index.json'),
-      JSON.stringify(JSON.parse(fs.readFileSync(path.join(src, 'index.json'), 'utf8'))),
-    )
+    write(path.join(out, 'index.wxss'), css.code)
+    write(path.join(out, 'index.json'), JSON.stringify(JSON.parse(fs.readFileSync(path.join(src, 'index.json'), 'utf8'))))
   }
-  // typings: tsc declarations, re-pointed from the source layout (components/x → x)
+  // typings: tsc declarations, laid out like the JS (components/x → x, components/common → common)
   fs.rmSync(TMP, { recursive: true, force: true })
   tsc('-p', 'tsconfig.json', '--declaration', '--emitDeclarationOnly', '--outDir', TMP, '--noEmit', 'false')
-  for (const f of fs.readdirSync(path.join(TMP, 'utils')))
-    fs.copyFileSync(path.join(TMP, 'utils', f), path.join(MP, 'utils', f))
-  for (const name of COMPONENTS) {
-    const dts = fs.readFileSync(path.join(TMP, 'components', name, 'index.d.ts'), 'utf8')
-    write(path.join(MP, name, 'index.d.ts'), dts.split(UTILS_FROM_COMPONENT).join('../utils/index'))
+  fs.cpSync(path.join(TMP, 'utils'), path.join(MP, 'utils'), { recursive: true })
+  for (const dir of fs.readdirSync(path.join(TMP, 'components'))) {
+    for (const file of fs.readdirSync(path.join(TMP, 'components', dir))) {
+      const dts = fs.readFileSync(path.join(TMP, 'components', dir, file), 'utf8')
+      write(path.join(MP, dir, file), dts.split("'../../utils/index'").join("'../utils/index'"))
+    }
   }
   fs.rmSync(path.join(ROOT, '.tmp'), { recursive: true, force: true })
 }

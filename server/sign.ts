@@ -1,16 +1,29 @@
 import { createHash, hash, randomInt, timingSafeEqual } from 'crypto'
-import { cardExtValueError } from '../utils/rules'
+import {
+  CARD_EXT_RULES,
+  CARD_EXT_KEYS,
+  SIGNED_CARD_EXT_KEYS,
+  cardExtFromOptions,
+  cardExtValueProblem,
+  exactValueProblem,
+  isPlainObject,
+  optionsFromCardExt,
+  type CardExtOption,
+} from '../utils/rules'
 
+/** The values of one 卡券签名 (camelCase names of the cardExt keys, plus the api_ticket and the card's id). */
 export interface SignFields {
+  /** The `wx_card` api_ticket (a server secret). */
   apiTicket: string
   cardId: string
+  /** Unix seconds. */
   timestamp: number | string
-  nonceStr?: string
-  code?: string
-  openid?: string
+  nonceStr?: string | undefined
+  code?: string | undefined
+  openid?: string | undefined
 }
 
-const isNonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== ''
+const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== ''
 
 /** One-shot crypto.hash (Node 20.12+) skips the Hash object; older Node uses createHash. */
 const sha1Hex: (data: string | Buffer) => string =
@@ -19,123 +32,121 @@ const sha1Hex: (data: string | Buffer) => string =
     : (data) => createHash('sha1').update(data).digest('hex')
 
 /**
- * 卡券签名: sha1 (lowercase hex) of the present values of api_ticket, timestamp, card_id, code,
- * openid and nonce_str, sorted in byte order and joined with nothing. Empty optional values are left out.
+ * 卡券签名 (JS-SDK 附录4): sha1, lowercase hex, of the present values of api_ticket, card_id and the signed cardExt
+ * keys (timestamp, code, openid, nonce_str: utils/rules.ts), sorted in byte order and joined with nothing.
+ * Empty optional values are left out. Throws TypeError without an apiTicket, cardId or timestamp.
  */
-export function signCardExt(f: SignFields): string {
+export function signCardExt(fields: SignFields): string {
   // Without these the hash would no longer depend on the secret or the card: refuse rather than sign.
-  if (!f || !isNonEmpty(f.apiTicket)) throw new TypeError('signCardExt: apiTicket is required')
-  if (!isNonEmpty(f.cardId)) throw new TypeError('signCardExt: cardId is required')
-  const timestamp = typeof f.timestamp === 'number' ? String(f.timestamp) : f.timestamp
-  if (!isNonEmpty(timestamp)) throw new TypeError('signCardExt: timestamp is required')
-  const values = [f.apiTicket, timestamp, f.cardId]
-  if (isNonEmpty(f.code)) values.push(f.code)
-  if (isNonEmpty(f.openid)) values.push(f.openid)
-  if (isNonEmpty(f.nonceStr)) values.push(f.nonceStr)
+  if (!fields || !isNonEmptyString(fields.apiTicket)) throw new TypeError('signCardExt: apiTicket is required')
+  if (!isNonEmptyString(fields.cardId)) throw new TypeError('signCardExt: cardId is required')
+  const values = [fields.apiTicket, fields.cardId]
+  const byOption: Partial<Record<CardExtOption, unknown>> = fields
+  for (const key of SIGNED_CARD_EXT_KEYS) {
+    const value = byOption[CARD_EXT_RULES[key].option]
+    const text = typeof value === 'number' ? String(value) : value
+    if (isNonEmptyString(text)) values.push(text)
+    else if (CARD_EXT_RULES[key].required) throw new TypeError(`signCardExt: ${CARD_EXT_RULES[key].option} is required`)
+  }
   // Insertion sort of at most six strings: cheaper than Array#sort on this hot path (servers sign per tap).
   for (let i = 1; i < values.length; i++) {
-    const x = values[i]
+    const current = values[i] as string
     let k = i - 1
-    for (; k >= 0 && values[k] > x; k--) values[k + 1] = values[k]
-    values[k + 1] = x
+    for (; k >= 0 && (values[k] as string) > current; k--) values[k + 1] = values[k] as string
+    values[k + 1] = current
   }
   const joined = values.join('')
   // Code-unit order is byte order for ASCII, which is all WeChat's values are; anything else sorts by UTF-8 bytes.
   if (Buffer.byteLength(joined) !== joined.length) {
-    return sha1Hex(Buffer.concat(values.map((v) => Buffer.from(v, 'utf8')).sort(Buffer.compare)))
+    return sha1Hex(Buffer.concat(values.map((value) => Buffer.from(value, 'utf8')).sort(Buffer.compare)))
   }
   return sha1Hex(joined)
 }
 
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+const LETTERS_AND_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
-/** A random nonce_str of letters and digits (crypto randomness, no modulo bias). */
+/** A random nonce_str of `length` (1–32) letters and digits (crypto randomness, no modulo bias). Throws RangeError. */
 export function createNonceStr(length = 32): string {
   if (!Number.isInteger(length) || length < 1 || length > 32) {
     throw new RangeError(`nonce_str length must be an integer 1..32, got ${length}`)
   }
-  let s = ''
-  for (let i = 0; i < length; i++) s += ALNUM[randomInt(ALNUM.length)]
-  return s
+  let nonce = ''
+  for (let i = 0; i < length; i++) nonce += LETTERS_AND_DIGITS[randomInt(LETTERS_AND_DIGITS.length)]
+  return nonce
 }
 
 export interface CardExtOptions {
+  /** The `wx_card` api_ticket (a server secret: it signs, it never travels). */
   apiTicket: string
   cardId: string
-  code?: string
-  openid?: string
-  outerStr?: string
-  fixedBeginTimestamp?: number
+  /** Custom-code (自定义 code) cards only: the code to issue, ≤ 20 letters/digits. */
+  code?: string | undefined
+  /** Cards bound to one user only: that user's openid, from your own session. */
+  openid?: string | undefined
+  /** Unsigned; comes back in WeChat's card events. */
+  outerStr?: string | undefined
+  /** Unsigned; Unix seconds. */
+  fixedBeginTimestamp?: number | undefined
   /** Unix seconds; defaults to now. */
-  timestamp?: number
+  timestamp?: number | undefined
   /** Defaults to createNonceStr(). */
-  nonceStr?: string
+  nonceStr?: string | undefined
 }
 
-/** The cardExt JSON string for wx.addCard, signed over exactly the signed keys it carries. */
-export function createCardExt(o: CardExtOptions): string {
-  if (!o || !isNonEmpty(o.apiTicket)) throw new TypeError('createCardExt: apiTicket is required')
-  if (!isNonEmpty(o.cardId)) throw new TypeError('createCardExt: cardId is required')
-  for (const k of ['code', 'openid', 'outerStr', 'nonceStr'] as const) {
-    if (o[k] !== undefined && typeof o[k] !== 'string') throw new TypeError(`createCardExt: ${k} must be a string`)
-  }
-  const timestamp = o.timestamp ?? Math.floor(Date.now() / 1000)
-  const nonceStr = o.nonceStr ?? createNonceStr()
-  const ext: Record<string, string | number> = {}
-  if (o.code) ext.code = o.code
-  if (o.openid) ext.openid = o.openid
-  ext.timestamp = timestamp
-  if (nonceStr) ext.nonce_str = nonceStr
-  // fixed_begintimestamp and outer_str travel in cardExt but are not part of the signature.
-  if (o.fixedBeginTimestamp !== undefined) ext.fixed_begintimestamp = o.fixedBeginTimestamp
-  if (o.outerStr) ext.outer_str = o.outerStr
-  // The client's rules (utils/rules.ts): a cardExt that would fail in the mini-program fails here, on the server.
-  for (const [key, value] of Object.entries(ext)) {
-    const why = cardExtValueError(key, value)
-    if (why) throw new TypeError(`createCardExt: ${key} ${why}, got ${JSON.stringify(value)}`)
-  }
-  ext.signature = signCardExt({
-    apiTicket: o.apiTicket,
-    cardId: o.cardId,
-    timestamp,
-    nonceStr,
-    code: o.code,
-    openid: o.openid,
+/**
+ * The cardExt JSON string for wx.addCard, signed over exactly the signed keys it carries. Every value is checked
+ * with the client's rules (utils/rules.ts), so a cardExt that would fail in the mini-program fails here, on the
+ * server. Throws TypeError naming the option.
+ */
+export function createCardExt(options: CardExtOptions): string {
+  if (!options || !isNonEmptyString(options.apiTicket)) throw new TypeError('createCardExt: apiTicket is required')
+  const cardIdProblem = exactValueProblem(options.cardId)
+  if (cardIdProblem) throw new TypeError(`createCardExt: cardId ${cardIdProblem}`)
+  const cardExt = cardExtFromOptions({
+    ...options,
+    timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),
+    nonceStr: options.nonceStr ?? createNonceStr(),
   })
-  return JSON.stringify(ext)
+  for (const key of CARD_EXT_KEYS) {
+    // '' adds nothing to the signature: leave it out rather than send an empty value
+    if (cardExt[key] === '') delete cardExt[key]
+    const problem = cardExtValueProblem(key, cardExt[key])
+    if (problem) throw new TypeError(`createCardExt: ${CARD_EXT_RULES[key].option} ${problem}`)
+  }
+  const { timestamp, nonceStr, code, openid } = optionsFromCardExt(cardExt) as SignFields
+  cardExt.signature = signCardExt({ apiTicket: options.apiTicket, cardId: options.cardId, timestamp, nonceStr, code, openid })
+  return JSON.stringify(cardExt)
 }
 
-/** Recomputes the signature of a cardExt string and compares it in constant time. */
-export function verifyCardExt(cardExt: string, o: { apiTicket: string; cardId: string }): boolean {
-  if (!o || !isNonEmpty(o.apiTicket)) throw new TypeError('verifyCardExt: apiTicket is required')
-  if (!isNonEmpty(o.cardId)) throw new TypeError('verifyCardExt: cardId is required')
-  let ext: unknown
+/**
+ * Recomputes the signature of a cardExt string with `apiTicket` and `cardId` and compares it in constant time.
+ * False for anything that cannot be a signed cardExt (not JSON, a signed key that is not a string). Throws
+ * TypeError without an apiTicket or cardId.
+ */
+export function verifyCardExt(cardExt: string, card: { apiTicket: string; cardId: string }): boolean {
+  if (!card || !isNonEmptyString(card.apiTicket)) throw new TypeError('verifyCardExt: apiTicket is required')
+  if (!isNonEmptyString(card.cardId)) throw new TypeError('verifyCardExt: cardId is required')
+  let parsed: unknown
   try {
-    ext = JSON.parse(cardExt)
-  } catch (e) {
+    parsed = JSON.parse(cardExt)
+  } catch {
     return false
   }
-  if (!ext || typeof ext !== 'object' || Array.isArray(ext)) return false
-  const f = ext as Record<string, unknown>
-  if (typeof f.signature !== 'string') return false
-  if (typeof f.timestamp !== 'number' && typeof f.timestamp !== 'string') return false
-  // A signed key that is present but not a string would be left out of the hash, i.e. unsigned: reject it.
-  for (const k of ['nonce_str', 'code', 'openid']) {
-    if (f[k] !== undefined && typeof f[k] !== 'string') return false
+  if (!isPlainObject(parsed) || typeof parsed.signature !== 'string') return false
+  // A signed key that is present but not a string (a number for timestamp) would be left out of the hash,
+  // i.e. unsigned: reject it.
+  for (const key of SIGNED_CARD_EXT_KEYS) {
+    const value = parsed[key]
+    const allowed = typeof value === 'string' || (key === 'timestamp' && typeof value === 'number')
+    if (value !== undefined && !allowed) return false
   }
-  let want: string
+  const { timestamp, nonceStr, code, openid } = optionsFromCardExt(parsed) as SignFields
+  let expected: string
   try {
-    want = signCardExt({
-      apiTicket: o.apiTicket,
-      cardId: o.cardId,
-      timestamp: f.timestamp,
-      nonceStr: f.nonce_str as string | undefined,
-      code: f.code as string | undefined,
-      openid: f.openid as string | undefined,
-    })
-  } catch (e) {
+    expected = signCardExt({ apiTicket: card.apiTicket, cardId: card.cardId, timestamp, nonceStr, code, openid })
+  } catch {
     return false // e.g. an empty timestamp
   }
-  const got = Buffer.from(f.signature.toLowerCase())
-  return got.length === want.length && timingSafeEqual(got, Buffer.from(want))
+  const given = Buffer.from(parsed.signature.toLowerCase())
+  return given.length === expected.length && timingSafeEqual(given, Buffer.from(expected))
 }

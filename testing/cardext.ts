@@ -1,9 +1,6 @@
 // How the simulated client judges one cardExt before the user sees the card page.
 import { verifyCardExt } from '../server/sign'
-import { cardExtValueError } from '../utils/rules'
-
-/** Keys WeChat reads from a cardExt; anything else means the signed set ≠ the cardExt set. */
-const KNOWN = ['timestamp', 'signature', 'nonce_str', 'code', 'openid', 'fixed_begintimestamp', 'outer_str']
+import { SIGNED_CARD_EXT_KEYS, cardExtValueProblem, isCardExtKey, isPlainObject } from '../utils/rules'
 
 export const SIGN_ERROR = '签名错误'
 export const PARAM_ERROR = '参数错误'
@@ -40,18 +37,18 @@ export function checkCardExt(
   } catch (e) {
     return SIGN_ERROR
   }
-  if (typeof ext !== 'object' || ext === null || Array.isArray(ext)) return SIGN_ERROR
-  const f = ext as Record<string, unknown>
+  if (!isPlainObject(ext)) return SIGN_ERROR
+  const f = ext
   // api_ticket inside, or any unknown key, cannot be part of what WeChat signs.
-  if (Object.keys(f).some((k) => !KNOWN.includes(k))) return SIGN_ERROR
+  if (Object.keys(f).some((k) => !isCardExtKey(k))) return SIGN_ERROR
   if (f.timestamp === undefined || typeof f.signature !== 'string') return SIGN_ERROR
   // A non-string signed field is a signature problem, reported before any parameter rule (as the client does).
-  for (const k of ['code', 'openid', 'nonce_str']) {
-    if (f[k] !== undefined && typeof f[k] !== 'string') return SIGN_ERROR
+  for (const k of SIGNED_CARD_EXT_KEYS) {
+    if (k !== 'timestamp' && f[k] !== undefined && typeof f[k] !== 'string') return SIGN_ERROR
   }
   if (!verifyCardExt(cardExt, { apiTicket: o.apiTicket, cardId: o.cardId })) return SIGN_ERROR
-  // Value rules WeChat documents (seconds, nonce ≤ 32, code ≤ 20 letters/digits): shared with the client validator.
-  if (Object.keys(f).some((k) => cardExtValueError(k, f[k]))) return PARAM_ERROR
+  // Value rules WeChat documents (seconds, nonce ≤ 32, code ≤ 20 letters/digits, exact ids): the client's table.
+  if (Object.keys(f).some((k) => cardExtValueProblem(k, f[k]))) return PARAM_ERROR
 
   const code = present(f.code)
   const openid = present(f.openid)

@@ -2,10 +2,36 @@
 // sharing one user's card bag, so a signing server and mini-program code can be tested end to end.
 // Node only: never bundled into the mini-program.
 import { randomBytes, randomInt } from 'crypto'
+import { exactValueProblem, isPlainObject } from '../utils/rules'
 import { checkCardExt, PARAM_ERROR, type CheckedExt } from './cardext'
+import {
+  createSimulatedClient,
+  type CallAnswer,
+  type CallRecord,
+  type CardApiName,
+  type ClientSettings,
+  type GeneralCallbackResult,
+  type HeldCall,
+  type InstallOptions,
+  type ShowModalOption,
+  type SimWx,
+} from './client'
 import { listenHttp, type Listening, type RequestCounts } from './http'
 
 export { DECRYPT_PATH, TICKET_PATH, type Listening, type RequestCounts } from './http'
+export type {
+  CallOptions,
+  CallRecord,
+  CardApiName,
+  ClientSettings,
+  GeneralCallbackResult,
+  HeldCall,
+  InstallOptions,
+  ShowModalOption,
+  ShowModalSuccessCallbackResult,
+  SimWx,
+  WxApiName,
+} from './client'
 
 // The shapes of WeChat's callbacks, written out so this Node entry needs no mini-program typings
 // (a server project has @types/node, whose globals clash with miniprogram-api-typings).
@@ -21,26 +47,9 @@ export interface AddCardResponseInfo {
   code: string
   isSuccess: boolean
 }
-export interface GeneralCallbackResult {
-  errMsg: string
-}
 export interface AddCardSuccessCallbackResult extends GeneralCallbackResult {
   cardList: AddCardResponseInfo[]
 }
-export interface ShowModalOption {
-  title?: string
-  content?: string
-  showCancel?: boolean
-  success?: (res: ShowModalSuccessCallbackResult) => void
-  fail?: (res: GeneralCallbackResult) => void
-  complete?: (res: ShowModalSuccessCallbackResult | GeneralCallbackResult) => void
-}
-export interface ShowModalSuccessCallbackResult extends GeneralCallbackResult {
-  confirm: boolean
-  cancel: boolean
-  content?: string
-}
-
 export type UserAction = 'accept' | 'cancel'
 
 export interface SimCard {
@@ -64,6 +73,8 @@ export interface CardPlatformOptions {
   cards: SimCard[]
   /** What getSystemInfoSync/getAppBaseInfo report; default '3.12.0'. */
   SDKVersion?: string
+  /** APIs the simulated client lacks, e.g. `['addCard']` (an old client); default none. */
+  missingApis?: ClientSettings['missingApis']
   /** Tokens answered with 42001 (expired) instead of 40001, to test a server's token refresh. */
   expiredAccessTokens?: string[]
   /** Ticket answered for `type=jsapi`; it never signs a card. Default: derived from apiTicket. */
@@ -98,6 +109,8 @@ export interface PlatformState {
   requests: RequestCounts
   /** wx calls, whatever their outcome. */
   calls: { addCard: number; openCard: number }
+  /** Every addCard/openCard call in order: what was passed, and how it was answered (`pending` while held). */
+  log: CallRecord[]
   /** Cards the user opened through wx.openCard. */
   opened: OpenCardRequestInfo[]
   /** Every wx.showModal option object, in call order. */
@@ -106,78 +119,40 @@ export interface PlatformState {
   pendingActions: UserAction[]
 }
 
-type General = GeneralCallbackResult
-
-/** Callback options as a caller may pass them: cardList is checked at run time like the real client does. */
-export interface CallOptions<S> {
-  cardList?: unknown
-  success?: (res: S) => void
-  fail?: (res: General) => void
-  complete?: (res: S | General) => void
-}
-
-export interface SimWx {
-  /** Callback style returns nothing; without success/fail/complete it returns a Promise, like the base library. */
-  addCard(o: CallOptions<AddCardSuccessCallbackResult>): Promise<AddCardSuccessCallbackResult> | void
-  openCard(o: CallOptions<General>): Promise<General> | void
-  getSystemInfoSync(): { SDKVersion: string }
-  getAppBaseInfo(): { SDKVersion: string }
-  /** Records the call in state.modals and answers as if the user tapped 确定. */
-  showModal(o: ShowModalOption): Promise<ShowModalSuccessCallbackResult> | void
-}
-
-export interface InstallOptions {
-  /** Also install getSystemInfoSync, getAppBaseInfo and showModal (default: addCard and openCard only). */
-  all?: boolean
-}
-
 export interface CardPlatform {
+  /** The simulated client's functions (always all of them; see `install` for a client that lacks some). */
   wx: SimWx
   /**
-   * Puts the simulator's functions on `target`, or on the global `wx` (created when absent).
-   * Returns an undo function that restores exactly what was there.
+   * Puts the simulator's functions on `target`, or on the global `wx` (created when absent): addCard and
+   * openCard, or with `{ all: true }` also getSystemInfoSync, getAppBaseInfo and showModal. APIs the client
+   * settings list as missing are left off. Returns an undo function that restores exactly what was there.
    */
   install(target?: object, options?: InstallOptions): () => void
-  /** Starts getticket/decrypt on 127.0.0.1 (free port). */
+  /** Changes the simulated client (base library version, missing APIs); installed targets follow at once. */
+  setClient(settings: ClientSettings): void
+  /** Starts the WeChat API server on 127.0.0.1 (free port). */
   listen(): Promise<Listening>
   /** Queues what the user does on the next addCard/openCard page. */
   nextUserAction(action: UserAction): void
+  /** From now on addCard/openCard calls are held until the test answers them (`heldCalls()`), or never. */
+  hold(on?: boolean): void
+  /** Held calls not answered yet, oldest first: `answer()` as the platform would, or `respond(...)` raw. */
+  heldCalls(): HeldCall[]
+  /** Delay before each addCard/openCard/showModal answer, in ms (default 0: the next macrotask). */
+  setAnswerDelay(ms: number): void
+  /** The next call of `api` throws `error` synchronously, as a broken client might. */
+  throwOnNextCall(api: CardApiName, error: Error): void
   state: PlatformState
 }
 
-type Outcome<S> = { ok: true; res: S } | { ok: false; res: General }
-
 const typeName = (v: unknown): string =>
   v === null ? 'Null' : Array.isArray(v) ? 'Array' : (typeof v).replace(/^./, (c) => c.toUpperCase())
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
-
-/**
- * Answers a call asynchronously like the client: success or fail, then complete with the same object.
- * Without any callback it returns a Promise instead (base library promise style).
- */
-function answer<S>(o: CallOptions<S> | undefined, out: Outcome<S>): Promise<S> | void {
-  const { success, fail, complete } = o && typeof o === 'object' ? o : ({} as CallOptions<S>)
-  const fn = <F>(f: F | undefined): f is F => typeof f === 'function'
-  if (!fn(success) && !fn(fail) && !fn(complete)) {
-    return new Promise<S>((resolve, reject) => setTimeout(() => (out.ok ? resolve(out.res) : reject(out.res)), 0))
-  }
-  setTimeout(() => {
-    try {
-      if (out.ok) {
-        if (fn(success)) success(out.res)
-      } else if (fn(fail)) fail(out.res)
-    } finally {
-      if (fn(complete)) complete(out.res)
-    }
-  }, 0)
-}
 
 function checkOptions(o: CardPlatformOptions): void {
   const str = (v: unknown, name: string) => {
     if (typeof v !== 'string' || !v) throw new TypeError(`createCardPlatform: ${name} must be a non-empty string`)
   }
-  if (!isObject(o)) throw new TypeError('createCardPlatform: options are required')
+  if (!isPlainObject(o)) throw new TypeError('createCardPlatform: options are required')
   str(o.apiTicket, 'apiTicket')
   str(o.accessToken, 'accessToken')
   str(o.openid, 'openid')
@@ -199,7 +174,6 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
   checkOptions(options)
   const o = options
   const cards = new Map<string, SimCard>(o.cards.map((c) => [c.cardId, { ...c }]))
-  const SDKVersion = o.SDKVersion ?? '3.12.0'
   const state: PlatformState = {
     held: [],
     stock: {},
@@ -207,6 +181,7 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     nonces: [],
     requests: { getticket: 0, decrypt: 0, other: 0 },
     calls: { addCard: 0, openCard: 0 },
+    log: [],
     opened: [],
     modals: [],
     pendingActions: [],
@@ -225,8 +200,8 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     return code
   }
 
-  function addCard(list: unknown): Outcome<AddCardSuccessCallbackResult> {
-    const fail = (detail: string): Outcome<never> => ({ ok: false, res: { errMsg: `addCard:fail ${detail}` } })
+  function addCard(list: unknown): CallAnswer<AddCardSuccessCallbackResult> {
+    const fail = (detail: string): CallAnswer<never> => ({ ok: false, result: { errMsg: `addCard:fail ${detail}` } })
     const action = state.pendingActions.shift() ?? 'accept'
     if (!Array.isArray(list))
       return fail(`parameter error: parameter.cardList should be Array instead of ${typeName(list)};`)
@@ -235,11 +210,14 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     // Any signature/parameter problem fails the whole call: the user only sees an error page.
     for (let i = 0; i < list.length; i++) {
       const item: unknown = list[i]
-      if (!isObject(item))
+      if (!isPlainObject(item))
         return fail(`parameter error: parameter.cardList[${i}] should be Object instead of ${typeName(item)};`)
       const { cardId, cardExt } = item
       if (typeof cardId !== 'string' || !cardId)
         return fail(`parameter error: parameter.cardList[${i}].cardId should be a non-empty String;`)
+      // matched byte for byte: ' pCard ' is another (unknown) card
+      const cardIdProblem = exactValueProblem(cardId)
+      if (cardIdProblem) return fail(`invalid card_id: cardList[${i}].cardId ${cardIdProblem}`)
       const card = cards.get(cardId)
       if (!card) return fail(`invalid card_id: ${cardId}`)
       const ext = checkCardExt(cardExt, { apiTicket: o.apiTicket, cardId, openid: o.openid, card })
@@ -271,11 +249,11 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
       state.taken[id]++
       return { cardId: id, cardExt, code: held.encryptCode, isSuccess: true }
     })
-    return { ok: true, res: { errMsg: 'addCard:ok', cardList } }
+    return { ok: true, result: { errMsg: 'addCard:ok', cardList } }
   }
 
-  function openCard(list: unknown): Outcome<General> {
-    const fail = (detail: string): Outcome<never> => ({ ok: false, res: { errMsg: `openCard:fail ${detail}` } })
+  function openCard(list: unknown): CallAnswer<GeneralCallbackResult> {
+    const fail = (detail: string): CallAnswer<never> => ({ ok: false, result: { errMsg: `openCard:fail ${detail}` } })
     const action = state.pendingActions.shift() ?? 'accept'
     if (!Array.isArray(list))
       return fail(`parameter error: parameter.cardList should be Array instead of ${typeName(list)};`)
@@ -283,7 +261,7 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     const open: OpenCardRequestInfo[] = []
     for (let i = 0; i < list.length; i++) {
       const item: unknown = list[i]
-      if (!isObject(item) || typeof item.cardId !== 'string' || typeof item.code !== 'string') {
+      if (!isPlainObject(item) || typeof item.cardId !== 'string' || typeof item.code !== 'string') {
         return fail(`parameter error: parameter.cardList[${i}] should be { cardId: String, code: String };`)
       }
       const { cardId, code } = item
@@ -298,70 +276,23 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     }
     if (action === 'cancel') return fail('cancel')
     state.opened.push(...open)
-    return { ok: true, res: { errMsg: 'openCard:ok' } }
+    return { ok: true, result: { errMsg: 'openCard:ok' } }
   }
 
-  // The real client checks option types at run time, so JavaScript callers may pass anything.
-  const listOf = (c: unknown) => (isObject(c) ? c.cardList : undefined)
-  const wx: SimWx = {
-    addCard(c) {
-      state.calls.addCard++
-      return answer(c, addCard(listOf(c)))
-    },
-    openCard(c) {
-      state.calls.openCard++
-      return answer(c, openCard(listOf(c)))
-    },
-    getSystemInfoSync: () => ({ SDKVersion }),
-    getAppBaseInfo: () => ({ SDKVersion }),
-    showModal(c) {
-      state.modals.push(c)
-      return answer<ShowModalSuccessCallbackResult>(c, {
-        ok: true,
-        res: { errMsg: 'showModal:ok', confirm: true, cancel: false, content: '' },
-      })
-    },
-  }
-
-  function install(target?: object, opts: InstallOptions = {}): () => void {
-    const g = globalThis as unknown as Record<string, unknown>
-    let host: Record<string, unknown>
-    let undoGlobal = (): void => undefined
-    if (target !== undefined) {
-      if (!isObject(target) && typeof target !== 'function') throw new TypeError('install: target must be an object')
-      host = target as Record<string, unknown>
-    } else if (isObject(g.wx)) {
-      host = g.wx
-    } else {
-      const before = Object.getOwnPropertyDescriptor(g, 'wx')
-      host = {}
-      g.wx = host
-      undoGlobal = () => {
-        if (before) Object.defineProperty(g, 'wx', before)
-        else delete g.wx
-      }
-    }
-    const keys: (keyof SimWx)[] = opts.all
-      ? ['addCard', 'openCard', 'getSystemInfoSync', 'getAppBaseInfo', 'showModal']
-      : ['addCard', 'openCard']
-    const saved = keys.map((k) => [k, Object.getOwnPropertyDescriptor(host, k)] as const)
-    for (const k of keys)
-      Object.defineProperty(host, k, { value: wx[k], writable: true, enumerable: true, configurable: true })
-    let undone = false
-    return () => {
-      if (undone) return
-      undone = true
-      for (const [k, d] of saved) {
-        if (d) Object.defineProperty(host, k, d)
-        else delete host[k]
-      }
-      undoGlobal()
-    }
-  }
+  const client = createSimulatedClient(
+    { addCard, openCard },
+    { SDKVersion: o.SDKVersion, missingApis: o.missingApis },
+    state,
+  )
 
   return {
-    wx,
-    install,
+    wx: client.wx,
+    install: client.install,
+    setClient: client.setClient,
+    hold: client.hold,
+    heldCalls: client.heldCalls,
+    setAnswerDelay: client.setAnswerDelay,
+    throwOnNextCall: client.throwOnNextCall,
     listen: () =>
       listenHttp({
         accessToken: o.accessToken,

@@ -1,80 +1,136 @@
 import { CardError } from './error'
-import { normalizeCardList, normalizeOpenList, type AddCardInput, type OpenCardInput } from './validate'
+import {
+  markCardExtsSpent,
+  normalizeCardList,
+  normalizeOpenList,
+  type AddCardInput,
+  type AddCardRequestInfo,
+  type OpenCardInput,
+} from './validate'
 import { CARD_API_MIN_VERSION, getSDKVersion, isCardApiSupported, type CardApi } from './version'
+
+/** One card of wx.addCard's answer. `code` is encrypted: decrypt it on your server (`card/code/decrypt`). */
+export interface AddCardResponseInfo {
+  cardId: string
+  cardExt: string
+  code: string
+  isSuccess: boolean
+}
 
 export interface AddCardResult {
   /** Everything WeChat returned, in order. */
-  cardList: WechatMiniprogram.AddCardResponseInfo[]
+  cardList: AddCardResponseInfo[]
   /** Cards added (`isSuccess`); their `code` is encrypted: decrypt it on your server. */
-  succeeded: WechatMiniprogram.AddCardResponseInfo[]
-  /** Cards WeChat refused within an otherwise successful call. */
-  failed: WechatMiniprogram.AddCardResponseInfo[]
+  succeeded: AddCardResponseInfo[]
+  /** Cards WeChat refused within an otherwise successful call (out of stock, per-user limit reached). */
+  failed: AddCardResponseInfo[]
 }
 
 export interface OpenCardResult {
+  /** The cards WeChat opened: `{ cardId, code }` (code decrypted). */
   cardList: OpenCardInput[]
 }
 
-/** Maps `addCard:fail cancel` / `openCard:fail:<why>` to a CardError. */
-export function toCardError(errMsg: string): CardError {
-  const detail = errMsg.replace(/^\w+:fail[ :]?/, '').trim()
-  return detail === 'cancel'
-    ? new CardError('cancel', 'cancelled', { errMsg })
-    : new CardError('fail', detail || errMsg, { errMsg, detail })
+/** A card call that passed validation and the version guard: run() makes the one wx call. */
+export interface PreparedCardCall<Result> {
+  /** What will be sent: validated, cardExt as a JSON string. */
+  readonly cardList: readonly (AddCardRequestInfo | OpenCardInput)[]
+  /** Calls wx once. Resolves, or rejects CardError `cancel` / `fail`; settles once even if WeChat calls back twice. */
+  run(): Promise<Result>
 }
 
-/** Throws CardError('unsupported') when this client cannot run `wx[api]`. */
+/** Throws CardError('unsupported') when this client cannot run `wx[api]` (base library < 1.1.0 or no such API). */
 export function assertSupported(api: CardApi): void {
   if (!isCardApiSupported(api)) {
-    const v = getSDKVersion()
-    throw new CardError(
-      'unsupported',
-      `wx.${api} needs base library ${CARD_API_MIN_VERSION}+ (this client: ${v || '?'})`,
-      { detail: v },
-    )
+    const version = getSDKVersion()
+    throw new CardError('unsupported', `wx.${api} needs base library ${CARD_API_MIN_VERSION} or later (this client: ${version || 'unknown'})`, {
+      detail: version,
+    })
   }
 }
 
-/** wx.addCard and wx.openCard, as invoke calls them. */
-type CardCall<R> = (o: {
-  cardList: unknown[]
-  success: (r: R) => void
-  fail: (res: WechatMiniprogram.GeneralCallbackResult) => void
+/**
+ * Maps a failure answer of wx.addCard / wx.openCard to a CardError: `…:fail cancel` → `cancel`; any other
+ * `…:fail <why>` (space or colon) → `fail` with `detail` = why. An answer without an errMsg is a `fail` that says so.
+ */
+export function toCardError(api: CardApi, answer: unknown): CardError {
+  const errMsg = answer !== null && typeof answer === 'object' ? (answer as { errMsg?: unknown }).errMsg : undefined
+  if (typeof errMsg !== 'string' || !errMsg) {
+    return new CardError('fail', `wx.${api} failed without an errMsg`, { detail: '' })
+  }
+  const detail = errMsg.replace(/^\w+:fail[ :]?/, '').trim()
+  if (detail === 'cancel') return new CardError('cancel', 'cancelled by the user', { errMsg })
+  return new CardError('fail', detail || errMsg, { errMsg, detail })
+}
+
+type CardApiCall = (options: {
+  cardList: (AddCardRequestInfo | OpenCardInput)[]
+  success: (answer: unknown) => void
+  fail: (answer: unknown) => void
 }) => void
 
-/**
- * Checks, guards the version and makes one call. `prepare` validates the input: it runs inside the executor,
- * so invalid input and an old client reject before any wx call. A promise settles once, so a platform that
- * calls back twice changes nothing.
- */
-function invoke<R>(api: CardApi, prepare: () => unknown[]): Promise<R> {
-  return new Promise<R>((resolve, reject) => {
-    const cardList = prepare()
-    assertSupported(api)
-    const fail = (res: WechatMiniprogram.GeneralCallbackResult) => reject(toCardError(String(res && res.errMsg)))
+/** Calls wx[api] once; a synchronous throw from the client is a `fail`. */
+function callCardApi(api: CardApi, cardList: (AddCardRequestInfo | OpenCardInput)[]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
     try {
-      ;(wx[api] as CardCall<R>)({ cardList, success: resolve, fail })
-    } catch (e) {
-      fail({ errMsg: `${api}:fail ${(e && (e as Error).message) || e}` })
+      ;(wx[api] as unknown as CardApiCall)({ cardList, success: resolve, fail: (answer) => reject(toCardError(api, answer)) })
+    } catch (thrown) {
+      const detail = thrown instanceof Error ? thrown.message : String(thrown)
+      reject(new CardError('fail', `wx.${api} threw: ${detail}`, { detail }))
     }
   })
 }
 
-/** Validates, guards the version and calls wx.addCard. Invalid input rejects before any wx call. */
-export function addCards(list: readonly AddCardInput[]): Promise<AddCardResult> {
-  return invoke<WechatMiniprogram.AddCardSuccessCallbackResult>('addCard', () => normalizeCardList(list)).then(
-    (res) => {
-      const cardList = (res && res.cardList) || []
-      return { cardList, succeeded: cardList.filter((c) => c.isSuccess), failed: cardList.filter((c) => !c.isSuccess) }
-    },
-  )
+/**
+ * Validates the cards (utils/rules.ts) and guards the version, once; throws CardError `invalid` or
+ * `unsupported` before any wx call. run() calls wx.addCard; the cardExt of every card WeChat answered is
+ * then spent (a cardExt works once), so a later prepare refuses it as `invalid` instead of WeChat's 已领完.
+ */
+export function prepareAddCards(list: readonly AddCardInput[]): PreparedCardCall<AddCardResult> {
+  const cardList = normalizeCardList(list)
+  assertSupported('addCard')
+  return {
+    cardList,
+    run: () =>
+      callCardApi('addCard', cardList).then((answer) => {
+        const answered = (answer as { cardList?: unknown } | undefined)?.cardList
+        const all = Array.isArray(answered) ? (answered as AddCardResponseInfo[]) : []
+        markCardExtsSpent(all)
+        return { cardList: all, succeeded: all.filter((c) => c.isSuccess), failed: all.filter((c) => !c.isSuccess) }
+      }),
+  }
 }
 
 /**
- * Validates, guards the version and calls wx.openCard with decrypted codes; resolves the cards it opened.
- * `at` numbers the items in error messages when they are a subset of a longer list (as in normalizeOpenList).
+ * Validates `{ cardId, code }` items and guards the version, once; run() calls wx.openCard. `at` numbers the
+ * items in error messages when they are a subset of a longer list.
  */
+export function prepareOpenCards(list: readonly OpenCardInput[], at?: readonly number[]): PreparedCardCall<OpenCardResult> {
+  const cardList = normalizeOpenList(list, at)
+  assertSupported('openCard')
+  return { cardList, run: () => callCardApi('openCard', cardList).then(() => ({ cardList })) }
+}
+
+/** prepare, then run, as one promise: invalid input and an old client reject before any wx call. */
+function prepareAndRun<Result>(prepare: () => PreparedCardCall<Result>): Promise<Result> {
+  let call: PreparedCardCall<Result>
+  try {
+    call = prepare()
+  } catch (error) {
+    return Promise.reject(error)
+  }
+  return call.run()
+}
+
+/**
+ * Validates, guards the version and calls wx.addCard. Resolves `{ cardList, succeeded, failed }`; rejects
+ * CardError `invalid` / `unsupported` (no call), `cancel`, or `fail` (WeChat's detail).
+ */
+export function addCards(list: readonly AddCardInput[]): Promise<AddCardResult> {
+  return prepareAndRun(() => prepareAddCards(list))
+}
+
+/** Validates, guards the version and calls wx.openCard with decrypted codes; resolves the cards it opened. */
 export function openCards(list: readonly OpenCardInput[], at?: readonly number[]): Promise<OpenCardResult> {
-  let cardList: OpenCardInput[] = []
-  return invoke('openCard', () => (cardList = normalizeOpenList(list, at))).then(() => ({ cardList }))
+  return prepareAndRun(() => prepareOpenCards(list, at))
 }

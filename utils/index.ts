@@ -1,3 +1,4 @@
+// The card API for mini-program code: pure TypeScript, no UI. The tags use exactly this.
 export { CardError, type CardErrorCode, type CardErrorInfo } from './error'
 export {
   CARD_API_MIN_VERSION,
@@ -12,19 +13,20 @@ export {
   validateCardExt,
   normalizeCardList,
   normalizeOpenList,
-  type CardExtFields,
   type AddCardInput,
+  type AddCardRequestInfo,
+  type CardExtFields,
   type OpenCardInput,
 } from './validate'
-export { addCards, openCards, assertSupported, toCardError, type AddCardResult, type OpenCardResult } from './api'
 export {
-  guardLifetimes,
-  guardProperties,
-  reportError,
-  settle,
-  type CancelDetail,
-  type CompleteDetail,
-  type FailDetail,
-  type Outcome,
-  type UnsupportedDetail,
-} from './component'
+  addCards,
+  openCards,
+  prepareAddCards,
+  prepareOpenCards,
+  assertSupported,
+  toCardError,
+  type AddCardResponseInfo,
+  type AddCardResult,
+  type OpenCardResult,
+  type PreparedCardCall,
+} from './api'

@@ -1,32 +1,155 @@
-// The cardExt keys WeChat accepts and what each value must look like. Shared by the client validator, the
-// server toolkit's cardExt builder and the card-platform simulator, so all three judge a cardExt alike. No wx here.
+// The card rules in one place: every cardExt key WeChat accepts (what its value must look like, whether it is
+// part of the 卡券签名, its camelCase option name) and the values WeChat matches exactly (cardId, code, openid,
+// encrypt_code). The client validator, the server's createCardExt / signCardExt / verifyCardExt and the
+// card-platform simulator all read this table, so all three judge a card alike. No wx here.
 
-/** What a value must match, what it must be (in words), and 'number' when a number is allowed too (checked as its decimal string). */
-type Rule = [RegExp, string, 'number'?]
+/** Why a value is not acceptable, in words that describe the value ('' when it is acceptable). */
+export type ValueProblem = string
 
-// At most 10 digits: a 13-digit millisecond timestamp is the usual mistake.
-const SECONDS: Rule = [/^\d{1,10}$/, 'integer seconds, not ms', 'number']
-const ANY: Rule = [/^/, 'a string']
-/** Up to `max` ASCII letters or digits (the i flag folds ASCII only here: no u flag). */
-const alnum = (max: number): Rule => [new RegExp(`^[a-z\\d]{0,${max}}$`, 'i'), `≤ ${max} letters/digits`]
-
-// Exactly the keys WeChat accepts: a signature covers only these, so any other key cannot verify.
-const RULES: Record<string, Rule | undefined> = {
-  timestamp: SECONDS,
-  signature: [/^[\da-f]{40}$/i, '40 hex digits'],
-  nonce_str: alnum(32),
-  code: alnum(20),
-  openid: ANY,
-  outer_str: ANY,
-  fixed_begintimestamp: SECONDS,
+/** Own-property test: a key such as `constructor` or `__proto__` never finds an inherited member. */
+export function hasOwn(object: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key)
 }
 
-/** Why `value` is not acceptable as cardExt key `key`, or '' when it is (undefined counts as absent). */
-export function cardExtValueError(key: string, value: unknown): string {
-  const rule = RULES[key]
-  if (key === 'api_ticket') return 'is a server secret: sign on the server, never send it'
-  if (!rule) return 'is not a cardExt key'
-  return value === undefined || ((typeof value === 'string' || typeof value === rule[2]) && rule[0].test(String(value)))
-    ? ''
-    : 'must be ' + rule[1]
+/** A plain JSON-style object: not null, not an array. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** `string`, `number`, `array`, `null`… for messages. */
+export function describeType(value: unknown): string {
+  if (value === null) return 'null'
+  return Array.isArray(value) ? 'array' : typeof value
+}
+
+// Whitespace and control characters (C0, DEL, C1, and the Unicode line/paragraph separators).
+// eslint-disable-next-line no-control-regex
+const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/
+
+/**
+ * A value WeChat compares byte for byte (card_id, code, openid, encrypt_code): a non-empty string with no
+ * whitespace or control characters anywhere (a stray space or newline turns it into another id).
+ */
+export function exactValueProblem(value: unknown): ValueProblem {
+  if (typeof value !== 'string') return `must be a string, got ${describeType(value)}`
+  if (value === '') return 'is empty'
+  if (value.trim() !== value) return 'has leading or trailing whitespace (WeChat matches it exactly)'
+  if (WHITESPACE_OR_CONTROL.test(value)) return 'contains whitespace or a control character (WeChat matches it exactly)'
+  return ''
+}
+
+/** Unix time in whole seconds: a number or a string of digits, at most 10 digits. */
+function secondsProblem(value: unknown): ValueProblem {
+  if (typeof value !== 'number' && typeof value !== 'string') {
+    return `must be integer seconds (a number or a string of digits), got ${describeType(value)}`
+  }
+  const digits = String(value)
+  if (digits === '') return 'is empty'
+  if (!/^\d+$/.test(digits)) return `must be integer seconds (digits only), got ${JSON.stringify(value)}`
+  // 13 digits is Date.now(): the usual mistake.
+  if (digits.length > 10) return `looks like milliseconds (${digits.length} digits): use seconds, Math.floor(Date.now() / 1000)`
+  return ''
+}
+
+/** Up to `max` ASCII letters and digits. */
+function lettersAndDigits(max: number): (value: unknown) => ValueProblem {
+  return (value) => {
+    if (typeof value !== 'string') return `must be a string, got ${describeType(value)}`
+    if (value.length > max) return `is too long: ${value.length} characters (at most ${max})`
+    if (!/^[A-Za-z0-9]*$/.test(value)) return 'may contain only letters and digits (A-Z, a-z, 0-9)'
+    return ''
+  }
+}
+
+function signatureProblem(value: unknown): ValueProblem {
+  if (typeof value !== 'string') return `must be a string, got ${describeType(value)}`
+  if (value === '') return 'is empty'
+  if (!/^[0-9A-Fa-f]{40}$/.test(value)) return `must be 40 hex digits (a sha1), got ${value.length} characters`
+  return ''
+}
+
+function textProblem(value: unknown): ValueProblem {
+  return typeof value === 'string' ? '' : `must be a string, got ${describeType(value)}`
+}
+
+/** An optional exact-match value: '' means absent (it adds nothing to the signature). */
+function optionalExactValueProblem(value: unknown): ValueProblem {
+  return value === '' ? '' : exactValueProblem(value)
+}
+
+/** What WeChat expects of one cardExt key. */
+export interface CardExtKeyRule {
+  /** The same value as a camelCase option of createCardExt / signCardExt. */
+  readonly option: 'timestamp' | 'signature' | 'nonceStr' | 'code' | 'openid' | 'outerStr' | 'fixedBeginTimestamp'
+  /** Part of the 卡券签名 (with api_ticket and card_id); the others travel unsigned. */
+  readonly signed: boolean
+  /** WeChat refuses a cardExt without it. */
+  readonly required: boolean
+  /** What is wrong with a present value ('' when nothing). */
+  readonly problem: (value: unknown) => ValueProblem
+}
+
+/**
+ * Exactly the keys WeChat reads from a cardExt (JS-SDK 附录4 卡券扩展字段). The signature covers the signed keys
+ * a cardExt carries, so any other key (a typo, `card_id`, `nonceStr`) can never verify.
+ */
+export const CARD_EXT_RULES: Readonly<Record<CardExtKey, CardExtKeyRule>> = {
+  timestamp: { option: 'timestamp', signed: true, required: true, problem: secondsProblem },
+  signature: { option: 'signature', signed: false, required: true, problem: signatureProblem },
+  nonce_str: { option: 'nonceStr', signed: true, required: false, problem: lettersAndDigits(32) },
+  code: { option: 'code', signed: true, required: false, problem: lettersAndDigits(20) },
+  openid: { option: 'openid', signed: true, required: false, problem: optionalExactValueProblem },
+  outer_str: { option: 'outerStr', signed: false, required: false, problem: textProblem },
+  fixed_begintimestamp: { option: 'fixedBeginTimestamp', signed: false, required: false, problem: secondsProblem },
+}
+
+/** WeChat's snake_case cardExt keys. */
+export type CardExtKey =
+  | 'timestamp'
+  | 'signature'
+  | 'nonce_str'
+  | 'code'
+  | 'openid'
+  | 'outer_str'
+  | 'fixed_begintimestamp'
+
+/** Every cardExt key, in the table's order. */
+export const CARD_EXT_KEYS = Object.keys(CARD_EXT_RULES) as CardExtKey[]
+
+/** The cardExt keys that are part of the signature (besides api_ticket and card_id). */
+export const SIGNED_CARD_EXT_KEYS = CARD_EXT_KEYS.filter((key) => CARD_EXT_RULES[key].signed)
+
+/** True for a key WeChat reads from a cardExt (own-property look-up: `constructor` is not one). */
+export function isCardExtKey(key: string): key is CardExtKey {
+  return hasOwn(CARD_EXT_RULES, key)
+}
+
+/**
+ * What is wrong with `value` as cardExt key `key` ('' when nothing; undefined counts as absent).
+ * An unknown key, or `api_ticket` (a server secret), is a problem whatever its value.
+ */
+export function cardExtValueProblem(key: string, value: unknown): ValueProblem {
+  if (key === 'api_ticket') return 'is a server secret: sign on the server and never send it to the mini-program'
+  if (!isCardExtKey(key)) return 'is not a cardExt key (WeChat reads timestamp, signature, nonce_str, code, openid, outer_str, fixed_begintimestamp)'
+  return value === undefined ? '' : CARD_EXT_RULES[key].problem(value)
+}
+
+/** The camelCase name of each cardExt value, as createCardExt and signCardExt take it. */
+export type CardExtOption = CardExtKeyRule['option']
+
+/** camelCase options → the cardExt's snake_case keys, in the table's order; undefined values are left out. */
+export function cardExtFromOptions(options: Partial<Record<CardExtOption, unknown>>): Partial<Record<CardExtKey, unknown>> {
+  const cardExt: Partial<Record<CardExtKey, unknown>> = {}
+  for (const key of CARD_EXT_KEYS) {
+    const value = options[CARD_EXT_RULES[key].option]
+    if (value !== undefined) cardExt[key] = value
+  }
+  return cardExt
+}
+
+/** A cardExt's snake_case keys → camelCase options (unknown keys are left out). */
+export function optionsFromCardExt(cardExt: Record<string, unknown>): Partial<Record<CardExtOption, unknown>> {
+  const options: Partial<Record<CardExtOption, unknown>> = {}
+  for (const key of CARD_EXT_KEYS) if (hasOwn(cardExt, key)) options[CARD_EXT_RULES[key].option] = cardExt[key]
+  return options
 }

@@ -1,72 +1,118 @@
-import { invalid } from './error'
-import { cardExtValueError } from './rules'
+import { invalidInput } from './error'
+import { CARD_EXT_KEYS, CARD_EXT_RULES, cardExtValueProblem, exactValueProblem, isPlainObject } from './rules'
 
 /** The keys of a cardExt after parsing (WeChat's snake_case names). */
 export interface CardExtFields {
+  /** Unix seconds (not ms). */
   timestamp: number | string
+  /** 卡券签名: 40 hex digits. */
   signature: string
-  nonce_str?: string
-  code?: string
-  openid?: string
-  outer_str?: string
-  fixed_begintimestamp?: number | string
+  /** ≤ 32 letters/digits. */
+  nonce_str?: string | undefined
+  /** Custom code (自定义 code cards only): ≤ 20 letters/digits. */
+  code?: string | undefined
+  /** Only for cards bound to one user: that user's openid. */
+  openid?: string | undefined
+  /** Unsigned; comes back in WeChat's card events. */
+  outer_str?: string | undefined
+  /** Unsigned; Unix seconds. */
+  fixed_begintimestamp?: number | string | undefined
 }
 
-/** One card for wx.addCard; cardExt may be the JSON string or the object (it is serialized for you). */
+/** One card for wx.addCard; cardExt may be the JSON string from your server or the object (serialized for you). */
 export interface AddCardInput {
   cardId: string
   cardExt: string | CardExtFields
 }
 
-/** One card for wx.openCard: `code` is the decrypted code. */
-export type OpenCardInput = WechatMiniprogram.OpenCardRequestInfo
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
-
-/** Parses (when a string) and checks a cardExt; throws CardError('invalid') naming the field. */
-export function validateCardExt(ext: string | object, index?: number): CardExtFields {
-  // '' is what a card-ext binding holds before the page has loaded it
-  if (ext == null || ext === '') throw invalid('is required', 'cardExt', index)
-  let o: unknown = ext
-  if (typeof ext === 'string') {
-    try {
-      o = JSON.parse(ext)
-    } catch (e) {
-      throw invalid('is not valid JSON', 'cardExt', index)
-    }
-  }
-  if (!isObject(o)) throw invalid('must be a JSON object', 'cardExt', index)
-  for (const key of Object.keys(o)) {
-    const why = cardExtValueError(key, o[key])
-    if (why) throw invalid(why, `cardExt.${key}`, index)
-  }
-  for (const key of ['timestamp', 'signature'] as const) {
-    if (o[key] === undefined) throw invalid('is required', `cardExt.${key}`, index)
-  }
-  return o as unknown as CardExtFields
+/** One card as wx.addCard receives it: `cardExt` is a JSON string. */
+export interface AddCardRequestInfo {
+  cardId: string
+  cardExt: string
 }
 
-/** `at[i]` is how the caller numbers item i in messages (a subset of a longer list); default: i. */
-function checkList<T>(
+/** One card for wx.openCard: `code` is the decrypted code (`card/code/decrypt`), not the one addCard returned. */
+export interface OpenCardInput {
+  cardId: string
+  code: string
+}
+
+/**
+ * Parses (when a string) and checks a cardExt against WeChat's rules (utils/rules.ts).
+ * `index` is the card's index in its list, for the message. Throws CardError('invalid') naming the field.
+ */
+export function validateCardExt(cardExt: unknown, index?: number): CardExtFields {
+  // '' is what a card-ext binding holds before the page has loaded it
+  if (cardExt === undefined || cardExt === null || cardExt === '') throw invalidInput('is required', 'cardExt', index)
+  let parsed: unknown = cardExt
+  if (typeof cardExt === 'string') {
+    try {
+      parsed = JSON.parse(cardExt)
+    } catch {
+      throw invalidInput('is not valid JSON (pass the string your server returned, unchanged)', 'cardExt', index)
+    }
+  } else if (!isPlainObject(cardExt)) {
+    throw invalidInput(`must be the JSON string from your server or an object, got ${typeof cardExt}`, 'cardExt', index)
+  }
+  if (!isPlainObject(parsed)) throw invalidInput('must be a JSON object', 'cardExt', index)
+  for (const key of Object.keys(parsed)) {
+    const problem = cardExtValueProblem(key, parsed[key])
+    if (problem) throw invalidInput(problem, `cardExt.${key}`, index)
+  }
+  for (const key of CARD_EXT_KEYS) {
+    if (CARD_EXT_RULES[key].required && parsed[key] === undefined) throw invalidInput('is required', `cardExt.${key}`, index)
+  }
+  return parsed as unknown as CardExtFields
+}
+
+/** Checks the list and each item's shape and cardId; `at[i]` numbers item i in messages (default i). */
+function checkCardItems<T>(
   list: unknown,
-  each: (item: Record<string, unknown>, i: number) => T,
+  checkItem: (item: Record<string, unknown>, index: number) => T,
   at?: readonly number[],
 ): T[] {
-  if (!Array.isArray(list) || !list.length) throw invalid('must be a non-empty array')
+  if (!Array.isArray(list)) throw invalidInput(`must be an array of cards, got ${list === null ? 'null' : typeof list}`)
+  if (!list.length) throw invalidInput('is empty: pass at least one card')
   return list.map((item: unknown, i) => {
-    const n = at ? at[i] : i
-    if (!isObject(item)) throw invalid('must be an object', undefined, n)
-    if (typeof item.cardId !== 'string' || !item.cardId.trim()) throw invalid('must be a non-empty string', 'cardId', n)
-    return each(item, n)
+    const index = at ? (at[i] ?? i) : i
+    if (!isPlainObject(item)) throw invalidInput(`must be an object { cardId, … }, got ${item === null ? 'null' : typeof item}`, undefined, index)
+    const problem = exactValueProblem(item.cardId)
+    if (problem) throw invalidInput(problem, 'cardId', index)
+    return checkItem(item, index)
   })
 }
 
-/** Validates cards for wx.addCard and returns them with cardExt as a JSON string. */
-export function normalizeCardList(list: readonly AddCardInput[]): WechatMiniprogram.AddCardRequestInfo[] {
-  return checkList(list, (item, i) => {
-    const ext = item.cardExt as string | object
-    validateCardExt(ext, i)
-    return { cardId: item.cardId as string, cardExt: typeof ext === 'string' ? ext : JSON.stringify(ext) }
+/** The cardExt strings WeChat has accepted: each works once, so sending one again can only end in 已领完. */
+const spentCardExts = new Set<string>()
+
+/** Records the cardExt of every card in an `addCard:ok` answer as used. */
+export function markCardExtsSpent(cardList: readonly { cardExt?: unknown }[]): void {
+  for (const card of cardList) if (typeof card.cardExt === 'string') spentCardExts.add(card.cardExt)
+}
+
+/**
+ * Validates cards for wx.addCard and returns them with cardExt as a JSON string. Throws CardError('invalid')
+ * with `index` and `field`: a bad item or cardExt; the same cardExt twice in the list; a cardExt WeChat has
+ * already accepted (a signed cardExt works once).
+ */
+export function normalizeCardList(list: readonly AddCardInput[]): AddCardRequestInfo[] {
+  const firstIndexOf = new Map<string, number>()
+  return checkCardItems(list, (item, index) => {
+    validateCardExt(item.cardExt, index)
+    const cardExt = typeof item.cardExt === 'string' ? item.cardExt : JSON.stringify(item.cardExt)
+    const first = firstIndexOf.get(cardExt)
+    if (first !== undefined) {
+      throw invalidInput(`is the same cardExt as cardList[${first}]: each card needs its own (a cardExt works once)`, 'cardExt', index)
+    }
+    if (spentCardExts.has(cardExt)) {
+      throw invalidInput(
+        'was already used: WeChat accepted this cardExt before, and a cardExt works once. Get a fresh one from your server for every add (card-ext-url, or setCardSource)',
+        'cardExt',
+        index,
+      )
+    }
+    firstIndexOf.set(cardExt, index)
+    return { cardId: item.cardId as string, cardExt }
   })
 }
 
@@ -75,11 +121,12 @@ export function normalizeCardList(list: readonly AddCardInput[]): WechatMiniprog
  * messages when they are a subset of a longer list (the selected rows of a list).
  */
 export function normalizeOpenList(list: readonly OpenCardInput[], at?: readonly number[]): OpenCardInput[] {
-  return checkList(
+  return checkCardItems(
     list,
-    (item, i) => {
-      if (typeof item.code !== 'string' || !item.code) throw invalid('must be the decrypted code', 'code', i)
-      return { cardId: item.cardId as string, code: item.code }
+    (item, index) => {
+      const problem = exactValueProblem(item.code)
+      if (problem) throw invalidInput(`${problem} (the decrypted code from card/code/decrypt)`, 'code', index)
+      return { cardId: item.cardId as string, code: item.code as string }
     },
     at,
   )

@@ -1,87 +1,64 @@
-import {
-  addCards,
-  assertSupported,
-  guardLifetimes,
-  guardProperties,
-  normalizeCardList,
-  reportError,
-  settle,
-  type AddCardInput,
-  type AddCardResult,
-  type CancelDetail,
-  type CardExtFields,
-  type CompleteDetail,
-  type FailDetail,
-  type UnsupportedDetail,
-} from '../../utils/index'
+import { prepareAddCards, type AddCardInput, type AddCardResult, type CardExtFields } from '../../utils/index'
+import { cardCallBehavior, outcomeEmitter, type CardCallEvents, type cardCallProperties } from '../common/card-call'
 
-// Object.assign, not spread: spread costs a helper in the ES2015 output.
-const properties = Object.assign(
-  {
-    cardList: { type: Array, value: [] as AddCardInput[] },
-    cardId: String,
-    cardExt: { type: null, value: '' as string | CardExtFields },
-    text: { type: String, value: '添加到卡包' },
-    ariaLabel: String,
-    type: { type: String, value: 'primary' },
-    size: { type: String, value: 'normal' },
-    color: String,
-    block: Boolean,
-    round: Boolean,
-    plain: Boolean,
-    disabled: Boolean,
-  },
-  guardProperties,
-)
-
-interface Data {
-  loading: boolean
-  fallback: boolean
+const properties = {
+  cardList: { type: Array, value: [] as AddCardInput[] },
+  cardId: { type: String, value: '' },
+  cardExt: { type: null, value: '' as string | CardExtFields },
+  text: { type: String, value: '添加到卡包' },
+  ariaLabel: { type: String, value: '' },
+  type: { type: String, value: 'primary' },
+  size: { type: String, value: 'normal' },
+  color: { type: String, value: '' },
+  block: { type: Boolean, value: false },
+  round: { type: Boolean, value: false },
+  plain: { type: Boolean, value: false },
+  disabled: { type: Boolean, value: false },
 }
 
-/** Properties of `<add-card-button>` (camelCase; kebab-case in WXML). */
-export type AddCardButtonProps = WechatMiniprogram.Component.PropertyOptionToData<typeof properties>
+/** Properties of `<add-card-button>` (camelCase here, kebab-case in WXML). */
+export type AddCardButtonProps = WechatMiniprogram.Component.PropertyOptionToData<
+  typeof properties & typeof cardCallProperties
+>
 
 /** `event.detail` of each event of `<add-card-button>`. */
-export interface AddCardButtonEvents {
+export interface AddCardButtonEvents extends CardCallEvents {
+  /** WeChat answered (partial success included: check `failed`). */
   success: AddCardResult
-  cancel: CancelDetail
-  fail: FailDetail
-  unsupported: UnsupportedDetail
-  complete: CompleteDetail
 }
 
-Component<Data, typeof properties, { onTap(): void }, [], { gone: boolean }>({
+const settle = outcomeEmitter<AddCardButtonEvents>()
+
+Component({
   options: { multipleSlots: true },
   externalClasses: ['custom-class'],
+  behaviors: [cardCallBehavior('addCard')],
   properties,
-  data: { loading: false, fallback: false },
-  lifetimes: guardLifetimes('addCard'),
+  data: { loading: false },
   methods: {
-    onTap() {
-      if (this.data.loading) return
+    /** The cards to add: `card-list`, else the `card-id` + `card-ext` shorthand; nothing set yet is an empty list. */
+    cardsToAdd(): AddCardInput[] {
       const { cardList, cardId, cardExt } = this.data
-      let cards
+      if (cardList && cardList.length) return cardList
+      return cardId || cardExt ? [{ cardId, cardExt }] : []
+    },
+
+    onTap() {
+      if (this.isCallInFlight()) return
+      let call
       try {
-        // nothing set yet (cards still loading) reads as an empty card-list, not as a card without cardId
-        cards = normalizeCardList(
-          cardList && cardList.length ? cardList : cardId || cardExt ? [{ cardId, cardExt }] : [],
-        )
-        assertSupported('addCard')
-      } catch (e) {
-        reportError(this, e)
+        // validated and version-guarded before the loading state, so bad input makes no setData
+        call = prepareAddCards(this.cardsToAdd())
+      } catch (error) {
+        this.reportCardError(error)
         return
       }
       this.setData({ loading: true })
-      const done = (f: () => void) => {
-        if (this.gone) return
+      this.startCardCall(call.run, (result) => {
         this.setData({ loading: false })
-        f()
-      }
-      addCards(cards).then(
-        (r) => done(() => settle(this, 'success', r as AddCardButtonEvents['success'])),
-        (e) => done(() => reportError(this, e)),
-      )
+        if (result.ok) settle(this, 'success', result.value)
+        else this.reportCardError(result.error)
+      })
     },
   },
 })

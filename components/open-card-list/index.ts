@@ -1,112 +1,106 @@
-import {
-  guardLifetimes,
-  guardProperties,
-  openCards,
-  reportError,
-  settle,
-  type CancelDetail,
-  type CompleteDetail,
-  type FailDetail,
-  type OpenCardInput,
-  type OpenCardResult,
-  type UnsupportedDetail,
-} from '../../utils/index'
+import { prepareOpenCards, type OpenCardInput, type OpenCardResult } from '../../utils/index'
+import { cardCallBehavior, outcomeEmitter, type CardCallEvents, type cardCallProperties } from '../common/card-call'
 
 /** One row. `code` is the decrypted code; leave it out while your server is still decrypting. */
 export interface CardItem {
   cardId: string
-  code?: string
-  title?: string
-  description?: string
-  logo?: string
-  extra?: string
+  code?: string | undefined
+  title?: string | undefined
+  description?: string | undefined
+  logo?: string | undefined
+  extra?: string | undefined
 }
 
-// Object.assign, not spread: spread costs a helper in the ES2015 output.
-const properties = Object.assign(
-  {
-    cards: { type: Array, value: [] as CardItem[] },
-    selectable: Boolean,
-    actionText: { type: String, value: '查看' },
-    pendingText: { type: String, value: '待解码' },
-    openSelectedText: { type: String, value: '打开所选' },
-    emptyText: { type: String, value: '暂无卡券' },
-  },
-  guardProperties,
-)
-
-interface Data {
-  /** Checked rows by index (sparse): a path-keyed setData touches one entry, whatever the list length. */
-  selected: boolean[]
-  count: number
-  fallback: boolean
+const properties = {
+  cards: { type: Array, value: [] as CardItem[] },
+  selectable: { type: Boolean, value: false },
+  actionText: { type: String, value: '查看' },
+  pendingText: { type: String, value: '待解码' },
+  openSelectedText: { type: String, value: '打开所选' },
+  emptyText: { type: String, value: '暂无卡券' },
 }
 
-/** Properties of `<open-card-list>` (camelCase; kebab-case in WXML). */
-export type OpenCardListProps = WechatMiniprogram.Component.PropertyOptionToData<typeof properties>
+/** Properties of `<open-card-list>` (camelCase here, kebab-case in WXML). */
+export type OpenCardListProps = WechatMiniprogram.Component.PropertyOptionToData<
+  typeof properties & typeof cardCallProperties
+>
 
 /** `event.detail` of each event of `<open-card-list>`. */
-export interface OpenCardListEvents {
+export interface OpenCardListEvents extends CardCallEvents {
+  /** WeChat opened the cards. */
   open: OpenCardResult
-  cancel: CancelDetail
-  fail: FailDetail
-  unsupported: UnsupportedDetail
-  complete: CompleteDetail
 }
 
-type Ev = { currentTarget: { dataset: { i?: number } } }
-type Methods = {
-  onTap(e: Ev): void
-  onCheck(e: Ev): void
+const settle = outcomeEmitter<OpenCardListEvents>()
+
+/** A tap on a row or a checkbox: the row's index in `cards`. */
+interface RowEvent {
+  currentTarget: { dataset: { index: number } }
 }
 
-Component<Data, typeof properties, Methods, [], { gone: boolean; busy: boolean }>({
+Component({
   options: { multipleSlots: true },
   externalClasses: ['custom-class'],
+  behaviors: [cardCallBehavior('openCard')],
   properties,
-  data: { selected: [], count: 0, fallback: false },
+  data: {
+    /** Checked rows by index (sparse): a path-keyed setData touches one entry, whatever the length of the list. */
+    selected: [] as boolean[],
+    selectedCount: 0,
+  },
   observers: {
     // Rows render straight from `cards` (no mirrored array, no extra setData on first render). A checked index
     // may name another card after an update, so a new list clears the selection.
     cards() {
-      if (this.data.count) this.setData({ selected: [], count: 0 })
+      if (this.data.selectedCount) this.setData({ selected: [], selectedCount: 0 })
     },
   },
-  lifetimes: guardLifetimes('openCard'),
   methods: {
-    // No per-row loading state: WeChat's card view covers the list at once, so a spinner would cost two
-    // setData per tap and never be seen. Re-entrancy is an instance flag instead.
-    // A row (data-i) opens its card; the batch button (no data-i) opens the selection.
-    onTap(e) {
-      if (this.busy) return
-      const { i } = e.currentTarget.dataset
-      const { selected, cards } = this.data
-      const ids = i === undefined ? [...selected.keys()].filter((k) => selected[k]) : [i]
-      this.busy = true
-      const done = (f: () => void) => {
-        this.busy = false
-        if (!this.gone) f()
+    /** Opens `indexes` (rows of `cards`) in one wx.openCard; `whenOpened` runs before the `open` event. */
+    openRows(indexes: number[], whenOpened?: () => void) {
+      if (this.isCallInFlight()) return
+      let call
+      try {
+        // numbered by their index in `cards`, not in the selection
+        call = prepareOpenCards(
+          indexes.map((index) => this.data.cards[index] as OpenCardInput),
+          indexes,
+        )
+      } catch (error) {
+        this.reportCardError(error)
+        return
       }
-      // Numbered by their index in `cards`, not in the selection. A card without its code rejects `invalid`
-      // before any wx call and arrives below as fail.
-      openCards(
-        ids.map((k) => cards[k] as OpenCardInput),
-        ids,
-      ).then(
-        (r) =>
-          done(() => {
-            if (i === undefined) this.setData({ selected: [], count: 0 })
-            settle(this, 'open', r as OpenCardListEvents['open'])
-          }),
-        (e) => done(() => reportError(this, e)),
-      )
+      // No loading state: WeChat's card view covers the list at once, so a spinner would cost two setData per
+      // tap and never be seen.
+      this.startCardCall(call.run, (result) => {
+        if (!result.ok) return this.reportCardError(result.error)
+        if (whenOpened) whenOpened()
+        settle(this, 'open', result.value)
+      })
     },
-    // One path-keyed setData: its size does not depend on the length of the list.
-    onCheck(e) {
-      const i = e.currentTarget.dataset.i as number
-      const { selected, cards, count } = this.data
-      const on = !selected[i]
-      if (cards[i].code) this.setData({ [`selected[${i}]`]: on, count: count + (on ? 1 : -1) })
+
+    /** A row: opens its card. A pending row (no decrypted code yet) does nothing. */
+    onRowTap(event: RowEvent) {
+      const index = event.currentTarget.dataset.index
+      const card = this.data.cards[index]
+      if (card && card.code) this.openRows([index])
+    },
+
+    /** The batch button: opens the selected cards, then clears the selection. */
+    onOpenSelected() {
+      const { selected } = this.data
+      const indexes = selected.map((isSelected, index) => (isSelected ? index : -1)).filter((index) => index >= 0)
+      if (indexes.length) this.openRows(indexes, () => this.setData({ selected: [], selectedCount: 0 }))
+    },
+
+    /** A checkbox: one path-keyed setData, its size independent of the length of the list. */
+    onCheck(event: RowEvent) {
+      const index = event.currentTarget.dataset.index
+      const { selected, cards, selectedCount } = this.data
+      const card = cards[index]
+      if (!card || !card.code) return
+      const isSelected = !selected[index]
+      this.setData({ [`selected[${index}]`]: isSelected, selectedCount: selectedCount + (isSelected ? 1 : -1) })
     },
   },
 })

@@ -1,0 +1,295 @@
+// The simulated WeChat client: the `wx` functions a mini-program calls, how and when they answer (now, later,
+// never), which APIs this client has, and putting them on a global `wx`. The card rules are the platform's
+// (testing/index.ts); this file only delivers their answers.
+import { isPlainObject } from '../utils/rules'
+
+export interface GeneralCallbackResult {
+  errMsg: string
+}
+
+/** Callback options as a caller may pass them: the platform checks cardList at run time like the real client. */
+export interface CallOptions<Success> {
+  cardList?: unknown
+  success?: (result: Success) => void
+  fail?: (result: GeneralCallbackResult) => void
+  complete?: (result: Success | GeneralCallbackResult) => void
+}
+
+export interface ShowModalOption {
+  title?: string
+  content?: string
+  showCancel?: boolean
+  success?: (result: ShowModalSuccessCallbackResult) => void
+  fail?: (result: GeneralCallbackResult) => void
+  complete?: (result: ShowModalSuccessCallbackResult | GeneralCallbackResult) => void
+}
+
+export interface ShowModalSuccessCallbackResult extends GeneralCallbackResult {
+  confirm: boolean
+  cancel: boolean
+  content?: string
+}
+
+/** What the platform answers one card call: success or fail, with the result object. */
+export type CallAnswer<Success> = { ok: true; result: Success } | { ok: false; result: GeneralCallbackResult }
+
+/** The card APIs the platform answers. */
+export type CardApiName = 'addCard' | 'openCard'
+
+/** The functions of this simulated client. */
+export type WxApiName = CardApiName | 'getSystemInfoSync' | 'getAppBaseInfo' | 'showModal'
+
+const ALL_APIS: readonly WxApiName[] = ['addCard', 'openCard', 'getSystemInfoSync', 'getAppBaseInfo', 'showModal']
+
+/** What the simulated client is: its base library version and the APIs it lacks. */
+export interface ClientSettings {
+  /** What getSystemInfoSync / getAppBaseInfo report. Default '3.12.0'. */
+  SDKVersion?: string | undefined
+  /** APIs this client does not have (an old or stripped client), e.g. `['addCard']` or `['getAppBaseInfo']`. */
+  missingApis?: readonly WxApiName[] | undefined
+}
+
+/** One wx.addCard / wx.openCard call, as the platform saw it. */
+export interface CallRecord {
+  api: CardApiName
+  /** The `cardList` the caller passed, as given. */
+  cardList: unknown
+  /** `pending` until the caller's callbacks ran (a held call stays pending until the test answers it). */
+  status: 'pending' | 'ok' | 'fail'
+  /** The errMsg of the answer, once answered. */
+  errMsg?: string | undefined
+}
+
+/** A call held by `hold()`: it is answered when the test says so, or never. */
+export interface HeldCall extends CallRecord {
+  /** Decides and delivers the platform's answer now (the queued user action applies). */
+  answer(): void
+  /**
+   * Delivers exactly `result` through `success` or `fail` (then `complete`), as an odd client might: a result
+   * without errMsg, a second answer to the same call. Changes no platform state.
+   */
+  respond(callback: 'success' | 'fail', result: object): void
+}
+
+/**
+ * The simulated `wx` functions. This object always has all of them; `install()` puts on a target only those the
+ * client settings do not list as missing.
+ */
+export interface SimWx {
+  /** Callback style returns nothing; without success/fail/complete it returns a Promise, like the base library. */
+  addCard(options: CallOptions<object>): Promise<object> | void
+  openCard(options: CallOptions<GeneralCallbackResult>): Promise<GeneralCallbackResult> | void
+  getSystemInfoSync(): { SDKVersion: string }
+  getAppBaseInfo(): { SDKVersion: string }
+  /** Records the call in state.modals and answers as if the user tapped 确定. */
+  showModal(options: ShowModalOption): Promise<ShowModalSuccessCallbackResult> | void
+}
+
+export interface InstallOptions {
+  /**
+   * Also install getSystemInfoSync, getAppBaseInfo and showModal (default: addCard and openCard only). Where the
+   * target already answers getSystemInfoSync / getAppBaseInfo (a real client), its answer is kept and only
+   * SDKVersion is the simulator's.
+   */
+  all?: boolean | undefined
+}
+
+export interface SimulatedClient {
+  wx: SimWx
+  install(target?: object, options?: InstallOptions): () => void
+  /** Changes the client: its version, the APIs it lacks. Installed targets follow. */
+  setClient(settings: ClientSettings): void
+  /** From now on, addCard/openCard calls wait for the test (`heldCalls()`); `hold(false)` answers as usual again. */
+  hold(on?: boolean): void
+  /** Held calls not answered yet, oldest first. */
+  heldCalls(): HeldCall[]
+  /** Delay before each answer, in ms (default 0: the next macrotask, like the real client). */
+  setAnswerDelay(ms: number): void
+  /** The next call of `api` throws `error` synchronously, as a broken client might. */
+  throwOnNextCall(api: CardApiName, error: Error): void
+}
+
+interface Installation {
+  host: Record<string, unknown>
+  apis: readonly WxApiName[]
+  /** What the host answered before (a real client's system info), keyed by API. */
+  previous: Partial<Record<WxApiName, unknown>>
+}
+
+const isFunction = (value: unknown): value is (...args: unknown[]) => unknown => typeof value === 'function'
+
+/**
+ * Runs the callbacks as the client does: success or fail, then complete, with the same object, after `delayMs`
+ * (at least the next macrotask). Without any callback it returns a Promise instead (base library promise style).
+ */
+function deliver<Success>(
+  options: CallOptions<Success> | undefined,
+  answer: CallAnswer<Success>,
+  delayMs: number,
+): Promise<Success> | void {
+  const { success, fail, complete } = isPlainObject(options) ? options : ({} as CallOptions<Success>)
+  if (!isFunction(success) && !isFunction(fail) && !isFunction(complete)) {
+    return new Promise<Success>((resolve, reject) =>
+      setTimeout(() => (answer.ok ? resolve(answer.result) : reject(answer.result)), delayMs),
+    )
+  }
+  setTimeout(() => {
+    try {
+      if (answer.ok) {
+        if (isFunction(success)) success(answer.result)
+      } else if (isFunction(fail)) fail(answer.result)
+    } finally {
+      if (isFunction(complete)) complete(answer.result)
+    }
+  }, delayMs)
+}
+
+/**
+ * The simulated client around the platform's card rules: `decide[api](cardList)` is the platform's answer,
+ * made when the call is answered (at once, or when a held call is released).
+ */
+export function createSimulatedClient(
+  decide: {
+    addCard(cardList: unknown): CallAnswer<object>
+    openCard(cardList: unknown): CallAnswer<GeneralCallbackResult>
+  },
+  settings: ClientSettings,
+  /** Where calls are recorded (the platform's state). */
+  record: { calls: Record<CardApiName, number>; log: CallRecord[]; modals: ShowModalOption[] },
+): SimulatedClient {
+  let SDKVersion = settings.SDKVersion ?? '3.12.0'
+  let missing = new Set<WxApiName>(settings.missingApis ?? [])
+  let holding = false
+  let answerDelayMs = 0
+  const held: HeldCall[] = []
+  const { log, modals } = record
+  const throwNext = new Map<CardApiName, Error>()
+  const installations: Installation[] = []
+
+  function callCardApi(api: CardApiName, options: unknown): Promise<object> | void {
+    const thrown = throwNext.get(api)
+    if (thrown) {
+      throwNext.delete(api)
+      throw thrown
+    }
+    record.calls[api]++
+    const callOptions = (isPlainObject(options) ? options : {}) as CallOptions<object>
+    const call: CallRecord = { api, cardList: callOptions.cardList, status: 'pending' }
+    log.push(call)
+    const send = (answer: CallAnswer<object>) => {
+      call.status = answer.ok ? 'ok' : 'fail'
+      call.errMsg = answer.result && (answer.result as Partial<GeneralCallbackResult>).errMsg
+      return deliver(callOptions, answer, answerDelayMs)
+    }
+    if (!holding) return send(decide[api](callOptions.cardList))
+    const heldCall: HeldCall = Object.assign(call, {
+      answer() {
+        remove()
+        send(decide[api](callOptions.cardList))
+      },
+      respond(callback: 'success' | 'fail', result: object) {
+        remove()
+        send(callback === 'success' ? { ok: true, result } : { ok: false, result: result as GeneralCallbackResult })
+      },
+    })
+    const remove = () => {
+      const at = held.indexOf(heldCall)
+      if (at >= 0) held.splice(at, 1)
+    }
+    held.push(heldCall)
+  }
+
+  const systemInfo = () => ({ SDKVersion })
+  const wx: SimWx = {
+    addCard: (options) => callCardApi('addCard', options),
+    openCard: (options) => callCardApi('openCard', options) as Promise<GeneralCallbackResult> | void,
+    getSystemInfoSync: systemInfo,
+    getAppBaseInfo: systemInfo,
+    showModal(options) {
+      modals.push(options)
+      return deliver<ShowModalSuccessCallbackResult>(
+        options,
+        { ok: true, result: { errMsg: 'showModal:ok', confirm: true, cancel: false, content: '' } },
+        0,
+      )
+    },
+  }
+
+  /** The function `api` puts on an installed host: a real client's system info keeps its other fields. */
+  function installedFunction(api: WxApiName, installation: Installation): unknown {
+    const real = installation.previous[api]
+    if ((api === 'getSystemInfoSync' || api === 'getAppBaseInfo') && isFunction(real)) {
+      return () => Object.assign({}, real.call(installation.host), { SDKVersion })
+    }
+    return wx[api]
+  }
+  /** Puts each present API on `host` and takes each missing one off. */
+  function apply(host: Record<string, unknown>, apis: readonly WxApiName[], functionOf: (api: WxApiName) => unknown) {
+    for (const api of apis) {
+      if (missing.has(api)) delete host[api]
+      else Object.defineProperty(host, api, { value: functionOf(api), writable: true, enumerable: true, configurable: true })
+    }
+  }
+  const applyAll = () => {
+    for (const installation of installations) {
+      apply(installation.host, installation.apis, (api) => installedFunction(api, installation))
+    }
+  }
+  function install(target?: object, installOptions: InstallOptions = {}): () => void {
+    const global = globalThis as unknown as Record<string, unknown>
+    let host: Record<string, unknown>
+    let undoGlobal = (): void => undefined
+    if (target !== undefined) {
+      if (!isPlainObject(target) && !isFunction(target)) throw new TypeError('install: target must be an object')
+      host = target as Record<string, unknown>
+    } else if (isPlainObject(global.wx)) {
+      host = global.wx
+    } else {
+      const before = Object.getOwnPropertyDescriptor(global, 'wx')
+      host = {}
+      global.wx = host
+      undoGlobal = () => {
+        if (before) Object.defineProperty(global, 'wx', before)
+        else delete global.wx
+      }
+    }
+    const apis: readonly WxApiName[] = installOptions.all ? ALL_APIS : ['addCard', 'openCard']
+    const saved = apis.map((api) => [api, Object.getOwnPropertyDescriptor(host, api)] as const)
+    const installation: Installation = { host, apis, previous: {} }
+    for (const api of apis) installation.previous[api] = host[api]
+    installations.push(installation)
+    apply(host, apis, (api) => installedFunction(api, installation))
+    let undone = false
+    return () => {
+      if (undone) return
+      undone = true
+      installations.splice(installations.indexOf(installation), 1)
+      for (const [api, descriptor] of saved) {
+        if (descriptor) Object.defineProperty(host, api, descriptor)
+        else delete host[api]
+      }
+      undoGlobal()
+    }
+  }
+
+  return {
+    wx,
+    install,
+    setClient(settings) {
+      if (settings.SDKVersion !== undefined) SDKVersion = settings.SDKVersion
+      if (settings.missingApis !== undefined) missing = new Set(settings.missingApis)
+      applyAll()
+    },
+    hold(on = true) {
+      holding = on
+    },
+    heldCalls: () => [...held],
+    setAnswerDelay(ms) {
+      if (!(ms >= 0) || !Number.isFinite(ms)) throw new TypeError(`setAnswerDelay: ms must be a number >= 0, got ${ms}`)
+      answerDelayMs = ms
+    },
+    throwOnNextCall(api, error) {
+      throwNext.set(api, error)
+    },
+  }
+}
