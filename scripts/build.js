@@ -85,7 +85,10 @@ async function buildClient() {
       logLevel: 'warning',
     })
     write(path.join(out, 'index.wxss'), css.code)
-    write(path.join(out, 'index.json'), JSON.stringify(JSON.parse(fs.readFileSync(path.join(src, 'index.json'), 'utf8'))))
+    write(
+      path.join(out, 'index.json'),
+      JSON.stringify(JSON.parse(fs.readFileSync(path.join(src, 'index.json'), 'utf8'))),
+    )
   }
   // typings: tsc declarations, laid out like the JS (components/x → x, components/common → common)
   fs.rmSync(TMP, { recursive: true, force: true })

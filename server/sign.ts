@@ -114,7 +114,14 @@ export function createCardExt(options: CardExtOptions): string {
     if (problem) throw new TypeError(`createCardExt: ${CARD_EXT_RULES[key].option} ${problem}`)
   }
   const { timestamp, nonceStr, code, openid } = optionsFromCardExt(cardExt) as SignFields
-  cardExt.signature = signCardExt({ apiTicket: options.apiTicket, cardId: options.cardId, timestamp, nonceStr, code, openid })
+  cardExt.signature = signCardExt({
+    apiTicket: options.apiTicket,
+    cardId: options.cardId,
+    timestamp,
+    nonceStr,
+    code,
+    openid,
+  })
   return JSON.stringify(cardExt)
 }
 

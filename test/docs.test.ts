@@ -1,7 +1,7 @@
 // The component READMEs are written from the code; these checks keep each table true to it.
 import fs from 'fs'
 import path from 'path'
-import { CardError, reportError, type CardErrorCode } from '../utils'
+import { CardError, type CardErrorCode } from '../utils'
 
 const ROOT = path.resolve(__dirname, '..')
 const COMPONENTS = fs
@@ -14,19 +14,47 @@ interface Options {
   externalClasses?: string[]
 }
 
+interface BehaviorOptions {
+  properties: Record<string, unknown>
+  methods: { reportCardError(this: object, error: unknown): void }
+  /** The CardError class of the same module registry (instanceof does not cross registries). */
+  CardErrorClass: typeof CardError
+}
+
+/** The options the shared Behavior (components/common) registers. */
+function sharedBehavior(): BehaviorOptions {
+  let captured: BehaviorOptions | undefined
+  const g = globalThis as unknown as { Behavior?: (o: BehaviorOptions) => string }
+  const saved = g.Behavior
+  g.Behavior = (o) => {
+    captured = o
+    return 'behavior'
+  }
+  let CardErrorClass = CardError
+  jest.isolateModules(() => {
+    require(path.join(ROOT, 'components/common/card-call.ts')).cardCallBehavior('addCard')
+    CardErrorClass = require(path.join(ROOT, 'utils/index.ts')).CardError
+  })
+  g.Behavior = saved
+  if (!captured) throw new Error('components/common/card-call.ts did not call Behavior()')
+  return { ...captured, CardErrorClass }
+}
+
+/** A tag's Component() options, with the shared Behavior's properties merged in as the tag has them. */
 function definition(name: string): Options {
   let captured: Options | undefined
-  const g = globalThis as unknown as { Component?: (o: Options) => void }
-  const saved = g.Component
+  const g = globalThis as unknown as { Component?: (o: Options) => void; Behavior?: (o: BehaviorOptions) => string }
+  const saved = [g.Component, g.Behavior] as const
   g.Component = (o) => {
     captured = o
   }
+  g.Behavior = () => 'behavior'
   jest.isolateModules(() => {
     require(path.join(ROOT, 'components', name, 'index.ts'))
   })
-  g.Component = saved
+  ;[g.Component, g.Behavior] = saved
   if (!captured) throw new Error(`${name} did not call Component()`)
-  return captured
+  return { ...captured, properties: { ...sharedBehavior().properties, ...captured.properties } }
 }
 
 /** First-column cells of the table under `### heading`. */
@@ -64,16 +92,17 @@ describe.each(COMPONENTS)('%s README', (name) => {
     const documented = column(readme, 'Events')
       .map((c) => c.replace(/^bind:/, ''))
       .sort()
-    // settle(this, 'x', …) in the component, plus what reportError emits for every CardError code, run for real
+    // settle(this, 'x', …) in the component, plus what the shared Behavior emits for every CardError code, run for real
     const own = [...ts.matchAll(/settle\(\w+, '(\w+)'/g)].map((m) => m[1])
-    const fromErrors = new Set<string>()
+    const fromErrors = new Set<string>(['complete'])
+    const { methods, CardErrorClass } = sharedBehavior()
     const host = {
       data: { showUpgradeModal: false, upgradeText: '' },
       triggerEvent: (name: string) => fromErrors.add(name),
     }
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined)
-    for (const code of ['invalid', 'unsupported', 'cancel', 'fail'] as CardErrorCode[])
-      reportError(host, new CardError(code, 'x'))
+    const codes: CardErrorCode[] = ['invalid', 'unsupported', 'cancel', 'fail', 'timeout', 'source']
+    for (const code of codes) methods.reportCardError.call(host, new CardErrorClass(code, 'x'))
     quiet.mockRestore()
     const emitted = [...new Set([...own, ...fromErrors])].sort()
     expect(documented).toEqual(emitted)

@@ -227,7 +227,13 @@ export function createSimulatedClient(
   function apply(host: Record<string, unknown>, apis: readonly WxApiName[], functionOf: (api: WxApiName) => unknown) {
     for (const api of apis) {
       if (missing.has(api)) delete host[api]
-      else Object.defineProperty(host, api, { value: functionOf(api), writable: true, enumerable: true, configurable: true })
+      else
+        Object.defineProperty(host, api, {
+          value: functionOf(api),
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        })
     }
   }
   const applyAll = () => {

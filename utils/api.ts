@@ -43,9 +43,13 @@ export interface PreparedCardCall<Result> {
 export function assertSupported(api: CardApi): void {
   if (!isCardApiSupported(api)) {
     const version = getSDKVersion()
-    throw new CardError('unsupported', `wx.${api} needs base library ${CARD_API_MIN_VERSION} or later (this client: ${version || 'unknown'})`, {
-      detail: version,
-    })
+    throw new CardError(
+      'unsupported',
+      `wx.${api} needs base library ${CARD_API_MIN_VERSION} or later (this client: ${version || 'unknown'})`,
+      {
+        detail: version,
+      },
+    )
   }
 }
 
@@ -73,7 +77,11 @@ type CardApiCall = (options: {
 function callCardApi(api: CardApi, cardList: (AddCardRequestInfo | OpenCardInput)[]): Promise<unknown> {
   return new Promise((resolve, reject) => {
     try {
-      ;(wx[api] as unknown as CardApiCall)({ cardList, success: resolve, fail: (answer) => reject(toCardError(api, answer)) })
+      ;(wx[api] as unknown as CardApiCall)({
+        cardList,
+        success: resolve,
+        fail: (answer) => reject(toCardError(api, answer)),
+      })
     } catch (thrown) {
       const detail = thrown instanceof Error ? thrown.message : String(thrown)
       reject(new CardError('fail', `wx.${api} threw: ${detail}`, { detail }))
@@ -105,7 +113,10 @@ export function prepareAddCards(list: readonly AddCardInput[]): PreparedCardCall
  * Validates `{ cardId, code }` items and guards the version, once; run() calls wx.openCard. `at` numbers the
  * items in error messages when they are a subset of a longer list.
  */
-export function prepareOpenCards(list: readonly OpenCardInput[], at?: readonly number[]): PreparedCardCall<OpenCardResult> {
+export function prepareOpenCards(
+  list: readonly OpenCardInput[],
+  at?: readonly number[],
+): PreparedCardCall<OpenCardResult> {
   const cardList = normalizeOpenList(list, at)
   assertSupported('openCard')
   return { cardList, run: () => callCardApi('openCard', cardList).then(() => ({ cardList })) }

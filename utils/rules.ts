@@ -1,7 +1,7 @@
 // The card rules in one place: every cardExt key WeChat accepts (what its value must look like, whether it is
 // part of the 卡券签名, its camelCase option name) and the values WeChat matches exactly (cardId, code, openid,
-// encrypt_code). The client validator, the server's createCardExt / signCardExt / verifyCardExt and the
-// card-platform simulator all read this table, so all three judge a card alike. No wx here.
+// encrypt_code). The client validator, the server toolkit's cardExt signing and checking, and the card-platform
+// simulator all read this table, so all three judge a card alike. No wx here.
 
 /** Why a value is not acceptable, in words that describe the value ('' when it is acceptable). */
 export type ValueProblem = string
@@ -47,7 +47,8 @@ function secondsProblem(value: unknown): ValueProblem {
   if (digits === '') return 'is empty'
   if (!/^\d+$/.test(digits)) return `must be integer seconds (digits only), got ${JSON.stringify(value)}`
   // 13 digits is Date.now(): the usual mistake.
-  if (digits.length > 10) return `looks like milliseconds (${digits.length} digits): use seconds, Math.floor(Date.now() / 1000)`
+  if (digits.length > 10)
+    return `looks like milliseconds (${digits.length} digits): use seconds, Math.floor(Date.now() / 1000)`
   return ''
 }
 
@@ -79,9 +80,9 @@ function optionalExactValueProblem(value: unknown): ValueProblem {
 
 /** What WeChat expects of one cardExt key. */
 export interface CardExtKeyRule {
-  /** The same value as a camelCase option of createCardExt / signCardExt. */
+  /** The same value as a camelCase option of the server toolkit (cardExt signing). */
   readonly option: 'timestamp' | 'signature' | 'nonceStr' | 'code' | 'openid' | 'outerStr' | 'fixedBeginTimestamp'
-  /** Part of the 卡券签名 (with api_ticket and card_id); the others travel unsigned. */
+  /** Part of the 卡券签名 (with the server's ticket and the card's id); the others travel unsigned. */
   readonly signed: boolean
   /** WeChat refuses a cardExt without it. */
   readonly required: boolean
@@ -105,18 +106,12 @@ export const CARD_EXT_RULES: Readonly<Record<CardExtKey, CardExtKeyRule>> = {
 
 /** WeChat's snake_case cardExt keys. */
 export type CardExtKey =
-  | 'timestamp'
-  | 'signature'
-  | 'nonce_str'
-  | 'code'
-  | 'openid'
-  | 'outer_str'
-  | 'fixed_begintimestamp'
+  'timestamp' | 'signature' | 'nonce_str' | 'code' | 'openid' | 'outer_str' | 'fixed_begintimestamp'
 
 /** Every cardExt key, in the table's order. */
 export const CARD_EXT_KEYS = Object.keys(CARD_EXT_RULES) as CardExtKey[]
 
-/** The cardExt keys that are part of the signature (besides api_ticket and card_id). */
+/** The cardExt keys that are part of the signature (besides the server's ticket and the card's id). */
 export const SIGNED_CARD_EXT_KEYS = CARD_EXT_KEYS.filter((key) => CARD_EXT_RULES[key].signed)
 
 /** True for a key WeChat reads from a cardExt (own-property look-up: `constructor` is not one). */
@@ -126,19 +121,22 @@ export function isCardExtKey(key: string): key is CardExtKey {
 
 /**
  * What is wrong with `value` as cardExt key `key` ('' when nothing; undefined counts as absent).
- * An unknown key, or `api_ticket` (a server secret), is a problem whatever its value.
+ * An unknown key, or the server's secret ticket sent by mistake, is a problem whatever its value.
  */
 export function cardExtValueProblem(key: string, value: unknown): ValueProblem {
   if (key === 'api_ticket') return 'is a server secret: sign on the server and never send it to the mini-program'
-  if (!isCardExtKey(key)) return 'is not a cardExt key (WeChat reads timestamp, signature, nonce_str, code, openid, outer_str, fixed_begintimestamp)'
+  if (!isCardExtKey(key))
+    return 'is not a cardExt key (WeChat reads timestamp, signature, nonce_str, code, openid, outer_str, fixed_begintimestamp)'
   return value === undefined ? '' : CARD_EXT_RULES[key].problem(value)
 }
 
-/** The camelCase name of each cardExt value, as createCardExt and signCardExt take it. */
+/** The camelCase name of each cardExt value, as the server toolkit takes it. */
 export type CardExtOption = CardExtKeyRule['option']
 
 /** camelCase options → the cardExt's snake_case keys, in the table's order; undefined values are left out. */
-export function cardExtFromOptions(options: Partial<Record<CardExtOption, unknown>>): Partial<Record<CardExtKey, unknown>> {
+export function cardExtFromOptions(
+  options: Partial<Record<CardExtOption, unknown>>,
+): Partial<Record<CardExtKey, unknown>> {
   const cardExt: Partial<Record<CardExtKey, unknown>> = {}
   for (const key of CARD_EXT_KEYS) {
     const value = options[CARD_EXT_RULES[key].option]

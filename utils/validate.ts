@@ -60,7 +60,8 @@ export function validateCardExt(cardExt: unknown, index?: number): CardExtFields
     if (problem) throw invalidInput(problem, `cardExt.${key}`, index)
   }
   for (const key of CARD_EXT_KEYS) {
-    if (CARD_EXT_RULES[key].required && parsed[key] === undefined) throw invalidInput('is required', `cardExt.${key}`, index)
+    if (CARD_EXT_RULES[key].required && parsed[key] === undefined)
+      throw invalidInput('is required', `cardExt.${key}`, index)
   }
   return parsed as unknown as CardExtFields
 }
@@ -75,7 +76,12 @@ function checkCardItems<T>(
   if (!list.length) throw invalidInput('is empty: pass at least one card')
   return list.map((item: unknown, i) => {
     const index = at ? (at[i] ?? i) : i
-    if (!isPlainObject(item)) throw invalidInput(`must be an object { cardId, … }, got ${item === null ? 'null' : typeof item}`, undefined, index)
+    if (!isPlainObject(item))
+      throw invalidInput(
+        `must be an object { cardId, … }, got ${item === null ? 'null' : typeof item}`,
+        undefined,
+        index,
+      )
     const problem = exactValueProblem(item.cardId)
     if (problem) throw invalidInput(problem, 'cardId', index)
     return checkItem(item, index)
@@ -102,7 +108,11 @@ export function normalizeCardList(list: readonly AddCardInput[]): AddCardRequest
     const cardExt = typeof item.cardExt === 'string' ? item.cardExt : JSON.stringify(item.cardExt)
     const first = firstIndexOf.get(cardExt)
     if (first !== undefined) {
-      throw invalidInput(`is the same cardExt as cardList[${first}]: each card needs its own (a cardExt works once)`, 'cardExt', index)
+      throw invalidInput(
+        `is the same cardExt as cardList[${first}]: each card needs its own (a cardExt works once)`,
+        'cardExt',
+        index,
+      )
     }
     if (spentCardExts.has(cardExt)) {
       throw invalidInput(

@@ -1,11 +1,10 @@
 /** @jest-environment jsdom */
 import { byTag, loadComponent, simulate } from '../helpers/simulate'
-import { useHarness } from '../helpers/harness'
-import { flush } from '../helpers/platform'
+import { cardsToAdd, flush, signedCardExt, useHarness } from '../helpers/harness'
 import { UPGRADE_TEXT } from '../../utils'
 
-const SIG = '22dce6bad4db532d4a2ef82ca2ca7bbe1e10ef28'
-const EXT = { timestamp: 1414587457, signature: SIG, nonce_str: 'abc' }
+/** Valid in shape (the client's rules), signed with nothing: fine where WeChat is never asked. */
+const SHAPED_EXT = { timestamp: 1414587457, signature: '22dce6bad4db532d4a2ef82ca2ca7bbe1e10ef28', nonce_str: 'abc' }
 const ID = loadComponent('components/add-card-button/index')
 
 type Root = ReturnType<typeof simulate.render>
@@ -18,11 +17,17 @@ async function tap(c: Root, times = 1) {
   for (let i = 0; i < times; i++) inner(c).dispatchEvent('tap')
   await flush()
 }
+/** Answers the held call as the platform would and lets the tag settle. */
+async function answer() {
+  h.answer()
+  await flush()
+}
 const names = h.names
+const single = (cardId = 'pPlain') => ({ cardId, cardExt: signedCardExt(cardId) })
 
 describe('rendering', () => {
   it('renders a real van-button, primary by default, with the default text', () => {
-    const c = render({ cardId: 'A', cardExt: EXT })
+    const c = render(single())
     expect(vanButton(c).data.type).toBe('primary')
     expect(inner(c).dom.className).toMatch(/van-button--primary/)
     expect(c.dom.textContent).toContain('添加到卡包')
@@ -39,7 +44,7 @@ describe('rendering', () => {
       color: '#ff0000',
       disabled: true,
     }
-    const c = render({ cardId: 'A', cardExt: EXT, text: '领取优惠券', ...look })
+    const c = render({ ...single(), text: '领取优惠券', ...look })
     const d = vanButton(c).data
     expect({
       type: d.type,
@@ -58,9 +63,9 @@ describe('rendering', () => {
   it('custom-class from the page reaches the rendered button', () => {
     const page = simulate.render(
       simulate.load({
-        template: `<add-card-button id="c" custom-class="page-btn" card-id="A" card-ext="{{ext}}" />`,
+        template: `<add-card-button id="c" custom-class="page-btn" card-id="pPlain" card-ext="{{ext}}" />`,
         usingComponents: { 'add-card-button': ID },
-        data: { ext: EXT },
+        data: { ext: SHAPED_EXT },
       }),
     )
     page.attach(document.createElement('parent-wrapper'))
@@ -70,75 +75,100 @@ describe('rendering', () => {
   })
 
   it('a disabled button makes no call', async () => {
-    const c = render({ cardId: 'A', cardExt: EXT, disabled: true })
+    const c = render({ ...single(), disabled: true })
     await tap(c)
-    expect(h.client.pending.calls).toHaveLength(0)
+    expect(h.calls()).toHaveLength(0)
     expect(h.events).toEqual([])
   })
 })
 
 describe('input', () => {
   it('single-card shorthand with an object cardExt: serialized to a JSON string', async () => {
-    const c = render({ cardId: 'A', cardExt: EXT })
+    const c = render({ cardId: 'pPlain', cardExt: SHAPED_EXT })
     await tap(c)
-    expect(h.client.pending.calls).toHaveLength(1)
-    expect(h.client.pending.calls[0].cardList).toEqual([{ cardId: 'A', cardExt: JSON.stringify(EXT) }])
+    expect(h.calls()).toEqual([[{ cardId: 'pPlain', cardExt: JSON.stringify(SHAPED_EXT) }]])
   })
 
-  it('card-list input, string cardExt kept byte for byte', async () => {
-    const s = JSON.stringify({ ...EXT, nonce_str: 'x2' })
-    const c = render({
-      cardList: [
-        { cardId: 'A', cardExt: EXT },
-        { cardId: 'B', cardExt: s },
-      ],
-    })
+  it('card-list input, string cardExt kept byte for byte, and the platform adds both', async () => {
+    const cardList = cardsToAdd('pPlain', 'pCustom')
+    const c = render({ cardList })
     await tap(c)
-    expect(h.client.pending.calls[0].cardList).toEqual([
-      { cardId: 'A', cardExt: JSON.stringify(EXT) },
-      { cardId: 'B', cardExt: s },
-    ])
+    expect(h.calls()).toEqual([cardList])
+    await answer()
+    expect(names()).toEqual(['success', 'complete'])
+    expect(h.platform.state.held.map((card) => card.cardId)).toEqual(['pPlain', 'pCustom'])
   })
 
   it('card-list wins over the shorthand when both are set', async () => {
-    const c = render({ cardList: [{ cardId: 'L', cardExt: EXT }], cardId: 'S', cardExt: EXT })
+    const c = render({ cardList: cardsToAdd('pPlain2'), ...single() })
     await tap(c)
-    expect(h.client.pending.calls[0].cardList.map((x) => x.cardId)).toEqual(['L'])
+    expect(h.calls()[0]?.map((x) => x.cardId)).toEqual(['pPlain2'])
   })
 
   it.each([
-    ['shorthand without cardExt', { cardId: 'A' }, 0, 'cardExt'],
-    ['non-JSON cardExt string', { cardId: 'A', cardExt: '{oops' }, 0, 'cardExt'],
-    ['missing signature', { cardId: 'A', cardExt: { timestamp: 1 } }, 0, 'cardExt.signature'],
-    ['millisecond timestamp', { cardId: 'A', cardExt: { ...EXT, timestamp: Date.now() } }, 0, 'cardExt.timestamp'],
-    ['api_ticket leaked into cardExt', { cardId: 'A', cardExt: { ...EXT, api_ticket: 't' } }, 0, 'cardExt.api_ticket'],
-    ['long nonce_str', { cardId: 'A', cardExt: { ...EXT, nonce_str: 'n'.repeat(33) } }, 0, 'cardExt.nonce_str'],
-    ['bad code', { cardId: 'A', cardExt: { ...EXT, code: 'a-b' } }, 0, 'cardExt.code'],
-    ['second card without cardId', { cardList: [{ cardId: 'A', cardExt: EXT }, { cardExt: EXT }] }, 1, 'cardId'],
+    ['shorthand without cardExt', { cardId: 'pPlain' }, 0, 'cardExt'],
+    ['non-JSON cardExt string', { cardId: 'pPlain', cardExt: '{oops' }, 0, 'cardExt'],
+    ['missing signature', { cardId: 'pPlain', cardExt: { timestamp: 1 } }, 0, 'cardExt.signature'],
     [
-      'third card with unknown key',
+      'millisecond timestamp',
+      { cardId: 'pPlain', cardExt: { ...SHAPED_EXT, timestamp: Date.now() } },
+      0,
+      'cardExt.timestamp',
+    ],
+    [
+      'api_ticket leaked into cardExt',
+      { cardId: 'pPlain', cardExt: { ...SHAPED_EXT, api_ticket: 't' } },
+      0,
+      'cardExt.api_ticket',
+    ],
+    [
+      'long nonce_str',
+      { cardId: 'pPlain', cardExt: { ...SHAPED_EXT, nonce_str: 'n'.repeat(33) } },
+      0,
+      'cardExt.nonce_str',
+    ],
+    ['bad code', { cardId: 'pPlain', cardExt: { ...SHAPED_EXT, code: 'a-b' } }, 0, 'cardExt.code'],
+    ['cardId with a space', { cardId: ' pPlain', cardExt: SHAPED_EXT }, 0, 'cardId'],
+    [
+      'second card without cardId',
+      { cardList: [{ cardId: 'pPlain', cardExt: SHAPED_EXT }, { cardExt: SHAPED_EXT }] },
+      1,
+      'cardId',
+    ],
+    [
+      'third card with an unknown key',
       {
         cardList: [
-          { cardId: 'A', cardExt: EXT },
-          { cardId: 'B', cardExt: EXT },
-          { cardId: 'C', cardExt: { ...EXT, foo: 1 } },
+          ...cardsToAdd('pPlain', 'pPlain2'),
+          { cardId: 'pOne', cardExt: { ...SHAPED_EXT, constructor: 'x' } },
         ],
       },
       2,
-      'cardExt.foo',
+      'cardExt.constructor',
+    ],
+    [
+      'the same cardExt twice',
+      {
+        cardList: [
+          { cardId: 'pPlain', cardExt: SHAPED_EXT },
+          { cardId: 'pPlain', cardExt: SHAPED_EXT },
+        ],
+      },
+      1,
+      'cardExt',
     ],
   ])(
-    'invalid: %s → fail {code:"invalid"} naming index and field, console.error, no wx call',
+    'invalid: %s → fail {code:"invalid"} naming index and field, console.error, no setData, no wx call',
     async (_, props, index, field) => {
       const c = render(props)
       const setData = jest.spyOn(c.instance, 'setData')
       await tap(c)
-      expect(h.client.pending.calls).toHaveLength(0)
+      expect(h.calls()).toHaveLength(0)
       expect(names()).toEqual(['fail', 'complete'])
-      const d = h.events[0][1]
-      expect([d.code, d.index, d.field]).toEqual(['invalid', index, field])
-      expect(d.message).toContain(`cardList[${index}].${field}`)
-      expect(h.events[1][1]).toEqual({ outcome: 'fail' })
+      const d = h.events[0]?.[1]
+      expect([d?.code, d?.index, d?.field]).toEqual(['invalid', index, field])
+      expect(d?.message).toContain(`cardList[${index}].${field}`)
+      expect(h.events[1]?.[1]).toEqual({ outcome: 'fail' })
       expect(h.errors).toHaveBeenCalledTimes(1)
       expect(String(h.errors.mock.calls[0][0])).toContain(field)
       expect(vanButton(c).data.loading).toBe(false)
@@ -149,48 +179,87 @@ describe('input', () => {
   it('no input yet (cards still loading): fail names the empty card-list, not a card', async () => {
     const c = render({})
     await tap(c)
-    expect(h.client.pending.calls).toHaveLength(0)
+    expect(h.calls()).toHaveLength(0)
     expect(h.events[0]).toEqual([
       'fail',
       expect.objectContaining({
         code: 'invalid',
         index: undefined,
         field: undefined,
-        message: 'cardList: must be a non-empty array',
+        message: 'cardList: is empty: pass at least one card',
       }),
     ])
+  })
+})
+
+describe('a cardExt works once', () => {
+  it('after WeChat accepted it, a second tap is refused before any wx call, saying why and what to do', async () => {
+    const c = render(single())
+    await tap(c)
+    await answer()
+    expect(names()).toEqual(['success', 'complete'])
+    h.events.length = 0
+    await tap(c)
+    expect(h.calls()).toHaveLength(1)
+    expect(names()).toEqual(['fail', 'complete'])
+    expect(h.events[0]?.[1]).toMatchObject({ code: 'invalid', index: 0, field: 'cardExt' })
+    expect(String(h.events[0]?.[1].message)).toMatch(/already used.*fresh one/)
+  })
+
+  it('a cancel does not spend it: the same cardExt is sent again and added', async () => {
+    const cardExt = signedCardExt('pPlain')
+    const c = render({ cardId: 'pPlain', cardExt })
+    h.platform.nextUserAction('cancel')
+    await tap(c)
+    await answer()
+    expect(names()).toEqual(['cancel', 'complete'])
+    await tap(c)
+    await answer()
+    expect(h.calls().map((list) => list[0]?.cardExt)).toEqual([cardExt, cardExt])
+    expect(names()).toEqual(['cancel', 'complete', 'success', 'complete'])
+  })
+
+  it('a card refused within a success (out of stock) is spent too: WeChat has seen its nonce', async () => {
+    const c = render({ cardList: cardsToAdd('pOne', 'pOne') })
+    await tap(c)
+    await answer()
+    const detail = h.events[0]?.[1] as { succeeded: unknown[]; failed: unknown[] }
+    expect([detail.succeeded.length, detail.failed.length]).toEqual([1, 1])
+    await tap(c)
+    expect(h.calls()).toHaveLength(1)
+    expect(h.events[2]?.[1]).toMatchObject({ code: 'invalid', index: 0, field: 'cardExt' })
   })
 })
 
 describe('version guard', () => {
   it.each([
     ['base library 1.0.9', { SDKVersion: '1.0.9' }, '1.0.9'],
-    ['wx.addCard missing', { SDKVersion: '3.12.0', addCard: false }, '3.12.0'],
-  ])('%s: unsupported event, official modal, no call', async (_, o, v) => {
-    h.useClient(o)
-    const c = render({ cardId: 'A', cardExt: EXT })
+    ['wx.addCard missing', { SDKVersion: '3.12.0', missingApis: ['addCard' as const] }, '3.12.0'],
+  ])('%s: unsupported event, official modal, no call, no setData', async (_, settings, version) => {
+    h.useClient(settings)
+    const c = render(single())
     const setData = jest.spyOn(c.instance, 'setData')
     await tap(c)
     expect(setData).not.toHaveBeenCalled()
-    h.expectUnsupported(v)
+    h.expectUnsupported(version)
     expect(UPGRADE_TEXT).toBe('当前微信版本过低，无法使用该功能，请升级到最新微信版本后重试。')
   })
 
   it('show-upgrade-modal=false: event only, no modal; upgrade-text replaces the wording', async () => {
     h.useClient({ SDKVersion: '1.0.9' })
-    await tap(render({ cardId: 'A', cardExt: EXT, showUpgradeModal: false }))
+    await tap(render({ ...single(), showUpgradeModal: false }))
     expect(names()).toEqual(['unsupported', 'complete'])
-    expect(h.client.showModal).not.toHaveBeenCalled()
-    await tap(render({ cardId: 'A', cardExt: EXT, upgradeText: '请升级微信' }))
-    expect(h.client.showModal.mock.calls[0][0].content).toBe('请升级微信')
+    expect(h.platform.state.modals).toHaveLength(0)
+    await tap(render({ ...single(), upgradeText: '请升级微信' }))
+    expect(h.platform.state.modals[0]?.content).toBe('请升级微信')
   })
 
   function host(useFallback: boolean) {
     const page = simulate.render(
       simulate.load({
-        template: `<add-card-button id="c" card-id="A" card-ext="{{ext}}" use-fallback-slot="{{use}}"><view slot="fallback" class="fb">请使用新版微信领取</view></add-card-button>`,
+        template: `<add-card-button id="c" card-id="pPlain" card-ext="{{ext}}" use-fallback-slot="{{use}}"><view slot="fallback" class="fb">请使用新版微信领取</view></add-card-button>`,
         usingComponents: { 'add-card-button': ID },
-        data: { ext: EXT, use: useFallback },
+        data: { ext: SHAPED_EXT, use: useFallback },
       }),
     )
     page.attach(document.createElement('parent-wrapper'))
@@ -220,86 +289,75 @@ describe('version guard', () => {
 
 describe('in flight', () => {
   it('shows loading and ignores further taps: 10 rapid taps → exactly one wx.addCard', async () => {
-    const c = render({ cardId: 'A', cardExt: EXT })
+    const c = render({ cardList: cardsToAdd('pPlain') })
     await tap(c, 10)
-    expect(h.client.pending.calls).toHaveLength(1)
+    expect(h.calls()).toHaveLength(1)
     expect(vanButton(c).data.loading).toBe(true)
     expect(inner(c).dom.className).toMatch(/van-button--loading/)
-    h.client.pending.ok()
-    await flush()
+    await answer()
     expect(vanButton(c).data.loading).toBe(false)
+    c.setData({ cardList: cardsToAdd('pPlain') })
     await tap(c)
-    expect(h.client.pending.calls).toHaveLength(2)
+    expect(h.calls()).toHaveLength(2)
   })
 
   it('guards in the logic layer too: taps that arrive before the view re-renders still make one call', async () => {
     // On a device the view updates asynchronously, so van-button may still deliver taps after loading is set.
-    const c = render({ cardId: 'A', cardExt: EXT })
+    const c = render(single())
     const onTap = (c.instance as unknown as { onTap(): void }).onTap.bind(c.instance)
     for (let i = 0; i < 10; i++) onTap()
     await flush()
-    expect(h.client.pending.calls).toHaveLength(1)
+    expect(h.calls()).toHaveLength(1)
   })
 
   it('at most 2 setData per tap round trip (loading on, loading off)', async () => {
-    const c = render({ cardId: 'A', cardExt: EXT })
+    const c = render(single())
     const setData = jest.spyOn(c.instance, 'setData')
     await tap(c)
-    h.client.pending.ok()
-    await flush()
+    await answer()
     expect(setData.mock.calls.map((a) => a[0])).toEqual([{ loading: true }, { loading: false }])
   })
 
   it('detached mid-call: no setData and no events afterwards', async () => {
-    const c = render({ cardId: 'A', cardExt: EXT })
+    const c = render(single())
     await tap(c)
     await h.expectSilentAfterDetach(c)
   })
 })
 
 describe('outcomes: exactly one event per tap, then complete', () => {
-  const two = {
-    cardList: [
-      { cardId: 'A', cardExt: EXT },
-      { cardId: 'B', cardExt: EXT },
-    ],
-  }
-
-  it('success: {cardList, succeeded, failed}', async () => {
-    const c = render(two)
+  it('success: {cardList, succeeded, failed} with the encrypted codes the platform issued', async () => {
+    const c = render({ cardList: cardsToAdd('pPlain', 'pBound') })
     await tap(c)
-    h.client.pending.ok()
-    await flush()
+    await answer()
     expect(names()).toEqual(['success', 'complete'])
-    const d = h.events[0][1] as {
+    const d = h.events[0]?.[1] as {
       cardList: { cardId: string; code: string }[]
       succeeded: unknown[]
       failed: unknown[]
     }
-    expect(d.cardList.map((x) => [x.cardId, x.code])).toEqual([
-      ['A', 'enc0'],
-      ['B', 'enc1'],
-    ])
+    expect(d.cardList.map((x) => [x.cardId, x.code])).toEqual(
+      h.platform.state.held.map((card) => [card.cardId, card.encryptCode]),
+    )
     expect([d.succeeded.length, d.failed.length]).toEqual([2, 0])
-    expect(h.events[1][1]).toEqual({ outcome: 'success' })
+    expect(h.events[1]?.[1]).toEqual({ outcome: 'success' })
   })
 
   it('partial success is still success, with failed non-empty', async () => {
-    const c = render(two)
+    const c = render({ cardList: cardsToAdd('pOne', 'pOne') })
     await tap(c)
-    h.client.pending.ok((x, i) => ({ ...x, code: i ? '' : 'enc0', isSuccess: i === 0 }))
-    await flush()
+    await answer()
     expect(names()).toEqual(['success', 'complete'])
-    const d = h.events[0][1] as { succeeded: { cardId: string }[]; failed: { cardId: string }[] }
-    expect(d.succeeded.map((x) => x.cardId)).toEqual(['A'])
-    expect(d.failed.map((x) => x.cardId)).toEqual(['B'])
+    const d = h.events[0]?.[1] as { succeeded: { cardId: string }[]; failed: { cardId: string }[] }
+    expect(d.succeeded.map((x) => x.cardId)).toEqual(['pOne'])
+    expect(d.failed.map((x) => x.cardId)).toEqual(['pOne'])
   })
 
   it('cancel: {code, errMsg}', async () => {
-    const c = render(two)
+    const c = render(single())
+    h.platform.nextUserAction('cancel')
     await tap(c)
-    h.client.pending.fail('addCard:fail cancel')
-    await flush()
+    await answer()
     expect(h.events).toEqual([
       ['cancel', { code: 'cancel', errMsg: 'addCard:fail cancel' }],
       ['complete', { outcome: 'cancel' }],
@@ -307,24 +365,30 @@ describe('outcomes: exactly one event per tap, then complete', () => {
     expect(vanButton(c).data.loading).toBe(false)
   })
 
-  it('fail with the platform detail', async () => {
-    const c = render(two)
+  it("fail with WeChat's detail (a cardExt signed with another ticket: 签名错误)", async () => {
+    const c = render({ cardId: 'pPlain', cardExt: SHAPED_EXT })
     await tap(c)
-    h.client.pending.fail('addCard:fail 签名错误')
-    await flush()
+    await answer()
     expect(names()).toEqual(['fail', 'complete'])
-    expect(h.events[0][1]).toMatchObject({ code: 'fail', errMsg: 'addCard:fail 签名错误', detail: '签名错误' })
+    expect(h.events[0]?.[1]).toMatchObject({ code: 'fail', errMsg: 'addCard:fail 签名错误', detail: '签名错误' })
+    expect(h.errors).not.toHaveBeenCalled() // WeChat's answer, not a developer mistake
   })
 
   it('a synchronous throw from wx.addCard becomes fail and the button recovers', async () => {
-    const w = (globalThis as unknown as { wx: Record<string, unknown> }).wx
-    w.addCard = () => {
-      throw new Error('native crash')
-    }
-    const c = render(two)
+    h.platform.throwOnNextCall('addCard', new Error('native crash'))
+    const c = render(single())
     await tap(c)
     expect(names()).toEqual(['fail', 'complete'])
-    expect(h.events[0][1]).toMatchObject({ code: 'fail', detail: 'native crash' })
+    expect(h.events[0]?.[1]).toMatchObject({ code: 'fail', detail: 'native crash' })
     expect(vanButton(c).data.loading).toBe(false)
+  })
+
+  it('an answer without errMsg is a fail that says so (never the text "undefined")', async () => {
+    const c = render(single())
+    await tap(c)
+    h.platform.heldCalls()[0]?.respond('fail', {})
+    await flush()
+    expect(h.events[0]?.[1]).toMatchObject({ code: 'fail', message: 'wx.addCard failed without an errMsg' })
+    expect(JSON.stringify(h.events)).not.toContain('undefined')
   })
 })

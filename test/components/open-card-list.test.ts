@@ -1,7 +1,6 @@
 /** @jest-environment jsdom */
 import { byTag, loadComponent, nodesOf, simulate, templateTree } from '../helpers/simulate'
-import { useHarness } from '../helpers/harness'
-import { flush } from '../helpers/platform'
+import { flush, useHarness } from '../helpers/harness'
 import { UPGRADE_TEXT } from '../../utils'
 
 const ENTRY = 'components/open-card-list/index'
@@ -11,16 +10,16 @@ const UPGRADE = '当前微信版本过低，无法使用该功能，请升级到
 type Root = ReturnType<typeof simulate.render>
 const h = useHarness()
 
-/** n decrypted cards: cardId pN, code cN. */
-const deck = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({
-    cardId: `p${i}`,
-    code: `c${i}`,
-    title: `券${i}`,
-    description: `说明${i}`,
-    extra: `¥${i}`,
-  }))
-const sent = (...ids: number[]) => ids.map((i) => ({ cardId: `p${i}`, code: `c${i}` }))
+/** The rows of the last deck(): n cards the user holds (added through the simulator), with decrypted codes. */
+let rows: { cardId: string; code: string; title: string; description: string; extra: string }[] = []
+const deck = (n: number) => (rows = h.addToBag(...Array.from({ length: n }, () => 'pPlain')))
+/** What wx.openCard receives for rows `indexes` of the last deck(). */
+const sent = (...indexes: number[]) => indexes.map((i) => ({ cardId: rows[i]?.cardId, code: rows[i]?.code }))
+/** Answers the held call as the platform would and lets the tag settle. */
+async function answer() {
+  h.answer()
+  await flush()
+}
 
 const listen = h.listen
 const render = (props: Record<string, unknown>): Root => h.render(ID, props)
@@ -118,11 +117,10 @@ describe('open one card', () => {
   it('a tap on a row calls wx.openCard with exactly that card, then open and complete', async () => {
     const c = render({ cards: deck(3) })
     await tapRow(c, 1)
-    expect(h.client.pending.calls).toHaveLength(1)
-    expect(h.client.pending.calls[0].cardList).toEqual(sent(1))
+    expect(h.calls()).toEqual([sent(1)])
     expect(h.events).toEqual([])
-    h.client.pending.ok()
-    await flush()
+    await answer()
+    expect(h.platform.state.opened).toEqual(sent(1))
     expect(h.events).toEqual([
       ['open', { cardList: sent(1) }],
       ['complete', { outcome: 'open' }],
@@ -131,31 +129,41 @@ describe('open one card', () => {
 
   it('cancel: {code, errMsg}', async () => {
     const c = render({ cards: deck(2) })
+    h.platform.nextUserAction('cancel')
     await tapRow(c, 0)
-    h.client.pending.fail('openCard:fail cancel')
-    await flush()
+    await answer()
     expect(h.events).toEqual([
       ['cancel', { code: 'cancel', errMsg: 'openCard:fail cancel' }],
       ['complete', { outcome: 'cancel' }],
     ])
   })
 
-  it('fail with the platform detail', async () => {
+  it('fail with the platform detail (an answer the simulator does not model: no permission)', async () => {
     const c = render({ cards: deck(2) })
     await tapRow(c, 0)
-    h.client.pending.fail('openCard:fail:no permission')
+    h.failWith('openCard:fail:no permission')
     await flush()
     expect(names()).toEqual(['fail', 'complete'])
-    expect(h.events[0][1]).toMatchObject({
+    expect(h.events[0]?.[1]).toMatchObject({
       code: 'fail',
       errMsg: 'openCard:fail:no permission',
       detail: 'no permission',
     })
   })
 
-  it('a card without its decrypted code: disabled look, hint, and a tap fails invalid naming its index, no wx call', async () => {
+  it('a code the user does not hold: WeChat (the simulator) fails it with its reason', async () => {
+    const c = render({ cards: [{ cardId: 'pPlain', code: '123456789012', title: '别人的券' }] })
+    await tapRow(c, 0)
+    await answer()
+    expect(h.events[0]?.[1]).toMatchObject({
+      code: 'fail',
+      detail: 'invalid code: the user holds no card pPlain with code 123456789012',
+    })
+  })
+
+  it('a card without its decrypted code: disabled look, hint; a tap or its checkbox does nothing (no event, no error)', async () => {
     const cards: object[] = deck(5)
-    cards[3] = { cardId: 'p3', title: '券3' }
+    cards[3] = { cardId: 'pPlain', title: '券3' }
     const c = render({ cards, selectable: true })
     expect(c.querySelectorAll('.card-item').map((n) => /card-pending/.test(n.dom.className))).toEqual([
       false,
@@ -169,14 +177,22 @@ describe('open one card', () => {
     await tapCheck(c, 3)
     expect(checked(c)[3]).toBe(false)
     await tapRow(c, 3)
-    expect(h.client.pending.calls).toHaveLength(0)
+    expect(h.calls()).toHaveLength(0)
+    expect(h.events).toEqual([])
+    expect(h.errors).not.toHaveBeenCalled()
+  })
+
+  it('a code with whitespace (a mistake of the page) fails invalid naming its index, no wx call', async () => {
+    const cards = deck(2)
+    const c = render({ cards: [cards[0], { ...cards[1], code: ` ${cards[1]?.code}` }] })
+    await tapRow(c, 1)
+    expect(h.calls()).toHaveLength(0)
     expect(names()).toEqual(['fail', 'complete'])
-    const d = h.events[0][1]
-    expect([d.code, d.index, d.field]).toEqual(['invalid', 3, 'code'])
-    expect(d.message).toBe(`cardList[3].code: ${d.detail}`)
-    expect(h.events[1][1]).toEqual({ outcome: 'fail' })
+    const d = h.events[0]?.[1]
+    expect([d?.code, d?.index, d?.field]).toEqual(['invalid', 1, 'code'])
+    expect(d?.message).toBe(`cardList[1].code: ${d?.detail}`)
     expect(h.errors).toHaveBeenCalledTimes(1)
-    expect(String(h.errors.mock.calls[0][0])).toContain('cardList[3].code')
+    expect(String(h.errors.mock.calls[0][0])).toContain('cardList[1].code')
   })
 })
 
@@ -187,17 +203,15 @@ describe('selectable', () => {
     expect(text(batchButton(c))).toBe('打开所选')
     expect(batchDisabled(c)).toBe(true)
     await tapBatch(c)
-    expect(h.client.pending.calls).toHaveLength(0) // nothing selected: disabled
+    expect(h.calls()).toHaveLength(0) // nothing selected: disabled
     for (const i of [0, 2, 3, 3]) await tapCheck(c, i) // 3 on and off again
     expect(checked(c)).toEqual([true, false, true, false])
-    expect(h.client.pending.calls).toHaveLength(0) // a checkbox does not open its row
+    expect(h.calls()).toHaveLength(0) // a checkbox does not open its row
     expect(batchDisabled(c)).toBe(false)
     await tapBatch(c)
-    expect(h.client.pending.calls).toHaveLength(1)
-    expect(h.client.pending.calls[0].cardList).toEqual(sent(0, 2))
+    expect(h.calls()).toEqual([sent(0, 2)])
     expect(checked(c)).toEqual([true, false, true, false]) // kept while WeChat is open
-    h.client.pending.ok()
-    await flush()
+    await answer()
     expect(h.events).toEqual([
       ['open', { cardList: sent(0, 2) }],
       ['complete', { outcome: 'open' }],
@@ -206,26 +220,29 @@ describe('selectable', () => {
     expect(batchDisabled(c)).toBe(true)
   })
 
-  it.each(['openCard:fail cancel', 'openCard:fail system error'])('%s keeps the selection', async (errMsg) => {
+  it.each([
+    ['cancel', () => h.platform.nextUserAction('cancel'), () => h.answer()],
+    ['a system error', () => undefined, () => h.failWith('openCard:fail system error')],
+  ])('%s keeps the selection', async (_, before, respond) => {
     const c = render({ cards: deck(3), selectable: true })
     await tapCheck(c, 1)
+    before()
     await tapBatch(c)
-    h.client.pending.fail(errMsg)
+    respond()
     await flush()
     expect(names()).toHaveLength(2)
     expect(checked(c)).toEqual([false, true, false])
     expect(batchDisabled(c)).toBe(false)
     await tapBatch(c)
-    expect(h.client.pending.calls[1].cardList).toEqual(sent(1))
+    expect(h.calls()[1]).toEqual(sent(1))
   })
 
   it('a row tap opens only that row, selection untouched', async () => {
     const c = render({ cards: deck(3), selectable: true })
     await tapCheck(c, 0)
     await tapRow(c, 2)
-    h.client.pending.ok()
-    await flush()
-    expect(h.client.pending.calls[0].cardList).toEqual(sent(2))
+    await answer()
+    expect(h.calls()).toEqual([sent(2)])
     expect(checked(c)).toEqual([true, false, false])
   })
 
@@ -233,20 +250,21 @@ describe('selectable', () => {
     const c = render({ cards: deck(3), selectable: true })
     await tapCheck(c, 2)
     expect(checked(c)).toEqual([false, false, true])
-    c.setData({ cards: [{ cardId: 'new', title: 'new' }, ...deck(3)] })
+    const before = rows
+    c.setData({ cards: [{ cardId: 'pPlain', title: 'new' }, ...before] })
     await flush()
     expect(checked(c)).toEqual([false, false, false, false])
     expect(byTag(c, 'van-button')[0].data.disabled).toBe(true)
     await tapCheck(c, 3)
     await tapBatch(c)
-    expect(h.client.pending.calls[0].cardList).toEqual(sent(2))
+    expect(h.calls()).toEqual([sent(2)])
   })
 })
 
 describe('version guard', () => {
   it.each([
     ['base library 1.0.9', { SDKVersion: '1.0.9' }, '1.0.9'],
-    ['wx.openCard missing', { SDKVersion: '3.12.0', openCard: false }, '3.12.0'],
+    ['wx.openCard missing', { SDKVersion: '3.12.0', missingApis: ['openCard' as const] }, '3.12.0'],
   ])('%s: unsupported event, official modal, no call', async (_, o, v) => {
     h.useClient(o)
     const c = render({ cards: deck(2) })
@@ -259,9 +277,9 @@ describe('version guard', () => {
     h.useClient({ SDKVersion: '1.0.9' })
     await tapRow(render({ cards: deck(1), showUpgradeModal: false }), 0)
     expect(names()).toEqual(['unsupported', 'complete'])
-    expect(h.client.showModal).not.toHaveBeenCalled()
+    expect(h.platform.state.modals).toHaveLength(0)
     await tapRow(render({ cards: deck(1), upgradeText: '请升级微信' }), 0)
-    expect(h.client.showModal.mock.calls[0][0].content).toBe('请升级微信')
+    expect(h.platform.state.modals[0]?.content).toBe('请升级微信')
   })
 
   const FALLBACK = '<view slot="fallback">请升级微信后查看</view>'
@@ -320,21 +338,19 @@ describe('in flight', () => {
     await tapRow(c, 1)
     await tapCheck(c, 2)
     await tapBatch(c)
-    expect(h.client.pending.calls).toHaveLength(1)
-    expect(h.client.pending.calls[0].cardList).toEqual(sent(0))
-    h.client.pending.ok()
-    await flush()
+    expect(h.calls()).toEqual([sent(0)])
+    await answer()
     expect(names()).toEqual(['open', 'complete'])
     await tapRow(c, 1)
-    expect(h.client.pending.calls).toHaveLength(2)
+    expect(h.calls()).toHaveLength(2)
   })
 
-  it('guards in the logic layer: taps that reach onTap before any re-render still make one call', async () => {
+  it('guards in the logic layer: taps that reach onRowTap before any re-render still make one call', async () => {
     const c = render({ cards: deck(2) })
-    const onTap = (c.instance as unknown as { onTap(e: object): void }).onTap.bind(c.instance)
-    for (let i = 0; i < 10; i++) onTap({ currentTarget: { dataset: { i: i % 2 } } })
+    const onRowTap = (c.instance as unknown as { onRowTap(e: object): void }).onRowTap.bind(c.instance)
+    for (let i = 0; i < 10; i++) onRowTap({ currentTarget: { dataset: { index: i % 2 } } })
     await flush()
-    expect(h.client.pending.calls).toHaveLength(1)
+    expect(h.calls()).toHaveLength(1)
   })
 
   it('detached mid-call: no setData and no events afterwards', async () => {
@@ -347,7 +363,8 @@ describe('in flight', () => {
   it('detached mid-call after a row tap: no events on cancel either', async () => {
     const c = render({ cards: deck(3) })
     await tapRow(c, 1)
-    await h.expectSilentAfterDetach(c, () => h.client.pending.fail('openCard:fail cancel'))
+    h.platform.nextUserAction('cancel')
+    await h.expectSilentAfterDetach(c)
   })
 })
 
@@ -363,10 +380,10 @@ describe('setData budget', () => {
       payloads.push(JSON.stringify(d))
       setData(d)
     }
-    const step = async (act: () => Promise<void>, answer = false) => {
+    const step = async (act: () => Promise<void>, answerIt = false) => {
       await act()
-      if (answer) {
-        h.client.pending.ok()
+      if (answerIt) {
+        h.answer()
         await flush()
       }
       return payloads.splice(0)
@@ -382,8 +399,8 @@ describe('setData budget', () => {
     const small = await trace(10)
     const large = await trace(1000)
     expect(small.open).toEqual([]) // tap → openCard → open → complete: nothing to render
-    expect(small.select).toEqual(['{"selected[3]":true,"count":1}'])
-    expect(small.batch).toEqual(['{"selected":[],"count":0}']) // the selection cleared, in one call
+    expect(small.select).toEqual(['{"selected[3]":true,"selectedCount":1}'])
+    expect(small.batch).toEqual(['{"selected":[],"selectedCount":0}']) // the selection cleared, in one call
     expect(large).toEqual(small)
   })
 })
