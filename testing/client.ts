@@ -2,6 +2,7 @@
 // never), which APIs this client has, and putting them on a global `wx`. The card rules are the platform's
 // (testing/index.ts); this file only delivers their answers.
 import { isPlainObject } from '../utils/rules'
+import { request } from './request'
 
 export interface GeneralCallbackResult {
   errMsg: string
@@ -92,6 +93,11 @@ export interface InstallOptions {
    * SDKVersion is the simulator's.
    */
   all?: boolean | undefined
+  /**
+   * Also install `wx.request`, answered over real HTTP (Node's fetch) with the client's contract, so a page can
+   * be tested against your server's handlers. Not for the mini-program runtime (it has its own).
+   */
+  request?: boolean | undefined
 }
 
 export interface SimulatedClient {
@@ -260,11 +266,15 @@ export function createSimulatedClient(
       }
     }
     const apis: readonly WxApiName[] = installOptions.all ? ALL_APIS : ['addCard', 'openCard']
-    const saved = apis.map((api) => [api, Object.getOwnPropertyDescriptor(host, api)] as const)
+    const names: string[] = installOptions.request ? [...apis, 'request'] : [...apis]
+    const saved = names.map((name) => [name, Object.getOwnPropertyDescriptor(host, name)] as const)
     const installation: Installation = { host, apis, previous: {} }
     for (const api of apis) installation.previous[api] = host[api]
     installations.push(installation)
     apply(host, apis, (api) => installedFunction(api, installation))
+    if (installOptions.request) {
+      Object.defineProperty(host, 'request', { value: request, writable: true, enumerable: true, configurable: true })
+    }
     let undone = false
     return () => {
       if (undone) return

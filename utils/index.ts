@@ -30,3 +30,12 @@ export {
   type OpenCardResult,
   type PreparedCardCall,
 } from './api'
+export { fetchFreshCards, requestCardList, type CardExtRequestOptions, type CardSource } from './source'
+export type {
+  CardCodeResult,
+  CardCodesRequestBody,
+  CardCodesResponseBody,
+  CardExtRequestBody,
+  CardExtResponseBody,
+  ErrorResponseBody,
+} from './protocol'

@@ -1,10 +1,30 @@
-import { prepareAddCards, type AddCardInput, type AddCardResult, type CardExtFields } from '../../utils/index'
+import {
+  CardError,
+  assertSupported,
+  fetchFreshCards,
+  prepareAddCards,
+  requestCardList,
+  type AddCardInput,
+  type AddCardResult,
+  type CardExtFields,
+  type CardSource,
+} from '../../utils/index'
 import { cardCallBehavior, outcomeEmitter, type CardCallEvents, type cardCallProperties } from '../common/card-call'
 
 const properties = {
   cardList: { type: Array, value: [] as AddCardInput[] },
   cardId: { type: String, value: '' },
   cardExt: { type: null, value: '' as string | CardExtFields },
+  /** Tap-time mode: your card-ext endpoint; every tap asks it for fresh cards (`POST { cardIds, data }`). */
+  cardExtUrl: { type: String, value: '' },
+  /** Tap-time mode: the cards to request (default: `card-id`). */
+  cardIds: { type: Array, value: [] as string[] },
+  /** Tap-time mode: request headers, e.g. your login token (wx.request sends no cookies). */
+  requestHeader: { type: Object, value: {} as Record<string, string> },
+  /** Tap-time mode: extra fields sent as `data` in the request body. */
+  requestData: { type: Object, value: {} as Record<string, unknown> },
+  /** Tap-time mode: ms before the request counts as failed. */
+  requestTimeout: { type: Number, value: 10000 },
   text: { type: String, value: '添加到卡包' },
   ariaLabel: { type: String, value: '' },
   type: { type: String, value: 'primary' },
@@ -27,7 +47,18 @@ export interface AddCardButtonEvents extends CardCallEvents {
   success: AddCardResult
 }
 
+/** What `selectComponent('#…')` gives a page: the methods of `<add-card-button>` meant for it. */
+export interface AddCardButtonInstance {
+  /**
+   * Tap-time mode with your own auth or transport: `source(cardIds)` is called on every tap and resolves fresh
+   * `{ cardId, cardExt }[]`. Wins over `card-ext-url`; `null` removes it.
+   */
+  setCardSource(source: CardSource | null): void
+}
+
 const settle = outcomeEmitter<AddCardButtonEvents>()
+/** Each instance's page-provided source (a function cannot travel through properties). */
+const pageSources = new WeakMap<object, CardSource>()
 
 Component({
   options: { multipleSlots: true },
@@ -36,8 +67,29 @@ Component({
   properties,
   data: { loading: false },
   methods: {
-    /** The cards to add: `card-list`, else the `card-id` + `card-ext` shorthand; nothing set yet is an empty list. */
-    cardsToAdd(): AddCardInput[] {
+    setCardSource(source: CardSource | null) {
+      if (source) pageSources.set(this, source)
+      else pageSources.delete(this)
+    },
+
+    /** Where a tap gets fresh cards: the page's function, else the card-ext endpoint, else none (static cards). */
+    tapTimeSource(): CardSource | undefined {
+      const pageSource = pageSources.get(this)
+      if (pageSource) return pageSource
+      const { cardExtUrl, requestData, requestHeader, requestTimeout } = this.data
+      if (!cardExtUrl) return undefined
+      return (cardIds) =>
+        requestCardList({
+          url: cardExtUrl,
+          cardIds,
+          data: requestData,
+          header: requestHeader,
+          timeoutMs: requestTimeout,
+        })
+    },
+
+    /** The static cards: `card-list`, else the `card-id` + `card-ext` shorthand; nothing set yet is an empty list. */
+    staticCards(): AddCardInput[] {
       const { cardList, cardId, cardExt } = this.data
       if (cardList && cardList.length) return cardList
       return cardId || cardExt ? [{ cardId, cardExt }] : []
@@ -45,16 +97,30 @@ Component({
 
     onTap() {
       if (this.isCallInFlight()) return
-      let call
+      const source = this.tapTimeSource()
+      const requested = this.data.cardIds.length ? this.data.cardIds : this.data.cardId ? [this.data.cardId] : []
+      let run: () => Promise<AddCardResult>
       try {
-        // validated and version-guarded before the loading state, so bad input makes no setData
-        call = prepareAddCards(this.cardsToAdd())
+        if (source) {
+          // no request for cards this client cannot add, or for no card at all
+          assertSupported('addCard')
+          if (!requested.length) {
+            throw new CardError('invalid', 'card-ids: set card-id or card-ids: the cards to request at tap time', {
+              field: 'cardIds',
+            })
+          }
+          run = () => fetchFreshCards(source, requested).then((cards) => prepareAddCards(cards).run())
+        } else {
+          // validated and version-guarded before the loading state, so bad input makes no setData
+          run = prepareAddCards(this.staticCards()).run
+        }
       } catch (error) {
         this.reportCardError(error)
         return
       }
+      // Loading from the tap until WeChat answers: one setData on, one off.
       this.setData({ loading: true })
-      this.startCardCall(call.run, (result) => {
+      this.startCardCall(run, (result) => {
         this.setData({ loading: false })
         if (result.ok) settle(this, 'success', result.value)
         else this.reportCardError(result.error)

@@ -84,10 +84,8 @@ interface CallInFlight {
 export type CallResult<Value> = { ok: true; value: Value } | { ok: false; error: unknown }
 
 interface CardCallState {
-  /** The call in flight, if any: the tag runs one at a time. */
+  /** The call in flight, if any: the tag runs one at a time. Dropped when detached, so a late answer is ignored. */
   callInFlight: CallInFlight | undefined
-  /** Set once detached: a call that answers later makes no setData and emits nothing. */
-  isDetached: boolean
 }
 
 /** The properties both tags have (through the Behavior). */
@@ -127,7 +125,7 @@ export function cardCallBehavior(api: CardApi) {
         if (this.data.useFallbackSlot && !isCardApiSupported(api)) this.setData({ fallback: true })
       },
       detached() {
-        this.isDetached = true
+        // a call that answers later finds itself gone: no setData, no event
         const inFlight = this.callInFlight
         if (inFlight && inFlight.timer !== undefined) clearTimeout(inFlight.timer)
         this.callInFlight = undefined
@@ -162,7 +160,7 @@ export function cardCallBehavior(api: CardApi) {
             if (this.callInFlight !== inFlight) return
             if (inFlight.timer !== undefined) clearTimeout(inFlight.timer)
             this.callInFlight = undefined
-            if (!this.isDetached) done(result as CallResult<Value>)
+            done(result as CallResult<Value>)
           },
         }
         this.callInFlight = inFlight

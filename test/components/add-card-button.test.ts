@@ -1,7 +1,9 @@
-/** @jest-environment jsdom */
+/** @jest-environment ./test/helpers/jsdom-fetch-env.js */
 import { byTag, loadComponent, simulate } from '../helpers/simulate'
 import { cardsToAdd, flush, signedCardExt, useHarness } from '../helpers/harness'
+import { startCardExtServer, type CardExtServer, type Fault } from '../helpers/card-ext-server'
 import { UPGRADE_TEXT } from '../../utils'
+import type { AddCardButtonInstance } from '../../components/add-card-button/index'
 
 /** Valid in shape (the client's rules), signed with nothing: fine where WeChat is never asked. */
 const SHAPED_EXT = { timestamp: 1414587457, signature: '22dce6bad4db532d4a2ef82ca2ca7bbe1e10ef28', nonce_str: 'abc' }
@@ -390,5 +392,197 @@ describe('outcomes: exactly one event per tap, then complete', () => {
     await flush()
     expect(h.events[0]?.[1]).toMatchObject({ code: 'fail', message: 'wx.addCard failed without an errMsg' })
     expect(JSON.stringify(h.events)).not.toContain('undefined')
+  })
+})
+
+describe('tap-time mode: a fresh cardExt for every add', () => {
+  let server: CardExtServer
+  beforeAll(async () => {
+    server = await startCardExtServer()
+  })
+  afterAll(() => server.close())
+  beforeEach(() => {
+    server.fault = 'none'
+    server.requests.length = 0
+  })
+
+  const tapTime = (props: Record<string, unknown> = {}) =>
+    render({ cardExtUrl: server.url, cardId: 'pThree', requestHeader: { Authorization: 'Bearer t0ken' }, ...props })
+
+  /** Taps, lets the request run, answers WeChat's card page, waits for the outcome. */
+  async function tapAndAnswer(c: Root) {
+    const events = h.events.length
+    await tap(c)
+    await h.untilHeld()
+    h.answer()
+    await h.untilEvents(events + 2)
+  }
+
+  it('card-ext-url: three taps → three requests, three different cardExts, three cards added (the card allows 3)', async () => {
+    const c = tapTime({ requestData: { scene: 'home' } })
+    for (let i = 0; i < 3; i++) await tapAndAnswer(c)
+    expect(names()).toEqual(['success', 'complete', 'success', 'complete', 'success', 'complete'])
+    expect(server.requests.map((r) => r.body)).toEqual(Array(3).fill({ cardIds: ['pThree'], data: { scene: 'home' } }))
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual(Array(3).fill('Bearer t0ken'))
+    const sent = h.calls().map((list) => list[0]?.cardExt)
+    expect(new Set(sent).size).toBe(3)
+    expect(h.platform.state.held.map((card) => card.cardId)).toEqual(['pThree', 'pThree', 'pThree'])
+  })
+
+  it('card-ids: several cards in one request and one wx.addCard', async () => {
+    const c = tapTime({ cardIds: ['pPlain', 'pCustom', 'pBound'] })
+    await tapAndAnswer(c)
+    expect(server.requests[0]?.body.cardIds).toEqual(['pPlain', 'pCustom', 'pBound'])
+    expect(h.calls()[0]?.map((card) => card.cardId)).toEqual(['pPlain', 'pCustom', 'pBound'])
+    expect(h.platform.state.held).toHaveLength(3)
+  })
+
+  it('loading shows from the tap until WeChat answers, in 2 setData; taps meanwhile are ignored', async () => {
+    const c = tapTime()
+    const setData = jest.spyOn(c.instance, 'setData')
+    await tap(c)
+    expect(vanButton(c).data.loading).toBe(true) // while the request is on its way
+    await tap(c, 3)
+    await h.untilHeld()
+    expect(vanButton(c).data.loading).toBe(true) // while WeChat's card page is open
+    h.answer()
+    await h.untilEvents(2)
+    expect(server.requests).toHaveLength(1)
+    expect(setData.mock.calls.map((args) => args[0])).toEqual([{ loading: true }, { loading: false }])
+  })
+
+  it.each<[Fault, Record<string, unknown>, string, RegExp]>([
+    ['http500', {}, 'source', /HTTP 500: could not sign the card/],
+    ['hang', { requestTimeout: 30 }, 'source', /no answer from .* within 30 ms/],
+    ['notJson', {}, 'source', /not JSON/],
+    ['wrongShape', {}, 'source', /must be \{ cardList/],
+    ['badCardExt', {}, 'invalid', /cardList\[0\]\.cardExt\.timestamp: looks like milliseconds/],
+  ])(
+    'a source that fails (%s): fail naming the cause, loading cleared, no wx call, tappable again',
+    async (fault, props, code, message) => {
+      server.fault = fault
+      const c = tapTime(props)
+      await tap(c)
+      await h.untilEvents(2)
+      expect(names()).toEqual(['fail', 'complete'])
+      expect(h.events[0]?.[1]).toMatchObject({ code })
+      expect(String(h.events[0]?.[1].message)).toMatch(message)
+      expect(h.errors).toHaveBeenCalledTimes(1) // shown to the developer in the console
+      expect(h.calls()).toHaveLength(0)
+      expect(vanButton(c).data.loading).toBe(false)
+      server.fault = 'none'
+      await tapAndAnswer(c)
+      expect(names().slice(2)).toEqual(['success', 'complete'])
+    },
+  )
+
+  it('a server that cannot be reached: fail code source with the request error', async () => {
+    const c = tapTime({ cardExtUrl: 'http://127.0.0.1:9/card-ext' })
+    await tap(c)
+    await h.untilEvents(2)
+    expect(h.events[0]?.[1]).toMatchObject({ code: 'source' })
+    expect(String(h.events[0]?.[1].message)).toMatch(
+      /request to http:\/\/127\.0\.0\.1:9\/card-ext failed: request:fail/,
+    )
+  })
+
+  it('no card to request: invalid before any request or setData', async () => {
+    const c = render({ cardExtUrl: server.url })
+    const setData = jest.spyOn(c.instance, 'setData')
+    await tap(c)
+    expect(h.events[0]?.[1]).toMatchObject({ code: 'invalid', field: 'cardIds' })
+    expect(server.requests).toHaveLength(0)
+    expect(setData).not.toHaveBeenCalled()
+  })
+
+  it('an unsupported client: unsupported before any request', async () => {
+    h.useClient({ SDKVersion: '1.0.9' })
+    await tap(tapTime())
+    h.expectUnsupported('1.0.9')
+    expect(server.requests).toHaveLength(0)
+  })
+
+  describe('setCardSource: the page provides the cards (its own auth or transport)', () => {
+    const instance = (c: Root) => c.instance as unknown as AddCardButtonInstance
+
+    it('is called on every tap with the card ids, wins over card-ext-url, and null removes it', async () => {
+      const c = tapTime()
+      const source = jest.fn((cardIds: string[]) => Promise.resolve(cardsToAdd(...cardIds)))
+      instance(c).setCardSource(source)
+      await tapAndAnswer(c)
+      await tapAndAnswer(c)
+      expect(source.mock.calls).toEqual([[['pThree']], [['pThree']]])
+      expect(server.requests).toHaveLength(0)
+      expect(names()).toEqual(['success', 'complete', 'success', 'complete'])
+      instance(c).setCardSource(null)
+      await tapAndAnswer(c)
+      expect(server.requests).toHaveLength(1)
+    })
+
+    it.each<[string, () => unknown, RegExp]>([
+      ['rejects', () => Promise.reject(new Error('login expired')), /the page's source failed: login expired/],
+      [
+        'throws',
+        () => {
+          throw new Error('no network')
+        },
+        /the page's source failed: no network/,
+      ],
+      ['answers nothing', () => Promise.resolve(undefined), /must be \{ cardList/],
+      ['answers an empty list', () => Promise.resolve([]), /at least one card/],
+    ])('a page source that %s: fail code source, no wx call', async (_, source, message) => {
+      const c = tapTime()
+      instance(c).setCardSource(source as never)
+      await tap(c)
+      await h.untilEvents(2)
+      expect(h.events[0]?.[1]).toMatchObject({ code: 'source' })
+      expect(String(h.events[0]?.[1].message)).toMatch(message)
+      expect(h.calls()).toHaveLength(0)
+      expect(vanButton(c).data.loading).toBe(false)
+    })
+  })
+})
+
+describe('a call WeChat never answers', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+  it('after the page shows again and answer-timeout passes: fail code timeout once, tappable again, a late answer ignored', async () => {
+    const c = render({ ...single(), answerTimeout: 5 })
+    await tap(c)
+    expect(vanButton(c).data.loading).toBe(true)
+    c.triggerPageLifeTime('show') // the user is back from WeChat's card page
+    await h.untilEvents(2)
+    expect(names()).toEqual(['fail', 'complete'])
+    expect(h.events[0]?.[1]).toMatchObject({
+      code: 'timeout',
+      message: 'wx.addCard did not answer within 5 ms after the page showed again',
+    })
+    expect(vanButton(c).data.loading).toBe(false)
+    h.answer() // WeChat answers after all: ignored
+    await sleep(10)
+    expect(names()).toEqual(['fail', 'complete'])
+    c.setData({ cardId: 'pPlain2', cardExt: signedCardExt('pPlain2') })
+    await tap(c)
+    expect(h.calls()).toHaveLength(2)
+  })
+
+  it('no timeout while the card page is still open (no page show), nor with answer-timeout 0', async () => {
+    const waiting = render({ ...single(), answerTimeout: 1 })
+    await tap(waiting)
+    const never = render({ ...single('pPlain2'), answerTimeout: 0 })
+    await tap(never)
+    never.triggerPageLifeTime('show')
+    await sleep(20)
+    expect(h.events).toEqual([])
+    expect([vanButton(waiting).data.loading, vanButton(never).data.loading]).toEqual([true, true])
+  })
+
+  it('an answer before the grace period ends wins, and the timer never fires afterwards', async () => {
+    const c = render({ ...single(), answerTimeout: 20 })
+    await tap(c)
+    c.triggerPageLifeTime('show')
+    await answer()
+    await sleep(40)
+    expect(names()).toEqual(['success', 'complete'])
   })
 })

@@ -1,4 +1,4 @@
-/** @jest-environment jsdom */
+/** @jest-environment ./test/helpers/jsdom-fetch-env.js */
 import { byTag, loadComponent, nodesOf, simulate, templateTree } from '../helpers/simulate'
 import { flush, useHarness } from '../helpers/harness'
 import { UPGRADE_TEXT } from '../../utils'
@@ -402,5 +402,31 @@ describe('setData budget', () => {
     expect(small.select).toEqual(['{"selected[3]":true,"selectedCount":1}'])
     expect(small.batch).toEqual(['{"selected":[],"selectedCount":0}']) // the selection cleared, in one call
     expect(large).toEqual(small)
+  })
+})
+
+describe('a call WeChat never answers', () => {
+  it('after the page shows again and answer-timeout passes: fail code timeout once, rows tappable again, a late answer ignored', async () => {
+    const c = render({ cards: deck(2), answerTimeout: 5 })
+    await tapRow(c, 0)
+    await tapRow(c, 1) // ignored: WeChat is open
+    expect(h.calls()).toHaveLength(1)
+    c.triggerPageLifeTime('show')
+    await h.untilEvents(2)
+    expect(h.events).toEqual([
+      [
+        'fail',
+        expect.objectContaining({
+          code: 'timeout',
+          message: 'wx.openCard did not answer within 5 ms after the page showed again',
+        }),
+      ],
+      ['complete', { outcome: 'fail' }],
+    ])
+    h.answer()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(h.events).toHaveLength(2)
+    await tapRow(c, 1)
+    expect(h.calls()).toEqual([sent(0), sent(1)])
   })
 })

@@ -19,6 +19,7 @@ export const CARDS: SimCard[] = [
   { cardId: 'pCustom', useCustomCode: true },
   { cardId: 'pBound', bindOpenid: true },
   { cardId: 'pOne', quantity: 1 },
+  { cardId: 'pThree', getLimit: 3 },
 ]
 
 let customCodes = 0
@@ -50,6 +51,15 @@ export function useHarness() {
     names: () => h.events.map((e) => e[0]),
     /** The cardList of every wx.addCard/openCard call so far. */
     calls: () => h.platform.state.log.map((call) => call.cardList as Record<string, string>[]),
+    /** Waits (real time: HTTP may be involved) until `count` wx calls are held. */
+    async untilHeld(count = 1) {
+      for (let i = 0; i < 500 && h.platform.heldCalls().length < count; i++) await flush()
+      expect(h.platform.heldCalls()).toHaveLength(count)
+    },
+    /** Waits until `count` outcome events (before `complete`) arrived. */
+    async untilEvents(count: number) {
+      for (let i = 0; i < 500 && h.events.length < count; i++) await flush()
+    },
     /** Answers the oldest held wx call as the platform would (the queued user action applies). */
     answer() {
       const held = h.platform.heldCalls()[0]
@@ -121,7 +131,7 @@ export function useHarness() {
       cards: CARDS,
     })
     // simulate's own `wx` mock keeps its other functions; the card APIs, version and modal are the simulator's
-    h.undo = h.platform.install((globalThis as unknown as { wx: object }).wx, { all: true })
+    h.undo = h.platform.install((globalThis as unknown as { wx: object }).wx, { all: true, request: true })
     h.platform.hold()
     h.events = []
     h.errors = jest.spyOn(console, 'error').mockImplementation(() => undefined)

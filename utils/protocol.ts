@@ -1,0 +1,36 @@
+// The JSON spoken between the tags and your server's ready-made handlers (weapp-card-coupon/server). Defined here,
+// once: the client sends and reads these shapes, the server handlers accept and answer them.
+
+/**
+ * `POST <card-ext-url>`: the cards the user tapped for. The body also carries the page's `request-data` fields
+ * under `data`. Your server decides who the user is from its own session (a header), never from this body.
+ */
+export interface CardExtRequestBody {
+  cardIds: string[]
+  data?: Record<string, unknown> | undefined
+}
+
+/** `200` answer of the card-ext endpoint: one freshly signed cardExt per requested card, in the same order. */
+export interface CardExtResponseBody {
+  cardList: { cardId: string; cardExt: string }[]
+}
+
+/** `POST <card-codes-url>`: the encrypted codes wx.addCard returned, to decrypt (card/code/decrypt). */
+export interface CardCodesRequestBody {
+  cards: { cardId: string; encryptCode: string }[]
+}
+
+/** One result per code, in the same order: the decrypted code, or why this one failed (the others still count). */
+export type CardCodeResult =
+  { cardId: string; code: string } | { cardId: string; error: { code: string; message: string } }
+
+/** `200` answer of the card-codes endpoint. */
+export interface CardCodesResponseBody {
+  cards: CardCodeResult[]
+}
+
+/** Every non-200 answer of the handlers: a stable machine-readable `code` and a message for developers. */
+export interface ErrorResponseBody {
+  code: string
+  message: string
+}
