@@ -2,7 +2,11 @@
 module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] },
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
+    // a component's .wxs module is CommonJS ES5: its logic loads it as it is (the build bundles it the same way)
+    '^.+\\.wxs$': '<rootDir>/test/helpers/wxs-transform.js',
+  },
+  moduleFileExtensions: ['ts', 'js', 'json', 'wxs'],
   testTimeout: 20000,
 }

@@ -72,6 +72,8 @@ async function buildClient() {
       minify: true,
       charset: 'utf8',
       logLevel: 'warning',
+      // a .wxs module the template uses is bundled as plain JS where the logic needs the same rule
+      loader: { '.wxs': 'js' },
       plugins: [shippedModulesExternal(shipped)],
     })
   }
@@ -89,6 +91,10 @@ async function buildClient() {
       path.join(out, 'index.json'),
       JSON.stringify(JSON.parse(fs.readFileSync(path.join(src, 'index.json'), 'utf8'))),
     )
+    // WXS is copied as it is: it is a subset of ES5 (no 1e3, no shorthand properties) that minifiers step outside of
+    for (const wxs of fs.readdirSync(src).filter((f) => f.endsWith('.wxs'))) {
+      fs.copyFileSync(path.join(src, wxs), path.join(out, wxs))
+    }
   }
   // typings: tsc declarations, laid out like the JS (components/x → x, components/common → common)
   fs.rmSync(TMP, { recursive: true, force: true })

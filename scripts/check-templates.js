@@ -33,12 +33,13 @@ function walk(dir) {
 }
 
 function check(root) {
-  const files = walk(root)
-    .filter((f) => /\.(wxml|wxss)$/.test(f))
-    .map((f) => path.relative(root, f).split(path.sep).join('/'))
+  const all = walk(root).map((f) => path.relative(root, f).split(path.sep).join('/'))
+  const files = all.filter((f) => /\.(wxml|wxss)$/.test(f))
+  // a template may use any .wxs module of the tree (wcc compiles them with it, and reports their errors too)
+  const wxsFiles = all.filter((f) => f.endsWith('.wxs'))
   const errors = []
   for (const f of files) {
-    const args = f.endsWith('.wxml') ? ['-d', '-cc', '0', f, '-gn', '$gwx'] : ['-db', '-pc', '0', f]
+    const args = f.endsWith('.wxml') ? ['-d', '-cc', '0', f, ...wxsFiles, '-gn', '$gwx'] : ['-db', '-pc', '0', f]
     const r = spawnSync(bin(f.endsWith('.wxml') ? 'wcc' : 'wcsc'), args, {
       cwd: root,
       encoding: 'utf8',

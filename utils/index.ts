@@ -38,4 +38,7 @@ export type {
   CardExtRequestBody,
   CardExtResponseBody,
   ErrorResponseBody,
+  UserCard,
+  UserCardStatus,
+  UserCardsResponseBody,
 } from './protocol'

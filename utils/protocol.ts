@@ -34,3 +34,29 @@ export interface ErrorResponseBody {
   code: string
   message: string
 }
+
+/**
+ * A held card's state: WeChat's `user_card_status` (card/code/get): NORMAL (usable), CONSUMED (used), EXPIRE,
+ * GIFTING (being given away), GIFT_SUCC (given away), GIFT_TIMEOUT, DELETE (deleted by the user), UNAVAILABLE;
+ * or UNKNOWN when the server could not look it up.
+ */
+export type UserCardStatus =
+  'NORMAL' | 'CONSUMED' | 'EXPIRE' | 'GIFTING' | 'GIFT_SUCC' | 'GIFT_TIMEOUT' | 'DELETE' | 'UNAVAILABLE' | 'UNKNOWN'
+
+/** One card the user holds, with its state (the user-cards endpoint; `getUserCards` on the server). */
+export interface UserCard {
+  cardId: string
+  /** Decrypted: what wx.openCard needs. */
+  code: string
+  status: UserCardStatus
+  /** WeChat's can_consume; false when the status is unknown. */
+  canConsume: boolean
+  /** Validity, Unix seconds (undefined when unknown). */
+  beginTime?: number | undefined
+  endTime?: number | undefined
+}
+
+/** `200` answer of the user-cards endpoint: the cards this user holds, in WeChat's order. */
+export interface UserCardsResponseBody {
+  cards: UserCard[]
+}

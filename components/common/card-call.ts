@@ -61,16 +61,27 @@ interface EventHost {
 }
 
 /**
- * Emits one outcome event, then `complete`. Typed by the tag's event map, so the detail always matches the
- * event name: `const settle = outcomeEmitter<AddCardButtonEvents>(); settle(this, 'success', result)`.
+ * A triggerEvent typed by the tag's event map, so the detail always matches the event name:
+ * `const emit = eventEmitter<OpenCardListEvents>(); emit(this, 'select', { cardList, indexes })`.
+ */
+export function eventEmitter<Events>() {
+  return <Name extends keyof Events & string>(host: EventHost, name: Name, detail: Events[Name]): void =>
+    host.triggerEvent(name, detail as object)
+}
+
+/**
+ * Emits one outcome event, then `complete`; typed like eventEmitter:
+ * `const settle = outcomeEmitter<AddCardButtonEvents>(); settle(this, 'success', result)`.
  */
 export function outcomeEmitter<Events extends CardCallEvents>() {
+  const emit = eventEmitter<Events>()
   return <Name extends Outcome & keyof Events>(host: EventHost, name: Name, detail: Events[Name]): void => {
-    host.triggerEvent(name, detail as object)
-    const complete: CompleteDetail = { outcome: name }
-    host.triggerEvent('complete', complete)
+    emit(host, name, detail)
+    emitShared(host, 'complete', { outcome: name })
   }
 }
+
+const emitShared = eventEmitter<CardCallEvents>()
 
 const settleShared = outcomeEmitter<CardCallEvents>()
 

@@ -2,6 +2,7 @@
 import { byTag, loadComponent, nodesOf, simulate, templateTree } from '../helpers/simulate'
 import { flush, useHarness } from '../helpers/harness'
 import { UPGRADE_TEXT } from '../../utils'
+import type { OpenCardListInstance } from '../../components/open-card-list/index'
 
 const ENTRY = 'components/open-card-list/index'
 const ID = loadComponent(ENTRY)
@@ -13,6 +14,11 @@ const h = useHarness()
 /** The rows of the last deck(): n cards the user holds (added through the simulator), with decrypted codes. */
 let rows: { cardId: string; code: string; title: string; description: string; extra: string }[] = []
 const deck = (n: number) => (rows = h.addToBag(...Array.from({ length: n }, () => 'pPlain')))
+/** n rows: four cards the user really holds (rows 0–3 may be opened), the rest only fill the list. */
+const bigList = (n: number) => [
+  ...deck(4),
+  ...Array.from({ length: n - 4 }, (_, i) => ({ cardId: 'pPlain', code: `filler${i}`, title: `券${i + 4}` })),
+]
 /** What wx.openCard receives for rows `indexes` of the last deck(). */
 const sent = (...indexes: number[]) => indexes.map((i) => ({ cardId: rows[i]?.cardId, code: rows[i]?.code }))
 /** Answers the held call as the platform would and lets the tag settle. */
@@ -57,7 +63,10 @@ const checked = (c: Root) =>
     /van-checkbox__icon--checked/.test(b.querySelector('.van-checkbox__icon').dom.className),
   )
 const batchDisabled = (c: Root) => /van-button--disabled/.test(batchButton(c).dom.className)
-const names = h.names
+/** The outcome events (select events are asserted on their own). */
+const outcomes = () => h.events.filter(([name]) => name !== 'select')
+const names = () => outcomes().map(([name]) => name)
+const selections = () => h.events.filter(([name]) => name === 'select').map(([, detail]) => detail.indexes)
 
 describe('rendering', () => {
   it('one van-cell per card: title, description as label, extra as value, logo, action text', () => {
@@ -92,7 +101,7 @@ describe('rendering', () => {
     const rows = nodesOf(templateTree(ENTRY, c.instance.data)).filter((n) => n.attr && n.attr.ariaRole)
     expect(rows.map((n) => [n.attr!.ariaRole, n.attr!.ariaLabel, n.attr!.ariaDisabled])).toEqual([
       ['button', '券0 查看', false],
-      ['button', '新券 待解码', true],
+      ['text', '新券 待解码', true],
     ])
   })
 
@@ -118,10 +127,10 @@ describe('open one card', () => {
     const c = render({ cards: deck(3) })
     await tapRow(c, 1)
     expect(h.calls()).toEqual([sent(1)])
-    expect(h.events).toEqual([])
+    expect(outcomes()).toEqual([])
     await answer()
     expect(h.platform.state.opened).toEqual(sent(1))
-    expect(h.events).toEqual([
+    expect(outcomes()).toEqual([
       ['open', { cardList: sent(1) }],
       ['complete', { outcome: 'open' }],
     ])
@@ -132,7 +141,7 @@ describe('open one card', () => {
     h.platform.nextUserAction('cancel')
     await tapRow(c, 0)
     await answer()
-    expect(h.events).toEqual([
+    expect(outcomes()).toEqual([
       ['cancel', { code: 'cancel', errMsg: 'openCard:fail cancel' }],
       ['complete', { outcome: 'cancel' }],
     ])
@@ -165,7 +174,7 @@ describe('open one card', () => {
     const cards: object[] = deck(5)
     cards[3] = { cardId: 'pPlain', title: '券3' }
     const c = render({ cards, selectable: true })
-    expect(c.querySelectorAll('.card-item').map((n) => /card-pending/.test(n.dom.className))).toEqual([
+    expect(c.querySelectorAll('.card-item').map((n) => /card-item--pending/.test(n.dom.className))).toEqual([
       false,
       false,
       false,
@@ -178,7 +187,7 @@ describe('open one card', () => {
     expect(checked(c)[3]).toBe(false)
     await tapRow(c, 3)
     expect(h.calls()).toHaveLength(0)
-    expect(h.events).toEqual([])
+    expect(outcomes()).toEqual([])
     expect(h.errors).not.toHaveBeenCalled()
   })
 
@@ -212,7 +221,7 @@ describe('selectable', () => {
     expect(h.calls()).toEqual([sent(0, 2)])
     expect(checked(c)).toEqual([true, false, true, false]) // kept while WeChat is open
     await answer()
-    expect(h.events).toEqual([
+    expect(outcomes()).toEqual([
       ['open', { cardList: sent(0, 2) }],
       ['complete', { outcome: 'open' }],
     ])
@@ -372,7 +381,7 @@ describe('setData budget', () => {
   /** Every setData of one selectable list through: open a row, select a row, open the selection. */
   async function trace(n: number) {
     h.events = []
-    const c = render({ cards: deck(n), selectable: true })
+    const c = render({ cards: bigList(n), selectable: true })
     const payloads: string[] = []
     const inst = c.instance as { setData(d: object): void }
     const setData = inst.setData.bind(inst)
@@ -413,7 +422,7 @@ describe('a call WeChat never answers', () => {
     expect(h.calls()).toHaveLength(1)
     c.triggerPageLifeTime('show')
     await h.untilEvents(2)
-    expect(h.events).toEqual([
+    expect(outcomes()).toEqual([
       [
         'fail',
         expect.objectContaining({
@@ -425,8 +434,182 @@ describe('a call WeChat never answers', () => {
     ])
     h.answer()
     await new Promise((resolve) => setTimeout(resolve, 10))
-    expect(h.events).toHaveLength(2)
+    expect(outcomes()).toHaveLength(2)
     await tapRow(c, 1)
     expect(h.calls()).toEqual([sent(0), sent(1)])
+  })
+})
+
+describe('card states: a "my cards" list', () => {
+  const STATUS_WORDS: [string, string][] = [
+    ['CONSUMED', '已使用'],
+    ['EXPIRE', '已过期'],
+    ['GIFTING', '转赠中'],
+    ['GIFT_SUCC', '已转赠'],
+    ['GIFT_TIMEOUT', '转赠超时'],
+    ['DELETE', '已删除'],
+    ['UNAVAILABLE', '已失效'],
+    ['UNKNOWN', '状态未知'],
+  ]
+  const actionTexts = (c: Root) => c.querySelectorAll('.card-action').map(text)
+  const rowClasses = (c: Root) => c.querySelectorAll('.card-item').map((n) => n.dom.className)
+
+  it.each(STATUS_WORDS)(
+    '%s: shown in words (%s), dimmed, no hover, not selectable, not a button to screen readers, a tap does nothing',
+    async (status, words) => {
+      const [usable, other] = deck(2)
+      const c = render({ cards: [usable, { ...other, status }], selectable: true })
+      expect(actionTexts(c)).toEqual(['查看', words])
+      expect(rowClasses(c)[1]).toMatch(new RegExp(`card-item--${status}\\b`))
+      expect(byTag(c, 'van-cell').map((cell) => cell.data.clickable)).toEqual([true, false])
+      expect(byTag(c, 'van-checkbox').map((box) => box.data.disabled)).toEqual([false, true])
+      const tree = nodesOf(templateTree(ENTRY, c.instance.data))
+      expect(tree.filter((n) => n.attr?.ariaRole === 'button').map((n) => n.attr?.ariaLabel)).toEqual(['券0 查看'])
+      await tapRow(c, 1)
+      await tapCheck(c, 1)
+      await tapBatch(c)
+      expect(h.calls()).toHaveLength(0)
+      expect(h.events).toEqual([])
+      expect(h.errors).not.toHaveBeenCalled()
+    },
+  )
+
+  it('NORMAL (or no status) opens; status-texts replaces some words and keeps the other defaults', async () => {
+    const [a, b, d] = deck(3)
+    const c = render({
+      cards: [
+        { ...a, status: 'NORMAL' },
+        { ...b, status: 'CONSUMED' },
+        { ...d, status: 'EXPIRE' },
+      ],
+      statusTexts: { CONSUMED: '已核销' },
+    })
+    expect(actionTexts(c)).toEqual(['查看', '已核销', '已过期'])
+    await tapRow(c, 0)
+    await answer()
+    expect(names()).toEqual(['open', 'complete'])
+  })
+
+  it('validity: begin–end or the end date alone, after the description; a past end date reads expired before the server says so', async () => {
+    const day = 86400
+    const now = Math.floor(Date.now() / 1000)
+    const [a, b, d] = deck(3)
+    const date = (seconds: number) => {
+      const x = new Date(seconds * 1000)
+      return `${x.getFullYear()}.${String(x.getMonth() + 1).padStart(2, '0')}.${String(x.getDate()).padStart(2, '0')}`
+    }
+    const c = render({
+      cards: [
+        { ...a, beginTime: now - day, endTime: now + 30 * day },
+        { ...b, description: '', endTime: now + 30 * day },
+        { ...d, endTime: now - day }, // NORMAL at the server, but over
+      ],
+      validUntilText: '有效期至',
+    })
+    const labels = byTag(c, 'van-cell').map((cell) => text(cell.querySelector('.van-cell__label')))
+    expect(labels).toEqual([
+      `说明0 · ${date(now - day)} - ${date(now + 30 * day)}`,
+      `有效期至 ${date(now + 30 * day)}`,
+      `说明2 · 有效期至 ${date(now - day)}`,
+    ])
+    expect(actionTexts(c)).toEqual(['查看', '查看', '已过期'])
+    await tapRow(c, 2)
+    expect(h.calls()).toHaveLength(0)
+  })
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['no cardId', { cardId: undefined }, 'cardId'],
+    ['an unknown status', { status: 'USED' }, 'status'],
+    ['a status named like an Object member', { status: 'constructor' }, 'status'],
+    ['a non-numeric time', { endTime: '2026-12-31' }, 'endTime'],
+    ['a NaN time', { beginTime: NaN }, 'beginTime'],
+  ])(
+    'bad input (%s): shown as UNKNOWN, never opened, reported once naming index and field, no throw',
+    async (_, change, field) => {
+      const [a, b] = deck(2)
+      const c = render({ cards: [a, { ...b, ...change }], selectable: true })
+      expect(actionTexts(c)).toEqual(['查看', '状态未知'])
+      expect(h.errors).toHaveBeenCalledTimes(1)
+      expect(String(h.errors.mock.calls[0][0])).toContain(`cards[1].${field}`)
+      await tapRow(c, 1)
+      await tapCheck(c, 1)
+      expect(h.calls()).toHaveLength(0)
+      expect(h.errors).toHaveBeenCalledTimes(1)
+    },
+  )
+
+  it('updateCard: one path-keyed setData for a row (its size independent of the list); a selected row that stops being usable is unchecked', async () => {
+    const sizes: number[] = []
+    for (const n of [10, 1000]) {
+      h.events.length = 0
+      const c = render({ cards: bigList(n), selectable: true })
+      await tapCheck(c, 3)
+      const payloads: string[] = []
+      const setData = c.instance.setData.bind(c.instance)
+      c.instance.setData = (data: object) => {
+        payloads.push(JSON.stringify(data))
+        setData(data)
+      }
+      ;(c.instance as unknown as OpenCardListInstance).updateCard(3, { status: 'CONSUMED' })
+      expect(payloads).toEqual(['{"cards[3].status":"CONSUMED"}', '{"selected[3]":false,"selectedCount":0}'])
+      expect(actionTexts(c)[3]).toBe('已使用')
+      expect(selections()).toEqual([[3], []])
+      sizes.push(payloads.join('').length)
+    }
+    expect(sizes[0]).toBe(sizes[1])
+  })
+})
+
+describe('selection events', () => {
+  it('select carries the selected rows on every change; clearSelection() empties it; a new list and a batch open too', async () => {
+    const c = render({ cards: deck(4), selectable: true })
+    await tapCheck(c, 2)
+    await tapCheck(c, 0)
+    await tapCheck(c, 2)
+    expect(selections()).toEqual([[2], [0, 2], [0]])
+    expect(h.events.at(-1)?.[1].cardList).toEqual([rows[0]])
+    ;(c.instance as unknown as OpenCardListInstance).clearSelection()
+    expect(selections().at(-1)).toEqual([])
+    expect(checked(c)).toEqual([false, false, false, false])
+    ;(c.instance as unknown as OpenCardListInstance).clearSelection() // nothing selected: no event
+    expect(selections()).toHaveLength(4)
+    await tapCheck(c, 1)
+    c.setData({ cards: [...rows] })
+    await flush()
+    expect(selections().slice(-2)).toEqual([[1], []])
+    await tapCheck(c, 3)
+    await tapBatch(c)
+    await answer()
+    expect(selections().slice(-2)).toEqual([[3], []])
+  })
+
+  it('each checkbox is a checkbox to screen readers, labelled with select-text and the title, with its state', async () => {
+    const [a, b] = deck(2)
+    const c = render({ cards: [a, { ...b, status: 'CONSUMED' }], selectable: true, selectText: '选中' })
+    await tapCheck(c, 0)
+    const boxes = nodesOf(templateTree(ENTRY, c.instance.data)).filter((n) => n.attr?.ariaRole === 'checkbox')
+    expect(boxes.map((n) => [n.attr?.ariaLabel, n.attr?.ariaChecked, n.attr?.ariaDisabled])).toEqual([
+      ['选中 券0', true, false],
+      ['选中 券1', false, true],
+    ])
+  })
+})
+
+describe('empty state picture', () => {
+  it('by default our own drawing, and vant asked for no image (no request to a CDN)', () => {
+    const c = render({ cards: [] })
+    const empty = byTag(c, 'van-empty')[0]
+    expect(empty.data.image).toBe('')
+    expect(empty.querySelectorAll('.van-empty__image__img')).toHaveLength(0)
+    expect(c.querySelectorAll('.card-empty-drawing')).toHaveLength(1)
+  })
+
+  it('empty-image: the app’s own picture', () => {
+    const c = render({ cards: [], emptyImage: '/images/empty.png' })
+    expect(c.querySelectorAll('.card-empty-drawing')).toHaveLength(0)
+    expect(c.querySelectorAll('.card-empty-image')).toHaveLength(1)
+    // simulate drops a built-in's src; the official compiler's tree keeps it
+    const images = nodesOf(templateTree(ENTRY, c.instance.data)).filter((n) => n.tag === 'wx-image')
+    expect(images.map((n) => n.attr?.src)).toEqual(['/images/empty.png'])
   })
 })

@@ -42,6 +42,12 @@ export const cardsToAdd = (...cardIds: string[]) =>
 /** Lets queued promise callbacks, the simulator's answer and simulate's async event dispatch run. */
 export const flush = () => new Promise((resolve) => setTimeout(resolve, 0))
 
+/** Polls `done` until it holds or 10 s have passed (a bound for a stuck test, not a timing assertion). */
+async function until(done: () => boolean) {
+  const deadline = Date.now() + 10_000
+  while (!done() && Date.now() < deadline) await flush()
+}
+
 export function useHarness() {
   const h = {
     platform: undefined as unknown as CardPlatform,
@@ -51,14 +57,14 @@ export function useHarness() {
     names: () => h.events.map((e) => e[0]),
     /** The cardList of every wx.addCard/openCard call so far. */
     calls: () => h.platform.state.log.map((call) => call.cardList as Record<string, string>[]),
-    /** Waits (real time: HTTP may be involved) until `count` wx calls are held. */
+    /** Waits (real time: HTTP may be involved; a loaded machine is slow) until `count` wx calls are held. */
     async untilHeld(count = 1) {
-      for (let i = 0; i < 500 && h.platform.heldCalls().length < count; i++) await flush()
+      await until(() => h.platform.heldCalls().length >= count)
       expect(h.platform.heldCalls()).toHaveLength(count)
     },
-    /** Waits until `count` outcome events (before `complete`) arrived. */
+    /** Waits until `count` events arrived. */
     async untilEvents(count: number) {
-      for (let i = 0; i < 500 && h.events.length < count; i++) await flush()
+      await until(() => h.events.length >= count)
     },
     /** Answers the oldest held wx call as the platform would (the queued user action applies). */
     answer() {
@@ -109,6 +115,7 @@ export function useHarness() {
     },
     /** Detaches `c` while its wx call is held, then answers: the tag makes no setData and emits nothing. */
     async expectSilentAfterDetach(c: Root, answer: () => void = () => h.answer()) {
+      h.events.length = 0
       const setData = jest.spyOn(c.instance, 'setData')
       c.detach()
       answer()

@@ -50,6 +50,19 @@ function wxsOf(dir: string): string[] {
     )
 }
 
+/** vant's .wxs modules and those beside every template reached (ours), relative to `root`. */
+function wxsList(root: string, vantDir: string, reached: string[]): string[] {
+  const ours = [
+    ...new Set(reached.filter((e) => !e.includes('@vant')).map((e) => path.dirname(path.join(root, e)))),
+  ].flatMap((dir) =>
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.wxs'))
+      .map((f) => path.join(dir, f)),
+  )
+  return [...wxsOf(path.join(root, vantDir)), ...ours].map((f) => path.relative(root, f))
+}
+
 /**
  * Registers a component (or a page built with Component()). `root` is the mini-program root, `entry` the path
  * inside it (without extension). npm paths resolve as `npmPath` says: pass `npmDir = '/miniprogram_npm/'` for a
@@ -86,7 +99,7 @@ export function loadComponent(entry: string, root = ROOT, npmDir?: string): stri
     rootPath: root,
     compiler: 'official',
     usingComponents,
-    compilerOptions: { wxmlList: wxml, wxsList: wxsOf(path.join(root, vantDir)).map((f) => path.relative(root, f)) },
+    compilerOptions: { wxmlList: wxml, wxsList: wxsList(root, vantDir, reached) },
   })
 }
 
