@@ -9,4 +9,6 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json', 'wxs'],
   testTimeout: 20000,
+  // npm pack, install and WeChat's "构建 npm" once for every suite that needs the package as users get it
+  globalSetup: '<rootDir>/test/setup/package-fixture.js',
 }

@@ -135,7 +135,7 @@ export function normalizeOpenList(list: readonly OpenCardInput[], at?: readonly 
     list,
     (item, index) => {
       const problem = exactValueProblem(item.code)
-      if (problem) throw invalidInput(`${problem} (the decrypted code from card/code/decrypt)`, 'code', index)
+      if (problem) throw invalidInput(`${problem} (the code your server decrypted)`, 'code', index)
       return { cardId: item.cardId as string, code: item.code as string }
     },
     at,

@@ -7,18 +7,20 @@
 import { execFileSync } from 'child_process'
 import fs from 'fs'
 import { createRequire } from 'module'
-import os from 'os'
 import path from 'path'
 import { byTag, loadComponent, ROOT, simulate } from '../helpers/simulate'
 
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-const TAGS = {
-  'add-card-button': 'weapp-card-coupon/add-card-button/index',
-  'open-card-list': 'weapp-card-coupon/open-card-list/index',
+const { CONSUMER, FIXTURE } = require('../setup/package-fixture.js') as { CONSUMER: string; FIXTURE: string }
+/** What the shared fixture (jest globalSetup) built: npm pack, install next to an app vant, "构建 npm". */
+const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'fixture.json'), 'utf8')) as {
+  warnList: unknown[]
+  appVant: string
+  tags: Record<'add-card-button' | 'open-card-list', string>
 }
-const APP_VANT = '1.11.0'
-let mp: string
-let npmDir: string
+const TAGS = fixture.tags
+const APP_VANT = fixture.appVant
+const mp = CONSUMER
+const npmDir = path.join(mp, 'miniprogram_npm')
 
 function walk(dir: string): string[] {
   return fs
@@ -26,72 +28,9 @@ function walk(dir: string): string[] {
     .flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]))
 }
 
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(ROOT, 'miniprogram_dist')) || !fs.existsSync(path.join(ROOT, 'dist'))) {
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.js')], { stdio: 'inherit' })
-  }
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wcc-npm-'))
-  // `npm test` has just built; --ignore-scripts keeps pack from building a second time
-  const [{ filename }] = JSON.parse(
-    execFileSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    }),
-  )
-  mp = path.join(tmp, 'consumer')
-  const file = (f: string, v: unknown) => {
-    fs.mkdirSync(path.dirname(path.join(mp, f)), { recursive: true })
-    fs.writeFileSync(path.join(mp, f), typeof v === 'string' ? v : JSON.stringify(v, null, 2))
-  }
-  // An app that already uses vant 1.11.x must share it: a nested second copy would be merged into our folder by
-  // 构建 npm and shipped as dead weight. The app's vant here is the locked one relabelled as the oldest our range admits.
-  const vantDir = path.join(tmp, 'app-vant')
-  fs.cpSync(path.dirname(require.resolve('@vant/weapp/package.json')), vantDir, { recursive: true })
-  const vantPkg = JSON.parse(fs.readFileSync(path.join(vantDir, 'package.json'), 'utf8'))
-  fs.writeFileSync(path.join(vantDir, 'package.json'), JSON.stringify({ ...vantPkg, version: APP_VANT }))
-  const [{ filename: vantTgz }] = JSON.parse(
-    execFileSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], {
-      cwd: vantDir,
-      encoding: 'utf8',
-    }),
-  )
-  file('package.json', { name: 'consumer', version: '1.0.0', private: true })
-  file('project.config.json', {
-    appid: 'touristappid',
-    compileType: 'miniprogram',
-    miniprogramRoot: './',
-    setting: {
-      packNpmManually: true,
-      packNpmRelationList: [{ packageJsonPath: './package.json', miniprogramNpmDistDir: './' }],
-    },
-  })
-  file('app.json', { pages: ['pages/index/index'] })
-  file('app.js', 'App({})\n')
-  file('pages/index/index.json', { usingComponents: TAGS })
-  file(
-    'pages/index/index.wxml',
-    '<add-card-button card-list="{{cards}}" bind:success="onAdded" />\n<open-card-list cards="{{held}}" />\n',
-  )
-  file('pages/index/index.js', 'Page({ data: { cards: [], held: [] }, onAdded() {} })\n')
-  execFileSync(
-    NPM,
-    [
-      'install',
-      path.join(tmp, vantTgz),
-      path.join(tmp, filename),
-      '--prefer-offline',
-      '--no-audit',
-      '--no-fund',
-      '--ignore-scripts',
-      '--loglevel=error',
-    ],
-    { cwd: mp, stdio: 'pipe' },
-  )
-  const ci = require('miniprogram-ci')
-  const r = await ci.packNpmManually({ packageJsonPath: path.join(mp, 'package.json'), miniprogramNpmDistDir: mp })
-  expect(r.warnList).toEqual([])
-  npmDir = path.join(mp, 'miniprogram_npm')
-}, 120000)
+it('WeChat\'s builder ("构建 npm") ran without warnings', () => {
+  expect(fixture.warnList).toEqual([])
+})
 
 it("installs the tarball with @vant/weapp as a real dependency, sharing the app's own 1.11.x", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(mp, 'node_modules/weapp-card-coupon/package.json'), 'utf8'))
@@ -103,6 +42,7 @@ it("installs the tarball with @vant/weapp as a real dependency, sharing the app'
   expect(fs.existsSync(path.join(mp, 'node_modules/weapp-card-coupon/node_modules'))).toBe(false)
   expect(fs.readdirSync(path.join(npmDir, 'weapp-card-coupon')).sort()).toEqual([
     'add-card-button',
+    'common',
     'open-card-list',
     'utils',
   ])

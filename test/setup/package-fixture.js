@@ -1,0 +1,99 @@
+// The heavy step of the package tests, done once per `npm test` (jest globalSetup): npm pack the built package, install
+// the tarball in a consumer mini-program (next to an app vant 1.11.x), and run WeChat's own "构建 npm" builder
+// (miniprogram-ci packNpmManually) on it. Suites read the result from FIXTURE; nothing here asserts.
+const { execFileSync } = require('child_process')
+const fs = require('fs')
+const path = require('path')
+
+const ROOT = path.resolve(__dirname, '../..')
+const FIXTURE = path.join(ROOT, '.tmp', 'package-fixture')
+const CONSUMER = path.join(FIXTURE, 'consumer')
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+/** The app's own vant: the oldest version our range admits (the locked one, relabelled). */
+const APP_VANT = '1.11.0'
+const TAGS = {
+  'add-card-button': 'weapp-card-coupon/add-card-button/index',
+  'open-card-list': 'weapp-card-coupon/open-card-list/index',
+}
+
+const pack = (cwd, destination) =>
+  JSON.parse(
+    execFileSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', destination], {
+      cwd,
+      encoding: 'utf8',
+    }),
+  )[0].filename
+
+function write(file, value) {
+  fs.mkdirSync(path.dirname(path.join(CONSUMER, file)), { recursive: true })
+  fs.writeFileSync(path.join(CONSUMER, file), typeof value === 'string' ? value : JSON.stringify(value, null, 2))
+}
+
+async function createPackageFixture() {
+  if (!fs.existsSync(path.join(ROOT, 'miniprogram_dist')) || !fs.existsSync(path.join(ROOT, 'dist'))) {
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.js')], { stdio: 'inherit' })
+  }
+  fs.rmSync(FIXTURE, { recursive: true, force: true })
+  fs.mkdirSync(FIXTURE, { recursive: true })
+  // `npm test` has just built; --ignore-scripts keeps pack from building a second time
+  const tarball = pack(ROOT, FIXTURE)
+  const vantDir = path.join(FIXTURE, 'app-vant')
+  fs.cpSync(path.dirname(require.resolve('@vant/weapp/package.json')), vantDir, { recursive: true })
+  const vantPkg = JSON.parse(fs.readFileSync(path.join(vantDir, 'package.json'), 'utf8'))
+  fs.writeFileSync(path.join(vantDir, 'package.json'), JSON.stringify({ ...vantPkg, version: APP_VANT }))
+  const vantTarball = pack(vantDir, FIXTURE)
+
+  write('package.json', { name: 'consumer', version: '1.0.0', private: true })
+  write('project.config.json', {
+    appid: 'touristappid',
+    compileType: 'miniprogram',
+    miniprogramRoot: './',
+    setting: {
+      packNpmManually: true,
+      packNpmRelationList: [{ packageJsonPath: './package.json', miniprogramNpmDistDir: './' }],
+    },
+  })
+  write('app.json', { pages: ['pages/index/index'] })
+  write('app.js', 'App({})\n')
+  write('pages/index/index.json', { usingComponents: TAGS })
+  write(
+    'pages/index/index.wxml',
+    '<add-card-button card-list="{{cards}}" bind:success="onAdded" />\n<open-card-list cards="{{held}}" />\n',
+  )
+  write('pages/index/index.js', 'Page({ data: { cards: [], held: [] }, onAdded() {} })\n')
+  execFileSync(
+    NPM,
+    [
+      'install',
+      path.join(FIXTURE, vantTarball),
+      path.join(FIXTURE, tarball),
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--loglevel=error',
+    ],
+    { cwd: CONSUMER, stdio: 'pipe' },
+  )
+  const ci = require('miniprogram-ci')
+  // the builder announces its services on stdout; the test run stays quiet
+  const log = console.log
+  console.log = () => undefined
+  let built
+  try {
+    built = await ci.packNpmManually({
+      packageJsonPath: path.join(CONSUMER, 'package.json'),
+      miniprogramNpmDistDir: CONSUMER,
+    })
+  } finally {
+    console.log = log
+  }
+  fs.writeFileSync(
+    path.join(FIXTURE, 'fixture.json'),
+    JSON.stringify({ tarball, warnList: built.warnList || [], appVant: APP_VANT, tags: TAGS }, null, 2),
+  )
+}
+
+module.exports = createPackageFixture
+module.exports.FIXTURE = FIXTURE
+module.exports.CONSUMER = CONSUMER
