@@ -1,6 +1,8 @@
-// Shared set-up for the simulator tests: one platform config and callback-style call helpers.
+// Shared set-up for the simulator tests and the client utils tests: one platform config, the platform installed
+// as the global wx, and callback-style call helpers.
 import { createCardExt, type CardExtOptions } from '../../server/sign'
 import { createCardPlatform, type CallOptions, type CardPlatform, type CardPlatformOptions } from '../../testing'
+import type { CardError } from '../../utils'
 
 export const TICKET = 'sim-api-ticket-0001'
 export const TOKEN = 'sim-access-token-0001'
@@ -28,6 +30,44 @@ export function makePlatform(extra: Partial<CardPlatformOptions> = {}): CardPlat
     ],
     ...extra,
   })
+}
+
+const installed: (() => void)[] = []
+// Every test file importing this module uninstalls after each test what installPlatform() put on the global wx.
+afterEach(() => {
+  while (installed.length) (installed.pop() as () => void)()
+})
+
+/**
+ * A platform installed as the global `wx` with all its functions (what the utils read: the card APIs, the version,
+ * showModal); the global is restored after the test.
+ */
+export function installPlatform(extra: Partial<CardPlatformOptions> = {}): CardPlatform {
+  const platform = makePlatform(extra)
+  installed.push(platform.install(undefined, { all: true }))
+  return platform
+}
+
+/** Resolves after the macrotasks queued so far (the simulator answers on a later macrotask). */
+export const nextMacrotask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
+
+/** The CardError a promise rejects with; fails the test when it resolves. */
+export const rejectionOf = (promise: Promise<unknown>): Promise<CardError> =>
+  promise.then(
+    () => {
+      throw new Error('expected a rejection, got a resolved promise')
+    },
+    (error: CardError) => error,
+  )
+
+/** The CardError a function throws; fails the test when it returns. */
+export function thrownBy(run: () => unknown): CardError {
+  try {
+    run()
+  } catch (error) {
+    return error as CardError
+  }
+  throw new Error('expected a throw, got a return')
 }
 
 /** A cardExt signed by the real server helper with the platform's ticket unless told otherwise. */
