@@ -30,6 +30,18 @@ export interface ShowModalSuccessCallbackResult extends GeneralCallbackResult {
   content?: string
 }
 
+/** One card of wx.addCard's success result (`code` encrypted). */
+export interface AddCardResponseInfo {
+  cardId: string
+  cardExt: string
+  code: string
+  isSuccess: boolean
+}
+
+export interface AddCardSuccessCallbackResult extends GeneralCallbackResult {
+  cardList: AddCardResponseInfo[]
+}
+
 /** What the platform answers one card call: success or fail, with the result object. */
 export type CallAnswer<Success> = { ok: true; result: Success } | { ok: false; result: GeneralCallbackResult }
 
@@ -77,7 +89,7 @@ export interface HeldCall extends CallRecord {
  */
 export interface SimWx {
   /** Callback style returns nothing; without success/fail/complete it returns a Promise, like the base library. */
-  addCard(options: CallOptions<object>): Promise<object> | void
+  addCard(options: CallOptions<AddCardSuccessCallbackResult>): Promise<AddCardSuccessCallbackResult> | void
   openCard(options: CallOptions<GeneralCallbackResult>): Promise<GeneralCallbackResult> | void
   getSystemInfoSync(): { SDKVersion: string }
   getAppBaseInfo(): { SDKVersion: string }
@@ -150,7 +162,7 @@ function deliver<Success>(
  */
 export function createSimulatedClient(
   decide: {
-    addCard(cardList: unknown): CallAnswer<object>
+    addCard(cardList: unknown): CallAnswer<AddCardSuccessCallbackResult>
     openCard(cardList: unknown): CallAnswer<GeneralCallbackResult>
   },
   settings: ClientSettings,
@@ -201,7 +213,7 @@ export function createSimulatedClient(
 
   const systemInfo = () => ({ SDKVersion })
   const wx: SimWx = {
-    addCard: (options) => callCardApi('addCard', options),
+    addCard: (options) => callCardApi('addCard', options) as Promise<AddCardSuccessCallbackResult> | void,
     openCard: (options) => callCardApi('openCard', options) as Promise<GeneralCallbackResult> | void,
     getSystemInfoSync: systemInfo,
     getAppBaseInfo: systemInfo,

@@ -6,6 +6,7 @@ import { exactValueProblem, isPlainObject } from '../utils/rules'
 import { checkCardExt, PARAM_ERROR, type CheckedExt } from './cardext'
 import {
   createSimulatedClient,
+  type AddCardSuccessCallbackResult,
   type CallAnswer,
   type CallRecord,
   type CardApiName,
@@ -20,6 +21,8 @@ import { listenHttp, type Listening, type RequestCounts } from './http'
 
 export { DECRYPT_PATH, TICKET_PATH, type Listening, type RequestCounts } from './http'
 export type {
+  AddCardResponseInfo,
+  AddCardSuccessCallbackResult,
   CallOptions,
   CallRecord,
   CardApiName,
@@ -39,16 +42,6 @@ export type {
 export interface OpenCardRequestInfo {
   cardId: string
   code: string
-}
-/** One card of wx.addCard's success result (`code` encrypted). */
-export interface AddCardResponseInfo {
-  cardId: string
-  cardExt: string
-  code: string
-  isSuccess: boolean
-}
-export interface AddCardSuccessCallbackResult extends GeneralCallbackResult {
-  cardList: AddCardResponseInfo[]
 }
 export type UserAction = 'accept' | 'cancel'
 
