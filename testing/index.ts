@@ -131,7 +131,7 @@ export interface CardPlatform {
   hold(on?: boolean): void
   /** Held calls not answered yet, oldest first: `answer()` as the platform would, or `respond(...)` raw. */
   heldCalls(): HeldCall[]
-  /** Delay before each addCard/openCard/showModal answer, in ms (default 0: the next macrotask). */
+  /** Delay before each addCard/openCard answer, in ms (default 0: the next macrotask); showModal is not delayed. */
   setAnswerDelay(ms: number): void
   /** The next call of `api` throws `error` synchronously, as a broken client might. */
   throwOnNextCall(api: CardApiName, error: Error): void
