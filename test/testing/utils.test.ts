@@ -63,12 +63,27 @@ describe('addCards / openCards through the installed simulator', () => {
     expect([e.code, e.detail, e.errMsg]).toEqual(['fail', detail, `addCard:fail ${detail}`])
   })
 
-  it('rejects a reused cardExt with 已领完', async () => {
+  it('refuses a cardExt the platform accepted before the platform sees it again', async () => {
     const p = makePlatform()
     undo = p.install(undefined, { all: true })
     const cards = [{ cardId: ID.plain, cardExt: ext(ID.plain) }]
     await addCards(cards)
-    expect((await rejection(addCards(cards))).detail).toBe('已领完')
+    const e = await rejection(addCards(cards))
+    expect([e.code, e.index, e.field]).toEqual(['invalid', 0, 'cardExt'])
+    expect(p.state.calls.addCard).toBe(1)
+  })
+
+  it("maps the platform's 已领完 (a reused timestamp + nonce_str under another cardExt string) to fail", async () => {
+    const p = makePlatform()
+    undo = p.install(undefined, { all: true })
+    // outer_str is unsigned: both strings carry the same signed nonce and timestamp
+    const signed = { nonceStr: 'reused', timestamp: 1700000000 }
+    await addCards([{ cardId: ID.plain, cardExt: ext(ID.plain, { ...signed, outerStr: 'first' }) }])
+    const e = await rejection(
+      addCards([{ cardId: ID.plain, cardExt: ext(ID.plain, { ...signed, outerStr: 'again' }) }]),
+    )
+    expect([e.code, e.detail, e.errMsg]).toEqual(['fail', '已领完', 'addCard:fail 已领完'])
+    expect(p.state.calls.addCard).toBe(2)
   })
 
   it('maps a cancel to CardError cancel, for both APIs', async () => {
