@@ -179,9 +179,12 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     modals: [],
     pendingActions: [],
   }
+  // Defined, not assigned: a card id such as `__proto__` is then an own entry, not the object's prototype.
+  const setEntry = (table: Record<string, number>, cardId: string, value: number) =>
+    Object.defineProperty(table, cardId, { value, writable: true, enumerable: true, configurable: true })
   for (const c of cards.values()) {
-    state.stock[c.cardId] = c.quantity ?? Infinity
-    state.taken[c.cardId] = 0
+    setEntry(state.stock, c.cardId, c.quantity ?? Infinity)
+    setEntry(state.taken, c.cardId, 0)
   }
 
   // Opaque and random: not derivable from the code, only the platform's table maps it back.
