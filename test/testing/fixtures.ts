@@ -125,3 +125,37 @@ export function cardsOf(
   if (s.via !== 'success' || !('cardList' in s.res)) throw new Error(`expected success, got ${s.res.errMsg}`)
   return s.res.cardList
 }
+
+/**
+ * Whitespace and control characters that turn an id WeChat matches byte for byte (card_id, code, openid,
+ * encrypt_code) into another one: [name, character, whether it is whitespace (String#trim removes it)].
+ */
+export const SPOILERS: readonly [string, string, boolean][] = [
+  ['space', ' ', true],
+  ['tab', '\t', true],
+  ['newline', '\n', true],
+  ['carriage return', '\r', true],
+  ['vertical tab', '\v', true],
+  ['form feed', '\f', true],
+  ['no-break space', '\u00a0', true],
+  ['line separator U+2028', '\u2028', true],
+  ['paragraph separator U+2029', '\u2029', true],
+  ['ideographic space U+3000', '\u3000', true],
+  ['byte order mark U+FEFF', '\ufeff', true],
+  ['NUL', '\u0000', false],
+  ['unit separator U+001F', '\u001f', false],
+  ['DEL', '\u007f', false],
+  ['next line U+0085 (C1)', '\u0085', false],
+]
+
+export type SpoiledAt = 'leading' | 'inner' | 'trailing'
+
+/** `value` spoiled by every SPOILERS character at the start, inside and at the end: [label, spoiled value, where, is whitespace]. */
+export function spoiled(value: string): [string, string, SpoiledAt, boolean][] {
+  const middle = Math.floor(value.length / 2)
+  return SPOILERS.flatMap(([name, char, whitespace]) => [
+    [`leading ${name}`, char + value, 'leading', whitespace],
+    [`inner ${name}`, value.slice(0, middle) + char + value.slice(middle), 'inner', whitespace],
+    [`trailing ${name}`, value + char, 'trailing', whitespace],
+  ])
+}
