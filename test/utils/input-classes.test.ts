@@ -13,9 +13,7 @@ import {
   normalizeOpenList,
   openCards,
   validateCardExt,
-  type AddCardInput,
   type CardExtFields,
-  type OpenCardInput,
 } from '../../utils'
 import {
   add,
@@ -55,26 +53,36 @@ function expectInvalid(error: CardError, want: Refusal): void {
   ])
 }
 
-/** normalizeCardList and addCards refuse `list` alike, and addCards makes no wx call. */
-async function expectAddRefused(list: unknown, want: Refusal): Promise<void> {
+/** The client's check and call for each card API: they must refuse the same input with the same error. */
+const CLIENT = {
+  addCard: { normalize: normalizeCardList, run: addCards },
+  openCard: { normalize: normalizeOpenList, run: openCards },
+} as unknown as Record<
+  'addCard' | 'openCard',
+  { normalize(list: unknown): unknown; run(list: unknown): Promise<unknown> }
+>
+
+/** normalize and the call refuse `list` alike, and the call reaches no wx function. */
+async function expectRefused(api: 'addCard' | 'openCard', list: unknown, want: Refusal): Promise<void> {
   expectInvalid(
-    thrownBy(() => normalizeCardList(list as AddCardInput[])),
+    thrownBy(() => CLIENT[api].normalize(list)),
     want,
   )
   const p = installPlatform()
-  expectInvalid(await rejectionOf(addCards(list as AddCardInput[])), want)
+  expectInvalid(await rejectionOf(CLIENT[api].run(list)), want)
   expect(p.state.log).toEqual([])
 }
+const expectAddRefused = (list: unknown, want: Refusal) => expectRefused('addCard', list, want)
+const expectOpenRefused = (list: unknown, want: Refusal) => expectRefused('openCard', list, want)
 
-/** normalizeOpenList and openCards refuse `list` alike, and openCards makes no wx call. */
-async function expectOpenRefused(list: unknown, want: Refusal): Promise<void> {
-  expectInvalid(
-    thrownBy(() => normalizeOpenList(list as OpenCardInput[])),
-    want,
-  )
-  const p = installPlatform()
-  expectInvalid(await rejectionOf(openCards(list as OpenCardInput[])), want)
-  expect(p.state.log).toEqual([])
+/** validateCardExt refuses the JSON string and the object it parses to alike. */
+function expectCardExtRefused(json: string, want: Refusal): void {
+  for (const cardExt of [json, JSON.parse(json) as unknown]) {
+    expectInvalid(
+      thrownBy(() => validateCardExt(cardExt)),
+      want,
+    )
+  }
 }
 
 /** createCardExt throws a TypeError with exactly this message. */
@@ -118,15 +126,7 @@ describe('1. keys named after Object.prototype members', () => {
     it('as a cardExt key: the client refuses it as an unknown key, in a string or an object, whatever its value', async () => {
       const want = { field: `cardExt.${name}`, message: `cardExt.${name}: ${UNKNOWN_KEY}` }
       for (const value of ['x', '', 1, null, true, {}, [], { timestamp: T }]) {
-        const cardExt = withKey(ext(ID.plain), name, value)
-        expectInvalid(
-          thrownBy(() => validateCardExt(cardExt)),
-          want,
-        )
-        expectInvalid(
-          thrownBy(() => validateCardExt(JSON.parse(cardExt))),
-          want,
-        )
+        expectCardExtRefused(withKey(ext(ID.plain), name, value), want)
       }
       const cardExt = withKey(ext(ID.plain), name)
       await expectAddRefused([{ cardId: ID.plain, cardExt }], {
@@ -428,14 +428,7 @@ describe('3. every rejection message says what is wrong with the input', () => {
       expect(/milliseconds/.test(problem)).toBe(kind === 'milliseconds')
       const cardExt = { timestamp: T, signature: SIG, [key]: value }
       const want = { field: `cardExt.${key}`, message: `cardExt.${key}: ${problem}` }
-      expectInvalid(
-        thrownBy(() => validateCardExt(cardExt)),
-        want,
-      )
-      expectInvalid(
-        thrownBy(() => validateCardExt(JSON.stringify(cardExt))),
-        want,
-      )
+      expectCardExtRefused(JSON.stringify(cardExt), want)
       expectInvalid(
         thrownBy(() =>
           normalizeCardList([
@@ -534,24 +527,10 @@ describe('4. the same cardExt twice in one call', () => {
   const three = () => [ext(ID.plain), ext(ID.plain), ext(ID.plain)]
   const asObject = (cardExt: string) => JSON.parse(cardExt) as CardExtFields
 
-  it("the issue's example: two cards with the identical cardExt string, refused naming both indexes", async () => {
-    const [a] = three()
-    await expectAddRefused(
-      [
-        { cardId: ID.plain, cardExt: a },
-        { cardId: ID.plain, cardExt: a },
-      ],
-      {
-        index: 1,
-        field: 'cardExt',
-        message:
-          'cardList[1].cardExt: is the same cardExt as cardList[0]: each card needs its own (a cardExt works once)',
-      },
-    )
-  })
-
-  // [what, the list's cardExts by letter (an uppercase letter is the object form), repeated index, first index]
-  it.each<[string, string, number, number]>([
+  // [what, the list's cardExts by letter (an uppercase letter is the object form of the same cardExt), repeated
+  // index, first index, the cards' ids when not all the plain card]
+  it.each<[string, string, number, number, string[]?]>([
+    ["the issue's example: the identical string twice", 'aa', 1, 0],
     ['string, then the same as an object', 'aA', 1, 0],
     ['object, then the same as a string', 'Aa', 1, 0],
     ['both objects', 'AA', 1, 0],
@@ -560,34 +539,19 @@ describe('4. the same cardExt twice in one call', () => {
     ['three times: the second is named', 'aaa', 1, 0],
     ['first and fourth of four, the fourth an object', 'abcA', 3, 0],
     ['second and fifth of five', 'abcdb', 4, 1],
-  ])('%s (%s)', async (_, pattern, index, first) => {
+    ['under two card ids (a cardExt is signed for one card)', 'aa', 1, 0, [ID.plain, ID.few]],
+  ])('%s (%s): refused naming both indexes', async (_, pattern, index, first, cardIds = []) => {
     const signed: Record<string, string> = {}
-    const list = [...pattern].map((letter) => {
+    const list = [...pattern].map((letter, i) => {
       const key = letter.toLowerCase()
       signed[key] = signed[key] ?? ext(ID.plain)
-      return { cardId: ID.plain, cardExt: letter === key ? signed[key] : asObject(signed[key]) }
+      return { cardId: cardIds[i] ?? ID.plain, cardExt: letter === key ? signed[key] : asObject(signed[key]) }
     })
     await expectAddRefused(list, {
       index,
       field: 'cardExt',
       message: `cardList[${index}].cardExt: is the same cardExt as cardList[${first}]: each card needs its own (a cardExt works once)`,
     })
-  })
-
-  it('is refused even under two different card ids (a cardExt is signed for one card)', async () => {
-    const [a] = three()
-    await expectAddRefused(
-      [
-        { cardId: ID.plain, cardExt: a },
-        { cardId: ID.few, cardExt: a },
-      ],
-      {
-        index: 1,
-        field: 'cardExt',
-        message:
-          'cardList[1].cardExt: is the same cardExt as cardList[0]: each card needs its own (a cardExt works once)',
-      },
-    )
   })
 
   it('the same card three times with its own cardExt each is one call, all issued', async () => {
