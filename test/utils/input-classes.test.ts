@@ -103,7 +103,7 @@ const withKey = (cardExt: string, key: string, value: unknown = 'x'): string =>
   `${cardExt.slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(value)}}`
 
 /** A copy of `item` with one more own enumerable key (`__proto__` included). */
-const withItemKey = <T extends object>(item: T, key: string): T =>
+const withItemKey = <Item extends object>(item: Item, key: string): Item =>
   Object.defineProperty({ ...item }, key, { value: 'x', enumerable: true, configurable: true, writable: true })
 
 describe('1. keys named after Object.prototype members', () => {
