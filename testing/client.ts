@@ -31,6 +31,18 @@ export interface ShowModalSuccessCallbackResult extends GeneralCallbackResult {
   content?: string
 }
 
+/** One card of wx.addCard's success result (`code` encrypted). */
+export interface AddCardResponseInfo {
+  cardId: string
+  cardExt: string
+  code: string
+  isSuccess: boolean
+}
+
+export interface AddCardSuccessCallbackResult extends GeneralCallbackResult {
+  cardList: AddCardResponseInfo[]
+}
+
 /** What the platform answers one card call: success or fail, with the result object. */
 export type CallAnswer<Success> = { ok: true; result: Success } | { ok: false; result: GeneralCallbackResult }
 
@@ -55,7 +67,10 @@ export interface CallRecord {
   api: CardApiName
   /** The `cardList` the caller passed, as given. */
   cardList: unknown
-  /** `pending` until the caller's callbacks ran (a held call stays pending until the test answers it). */
+  /**
+   * `pending` while held; `ok` / `fail` from the moment the platform answered (the callbacks run after the answer
+   * delay). A call `respond()`ed twice keeps the status of its last answer.
+   */
   status: 'pending' | 'ok' | 'fail'
   /** The errMsg of the answer, once answered. */
   errMsg?: string | undefined
@@ -78,7 +93,7 @@ export interface HeldCall extends CallRecord {
  */
 export interface SimWx {
   /** Callback style returns nothing; without success/fail/complete it returns a Promise, like the base library. */
-  addCard(options: CallOptions<object>): Promise<object> | void
+  addCard(options: CallOptions<AddCardSuccessCallbackResult>): Promise<AddCardSuccessCallbackResult> | void
   openCard(options: CallOptions<GeneralCallbackResult>): Promise<GeneralCallbackResult> | void
   getSystemInfoSync(): { SDKVersion: string }
   getAppBaseInfo(): { SDKVersion: string }
@@ -109,7 +124,7 @@ export interface SimulatedClient {
   hold(on?: boolean): void
   /** Held calls not answered yet, oldest first. */
   heldCalls(): HeldCall[]
-  /** Delay before each answer, in ms (default 0: the next macrotask, like the real client). */
+  /** Delay before each addCard/openCard answer, in ms (default 0: the next macrotask, like the real client). */
   setAnswerDelay(ms: number): void
   /** The next call of `api` throws `error` synchronously, as a broken client might. */
   throwOnNextCall(api: CardApiName, error: Error): void
@@ -124,28 +139,47 @@ interface Installation {
 
 const isFunction = (value: unknown): value is (...args: unknown[]) => unknown => typeof value === 'function'
 
+/** How a call is answered: through its callbacks, or (without any) through the Promise the call returned. */
+interface Delivery<Success> {
+  options: CallOptions<Success>
+  /** Present for a promise-style call (no success/fail/complete): settled with the answer. */
+  promise?: { resolve(result: Success): void; reject(result: GeneralCallbackResult): void }
+}
+
 /**
- * Runs the callbacks as the client does: success or fail, then complete, with the same object, after `delayMs`
- * (at least the next macrotask). Without any callback it returns a Promise instead (base library promise style).
+ * Prepares the answer of one call as the client does: success or fail, then complete, with the same object; without
+ * any callback the call returns a Promise instead (base library promise style), also when it is answered later.
  */
-function deliver<Success>(
-  options: CallOptions<Success> | undefined,
-  answer: CallAnswer<Success>,
-  delayMs: number,
-): Promise<Success> | void {
-  const { success, fail, complete } = isPlainObject(options) ? options : ({} as CallOptions<Success>)
-  if (!isFunction(success) && !isFunction(fail) && !isFunction(complete)) {
-    return new Promise<Success>((resolve, reject) =>
-      setTimeout(() => (answer.ok ? resolve(answer.result) : reject(answer.result)), delayMs),
-    )
-  }
+function prepareDelivery<Success>(options: unknown): {
+  delivery: Delivery<Success>
+  returned: Promise<Success> | void
+} {
+  const callOptions = (isPlainObject(options) ? options : {}) as CallOptions<Success>
+  const { success, fail, complete } = callOptions
+  if (isFunction(success) || isFunction(fail) || isFunction(complete))
+    return { delivery: { options: callOptions }, returned: undefined }
+  const delivery: Delivery<Success> = { options: callOptions }
+  const returned = new Promise<Success>((resolve, reject) => {
+    delivery.promise = { resolve, reject }
+  })
+  return { delivery, returned }
+}
+
+/** Delivers `answer` after `delayMs` (at least the next macrotask). */
+function deliver<Success>(delivery: Delivery<Success>, answer: CallAnswer<Success>, delayMs: number): void {
+  const { options, promise } = delivery
   setTimeout(() => {
+    if (promise) {
+      if (answer.ok) promise.resolve(answer.result)
+      else promise.reject(answer.result)
+      return
+    }
     try {
       if (answer.ok) {
-        if (isFunction(success)) success(answer.result)
-      } else if (isFunction(fail)) fail(answer.result)
+        if (isFunction(options.success)) options.success(answer.result)
+      } else if (isFunction(options.fail)) options.fail(answer.result)
     } finally {
-      if (isFunction(complete)) complete(answer.result)
+      if (isFunction(options.complete)) options.complete(answer.result)
     }
   }, delayMs)
 }
@@ -156,7 +190,7 @@ function deliver<Success>(
  */
 export function createSimulatedClient(
   decide: {
-    addCard(cardList: unknown): CallAnswer<object>
+    addCard(cardList: unknown): CallAnswer<AddCardSuccessCallbackResult>
     openCard(cardList: unknown): CallAnswer<GeneralCallbackResult>
   },
   settings: ClientSettings,
@@ -179,15 +213,20 @@ export function createSimulatedClient(
       throw thrown
     }
     record.calls[api]++
-    const callOptions = (isPlainObject(options) ? options : {}) as CallOptions<object>
+    const { delivery, returned } = prepareDelivery<object>(options)
+    const callOptions = delivery.options
     const call: CallRecord = { api, cardList: callOptions.cardList, status: 'pending' }
     log.push(call)
     const send = (answer: CallAnswer<object>) => {
       call.status = answer.ok ? 'ok' : 'fail'
       call.errMsg = answer.result && (answer.result as Partial<GeneralCallbackResult>).errMsg
-      return deliver(callOptions, answer, answerDelayMs)
+      deliver(delivery, answer, answerDelayMs)
     }
-    if (!holding) return send(decide[api](callOptions.cardList))
+    if (!holding) {
+      send(decide[api](callOptions.cardList))
+      return returned
+    }
+    // A held promise-style call still returns its Promise: it settles when the test answers the call.
     const heldCall: HeldCall = Object.assign(call, {
       answer() {
         remove()
@@ -203,21 +242,21 @@ export function createSimulatedClient(
       if (at >= 0) held.splice(at, 1)
     }
     held.push(heldCall)
+    return returned
   }
 
   const systemInfo = () => ({ SDKVersion })
   const wx: SimWx = {
-    addCard: (options) => callCardApi('addCard', options),
+    addCard: (options) => callCardApi('addCard', options) as Promise<AddCardSuccessCallbackResult> | void,
     openCard: (options) => callCardApi('openCard', options) as Promise<GeneralCallbackResult> | void,
     getSystemInfoSync: systemInfo,
     getAppBaseInfo: systemInfo,
     showModal(options) {
       modals.push(options)
-      return deliver<ShowModalSuccessCallbackResult>(
-        options,
-        { ok: true, result: { errMsg: 'showModal:ok', confirm: true, cancel: false, content: '' } },
-        0,
-      )
+      const { delivery, returned } = prepareDelivery<ShowModalSuccessCallbackResult>(options)
+      const result = { errMsg: 'showModal:ok', confirm: true, cancel: false, content: '' }
+      deliver(delivery, { ok: true, result }, 0)
+      return returned
     },
   }
 

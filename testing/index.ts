@@ -6,6 +6,7 @@ import { exactValueProblem, isPlainObject } from '../utils/rules'
 import { checkCardExt, PARAM_ERROR, type CheckedExt } from './cardext'
 import {
   createSimulatedClient,
+  type AddCardSuccessCallbackResult,
   type CallAnswer,
   type CallRecord,
   type CardApiName,
@@ -20,6 +21,8 @@ import { listenHttp, type Listening, type RequestCounts } from './http'
 
 export { DECRYPT_PATH, TICKET_PATH, type Listening, type RequestCounts } from './http'
 export type {
+  AddCardResponseInfo,
+  AddCardSuccessCallbackResult,
   CallOptions,
   CallRecord,
   CardApiName,
@@ -39,16 +42,6 @@ export type {
 export interface OpenCardRequestInfo {
   cardId: string
   code: string
-}
-/** One card of wx.addCard's success result (`code` encrypted). */
-export interface AddCardResponseInfo {
-  cardId: string
-  cardExt: string
-  code: string
-  isSuccess: boolean
-}
-export interface AddCardSuccessCallbackResult extends GeneralCallbackResult {
-  cardList: AddCardResponseInfo[]
 }
 export type UserAction = 'accept' | 'cancel'
 
@@ -138,7 +131,7 @@ export interface CardPlatform {
   hold(on?: boolean): void
   /** Held calls not answered yet, oldest first: `answer()` as the platform would, or `respond(...)` raw. */
   heldCalls(): HeldCall[]
-  /** Delay before each addCard/openCard/showModal answer, in ms (default 0: the next macrotask). */
+  /** Delay before each addCard/openCard answer, in ms (default 0: the next macrotask); showModal is not delayed. */
   setAnswerDelay(ms: number): void
   /** The next call of `api` throws `error` synchronously, as a broken client might. */
   throwOnNextCall(api: CardApiName, error: Error): void
@@ -186,9 +179,12 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     modals: [],
     pendingActions: [],
   }
+  // Defined, not assigned: a card id such as `__proto__` is then an own entry, not the object's prototype.
+  const setEntry = (table: Record<string, number>, cardId: string, value: number) =>
+    Object.defineProperty(table, cardId, { value, writable: true, enumerable: true, configurable: true })
   for (const c of cards.values()) {
-    state.stock[c.cardId] = c.quantity ?? Infinity
-    state.taken[c.cardId] = 0
+    setEntry(state.stock, c.cardId, c.quantity ?? Infinity)
+    setEntry(state.taken, c.cardId, 0)
   }
 
   // Opaque and random: not derivable from the code, only the platform's table maps it back.

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto'
 import { validateCardExt } from '../../utils'
-import { createCardExt, createNonceStr, signCardExt, verifyCardExt } from '../../server'
+import { createCardExt, createNonceStr, signCardExt, verifyCardExt, type CardExtOptions } from '../../server'
 
 // Peer vectors from wechatpy's card signing tests.
 const TICKET = 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg'
@@ -161,24 +161,35 @@ describe('createCardExt', () => {
     })
   })
 
-  it.each([
-    ['no apiTicket', { apiTicket: '' }, /apiTicket is required/],
-    ['no cardId', { cardId: '' }, /cardId is required/],
-    ['milliseconds timestamp', { timestamp: Date.now() }, /timestamp must be integer seconds, not ms/],
-    ['fractional timestamp', { timestamp: 1.5 }, /timestamp must be integer seconds/],
-    ['bad nonceStr', { nonceStr: 'has space' }, /nonce_str must be ≤ 32 letters\/digits/],
-    ['long nonceStr', { nonceStr: 'a'.repeat(33) }, /nonce_str must be ≤ 32 letters\/digits/],
-    ['non-string code', { code: 123 as unknown as string }, /code must be a string/],
-    ['code with a dash (the client would refuse it)', { code: 'SHOP-2026-0001' }, /code must be ≤ 20 letters\/digits/],
-    ['21-character code', { code: '1'.repeat(21) }, /code must be ≤ 20 letters\/digits/],
+  const ms = 1700000000000
+  it.each<[string, Partial<CardExtOptions>, string]>([
+    ['no apiTicket', { apiTicket: '' }, 'apiTicket is required'],
+    ['no cardId', { cardId: '' }, 'cardId is empty'],
+    ['a numeric cardId', { cardId: 7 as unknown as string }, 'cardId must be a string, got number'],
+    [
+      'milliseconds timestamp',
+      { timestamp: ms },
+      'timestamp looks like milliseconds (13 digits): use seconds, Math.floor(Date.now() / 1000)',
+    ],
+    ['fractional timestamp', { timestamp: 1.5 }, 'timestamp must be integer seconds (digits only), got 1.5'],
+    ['bad nonceStr', { nonceStr: 'has space' }, 'nonceStr may contain only letters and digits (A-Z, a-z, 0-9)'],
+    ['long nonceStr', { nonceStr: 'a'.repeat(33) }, 'nonceStr is too long: 33 characters (at most 32)'],
+    ['non-string code', { code: 123 as unknown as string }, 'code must be a string, got number'],
+    [
+      'code with a dash (the client would refuse it)',
+      { code: 'SHOP-2026-0001' },
+      'code may contain only letters and digits (A-Z, a-z, 0-9)',
+    ],
+    ['21-character code', { code: '1'.repeat(21) }, 'code is too long: 21 characters (at most 20)'],
     [
       'milliseconds fixedBeginTimestamp',
-      { fixedBeginTimestamp: Date.now() },
-      /fixed_begintimestamp must be integer seconds, not ms/,
+      { fixedBeginTimestamp: ms },
+      'fixedBeginTimestamp looks like milliseconds (13 digits): use seconds, Math.floor(Date.now() / 1000)',
     ],
-  ])('throws a TypeError for %s', (_, patch, message) => {
-    expect(() => createCardExt({ apiTicket: TICKET, cardId: CARD_ID, ...patch })).toThrow(TypeError)
-    expect(() => createCardExt({ apiTicket: TICKET, cardId: CARD_ID, ...patch })).toThrow(message)
+  ])('throws a TypeError naming the option for %s', (_, patch, message) => {
+    const create = () => createCardExt({ apiTicket: TICKET, cardId: CARD_ID, ...patch })
+    expect(create).toThrow(TypeError)
+    expect(create).toThrow(`createCardExt: ${message}`)
   })
 })
 

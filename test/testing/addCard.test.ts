@@ -125,6 +125,7 @@ describe('wx.addCard: parameters (code / openid must match the card)', () => {
     ['a bound card with another user', ID.bound, () => ext(ID.bound, { openid: 'oSomeoneElse' })],
     ['an unbound card with openid', ID.plain, () => ext(ID.plain, { openid: USER })],
     ['nonce_str longer than 32', ID.plain, () => handSigned({ timestamp: 1700000000, nonce_str: 'n'.repeat(33) })],
+    ['nonce_str with a dash', ID.plain, () => handSigned({ timestamp: 1700000000, nonce_str: 'abc-def' })],
     ['a timestamp that is not integer seconds', ID.plain, () => handSigned({ timestamp: 1.5 })],
     ['a millisecond timestamp (13 digits)', ID.plain, () => handSigned({ timestamp: 1700000000000 })],
     [

@@ -1,6 +1,8 @@
-// Shared set-up for the simulator tests: one platform config and callback-style call helpers.
+// Shared set-up for the simulator tests and the client utils tests: one platform config, the platform installed
+// as the global wx, and callback-style call helpers.
 import { createCardExt, type CardExtOptions } from '../../server/sign'
 import { createCardPlatform, type CallOptions, type CardPlatform, type CardPlatformOptions } from '../../testing'
+import type { CardError } from '../../utils'
 
 export const TICKET = 'sim-api-ticket-0001'
 export const TOKEN = 'sim-access-token-0001'
@@ -28,6 +30,44 @@ export function makePlatform(extra: Partial<CardPlatformOptions> = {}): CardPlat
     ],
     ...extra,
   })
+}
+
+const installed: (() => void)[] = []
+// Every test file importing this module uninstalls after each test what installPlatform() put on the global wx.
+afterEach(() => {
+  while (installed.length) (installed.pop() as () => void)()
+})
+
+/**
+ * A platform installed as the global `wx` with all its functions (what the utils read: the card APIs, the version,
+ * showModal); the global is restored after the test.
+ */
+export function installPlatform(extra: Partial<CardPlatformOptions> = {}): CardPlatform {
+  const platform = makePlatform(extra)
+  installed.push(platform.install(undefined, { all: true }))
+  return platform
+}
+
+/** Resolves after the macrotasks queued so far (the simulator answers on a later macrotask). */
+export const nextMacrotask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
+
+/** The CardError a promise rejects with; fails the test when it resolves. */
+export const rejectionOf = (promise: Promise<unknown>): Promise<CardError> =>
+  promise.then(
+    () => {
+      throw new Error('expected a rejection, got a resolved promise')
+    },
+    (error: CardError) => error,
+  )
+
+/** The CardError a function throws; fails the test when it returns. */
+export function thrownBy(run: () => unknown): CardError {
+  try {
+    run()
+  } catch (error) {
+    return error as CardError
+  }
+  throw new Error('expected a throw, got a return')
 }
 
 /** A cardExt signed by the real server helper with the platform's ticket unless told otherwise. */
@@ -84,4 +124,38 @@ export function cardsOf(
 ): WechatMiniprogram.AddCardResponseInfo[] {
   if (s.via !== 'success' || !('cardList' in s.res)) throw new Error(`expected success, got ${s.res.errMsg}`)
   return s.res.cardList
+}
+
+/**
+ * Whitespace and control characters that turn an id WeChat matches byte for byte (card_id, code, openid,
+ * encrypt_code) into another one: [name, character, whether it is whitespace (String#trim removes it)].
+ */
+export const SPOILERS: readonly [string, string, boolean][] = [
+  ['space', ' ', true],
+  ['tab', '\t', true],
+  ['newline', '\n', true],
+  ['carriage return', '\r', true],
+  ['vertical tab', '\v', true],
+  ['form feed', '\f', true],
+  ['no-break space', '\u00a0', true],
+  ['line separator U+2028', '\u2028', true],
+  ['paragraph separator U+2029', '\u2029', true],
+  ['ideographic space U+3000', '\u3000', true],
+  ['byte order mark U+FEFF', '\ufeff', true],
+  ['NUL', '\u0000', false],
+  ['unit separator U+001F', '\u001f', false],
+  ['DEL', '\u007f', false],
+  ['next line U+0085 (C1)', '\u0085', false],
+]
+
+export type SpoiledAt = 'leading' | 'inner' | 'trailing'
+
+/** `value` spoiled by every SPOILERS character at the start, inside and at the end: [label, spoiled value, where, is whitespace]. */
+export function spoiled(value: string): [string, string, SpoiledAt, boolean][] {
+  const middle = Math.floor(value.length / 2)
+  return SPOILERS.flatMap(([name, char, whitespace]) => [
+    [`leading ${name}`, char + value, 'leading', whitespace],
+    [`inner ${name}`, value.slice(0, middle) + char + value.slice(middle), 'inner', whitespace],
+    [`trailing ${name}`, value + char, 'trailing', whitespace],
+  ])
 }

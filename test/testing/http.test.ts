@@ -1,6 +1,6 @@
 import { request } from 'http'
 import { DECRYPT_PATH, TICKET_PATH, type Listening } from '../../testing'
-import { add, cardsOf, ext, ID, makePlatform, TICKET, TOKEN } from './fixtures'
+import { add, cardsOf, ext, ID, makePlatform, spoiled, TICKET, TOKEN } from './fixtures'
 
 interface Answer {
   status: number
@@ -126,6 +126,29 @@ describe('POST /card/code/decrypt', () => {
   ])('%s → %s', async (_why, path, body, errcode, errmsg) => {
     expect(await call(server.url, 'POST', path, body)).toEqual({ status: 200, body: { errcode, errmsg } })
   })
+
+  it('refuses an issued encrypt_code spoiled by whitespace or a control character anywhere (40056)', async () => {
+    await add(p, [{ cardId: ID.plain, cardExt: ext(ID.plain) }])
+    const variants = spoiled(p.state.held[0].encryptCode)
+    expect(variants).toHaveLength(45)
+    for (const [what, encrypt_code] of variants) {
+      const r = await call(server.url, 'POST', decryptPath(), JSON.stringify({ encrypt_code }))
+      expect([what, r.body]).toEqual([what, { errcode: 40056, errmsg: 'invalid serial code' }])
+    }
+  })
+
+  it.each(Object.getOwnPropertyNames(Object.prototype))(
+    'finds nothing inherited for %s: as encrypt_code 40056, as the only key 41011, as a token 40001',
+    async (name) => {
+      const body = `{${JSON.stringify(name)}:"x"}`
+      const answers = await Promise.all([
+        call(server.url, 'POST', decryptPath(), JSON.stringify({ encrypt_code: name })),
+        call(server.url, 'POST', decryptPath(), body),
+        call(server.url, 'POST', decryptPath(name), '{"encrypt_code":"x"}'),
+      ])
+      expect(answers.map((a) => a.body.errcode)).toEqual([40056, 41011, 40001])
+    },
+  )
 
   it('wants POST (43002)', async () => {
     expect((await call(server.url, 'GET', decryptPath())).body).toEqual({

@@ -1,3 +1,4 @@
+import type { SimWx } from '../../testing'
 import { ext, ID, makePlatform } from './fixtures'
 
 type Holder = { wx?: Record<string, unknown> }
@@ -6,6 +7,10 @@ const g = globalThis as unknown as Holder
 afterEach(() => {
   delete g.wx
 })
+
+/** A real client's system info: more fields than the simulator knows, and its own version. */
+const realSystemInfo = () => ({ SDKVersion: '2.10.4', platform: 'ios', brand: 'iPhone', language: 'zh_CN' })
+const realAppBaseInfo = () => ({ SDKVersion: '2.10.4', host: { env: 'WeChat' }, theme: 'dark' })
 
 describe('install()', () => {
   it('creates the global wx with addCard and openCard only, and undo removes it again', () => {
@@ -34,22 +39,35 @@ describe('install()', () => {
     expect('openCard' in g.wx).toBe(false)
   })
 
-  it('installs everything with { all: true } and undoes all of it', () => {
-    g.wx = { getSystemInfoSync: () => ({ SDKVersion: '1.0.0' }) }
-    const original = g.wx.getSystemInfoSync
+  it('installs all five functions with { all: true } on a bare wx, and undoes all of it', () => {
     const p = makePlatform()
     const undo = p.install(undefined, { all: true })
-    expect(Object.keys(g.wx).sort()).toEqual([
+    expect(Object.keys(g.wx || {}).sort()).toEqual([
       'addCard',
       'getAppBaseInfo',
       'getSystemInfoSync',
       'openCard',
       'showModal',
     ])
-    expect(g.wx.getSystemInfoSync).toBe(p.wx.getSystemInfoSync)
+    for (const api of ['addCard', 'openCard', 'getSystemInfoSync', 'getAppBaseInfo', 'showModal'] as const) {
+      expect(g.wx && g.wx[api]).toBe(p.wx[api])
+    }
     undo()
-    expect(Object.keys(g.wx)).toEqual(['getSystemInfoSync'])
-    expect(g.wx.getSystemInfoSync).toBe(original)
+    expect('wx' in globalThis).toBe(false)
+  })
+
+  it("keeps a real client's system info with { all: true }: only SDKVersion is the simulator's", () => {
+    g.wx = { getSystemInfoSync: realSystemInfo, getAppBaseInfo: realAppBaseInfo }
+    const p = makePlatform({ SDKVersion: '2.33.0' })
+    const undo = p.install(undefined, { all: true })
+    const host = g.wx as unknown as SimWx
+    expect(host.getSystemInfoSync()).toEqual({ ...realSystemInfo(), SDKVersion: '2.33.0' })
+    expect(host.getAppBaseInfo()).toEqual({ ...realAppBaseInfo(), SDKVersion: '2.33.0' })
+    p.setClient({ SDKVersion: '1.0.9' })
+    expect(host.getSystemInfoSync()).toEqual({ ...realSystemInfo(), SDKVersion: '1.0.9' })
+    undo()
+    expect(g.wx).toEqual({ getSystemInfoSync: realSystemInfo, getAppBaseInfo: realAppBaseInfo })
+    expect(g.wx.getSystemInfoSync).toBe(realSystemInfo)
   })
 
   it('installs on a given object instead of the global, and undo is idempotent', () => {
@@ -63,8 +81,10 @@ describe('install()', () => {
     expect(target).toEqual({ openCard: 1 })
   })
 
-  it('refuses a target that is not an object', () => {
-    expect(() => makePlatform().install(7 as unknown as object)).toThrow(TypeError)
+  it.each([7, 'wx', null, true])('refuses a target that is not an object: %p', (target) => {
+    expect(() => makePlatform().install(target as unknown as object)).toThrow(
+      new TypeError('install: target must be an object'),
+    )
   })
 
   it('the installed functions are the live simulator', async () => {
@@ -75,5 +95,45 @@ describe('install()', () => {
     expect(res && res.errMsg).toBe('addCard:ok')
     expect(p.state.held).toHaveLength(1)
     undo()
+  })
+})
+
+describe('missing APIs (an old or stripped client)', () => {
+  it('leaves the missing APIs off an installed target, which keeps its own functions for the rest', () => {
+    const own = () => 'own'
+    const target: Record<string, unknown> = { getSystemInfoSync: realSystemInfo, showModal: own }
+    const p = makePlatform({ missingApis: ['addCard', 'showModal'] })
+    const undo = p.install(target, { all: true })
+    expect(Object.keys(target).sort()).toEqual(['getAppBaseInfo', 'getSystemInfoSync', 'openCard'])
+    // the platform's own wx always has every function
+    expect(typeof p.wx.addCard).toBe('function')
+    undo()
+    expect(target).toEqual({ getSystemInfoSync: realSystemInfo, showModal: own })
+  })
+
+  it('setClient() changes every installed target at once, and nothing after its undo', () => {
+    const first: Record<string, unknown> = {}
+    const second: Record<string, unknown> = {}
+    const p = makePlatform()
+    const undoFirst = p.install(first, { all: true })
+    p.install(second)
+    p.setClient({ missingApis: ['openCard', 'getAppBaseInfo'] })
+    expect(Object.keys(first).sort()).toEqual(['addCard', 'getSystemInfoSync', 'showModal'])
+    expect(Object.keys(second)).toEqual(['addCard'])
+    undoFirst()
+    p.setClient({ missingApis: [] })
+    expect(first).toEqual({})
+    expect(Object.keys(second).sort()).toEqual(['addCard', 'openCard'])
+  })
+
+  it('setClient() with only a version keeps the missing APIs, and with only missingApis keeps the version', () => {
+    const target: Record<string, unknown> = {}
+    const p = makePlatform({ missingApis: ['addCard'], SDKVersion: '2.0.0' })
+    p.install(target, { all: true })
+    p.setClient({ SDKVersion: '2.1.0' })
+    expect('addCard' in target).toBe(false)
+    p.setClient({ missingApis: ['openCard'] })
+    expect((target as unknown as SimWx).getAppBaseInfo()).toEqual({ SDKVersion: '2.1.0' })
+    expect(['addCard' in target, 'openCard' in target]).toEqual([true, false])
   })
 })

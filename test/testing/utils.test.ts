@@ -2,15 +2,7 @@
 import { createApiTicketProvider, createCardExt, decryptCardCode, WeChatApiError } from '../../server'
 import { type Listening } from '../../testing'
 import { addCards, CardError, openCards } from '../../utils'
-import { ext, ID, makePlatform, TOKEN, USER } from './fixtures'
-
-const rejection = (p: Promise<unknown>): Promise<CardError> =>
-  p.then(
-    () => {
-      throw new Error('resolved')
-    },
-    (e: CardError) => e,
-  )
+import { ext, ID, installPlatform, makePlatform, rejectionOf, TOKEN, USER } from './fixtures'
 
 let undo: (() => void) | undefined
 afterEach(() => {
@@ -20,8 +12,7 @@ afterEach(() => {
 
 describe('addCards / openCards through the installed simulator', () => {
   it('adds, then opens with the decrypted code', async () => {
-    const p = makePlatform()
-    undo = p.install(undefined, { all: true })
+    const p = installPlatform()
     const r = await addCards([
       { cardId: ID.plain, cardExt: ext(ID.plain) },
       { cardId: ID.bound, cardExt: ext(ID.bound, { openid: USER }) },
@@ -34,15 +25,13 @@ describe('addCards / openCards through the installed simulator', () => {
   })
 
   it('serializes an object cardExt, so the iOS 签名错误 trap never reaches the platform', async () => {
-    const p = makePlatform()
-    undo = p.install(undefined, { all: true })
+    installPlatform()
     const r = await addCards([{ cardId: ID.plain, cardExt: JSON.parse(ext(ID.plain)) }])
     expect(r.succeeded).toHaveLength(1)
   })
 
   it('splits stock-exhausted cards into failed', async () => {
-    const p = makePlatform()
-    undo = p.install(undefined, { all: true })
+    installPlatform()
     await addCards([{ cardId: ID.few, cardExt: ext(ID.few) }])
     const r = await addCards([
       { cardId: ID.few, cardExt: ext(ID.few) },
@@ -56,45 +45,54 @@ describe('addCards / openCards through the installed simulator', () => {
     ['a custom-code card without code', () => ext(ID.custom), ID.custom, '参数错误'],
     ['a bound card for someone else', () => ext(ID.bound, { openid: 'oOther' }), ID.bound, '参数错误'],
   ])('rejects %s with CardError fail %s', async (_why, make, cardId, detail) => {
-    const p = makePlatform()
-    undo = p.install(undefined, { all: true })
-    const e = await rejection(addCards([{ cardId, cardExt: make() }]))
+    installPlatform()
+    const e = await rejectionOf(addCards([{ cardId, cardExt: make() }]))
     expect(e).toBeInstanceOf(CardError)
     expect([e.code, e.detail, e.errMsg]).toEqual(['fail', detail, `addCard:fail ${detail}`])
   })
 
-  it('rejects a reused cardExt with 已领完', async () => {
-    const p = makePlatform()
-    undo = p.install(undefined, { all: true })
+  it('refuses a cardExt the platform accepted before the platform sees it again', async () => {
+    const p = installPlatform()
     const cards = [{ cardId: ID.plain, cardExt: ext(ID.plain) }]
     await addCards(cards)
-    expect((await rejection(addCards(cards))).detail).toBe('已领完')
+    const e = await rejectionOf(addCards(cards))
+    expect([e.code, e.index, e.field]).toEqual(['invalid', 0, 'cardExt'])
+    expect(p.state.calls.addCard).toBe(1)
+  })
+
+  it("maps the platform's 已领完 (a reused timestamp + nonce_str under another cardExt string) to fail", async () => {
+    const p = installPlatform()
+    // outer_str is unsigned: both strings carry the same signed nonce and timestamp
+    const signed = { nonceStr: 'reused', timestamp: 1700000000 }
+    await addCards([{ cardId: ID.plain, cardExt: ext(ID.plain, { ...signed, outerStr: 'first' }) }])
+    const e = await rejectionOf(
+      addCards([{ cardId: ID.plain, cardExt: ext(ID.plain, { ...signed, outerStr: 'again' }) }]),
+    )
+    expect([e.code, e.detail, e.errMsg]).toEqual(['fail', '已领完', 'addCard:fail 已领完'])
+    expect(p.state.calls.addCard).toBe(2)
   })
 
   it('maps a cancel to CardError cancel, for both APIs', async () => {
-    const p = makePlatform()
-    undo = p.install(undefined, { all: true })
+    const p = installPlatform()
     p.nextUserAction('cancel')
-    expect((await rejection(addCards([{ cardId: ID.plain, cardExt: ext(ID.plain) }]))).code).toBe('cancel')
+    expect((await rejectionOf(addCards([{ cardId: ID.plain, cardExt: ext(ID.plain) }]))).code).toBe('cancel')
     await addCards([{ cardId: ID.plain, cardExt: ext(ID.plain) }])
     p.nextUserAction('cancel')
     const [h] = p.state.held
-    expect((await rejection(openCards([{ cardId: h.cardId, code: h.code }]))).code).toBe('cancel')
+    expect((await rejectionOf(openCards([{ cardId: h.cardId, code: h.code }]))).code).toBe('cancel')
   })
 
   it("openCards with the encrypted code fails with the platform's detail", async () => {
-    const p = makePlatform()
-    undo = p.install(undefined, { all: true })
+    installPlatform()
     const r = await addCards([{ cardId: ID.plain, cardExt: ext(ID.plain) }])
-    const e = await rejection(openCards([{ cardId: ID.plain, code: r.succeeded[0].code }]))
+    const e = await rejectionOf(openCards([{ cardId: ID.plain, code: r.succeeded[0].code }]))
     expect(e.code).toBe('fail')
     expect(e.detail).toMatch(/encrypted/)
   })
 
   it('an old client is stopped by the utils version guard before the platform sees a call', async () => {
-    const p = makePlatform({ SDKVersion: '1.0.9' })
-    undo = p.install(undefined, { all: true })
-    const e = await rejection(addCards([{ cardId: ID.plain, cardExt: ext(ID.plain) }]))
+    const p = installPlatform({ SDKVersion: '1.0.9' })
+    const e = await rejectionOf(addCards([{ cardId: ID.plain, cardExt: ext(ID.plain) }]))
     expect(e.code).toBe('unsupported')
     expect(p.state.calls.addCard).toBe(0)
   })

@@ -1,163 +1,274 @@
-import { addCards, CardError, openCards } from '../../utils'
-import { installWx, okAdd } from '../helpers/wx'
+// addCards / openCards / prepare*: one validation and one version guard, then exactly one wx call, settled once.
+// Every wx here is the public simulator installed as the global wx; odd answers come from its hold mode.
+import type { CardPlatform, ClientSettings, HeldCall } from '../../testing'
+import {
+  addCards,
+  CardError,
+  openCards,
+  prepareAddCards,
+  prepareOpenCards,
+  type AddCardInput,
+  type CardApi,
+  type CardExtFields,
+  type OpenCardInput,
+} from '../../utils'
+import { ext, ID, installPlatform, nextMacrotask, rejectionOf, thrownBy, USER } from '../testing/fixtures'
 
-const SIG = '22dce6bad4db532d4a2ef82ca2ca7bbe1e10ef28'
-const cards = [
-  { cardId: 'A', cardExt: { timestamp: 1, signature: SIG } },
-  { cardId: 'B', cardExt: JSON.stringify({ timestamp: 2, signature: SIG, nonce_str: 'n2' }) },
+/** Two cards with fresh cardExts (a cardExt works once): one as the object, one as the server's string. */
+const freshCards = (): AddCardInput[] => [
+  { cardId: ID.plain, cardExt: JSON.parse(ext(ID.plain)) as CardExtFields },
+  { cardId: ID.bound, cardExt: ext(ID.bound, { openid: USER }) },
 ]
-const err = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('resolved')
-    },
-    (e: CardError) => e,
-  )
+
+/** Cards for openCards that pass the client's checks (the platform is not asked in hold-mode tests). */
+const openList: OpenCardInput[] = [
+  { cardId: 'pA', code: '110201201245' },
+  { cardId: 'pB', code: '998' },
+]
+
+/** Starts one call of `api` through the utils (fresh input each time). */
+const start = (api: CardApi): Promise<unknown> => (api === 'addCard' ? addCards(freshCards()) : openCards(openList))
+
+/** WeChat's success answer to a held call: every card added (addCard) or opened. */
+function okAnswer(call: HeldCall): object {
+  if (call.api === 'openCard') return { errMsg: 'openCard:ok' }
+  const sent = call.cardList as { cardId: string; cardExt: string }[]
+  return { errMsg: 'addCard:ok', cardList: sent.map((c, i) => ({ ...c, code: `enc${i}`, isSuccess: true })) }
+}
 
 describe('addCards', () => {
-  it('calls wx.addCard once with string cardExt and splits the result on isSuccess', async () => {
-    const wx = installWx({
-      addCard: ({ cardList, success }) =>
-        success!({
-          errMsg: 'addCard:ok',
-          cardList: (cardList as { cardId: string; cardExt: string }[]).map((c, i) => ({
-            ...c,
-            code: `enc${i}`,
-            isSuccess: i === 0,
-          })),
-        }),
-    })
+  it('calls wx.addCard once with string cardExts and splits the answer on isSuccess', async () => {
+    const p = installPlatform()
+    await addCards([{ cardId: ID.few, cardExt: ext(ID.few) }]) // the only pFew in stock
+    const cards: AddCardInput[] = [
+      { cardId: ID.plain, cardExt: JSON.parse(ext(ID.plain)) as CardExtFields },
+      { cardId: ID.few, cardExt: ext(ID.few) },
+    ]
     const r = await addCards(cards)
-    expect(wx.addCard).toHaveBeenCalledTimes(1)
-    const sent = wx.addCard.mock.calls[0][0].cardList
-    expect(sent).toEqual([
-      { cardId: 'A', cardExt: JSON.stringify(cards[0].cardExt) },
-      { cardId: 'B', cardExt: cards[1].cardExt },
-    ])
-    expect(r.cardList.map((c) => c.cardId)).toEqual(['A', 'B'])
-    expect(r.succeeded.map((c) => [c.cardId, c.code])).toEqual([['A', 'enc0']])
-    expect(r.failed.map((c) => c.cardId)).toEqual(['B'])
+    expect(p.state.calls.addCard).toBe(2)
+    expect(p.state.log[1]).toMatchObject({
+      api: 'addCard',
+      status: 'ok',
+      errMsg: 'addCard:ok',
+      cardList: [
+        { cardId: ID.plain, cardExt: JSON.stringify(cards[0].cardExt) },
+        { cardId: ID.few, cardExt: cards[1].cardExt },
+      ],
+    })
+    expect(r.cardList.map((c) => c.cardId)).toEqual([ID.plain, ID.few])
+    expect(r.succeeded.map((c) => [c.cardId, c.code])).toEqual([[ID.plain, p.state.held[1].encryptCode]])
+    expect(r.failed.map((c) => [c.cardId, c.code, c.isSuccess])).toEqual([[ID.few, '', false]])
   })
 
   it('resolves all-ok with nothing failed', async () => {
-    installWx({ addCard: okAdd })
-    const r = await addCards(cards)
+    const p = installPlatform()
+    const r = await addCards(freshCards())
     expect([r.succeeded.length, r.failed.length]).toEqual([2, 0])
+    expect(r.succeeded.map((c) => c.code)).toEqual(p.state.held.map((h) => h.encryptCode))
   })
 
-  it.each([
-    ['addCard:fail cancel', 'cancel', undefined],
-    ['addCard:fail:cancel', 'cancel', undefined],
-    ['addCard:fail 签名错误', 'fail', '签名错误'],
-    ['addCard:fail:参数错误', 'fail', '参数错误'],
-    ['addCard:fail 已领完', 'fail', '已领完'],
-    ['addCard:fail no permission', 'fail', 'no permission'],
-    ['something odd', 'fail', 'something odd'],
-  ])('maps %p to %p', async (errMsg, code, detail) => {
-    installWx({ addCard: ({ fail }) => fail!({ errMsg }) })
-    const e = await err(addCards(cards))
+  it('resolves an empty result when the success answer has no cardList', async () => {
+    const p = installPlatform()
+    p.hold()
+    const pending = addCards(freshCards())
+    p.heldCalls()[0].respond('success', { errMsg: 'addCard:ok' })
+    await expect(pending).resolves.toEqual({ cardList: [], succeeded: [], failed: [] })
+  })
+
+  it("rejects with the platform's own answer (a cardExt signed with another ticket)", async () => {
+    const p = installPlatform()
+    const e = await rejectionOf(addCards([{ cardId: ID.plain, cardExt: ext(ID.plain, { apiTicket: 'stale' }) }]))
+    expect([e.code, e.errMsg, e.detail]).toEqual(['fail', 'addCard:fail 签名错误', '签名错误'])
+    expect(p.state.log.map((c) => c.status)).toEqual(['fail'])
+  })
+})
+
+describe('a spent cardExt (WeChat accepts each once)', () => {
+  const spentMessage = 'cardList[0].cardExt: was already used: WeChat accepted this cardExt before'
+
+  it('is refused before any call once WeChat answered addCard:ok, whatever isSuccess said', async () => {
+    const p = installPlatform()
+    await addCards([{ cardId: ID.few, cardExt: ext(ID.few) }])
+    const refused = [{ cardId: ID.few, cardExt: ext(ID.few) }] // out of stock: isSuccess false, but spent
+    expect((await addCards(refused)).failed).toHaveLength(1)
+    const cards = freshCards()
+    await addCards(cards)
+    for (const again of [cards, refused, [cards[1]]]) {
+      const e = await rejectionOf(addCards(again))
+      expect([e.code, e.index, e.field]).toEqual(['invalid', 0, 'cardExt'])
+      expect(e.message).toContain(spentMessage)
+    }
+    expect(p.state.calls.addCard).toBe(3)
+  })
+
+  it.each<[string, (p: CardPlatform) => void]>([
+    ['the user cancelled', (p) => p.nextUserAction('cancel')],
+    ['the call failed', (p) => p.throwOnNextCall('addCard', new Error('native crash'))],
+  ])('is not spent when %s: the same cards can be retried', async (_why, spoil) => {
+    const p = installPlatform()
+    const cards = freshCards()
+    spoil(p)
+    await rejectionOf(addCards(cards))
+    expect((await addCards(cards)).succeeded).toHaveLength(2)
+  })
+
+  it('is not spent by a fail answer', async () => {
+    const p = installPlatform()
+    const cards = freshCards()
+    p.hold()
+    const pending = rejectionOf(addCards(cards))
+    p.heldCalls()[0].respond('fail', { errMsg: 'addCard:fail system error' })
+    expect((await pending).detail).toBe('system error')
+    p.hold(false)
+    expect((await addCards(cards)).succeeded).toHaveLength(2)
+  })
+})
+
+// [what WeChat answered, code, errMsg, detail, message]; `API` stands for the api's name.
+const FAIL_ANSWERS: [object, CardError['code'], string | undefined, string | undefined, string][] = [
+  [{ errMsg: 'API:fail cancel' }, 'cancel', 'API:fail cancel', undefined, 'cancelled by the user'],
+  [{ errMsg: 'API:fail:cancel' }, 'cancel', 'API:fail:cancel', undefined, 'cancelled by the user'],
+  [{ errMsg: 'API:fail 签名错误' }, 'fail', 'API:fail 签名错误', '签名错误', '签名错误'],
+  [{ errMsg: 'API:fail:参数错误' }, 'fail', 'API:fail:参数错误', '参数错误', '参数错误'],
+  [{ errMsg: 'API:fail 已领完' }, 'fail', 'API:fail 已领完', '已领完', '已领完'],
+  [{ errMsg: 'API:fail no permission' }, 'fail', 'API:fail no permission', 'no permission', 'no permission'],
+  [{ errMsg: 'something odd' }, 'fail', 'something odd', 'something odd', 'something odd'],
+  [{ errMsg: 'API:fail' }, 'fail', 'API:fail', '', 'API:fail'],
+  [{}, 'fail', undefined, '', 'wx.API failed without an errMsg'],
+  [{ errMsg: '' }, 'fail', undefined, '', 'wx.API failed without an errMsg'],
+  [{ errMsg: 42 }, 'fail', undefined, '', 'wx.API failed without an errMsg'],
+]
+
+describe.each<CardApi>(['addCard', 'openCard'])('wx.%s answers and faults', (api) => {
+  const named = (text: string | undefined) => text && text.replace('API', api)
+
+  it.each(FAIL_ANSWERS)('maps a fail answer %j to %s', async (answer, code, errMsg, detail, message) => {
+    const p = installPlatform()
+    p.hold()
+    const pending = rejectionOf(start(api))
+    const raw = JSON.parse(JSON.stringify(answer).replace('API', api)) as object
+    p.heldCalls()[0].respond('fail', raw)
+    const e = await pending
     expect(e).toBeInstanceOf(CardError)
-    expect([e.code, e.errMsg, e.detail]).toEqual([code, errMsg, detail])
+    expect([e.code, e.errMsg, e.detail, e.message]).toEqual([code, named(errMsg), detail, named(message)])
   })
 
-  it('turns a synchronous throw from wx.addCard into fail', async () => {
-    installWx({
-      addCard: () => {
-        throw new Error('native crash')
-      },
-    })
-    const e = await err(addCards(cards))
-    expect([e.code, e.detail, e.errMsg]).toEqual(['fail', 'native crash', 'addCard:fail native crash'])
+  it('turns a synchronous throw into fail, without a made-up errMsg; the platform never saw the call', async () => {
+    const p = installPlatform()
+    p.throwOnNextCall(api, new Error('native crash'))
+    const e = await rejectionOf(start(api))
+    expect(e).toBeInstanceOf(CardError)
+    expect([e.code, e.message, e.detail, e.errMsg]).toEqual([
+      'fail',
+      `wx.${api} threw: native crash`,
+      'native crash',
+      undefined,
+    ])
+    expect([p.state.calls[api], p.state.log]).toEqual([0, []])
   })
 
-  it('settles once when the platform calls back twice', async () => {
-    installWx({
-      addCard: (o) => {
-        okAdd(o)
-        o.fail!({ errMsg: 'addCard:fail late' })
-        okAdd(o)
-      },
-    })
-    const seen: string[] = []
-    await addCards(cards).then(
-      () => seen.push('ok'),
-      () => seen.push('fail'),
+  it('settles once, as the first answer, when WeChat calls back three times', async () => {
+    const p = installPlatform()
+    p.hold()
+    const outcomes: string[] = []
+    const settled = start(api).then(
+      () => outcomes.push('ok'),
+      () => outcomes.push('fail'),
     )
-    await new Promise((r) => setTimeout(r, 5))
-    expect(seen).toEqual(['ok'])
+    const [call] = p.heldCalls()
+    const ok = okAnswer(call)
+    call.respond('success', ok)
+    call.respond('fail', { errMsg: `${api}:fail late` })
+    call.respond('success', ok)
+    await settled
+    await nextMacrotask()
+    expect(outcomes).toEqual(['ok'])
   })
 
   it('a fail then a success still settles as the first (fail)', async () => {
-    installWx({
-      addCard: (o) => {
-        o.fail!({ errMsg: 'addCard:fail first' })
-        okAdd(o)
-      },
-    })
-    const e = await err(addCards(cards))
-    expect(e.detail).toBe('first')
+    const p = installPlatform()
+    p.hold()
+    const pending = rejectionOf(start(api))
+    const [call] = p.heldCalls()
+    call.respond('fail', { errMsg: `${api}:fail first` })
+    call.respond('success', okAnswer(call))
+    expect((await pending).detail).toBe('first')
+    await nextMacrotask()
   })
 
-  it.each([
-    ['1.0.9', true],
-    ['3.12.0', false],
-  ])('on %p with addCard %p missing rejects unsupported before any call', async (v, present) => {
-    const wx = installWx({ SDKVersion: v, addCard: present ? okAdd : null })
-    const e = await err(addCards(cards))
+  it.each<[string, ClientSettings, string]>([
+    ['base library 1.0.9', { SDKVersion: '1.0.9' }, '1.0.9'],
+    ['base library 1.0.0', { SDKVersion: '1.0.0' }, '1.0.0'],
+    [`a client without wx.${api}`, { missingApis: [api] }, '3.12.0'],
+    ['a client that reports no version', { missingApis: ['getAppBaseInfo', 'getSystemInfoSync'] }, 'unknown'],
+  ])('%s: rejects unsupported before any call', async (_why, client, version) => {
+    const p = installPlatform()
+    p.setClient(client)
+    const e = await rejectionOf(start(api))
     expect(e.code).toBe('unsupported')
-    expect(e.message).toContain('1.1.0')
-    if (present) expect(wx.addCard).not.toHaveBeenCalled()
+    expect(e.message).toBe(`wx.${api} needs base library 1.1.0 or later (this client: ${version})`)
+    expect([p.state.calls[api], p.state.log]).toEqual([0, []])
+  })
+
+  it('runs on exactly base library 1.1.0', async () => {
+    const p = installPlatform({ SDKVersion: '1.1.0' })
+    p.hold()
+    void start(api).catch(() => undefined)
+    expect(p.state.calls[api]).toBe(1)
+  })
+})
+
+describe('prepareAddCards / prepareOpenCards', () => {
+  it('validate and guard once, hand back what will be sent, and call wx only on run()', async () => {
+    const p = installPlatform()
+    const cards = freshCards()
+    const call = prepareAddCards(cards)
+    expect(call.cardList).toEqual([
+      { cardId: ID.plain, cardExt: JSON.stringify(cards[0].cardExt) },
+      { cardId: ID.bound, cardExt: cards[1].cardExt },
+    ])
+    expect(p.state.calls.addCard).toBe(0)
+    const r = await call.run()
+    expect(r.succeeded).toHaveLength(2)
+    expect(p.state.log.map((c) => c.cardList)).toEqual([call.cardList])
+    const list = p.state.held.map((h) => ({ cardId: h.cardId, code: h.code }))
+    const open = prepareOpenCards(list)
+    expect([open.cardList, p.state.calls.openCard]).toEqual([list, 0])
+    await expect(open.run()).resolves.toEqual({ cardList: list })
+    expect(p.state.opened).toEqual(list)
+  })
+
+  it('throw CardError synchronously for invalid input or an old client, before any call', () => {
+    const p = installPlatform()
+    expect(thrownBy(() => prepareAddCards([])).code).toBe('invalid')
+    expect(thrownBy(() => prepareOpenCards([openList[0], { cardId: 'pC', code: '' }], [3, 8])).index).toBe(8)
+    p.setClient({ SDKVersion: '1.0.9' })
+    expect(thrownBy(() => prepareAddCards(freshCards())).code).toBe('unsupported')
+    expect(thrownBy(() => prepareOpenCards(openList)).code).toBe('unsupported')
+    expect(p.state.log).toEqual([])
   })
 })
 
 describe('openCards', () => {
-  const list = [
-    { cardId: 'A', code: '110201201245' },
-    { cardId: 'B', code: '998' },
-  ]
-  it('calls wx.openCard with exactly the given cards and resolves them', async () => {
-    const wx = installWx({ openCard: ({ success }) => success!({ errMsg: 'openCard:ok' }) })
-    const r = await openCards(list)
-    expect(wx.openCard).toHaveBeenCalledTimes(1)
-    expect(wx.openCard.mock.calls[0][0].cardList).toEqual(list)
-    expect(r).toEqual({ cardList: list })
-  })
-  it.each([
-    ['openCard:fail cancel', 'cancel'],
-    ['openCard:fail invalid code', 'fail'],
-  ])('maps %p to %p', async (errMsg, code) => {
-    installWx({ openCard: ({ fail }) => fail!({ errMsg }) })
-    expect((await err(openCards(list))).code).toBe(code)
-  })
-  it('sync throw → fail; double callback → one settle', async () => {
-    installWx({
-      openCard: () => {
-        throw new Error('x')
-      },
-    })
-    expect((await err(openCards(list))).code).toBe('fail')
-    installWx({
-      openCard: ({ success, fail }) => {
-        success!({ errMsg: 'openCard:ok' })
-        fail!({ errMsg: 'openCard:fail y' })
-      },
-    })
+  it('calls wx.openCard once with exactly the given cards and resolves them', async () => {
+    const p = installPlatform()
+    await addCards(freshCards())
+    const list = p.state.held.map((h) => ({ cardId: h.cardId, code: h.code }))
     await expect(openCards(list)).resolves.toEqual({ cardList: list })
+    expect(p.state.calls.openCard).toBe(1)
+    expect(p.state.log[1]).toMatchObject({ api: 'openCard', cardList: list, status: 'ok', errMsg: 'openCard:ok' })
+    expect(p.state.opened).toEqual(list)
   })
+
   it("numbers a subset by the caller's indexes (the selected rows of a list) and makes no call", async () => {
-    const wx = installWx()
-    const e = await err(openCards([list[0], { cardId: 'C' } as never], [2, 5]))
+    const p = installPlatform()
+    const e = await rejectionOf(openCards([openList[0], { cardId: 'pC' } as OpenCardInput], [2, 5]))
     expect([e.code, e.index, e.field, e.message]).toEqual([
       'invalid',
       5,
       'code',
-      'cardList[5].code: must be the decrypted code',
+      'cardList[5].code: must be a string, got undefined (the decrypted code from card/code/decrypt)',
     ])
-    expect(wx.openCard).not.toHaveBeenCalled()
-  })
-  it('unsupported on 1.0.9', async () => {
-    const wx = installWx({ SDKVersion: '1.0.9' })
-    expect((await err(openCards(list))).code).toBe('unsupported')
-    expect(wx.openCard).not.toHaveBeenCalled()
+    expect(p.state.calls.openCard).toBe(0)
   })
 })

@@ -1,5 +1,7 @@
+// The client's card checks, table-driven: what WeChat accepts passes; each mistake is a CardError('invalid') naming
+// the card and the key, thrown before any wx call (the installed simulator counts the calls).
 import { addCards, CardError, normalizeCardList, openCards, validateCardExt } from '../../utils'
-import { installWx, okAdd } from '../helpers/wx'
+import { installPlatform, rejectionOf, thrownBy } from '../testing/fixtures'
 
 const SIG = '22dce6bad4db532d4a2ef82ca2ca7bbe1e10ef28'
 const ext = (o: Record<string, unknown> = {}) => ({ timestamp: 1414587457, signature: SIG, ...o })
@@ -94,32 +96,24 @@ const bad: [string, unknown, number | undefined, string | undefined][] = [
   ['camelCase nonceStr', [card({ nonceStr: 'abc' })], 0, 'cardExt.nonceStr'],
   ['unknown key', [card({ foo: 'bar' })], 0, 'cardExt.foo'],
   ['bad second card', [card(), card({ nonce_str: '!' })], 1, 'cardExt.nonce_str'],
-  ['bad third card id', [card(), card(), { ...card(), cardId: '' }], 2, 'cardId'],
+  ['bad third card id', [card({ nonce_str: 'n1' }), card({ nonce_str: 'n2' }), { ...card(), cardId: '' }], 2, 'cardId'],
   ['object cardExt, bad key', [{ cardId: 'a', cardExt: ext({ signature: 'nope' }) }], 0, 'cardExt.signature'],
 ]
 
 describe.each(bad)('invalid add input: %s', (_, list, index, field) => {
-  const check = (e: unknown) => {
-    expect(e).toBeInstanceOf(CardError)
-    const err = e as CardError
+  const check = (err: CardError) => {
+    expect(err).toBeInstanceOf(CardError)
     expect([err.code, err.index, err.field]).toEqual(['invalid', index, field])
     expect(err.message).toContain(index === undefined ? 'cardList' : `cardList[${index}]`)
     if (field) expect(err.message).toContain(field)
   }
   it('normalizeCardList throws a CardError naming index and field', () => {
-    expect.assertions(field ? 4 : 3)
-    try {
-      normalizeCardList(list as never)
-    } catch (e) {
-      check(e)
-    }
+    check(thrownBy(() => normalizeCardList(list as never)))
   })
   it('addCards rejects without calling wx.addCard', async () => {
-    const wx = installWx({ addCard: okAdd })
-    await addCards(list as never).then(() => {
-      throw new Error('resolved')
-    }, check)
-    expect(wx.addCard).not.toHaveBeenCalled()
+    const p = installPlatform()
+    check(await rejectionOf(addCards(list as never)))
+    expect([p.state.calls.addCard, p.state.log]).toEqual([0, []])
   })
 })
 
@@ -132,8 +126,9 @@ it.each([
   [
     'a millisecond timestamp',
     JSON.stringify(ext({ timestamp: 1700000000000 })),
-    'cardList[0].cardExt.timestamp: must be integer seconds, not ms',
+    'cardList[0].cardExt.timestamp: looks like milliseconds (13 digits): use seconds, Math.floor(Date.now() / 1000)',
   ],
+  ['an empty timestamp', JSON.stringify(ext({ timestamp: '' })), 'cardList[0].cardExt.timestamp: is empty'],
   ['the api_ticket', JSON.stringify(ext({ api_ticket: 't' })), 'cardList[0].cardExt.api_ticket: is a server secret'],
 ])('names the mistake for %s', (_, cardExt, message) => {
   expect(() => normalizeCardList([{ cardId: 'a', cardExt } as never])).toThrow(message)
@@ -152,14 +147,11 @@ const badOpen: [string, unknown, number | undefined, string | undefined][] = [
 ]
 describe.each(badOpen)('invalid open input: %s', (_, list, index, field) => {
   it('openCards rejects without calling wx.openCard', async () => {
-    const wx = installWx()
-    const err = await openCards(list as never).then(
-      () => null,
-      (e: CardError) => e,
-    )
+    const p = installPlatform()
+    const err = await rejectionOf(openCards(list as never))
     expect(err).toBeInstanceOf(CardError)
-    expect([err!.code, err!.index, err!.field]).toEqual(['invalid', index, field])
-    expect(wx.openCard).not.toHaveBeenCalled()
+    expect([err.code, err.index, err.field]).toEqual(['invalid', index, field])
+    expect([p.state.calls.openCard, p.state.log]).toEqual([0, []])
   })
 })
 

@@ -1,4 +1,3 @@
-import { versions } from 'miniprogram-versions'
 import {
   CARD_API_MIN_VERSION,
   compareVersion,
@@ -7,10 +6,16 @@ import {
   showUpgradeModal,
   UPGRADE_TEXT,
 } from '../../utils'
-import { installWx } from '../helpers/wx'
+import { installPlatform } from '../testing/fixtures'
 
-const setWx = (w: unknown) => ((globalThis as unknown as { wx: unknown }).wx = w)
-afterEach(() => setWx(undefined))
+// Every published base library version, newest first (the package ships no typings).
+const { versions } = require('miniprogram-versions') as { versions: { sdkVer: string }[] }
+
+const g = globalThis as unknown as { wx?: unknown }
+// A few tests stand in a plain object for the client's own wx; none may leak into the next test.
+afterEach(() => {
+  delete g.wx
+})
 
 describe('compareVersion', () => {
   const pairs: [string, string, -1 | 0 | 1][] = [
@@ -68,7 +73,7 @@ describe('compareVersion', () => {
   })
 
   it('orders every published base library version as WeChat lists them (newest first)', () => {
-    const list = versions.map((v: { sdkVer: string }) => v.sdkVer)
+    const list = versions.map((v) => v.sdkVer)
     expect(list.length).toBeGreaterThan(20)
     for (let i = 1; i < list.length; i++) {
       expect([list[i - 1], list[i], compareVersion(list[i - 1], list[i])]).toEqual([list[i - 1], list[i], 1])
@@ -79,45 +84,57 @@ describe('compareVersion', () => {
 })
 
 describe('getSDKVersion', () => {
-  it('prefers getAppBaseInfo', () => {
-    setWx({ getAppBaseInfo: () => ({ SDKVersion: '3.1.0' }), getSystemInfoSync: () => ({ SDKVersion: '2.0.0' }) })
-    expect(getSDKVersion()).toBe('3.1.0')
-  })
   it.each([
-    ['missing', undefined],
-    [
-      'throwing',
-      () => {
-        throw new Error('boom')
-      },
-    ],
-    ['returning undefined', () => undefined],
-    ['answering without SDKVersion', () => ({})],
-    ['answering a non-string', () => ({ SDKVersion: 3 })],
-  ])('falls back to getSystemInfoSync when getAppBaseInfo is %s', (_, getAppBaseInfo) => {
-    setWx({ getAppBaseInfo, getSystemInfoSync: () => ({ SDKVersion: '1.1.0' }) })
-    expect(getSDKVersion()).toBe('1.1.0')
+    ['getAppBaseInfo and getSystemInfoSync', []],
+    ['getAppBaseInfo only', ['getSystemInfoSync']],
+    ['getSystemInfoSync only (base library < 2.20.1)', ['getAppBaseInfo']],
+  ] as const)('reads the version from a client with %s', (_, missingApis) => {
+    installPlatform({ SDKVersion: '2.16.1', missingApis })
+    expect(getSDKVersion()).toBe('2.16.1')
   })
-  it.each([
-    ['both missing', {}],
-    [
-      'both throwing',
-      {
-        getAppBaseInfo: () => {
-          throw new Error('x')
-        },
-        getSystemInfoSync: () => {
-          throw new Error('y')
-        },
-      },
-    ],
-    ['both undefined', { getAppBaseInfo: () => undefined, getSystemInfoSync: () => undefined }],
-  ])('returns "" when %s', (_, w) => {
-    setWx(w)
+  it('follows the client when it changes', () => {
+    const p = installPlatform()
+    expect(getSDKVersion()).toBe('3.12.0')
+    p.setClient({ SDKVersion: '1.0.9' })
+    expect(getSDKVersion()).toBe('1.0.9')
+  })
+  it('returns "" when the client has neither API', () => {
+    installPlatform({ missingApis: ['getAppBaseInfo', 'getSystemInfoSync'] })
     expect(getSDKVersion()).toBe('')
   })
   it('returns "" outside WeChat (no wx at all)', () => {
-    delete (globalThis as unknown as { wx?: unknown }).wx
+    expect('wx' in globalThis).toBe(false)
+    expect(getSDKVersion()).toBe('')
+  })
+})
+
+// Clients whose version APIs misbehave (throw, answer undefined or a wrong shape, disagree with each other) are
+// shapes the simulator does not produce: a plain object stands in as the global wx for these cases only.
+describe('getSDKVersion on a misbehaving client', () => {
+  const boom = () => {
+    throw new Error('boom')
+  }
+  it('prefers getAppBaseInfo when both answer', () => {
+    g.wx = { getAppBaseInfo: () => ({ SDKVersion: '3.1.0' }), getSystemInfoSync: () => ({ SDKVersion: '2.0.0' }) }
+    expect(getSDKVersion()).toBe('3.1.0')
+  })
+  it.each([
+    ['throwing', boom],
+    ['returning undefined', () => undefined],
+    ['answering without SDKVersion', () => ({})],
+    ['answering an empty SDKVersion', () => ({ SDKVersion: '' })],
+    ['answering a non-string', () => ({ SDKVersion: 3 })],
+  ])('falls back to getSystemInfoSync when getAppBaseInfo is %s', (_, getAppBaseInfo) => {
+    g.wx = { getAppBaseInfo, getSystemInfoSync: () => ({ SDKVersion: '1.1.0' }) }
+    expect(getSDKVersion()).toBe('1.1.0')
+  })
+  it.each<[string, object]>([
+    ['both throwing', { getAppBaseInfo: boom, getSystemInfoSync: boom }],
+    ['both undefined', { getAppBaseInfo: () => undefined, getSystemInfoSync: () => undefined }],
+    ['both answering null', { getAppBaseInfo: () => null, getSystemInfoSync: () => null }],
+    ['not functions', { getAppBaseInfo: '3.12.0', getSystemInfoSync: { SDKVersion: '3.12.0' } }],
+  ])('returns "" when %s', (_, client) => {
+    g.wx = client
     expect(getSDKVersion()).toBe('')
   })
 })
@@ -133,43 +150,45 @@ describe('isCardApiSupported', () => {
     ['3.12.0', true],
   ]
   it.each(table)('SDKVersion %p with both APIs → %p', (v, want) => {
-    installWx({ SDKVersion: v })
+    installPlatform({ SDKVersion: v })
     expect(isCardApiSupported('addCard')).toBe(want)
     expect(isCardApiSupported('openCard')).toBe(want)
   })
   it.each(table)('SDKVersion %p without the API → false', (v) => {
-    installWx({ SDKVersion: v, addCard: null, openCard: null })
+    installPlatform({ SDKVersion: v, missingApis: ['addCard', 'openCard'] })
     expect(isCardApiSupported('addCard')).toBe(false)
     expect(isCardApiSupported('openCard')).toBe(false)
   })
   it('ignores a canIUse that says yes (it does not exist before 1.1.1)', () => {
-    const w = installWx({ SDKVersion: '1.0.9' }) as unknown as Record<string, unknown>
-    w.canIUse = () => true
+    // a real client's wx with canIUse, the simulator installed on it
+    g.wx = { canIUse: () => true }
+    installPlatform({ SDKVersion: '1.0.9' })
     expect(isCardApiSupported('addCard')).toBe(false)
   })
   it('checks each API on its own', () => {
-    installWx({ SDKVersion: '2.0.0', openCard: null })
+    installPlatform({ SDKVersion: '2.0.0', missingApis: ['openCard'] })
     expect(isCardApiSupported('addCard')).toBe(true)
     expect(isCardApiSupported('openCard')).toBe(false)
   })
   it('is false when the version is unknown', () => {
-    setWx({ addCard: () => undefined })
+    installPlatform({ missingApis: ['getAppBaseInfo', 'getSystemInfoSync'] })
     expect(isCardApiSupported('addCard')).toBe(false)
   })
 })
 
 describe('showUpgradeModal', () => {
   it("shows WeChat's official text by default", () => {
-    const w = installWx()
+    const p = installPlatform()
     showUpgradeModal()
     expect(UPGRADE_TEXT).toBe('当前微信版本过低，无法使用该功能，请升级到最新微信版本后重试。')
-    expect(w.showModal).toHaveBeenCalledWith(expect.objectContaining({ content: UPGRADE_TEXT, showCancel: false }))
+    expect(p.state.modals).toEqual([{ title: '提示', content: UPGRADE_TEXT, showCancel: false }])
   })
   it('takes custom text and survives a client without showModal', () => {
-    const w = installWx()
+    const p = installPlatform()
     showUpgradeModal('请升级')
-    expect(w.showModal.mock.calls[0][0].content).toBe('请升级')
-    setWx({})
+    expect(p.state.modals.map((m) => m.content)).toEqual(['请升级'])
+    p.setClient({ missingApis: ['showModal'] })
     expect(() => showUpgradeModal()).not.toThrow()
+    expect(p.state.modals).toHaveLength(1)
   })
 })
