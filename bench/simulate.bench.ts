@@ -4,16 +4,16 @@
 import fs from 'fs'
 import v8 from 'v8'
 import vm from 'vm'
+import { createCardExt } from '../server/sign'
+import { createCardPlatform, type CardPlatform } from '../testing/index'
 import type * as Sim from '../test/helpers/simulate'
-import type * as Platform from '../test/helpers/platform'
 
 const OUT = process.env.BENCH_OUT
 const ROUNDS = Number(process.env.BENCH_P3_ROUNDS || 9)
 const WARMUP = Number(process.env.BENCH_P3_WARMUP || 2)
 const N_LIST = 1000
 
-const SIG = '22dce6bad4db532d4a2ef82ca2ca7bbe1e10ef28'
-const EXT = { timestamp: 1414587457, signature: SIG, nonce_str: 'abc' }
+const API_TICKET = 'bench-api-ticket'
 const OURS_ADD = 'components/add-card-button/index'
 const OURS_LIST = 'components/open-card-list/index'
 const BASELINE_LIST = 'bench/baseline-list/index'
@@ -73,7 +73,6 @@ function registry(instrument = true) {
     render: (id: string, props: object) => helper.simulate.render(id, props) as unknown as Comp,
     byTag: (c: Comp, tag: string) => helper.byTag(c as never, tag) as unknown as Comp[],
   }
-  const platform = require('../test/helpers/platform') as typeof Platform
   const jComponent = require('j-component') as { create(id: string, props?: object): Comp }
   const exparser = require('miniprogram-exparser') as Exparser
   const { getTagName } = require('j-component/src/tool/utils') as { getTagName(is: string): string | undefined }
@@ -88,7 +87,7 @@ function registry(instrument = true) {
       }
       return original.call(this, d)
     }
-  return { sim, platform, jComponent, rec, getTagName }
+  return { sim, jComponent, rec, getTagName }
 }
 
 /** Starts recording; the returned function stops and answers {ours, tree} for what happened in between. */
@@ -135,33 +134,59 @@ afterAll(() => {
   if (OUT) fs.writeFileSync(OUT, JSON.stringify(results, null, 2))
 })
 
+/**
+ * The public card-platform simulator on miniprogram-simulate's global `wx`, holding every addCard/openCard call
+ * until the bench answers it, so the answer lands inside the recorded window. `undo()` puts back simulate's own.
+ */
+function heldPlatform(cardIds: string[]): { platform: CardPlatform; undo: () => void } {
+  const platform = createCardPlatform({
+    apiTicket: API_TICKET,
+    accessToken: 'bench-access-token',
+    openid: 'o-bench-user',
+    cards: cardIds.map((cardId) => ({ cardId })),
+  })
+  const undo = platform.install((globalThis as unknown as { wx: object }).wx, { all: true })
+  platform.hold()
+  return { platform, undo }
+}
+
+/** Answers the one held call (as the platform decides, or with exactly `result`), then lets its callbacks run. */
+async function answerHeldCall(platform: CardPlatform, result?: object) {
+  const held = platform.heldCalls()
+  expect(held).toHaveLength(1)
+  if (result) held[0].respond('success', result)
+  else held[0].answer()
+  await flush()
+}
+
 describe('P2 setData economy', () => {
   it('add round trip: tap <add-card-button> → wx.addCard answered → success, complete', async () => {
     const r = registry()
-    const client = r.platform.setClient()
+    const { platform, undo } = heldPlatform(['A'])
     try {
       const id = r.sim.loadComponent(OURS_ADD)
-      const c = r.sim.render(id, { cardId: 'A', cardExt: EXT })
+      const c = r.sim.render(id, { cardId: 'A', cardExt: createCardExt({ apiTicket: API_TICKET, cardId: 'A' }) })
       const events = listen(c, ['success', 'fail', 'cancel', 'unsupported', 'complete'])
       c.attach(document.createElement('parent-wrapper'))
       const stop = record(r.rec, id)
       r.sim.byTag(c, 'van-button')[0].querySelector('.van-button').dispatchEvent('tap')
       await flush()
-      client.pending.ok()
-      await flush()
+      await answerHeldCall(platform)
       const got = stop()
-      expect(client.pending.calls).toHaveLength(1)
+      expect(platform.state.log.map((call) => [call.api, call.status])).toEqual([['addCard', 'ok']])
+      expect(platform.state.held).toHaveLength(1)
       expect(events).toEqual(['success', 'complete'])
       results.addRoundTrip = { ...got, events }
     } finally {
-      client.restore()
+      undo()
     }
   })
 
   // One list per N: a row tap (wx.openCard answered), then one checkbox in selectable mode.
   it.each([10, N_LIST])('open tap and one list-item update at N=%i', async (n) => {
     const r = registry()
-    const client = r.platform.setClient()
+    // The deck's codes were never issued by this platform, so the open is answered as WeChat's success as is.
+    const { platform, undo } = heldPlatform([])
     try {
       const id = r.sim.loadComponent(OURS_LIST)
       const c = r.sim.render(id, { cards: deck(n), selectable: true })
@@ -173,11 +198,9 @@ describe('P2 setData economy', () => {
       let stop = record(r.rec, id)
       r.sim.byTag(c, 'van-cell')[3].querySelector('.van-cell').dispatchEvent('tap')
       await flush()
-      client.pending.ok()
-      await flush()
+      expect(platform.state.log.map((call) => call.cardList)).toEqual([[{ cardId: 'p3', code: 'c3' }]])
+      await answerHeldCall(platform, { errMsg: 'openCard:ok' })
       const open = stop()
-      expect(client.pending.calls).toHaveLength(1)
-      expect(client.pending.calls[0].cardList).toEqual([{ cardId: 'p3', code: 'c3' }])
       expect(events).toEqual(['open', 'complete'])
 
       stop = record(r.rec, id)
@@ -185,11 +208,11 @@ describe('P2 setData economy', () => {
       await flush()
       const select = stop()
       expect(select.ours).toBeGreaterThan(0) // the tap reached the component
-      expect(client.pending.calls).toHaveLength(1) // and did not open the card
+      expect(platform.state.log).toHaveLength(1) // and did not open the card
 
       results[`list${n}`] = { n, open: { ...open, events }, select }
     } finally {
-      client.restore()
+      undo()
     }
   })
 })

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// Builds the browser playground into playground/.out/:
-//   templates.js  our components' + vant's wxml compiled ahead of time by the official wcc (sets window.__gwx)
-//   app.css       vant's and our WXSS turned into plain CSS (imports inlined, rpx→px, :host/page mapped, no remote URLs)
-//   app.js        j-component + exparser + vant's lib JS + our TS components + the page, bundled by esbuild
-//   index.html, *.css, hosts/  the static page and the generated demo hosts (tiny wxml pages, compiled by wcc too)
-// The devtools demo's pages (demo/app.json) go through the same steps: wxml by wcc, wxss scoped to the phone, JS bundled.
+// Builds the browser playground into playground/.out/. It renders the pages of demo/ (the mini-program WeChat
+// devtools opens), with the components and vant parts they use:
+//   templates.js  the pages', our components' and vant's wxml, compiled ahead of time by the official wcc (window.__gwx)
+//   app.css       vant's, our and the demo's WXSS as plain CSS (imports inlined, rpx→px, :host/page mapped, no remote URLs)
+//   app.js        j-component + exparser + vant's lib JS + our TS components + the demo's JS + the page, bundled by esbuild
+//   index.html, *.css  the static page
 const fs = require('fs')
 const path = require('path')
 const esbuild = require('esbuild')
 const { wxmlToJs } = require('miniprogram-compiler')
+const { nodeAliases, PLATFORM_ENTRY } = require('../scripts/demo')
 
 const ROOT = path.resolve(__dirname, '..')
 const OUT = path.join(__dirname, '.out')
@@ -16,10 +17,10 @@ const SRC = path.join(__dirname, 'src')
 const VANT_LIB = 'node_modules/@vant/weapp/lib/'
 const VANT_DIST = 'node_modules/@vant/weapp/dist/'
 const SIMULATOR = 'testing/index.ts'
+const SIGN = 'server/sign.ts'
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).name
 const DEMO_APP = 'demo/app' // the mini-program WeChat devtools opens (project.config.json)
-const DEMO_LIB = 'demo/lib/demo.js' // its simulator switch, which the page drives for the panel's version and user action
-const DEMOS = require('./src/demos')
+const DEMO_LIB = 'demo/lib/demo.js' // its simulator switch, which the panel drives (version, next user action)
 
 // The exparser patch below is written against these exact builds.
 const PINS = { 'miniprogram-exparser': '2.29.1', 'j-component': '1.4.10' }
@@ -41,14 +42,6 @@ function checkPins() {
   }
 }
 
-/** Our components: every components/<name>/index.json, tag = folder name. */
-function discover() {
-  return fs
-    .readdirSync(path.join(ROOT, 'components'), { withFileTypes: true })
-    .filter((d) => d.isDirectory() && exists(`components/${d.name}/index.json`))
-    .map((d) => ({ tag: d.name, path: `components/${d.name}/index` }))
-}
-
 /** `@vant/weapp/x/index` → vant's CommonJS lib; `weapp-card-coupon/x/index` → our sources; relative → root-relative. */
 function resolveUsing(from, p) {
   if (p.startsWith('@vant/weapp/')) return VANT_LIB + p.slice('@vant/weapp/'.length)
@@ -64,11 +57,12 @@ function jsOf(p) {
 }
 
 /**
- * The devtools demo's pages, in app.json order, with what its navigation bar shows (title; colours per theme,
- * `@name` looked up in theme.json). Empty when demo/ is absent.
+ * The demo's pages, in app.json order, with what its navigation bar shows (title; colours per theme, `@name`
+ * looked up in theme.json).
  */
 function demoPages() {
-  if (!exists(DEMO_APP + '.json')) return []
+  if (!exists(DEMO_APP + '.json'))
+    throw new Error(`playground: ${DEMO_APP}.json not found: the playground renders demo/`)
   const app = JSON.parse(read(DEMO_APP + '.json'))
   const themeFile = app.themeLocation && path.posix.join(path.posix.dirname(DEMO_APP), app.themeLocation)
   const theme = themeFile && exists(themeFile) ? JSON.parse(read(themeFile)) : {}
@@ -132,29 +126,8 @@ function wxsOf(wxmlFiles) {
   return [...out]
 }
 
-/** One tiny wcc-compiled page per demo section, holding our tag with the section's attributes and slots. */
-function writeHosts(components) {
-  const dir = path.join(OUT, 'hosts')
-  fs.mkdirSync(dir, { recursive: true })
-  const byTag = new Map(components.map((c) => [c.tag, c]))
-  const hosts = []
-  for (const demo of DEMOS) {
-    const comp = byTag.get(demo.component)
-    if (!comp) continue // component not written yet: its demos stay hidden
-    const rel = posix(path.relative(ROOT, path.join(dir, demo.id)))
-    fs.writeFileSync(path.join(dir, demo.id + '.wxml'), demo.wxml.trim() + '\n')
-    const using = { [comp.tag]: posix(path.relative(dir, path.join(ROOT, comp.path))) }
-    fs.writeFileSync(
-      path.join(dir, demo.id + '.json'),
-      JSON.stringify({ component: true, usingComponents: using }, null, 2),
-    )
-    hosts.push({ id: demo.id, path: rel, using: { [comp.tag]: comp.path } })
-  }
-  return hosts
-}
-
-function compileTemplates(nodes, hosts) {
-  const wxml = [...nodes.map((n) => n.path), ...hosts.map((h) => h.path)].map((p) => p + '.wxml')
+function compileTemplates(nodes) {
+  const wxml = nodes.map((n) => n.path + '.wxml')
   const body = wxmlToJs(ROOT, { wxmlList: wxml, wxsList: wxsOf(wxml), maxBuffer: 64 << 20 })
   // wcc output relies on sloppy-mode globals, so it runs as a plain script, not inside the bundle.
   fs.writeFileSync(path.join(OUT, 'templates.js'), `window.__gwx = (function () {\n${body}\n})();\n`)
@@ -340,25 +313,11 @@ function patchPlugin() {
 }
 
 /**
- * Node built-ins the browser bundle may meet: crypto gets a small shim (and Buffer is injected), the rest a stub
- * that throws when used — the simulator's HTTP side (testing/http.ts) is bundled but never started in the page.
- */
-function nodeAliases() {
-  const crypto = path.join(ROOT, 'scripts/shims/crypto.js')
-  const stub = path.join(ROOT, 'scripts/shims/node-stub.js')
-  const alias = {}
-  for (const m of ['crypto']) alias[m] = alias['node:' + m] = crypto
-  for (const m of ['http', 'https', 'net', 'url', 'fs', 'os', 'child_process', 'events', 'stream', 'util', 'zlib'])
-    alias[m] = alias['node:' + m] = stub
-  return alias
-}
-
-/**
  * demo/lib/demo.js requires ../vendor/platform.js, the simulator + createCardExt that `npm run demo` bundles for the
- * mini-program runtime. Here that require gets the same two exports from the sources, so the demo pages and the
- * playground share one build of testing/index.ts; without it the require throws and the demo says so itself.
+ * mini-program runtime. Here that require gets the same exports from the sources (PLATFORM_ENTRY, shared with
+ * scripts/demo.js), so `npm run demo` is not needed.
  */
-function demoPlatformPlugin(simulator) {
+function demoPlatformPlugin() {
   const vendor = path.join(ROOT, path.dirname(DEMO_APP), 'vendor', 'platform.js')
   return {
     name: 'demo-platform',
@@ -369,9 +328,7 @@ function demoPlatformPlugin(simulator) {
         return { path: posix(path.relative(ROOT, vendor)), namespace: 'pg-demo-platform' }
       })
       b.onLoad({ filter: /.*/, namespace: 'pg-demo-platform' }, () => ({
-        contents: simulator
-          ? `export { createCardPlatform } from './${SIMULATOR}'\nexport { createCardExt } from './server/sign.ts'\n`
-          : `throw new Error('playground: ${SIMULATOR} not found, the demo has no simulator')\n`,
+        contents: PLATFORM_ENTRY,
         resolveDir: ROOT,
         loader: 'js',
       }))
@@ -379,25 +336,22 @@ function demoPlatformPlugin(simulator) {
   }
 }
 
-async function bundle(nodes, hosts, pages) {
-  const simulator = exists(SIMULATOR)
+async function bundle(nodes, pages) {
   const loaders = nodes
     .map((n) => `  ${JSON.stringify(n.path)}: () => require(${JSON.stringify('./' + n.js)}),`)
     .join('\n')
   const app = ['.js', '.ts'].map((e) => DEMO_APP + e).find(exists)
-  const demo = pages.length
-    ? `{ pages: ${JSON.stringify(pages)}, app: ${app ? `() => require(${JSON.stringify('./' + app)})` : 'null'}, ` +
-      `lib: ${exists(DEMO_LIB) ? `() => require(${JSON.stringify('./' + DEMO_LIB)})` : 'null'} }`
-    : 'null'
+  if (!app) throw new Error(`playground: ${DEMO_APP}.js not found`)
   const entry = `
     const page = require('./playground/src/page.js')
     page.boot({
       graph: ${JSON.stringify(nodes.map(({ path: p, tag, using, ours, page }) => ({ path: p, tag, using, ours, page })))},
-      demo: ${demo},
-      hosts: ${JSON.stringify(hosts)},
+      demo: {
+        pages: ${JSON.stringify(pages)},
+        app: () => require(${JSON.stringify('./' + app)}),
+        lib: () => require(${JSON.stringify('./' + DEMO_LIB)}),
+      },
       loaders: {\n${loaders}\n},
-      platform: ${simulator ? `{ source: ${JSON.stringify(SIMULATOR)}, load: () => require(${JSON.stringify('./' + SIMULATOR)}) }` : 'null'},
-      sign: () => require('./server/sign.ts'),
     })
   `
   const result = await esbuild
@@ -411,7 +365,7 @@ async function bundle(nodes, hosts, pages) {
       define: { global: 'globalThis', 'process.env.NODE_ENV': '"development"' },
       alias: nodeAliases(),
       inject: [path.join(ROOT, 'scripts/shims/buffer.js')],
-      plugins: [patchPlugin(), demoPlatformPlugin(simulator)],
+      plugins: [patchPlugin(), demoPlatformPlugin()],
       sourcemap: 'linked',
       metafile: true,
       logLevel: 'silent',
@@ -423,14 +377,13 @@ async function bundle(nodes, hosts, pages) {
         .filter(Boolean)
       if (missing.length) {
         throw new Error(
-          `playground: ${SIMULATOR} (or server/) imports crypto.${missing.map((m) => m[1]).join(', crypto.')}, ` +
+          `playground: ${SIMULATOR} (or ${SIGN}) imports crypto.${missing.map((m) => m[1]).join(', crypto.')}, ` +
             'which the browser shim (scripts/shims/crypto.js) does not provide',
         )
       }
       throw e
     })
   return {
-    simulator,
     inputs: Object.keys(result.metafile.inputs).length,
     bytes: fs.statSync(path.join(OUT, 'app.js')).size,
   }
@@ -447,33 +400,29 @@ async function build({ quiet = false } = {}) {
   checkPins()
   fs.rmSync(OUT, { recursive: true, force: true, maxRetries: 3 })
   fs.mkdirSync(OUT, { recursive: true })
-  const components = discover()
   const pages = demoPages()
-  const nodes = collect([...components, ...pages.map((p) => ({ path: p.path, tag: 'page', page: true }))])
-  const hosts = writeHosts(components)
-  const templates = compileTemplates(nodes, hosts)
+  const nodes = collect(pages.map((p) => ({ path: p.path, tag: 'page', page: true })))
+  const templates = compileTemplates(nodes)
   const css = buildCss(nodes, pages)
-  const js = await bundle(nodes, hosts, pages)
+  const js = await bundle(nodes, pages)
   copyStatic()
   const stats = {
     ms: Date.now() - t0,
-    components: components.map((c) => c.tag),
-    vant: nodes.filter((n) => !n.ours && !n.page).map((n) => n.tag),
-    demos: hosts.map((h) => h.id),
     pages: pages.map((p) => p.route),
+    components: nodes.filter((n) => n.ours).map((n) => n.tag),
+    vant: nodes.filter((n) => !n.ours && !n.page).map((n) => n.tag),
     templates,
     cssBytes: css.bytes,
     strippedRemote: css.stripped,
     jsBytes: js.bytes,
-    platform: js.simulator ? SIMULATOR : 'none (testing/index.ts not found: cards cannot be added)',
   }
   if (!quiet) {
     console.log(`playground: built in ${stats.ms} ms → ${posix(path.relative(process.cwd(), OUT))}/`)
+    console.log(`  demo pages: ${stats.pages.join(', ')}`)
     console.log(`  components: ${stats.components.join(', ')}; vant: ${stats.vant.join(', ')}`)
-    console.log(`  devtools demo pages: ${stats.pages.join(', ') || 'none (demo/app.json not found)'}`)
     console.log(
       `  ${templates} templates (wcc), css ${(css.bytes / 1024).toFixed(0)} KB, js ${(js.bytes / 1024).toFixed(0)} KB; ` +
-        `card platform: ${stats.platform}; remote URLs stripped: ${css.stripped.length}`,
+        `card platform: ${SIMULATOR} (installed by ${DEMO_APP}.js); remote URLs stripped: ${css.stripped.length}`,
     )
   }
   return stats

@@ -19,6 +19,14 @@ var btoa=function(s){var t="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 var crypto={getRandomValues:function(a){var m=Math.pow(2,8*a.BYTES_PER_ELEMENT);for(var i=0;i<a.length;i++)a[i]=Math.floor(Math.random()*m);return a}};
 `
 
+/** What demo/vendor/platform.js exports: the simulator and cardExt signing (the playground bundles the same). */
+const PLATFORM_ENTRY =
+  "export { createCardPlatform } from './testing/index.ts'\nexport { createCardExt } from './server/sign.ts'\n"
+
+/**
+ * Node built-ins a bundle for the mini-program or the browser may meet: crypto gets a small shim (and Buffer is
+ * injected), the rest a stub that throws when used — the simulator's HTTP side is bundled but never started.
+ */
 function nodeAliases() {
   const alias = {}
   alias.crypto = alias['node:crypto'] = path.join(SHIMS, 'crypto.js')
@@ -32,8 +40,7 @@ function nodeAliases() {
 async function bundlePlatform(outfile = path.join(DEMO, 'vendor', 'platform.js')) {
   await esbuild.build({
     stdin: {
-      contents:
-        "export { createCardPlatform } from './testing/index.ts'\nexport { createCardExt } from './server/sign.ts'\n",
+      contents: PLATFORM_ENTRY,
       resolveDir: ROOT,
       sourcefile: 'demo-platform.js',
       loader: 'js',
@@ -83,4 +90,4 @@ if (require.main === module) {
   })
 }
 
-module.exports = { buildNpm, bundlePlatform }
+module.exports = { buildNpm, bundlePlatform, nodeAliases, PLATFORM_ENTRY }

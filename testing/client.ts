@@ -113,6 +113,11 @@ export interface InstallOptions {
    * be tested against your server's handlers. Not for the mini-program runtime (it has its own).
    */
   request?: boolean | undefined
+  /**
+   * APIs to leave as the target has them, e.g. `['showModal']` so a real client (WeChat devtools) still shows
+   * its own dialog. The target's own functions answer them: nothing is recorded in `state` for them.
+   */
+  keep?: readonly WxApiName[] | undefined
 }
 
 export interface SimulatedClient {
@@ -304,7 +309,8 @@ export function createSimulatedClient(
         else delete global.wx
       }
     }
-    const apis: readonly WxApiName[] = installOptions.all ? ALL_APIS : ['addCard', 'openCard']
+    const offered: readonly WxApiName[] = installOptions.all ? ALL_APIS : ['addCard', 'openCard']
+    const apis = offered.filter((api) => !installOptions.keep?.includes(api))
     const names: string[] = installOptions.request ? [...apis, 'request'] : [...apis]
     const saved = names.map((name) => [name, Object.getOwnPropertyDescriptor(host, name)] as const)
     const installation: Installation = { host, apis, previous: {} }

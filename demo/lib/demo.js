@@ -1,115 +1,161 @@
-// The demo's "server" and platform switch. With the simulator on, cardExt is signed here with the simulator's
-// ticket (a fake platform, so a fake secret). In your app, signing happens on your server: weapp-card-coupon/server.
+// The demo's "server" and platform switch. With the simulator on, wx.addCard / wx.openCard are the card-platform
+// simulator's (weapp-card-coupon/testing) and cardExt is signed here with its ticket (a fake platform, so a fake
+// secret). In your app, signing happens on your server: weapp-card-coupon/server.
 const config = require('../config')
 
-let sim = null
+let simulator = null
 try {
   // built by `npm run demo` from weapp-card-coupon/testing + server signing, for the mini-program runtime
-  sim = require('../vendor/platform.js')
+  simulator = require('../vendor/platform.js')
 } catch (e) {
-  sim = null
+  simulator = null
 }
 
 const TICKET = 'demo-api-ticket'
+const STALE_TICKET = 'demo-api-ticket-of-last-week'
 const OPENID = 'o-demo-user'
 const CARDS = [
   { cardId: 'pDemoCoupon', title: '满100减20', quantity: 100 },
   { cardId: 'pDemoCustom', title: '自定义码券', useCustomCode: true },
   { cardId: 'pDemoMember', title: '会员卡', bindOpenid: true, getLimit: 1 },
-  { cardId: 'pDemoLimited', title: '限量券（仅 1 张）', quantity: 1 },
+  { cardId: 'pDemoSoldOut', title: '限量券（已抢光）', quantity: 0 },
 ]
-const PATCHED = ['addCard', 'openCard', 'getSystemInfoSync', 'getAppBaseInfo']
+const CURRENT_VERSION = '3.12.0'
+const OLD_VERSION = '1.0.9'
 
+// One platform for the whole session: its card bag, stock and used nonces survive every switch.
 let platform = null
-let active = false
-let version = '3.12.0'
-let saved = null
-let slowMs = 0
-let customSeq = 0
+let uninstall = null
+let version = CURRENT_VERSION
+let answerDelayMs = 0
+let customCodeSeq = 0
 const listeners = []
 
-function restore() {
-  if (!saved) return
-  for (const k of PATCHED) wx[k] = saved[k]
-  saved = null
+function notify() {
+  for (const listener of listeners.slice()) listener()
+}
+const onChange = (listener) => listeners.push(listener)
+const offChange = (listener) => listeners.indexOf(listener) >= 0 && listeners.splice(listeners.indexOf(listener), 1)
+
+/**
+ * Switches wx.addCard / wx.openCard (and the version the client reports) between the simulator and the real
+ * client. The client's own showModal stays, so the upgrade modal is the real one.
+ */
+function useSimulator(on) {
+  if (uninstall) uninstall()
+  uninstall = null
+  if (on && !simulator) {
+    wx.showModal({ title: '缺少模拟平台', content: '请先在项目根目录运行 npm run demo', showCancel: false })
+  } else if (on) {
+    if (!platform) {
+      platform = simulator.createCardPlatform({
+        apiTicket: TICKET,
+        accessToken: 'demo-token',
+        openid: OPENID,
+        cards: CARDS,
+        SDKVersion: version,
+      })
+      platform.setAnswerDelay(answerDelayMs)
+    }
+    uninstall = platform.install(wx, { all: true, keep: ['showModal'] })
+  }
+  notify()
+}
+
+const isSimulated = () => uninstall !== null
+const isOld = () => isSimulated() && version === OLD_VERSION
+
+/** Makes the simulated client report `SDKVersion` (e.g. OLD_VERSION: too old for the card APIs). */
+function setVersion(SDKVersion) {
+  version = SDKVersion
+  if (platform) platform.setClient({ SDKVersion })
+  notify()
+}
+
+/** Signs a cardExt for `cardId` as your server would: a fresh nonce every time, custom code and openid as needed. */
+function signCardExt(cardId, apiTicket) {
+  const card = CARDS.find((c) => c.cardId === cardId) || {}
+  return simulator.createCardExt({
+    apiTicket,
+    cardId,
+    code: card.useCustomCode ? 'DEMO' + Date.now().toString(36).toUpperCase() + ++customCodeSeq : undefined,
+    openid: card.bindOpenid ? OPENID : undefined,
+  })
+}
+
+/** What your server would answer for a card: `{ cardId, cardExt }`, a fresh nonce every time. */
+function issue(cardId) {
+  if (isSimulated()) return Promise.resolve({ cardId, cardExt: signCardExt(cardId, TICKET) })
+  if (!config.cardExtUrl) return Promise.reject(new Error('config.js: cardExtUrl is not set'))
+  return new Promise((resolve, reject) =>
+    wx.request({ url: config.cardExtUrl, data: { cardId }, success: (r) => resolve(r.data), fail: reject }),
+  )
+}
+
+/** A cardExt signed with an api_ticket WeChat no longer accepts (what a server with a stale ticket cache sends). */
+function issueWithStaleTicket(cardId) {
+  if (!isSimulated()) return Promise.reject(new Error('a stale signature is only shown with the simulator'))
+  return Promise.resolve({ cardId, cardExt: signCardExt(cardId, STALE_TICKET) })
+}
+
+/** The user's cards with decrypted codes: the simulator's card bag, or config.js's cards for the real client. */
+function held() {
+  if (!isSimulated()) return config.cards
+  return platform.state.held.map((h) => {
+    const card = CARDS.find((c) => c.cardId === h.cardId) || {}
+    return {
+      cardId: h.cardId,
+      code: h.code,
+      title: card.title,
+      description: '有效期至 2026-12-31',
+      extra: h.code.slice(-4),
+    }
+  })
 }
 
 /**
- * Switches wx.addCard/openCard between the simulator and the real APIs; `SDKVersion` fakes an old client.
- * One platform lives for the whole session, so its card bag, stock and used nonces survive version switches.
+ * For pages: keeps `data.simulated` and `data.old` in step with the switches and re-mounts the tags inside
+ * `wx:if="{{ mounted }}"` after each switch (a tag decides its fallback when attached); then calls the page's
+ * `onDemoChange()`, if any.
  */
-function useSimulator(on, SDKVersion) {
-  restore()
-  if (!on) {
-    active = false
-    return notify()
-  }
-  if (!sim) {
-    wx.showModal({ title: '缺少模拟平台', content: '请先在项目根目录运行 npm run demo', showCancel: false })
-    return notify()
-  }
-  if (!platform)
-    platform = sim.createCardPlatform({ apiTicket: TICKET, accessToken: 'demo-token', openid: OPENID, cards: CARDS })
-  active = true
-  version = SDKVersion || '3.12.0'
-  saved = {}
-  for (const k of PATCHED) saved[k] = wx[k]
-  wx.addCard = (o) => (slowMs ? setTimeout(() => platform.wx.addCard(o), slowMs) : platform.wx.addCard(o))
-  wx.openCard = (o) => (slowMs ? setTimeout(() => platform.wx.openCard(o), slowMs) : platform.wx.openCard(o))
-  // the client's real answers (vant reads more than SDKVersion), with the version the demo plays
-  const real = saved
-  wx.getSystemInfoSync = () =>
-    Object.assign({}, real.getSystemInfoSync && real.getSystemInfoSync(), { SDKVersion: version })
-  wx.getAppBaseInfo = () => Object.assign({}, real.getAppBaseInfo && real.getAppBaseInfo(), { SDKVersion: version })
-  return notify()
-}
-
-function notify() {
-  for (const f of listeners) f()
-}
+const pageBehavior = Behavior({
+  data: { simulated: false, old: false, mounted: true },
+  lifetimes: {
+    attached() {
+      this.syncDemo = () => {
+        this.setData({ mounted: false })
+        this.setData({ simulated: isSimulated(), old: isOld(), mounted: true })
+        if (this.onDemoChange) this.onDemoChange()
+      }
+      onChange(this.syncDemo)
+      this.setData({ simulated: isSimulated(), old: isOld() })
+    },
+    detached() {
+      offChange(this.syncDemo)
+    },
+  },
+})
 
 module.exports = {
   CARDS,
+  OLD_VERSION,
+  CURRENT_VERSION,
+  pageBehavior,
   useSimulator,
-  isSimulated: () => active,
+  isSimulated,
+  version: () => version,
+  setVersion,
   /** Answers the next addCard/openCard as the user would. */
-  nextUserAction: (a) => active && platform.nextUserAction(a),
+  nextUserAction: (action) => isSimulated() && platform.nextUserAction(action),
   /** Delays the simulator's answers so the loading state can be seen. */
-  setSlow: (ms) => (slowMs = ms),
-  onChange: (f) => listeners.push(f),
-  offChange: (f) => listeners.indexOf(f) >= 0 && listeners.splice(listeners.indexOf(f), 1),
-
-  /** What your server would answer for a card: `{ cardId, cardExt }`, a fresh nonce every time. */
-  issue(cardId) {
-    if (active) {
-      const card = CARDS.find((c) => c.cardId === cardId) || {}
-      const cardExt = sim.createCardExt({
-        apiTicket: TICKET,
-        cardId,
-        code: card.useCustomCode ? 'DEMO' + Date.now().toString(36).toUpperCase() + ++customSeq : undefined,
-        openid: card.bindOpenid ? OPENID : undefined,
-      })
-      return Promise.resolve({ cardId, cardExt })
-    }
-    if (!config.cardExtUrl) return Promise.reject(new Error('config.js: cardExtUrl is not set'))
-    return new Promise((resolve, reject) =>
-      wx.request({ url: config.cardExtUrl, data: { cardId }, success: (r) => resolve(r.data), fail: reject }),
-    )
+  setSlow(ms) {
+    answerDelayMs = ms
+    if (platform) platform.setAnswerDelay(ms)
   },
-
-  /** The user's cards with decrypted codes (the simulator's decrypt; in your app: decryptCardCode on the server). */
-  held() {
-    if (!active) return []
-    return platform.state.held.map((h) => {
-      const c = CARDS.find((x) => x.cardId === h.cardId) || {}
-      return {
-        cardId: h.cardId,
-        code: h.code,
-        title: c.title,
-        description: '有效期至 2026-12-31',
-        extra: h.code.slice(-4),
-      }
-    })
-  },
-  cardsForRealApi: () => config.cards,
+  isSlow: () => answerDelayMs > 0,
+  onChange,
+  offChange,
+  issue,
+  issueWithStaleTicket,
+  held,
 }

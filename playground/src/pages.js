@@ -1,5 +1,6 @@
-// The devtools demo (demo/) in the phone frame: its own app.js, pages and demo/lib/demo.js, a page stack driven by
-// wx.navigateTo / redirectTo / reLaunch / navigateBack, and the navigation bar its json asks for.
+// The demo (demo/, the mini-program WeChat devtools opens) in the phone frame: its own app.js, pages and
+// demo/lib/demo.js, a page stack driven by wx.navigateTo / redirectTo / reLaunch / navigateBack, and the navigation
+// bar its json asks for.
 const runtime = require('./runtime')
 
 const MAX_PAGES = 10 // WeChat's page stack limit
@@ -20,16 +21,13 @@ function joinRoute(from, rel) {
 }
 
 /**
- * `demo`: { pages (from build.js), app(), lib() }; `container`: where pages go; `navbar`: { el, title, back };
- * `makeWx(navigation)`: the logged wx with these navigation APIs added; `settings`: the panel's; `log`.
+ * `demo`: { pages (from build.js), app() }; `container`: where pages go; `navbar`: { el, title, back };
+ * `settings`: the panel's (dark); `log`. Returns `navigation` (the wx APIs of the page stack), `launch()`,
+ * `paint()` (the navigation bar, after a dark-mode switch) and `stack()`.
  */
-function createDemoPages({ demo, container, navbar, makeWx, settings, log }) {
+function createDemoPages({ demo, container, navbar, settings, log }) {
   const byRoute = new Map(demo.pages.map((p) => [p.route, p]))
-  const lib = demo.lib ? demo.lib() : null
   const stack = [] // { route, query, el, root }
-  let launched = false
-  let active = false
-  let stale = false // the base library changed while another view was shown
   const top = () => stack[stack.length - 1]
 
   // ---------------------------------------------------------------- page lifecycle
@@ -121,7 +119,7 @@ function createDemoPages({ demo, container, navbar, makeWx, settings, log }) {
       return ''
     })
 
-  const wx = makeWx({
+  const navigation = {
     navigateTo: open('navigateTo', false),
     redirectTo: open('redirectTo', true),
     reLaunch: open('reLaunch', 'all'),
@@ -131,12 +129,12 @@ function createDemoPages({ demo, container, navbar, makeWx, settings, log }) {
         back(Math.min(Math.max(1, delta | 0), stack.length - 1))
         return ''
       }),
-  })
+  }
 
   // ---------------------------------------------------------------- navigation bar
 
   function paint() {
-    if (!active || !top()) return
+    if (!top()) return
     const { title, nav } = byRoute.get(top().route)
     const colours = nav[settings.dark ? 'dark' : 'light']
     navbar.title.textContent = title
@@ -145,85 +143,26 @@ function createDemoPages({ demo, container, navbar, makeWx, settings, log }) {
   }
 
   navbar.back.addEventListener('click', () => {
-    if (!active || stack.length < 2) return
+    if (stack.length < 2) return
     log('page', 'navigation bar: back')
     back(1)
   })
 
-  // ---------------------------------------------------------------- the view
+  // ---------------------------------------------------------------- launch
 
-  /** The panel's base library is the client's: the demo's simulator, when on, is told to report it too. */
-  function syncVersion() {
-    if (lib && lib.isSimulated()) lib.useSimulator(true, settings.version)
+  /** Launches the demo as WeChat would: app.js onLaunch and onShow, then the first page. */
+  function launch() {
+    demo.app()
+    const options = { path: demo.pages[0].route, query: {}, scene: 1001 }
+    if (appInstance && appInstance.onLaunch) appInstance.onLaunch(options)
+    if (appInstance && appInstance.onShow) appInstance.onShow(options)
+    log('page', 'demo launched (app.js onLaunch)')
+    load(demo.pages[0].route, {})
   }
 
-  /** Shows the demo; the first time, launches it as WeChat would: app.js onLaunch, then the first page. */
-  function activate() {
-    active = true
-    globalThis.wx = wx // demo/lib/demo.js patches the global wx: it gets this one, so its calls are logged too
-    container.hidden = false
-    if (!launched) {
-      launched = true
-      stale = false // launched on the current version
-      if (demo.app) demo.app()
-      const options = { path: demo.pages[0].route, query: {}, scene: 1001 }
-      if (appInstance && appInstance.onLaunch) appInstance.onLaunch(options)
-      if (appInstance && appInstance.onShow) appInstance.onShow(options)
-      syncVersion()
-      log('page', `devtools demo launched (app.js onLaunch), base library ${settings.version}`)
-      load(demo.pages[0].route, {})
-      return
-    }
-    if (appInstance && appInstance.onShow) appInstance.onShow({ path: top().route, query: top().query, scene: 1001 })
-    if (stale) remount()
-    else lifecycle(top(), 'onShow')
-    paint()
-  }
+  runtime.setCurrentPages(() => stack.map((p) => p.root.instance))
 
-  /** Another view is shown: the app goes to the background, its pages stay as they are. */
-  function deactivate() {
-    if (!active) return
-    active = false
-    if (top()) lifecycle(top(), 'onHide')
-    if (appInstance && appInstance.onHide) appInstance.onHide()
-    container.hidden = true
-  }
-
-  /** Base library changed: the tags decide their fallback when attached, so every page on the stack is loaded again. */
-  function remount() {
-    stale = false
-    syncVersion()
-    const keep = stack.map((p) => [p.route, p.query])
-    while (stack.length) unload(top())
-    keep.forEach(([route, query], i) => {
-      if (i) hide(top())
-      load(route, query)
-    })
-  }
-
-  runtime.setCurrentPages(() => (active ? stack.map((p) => p.root.instance) : []))
-
-  return {
-    activate,
-    deactivate,
-    paint,
-    /** The panel's base library changed: now if shown, else when next shown. */
-    versionChanged() {
-      if (!launched) return
-      if (active) remount()
-      else stale = true
-    },
-    /**
-     * Before each wx.addCard/openCard: queue the panel's next user action where the call will be answered. Only a
-     * non-default choice is queued, since the demo's own "下一次：用户取消" switch queues on the same platform.
-     */
-    queueUserAction(fallback) {
-      if (settings.action === 'accept') return
-      if (lib && lib.isSimulated()) lib.nextUserAction(settings.action)
-      else fallback(settings.action)
-    },
-    stack: () => stack.map((p) => p.route),
-  }
+  return { navigation, launch, paint, stack: () => stack.map((p) => p.route) }
 }
 
 module.exports = { createDemoPages }

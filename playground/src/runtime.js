@@ -101,32 +101,7 @@ function eventTap(tag, onEvent) {
   })
 }
 
-// ---------------------------------------------------------------- hosts (demo pages)
-
-const hostIds = new Map()
-
-/** Mounts a demo host (a wcc-compiled page holding our tag) into `parent` with `data`; returns the root. */
-function mount(host, data, parent) {
-  if (!hostIds.has(host.id)) {
-    const usingComponents = {}
-    for (const [tag, p] of Object.entries(host.using)) usingComponents[tag] = ids.get(p)
-    hostIds.set(
-      host.id,
-      jComponent.register({
-        id: 'pg-host-' + host.id,
-        tagName: 'pg-host',
-        template: gwx(host.path + '.wxml'),
-        usingComponents,
-        options: { classPrefix: '', multipleSlots: true },
-      }),
-    )
-  }
-  const root = jComponent.create(hostIds.get(host.id))
-  root.setData(data)
-  root.attach(parent)
-  bridgeInput(root)
-  return root
-}
+// ---------------------------------------------------------------- pages
 
 /** Creates a registered page (a demo page built with Component()) inside `parent`; returns the root. */
 function mountPage(path, parent) {
@@ -188,4 +163,4 @@ const release = () => {
 document.addEventListener('pointerup', release, true)
 document.addEventListener('pointercancel', release, true)
 
-module.exports = { registerGraph, mount, mountPage, setCurrentPages: (f) => (currentPages = f) }
+module.exports = { registerGraph, mountPage, setCurrentPages: (f) => (currentPages = f) }

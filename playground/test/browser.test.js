@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run test:browser` (not part of `npm test`): builds and serves the playground, drives it in headless
-// Debian Chromium through playwright-core, and saves screenshots to playground/.out/screenshots/.
+// `npm run test:browser` (not part of `npm test`): builds and serves the playground, drives the demo's pages in
+// headless Debian Chromium through playwright-core, and saves screenshots to playground/.out/screenshots/.
+// The tests run in order on one page, as a user would go: each starts where the previous one left off.
 // Every request that is not for 127.0.0.1 is aborted and fails the run.
 const fs = require('fs')
 const os = require('os')
@@ -26,7 +27,6 @@ const ARGS = [
 
 const tests = []
 const test = (name, fn) => tests.push({ name, fn })
-const has = (tag) => fs.existsSync(path.join(ROOT, 'components', tag, 'index.json'))
 
 /** server/sign.ts for node, to check the page's signatures with node's own crypto. */
 function nodeSign() {
@@ -46,6 +46,9 @@ let page
 const offHost = []
 const pageErrors = []
 const figures = {}
+
+// The ticket demo/lib/demo.js signs with for its simulator (a fake platform, so a fake secret).
+const DEMO_API_TICKET = 'demo-api-ticket'
 
 // ---------------------------------------------------------------- helpers
 
@@ -72,253 +75,269 @@ async function waitEntry(since, kind, text = '', timeout = 5000) {
 
 const since = async (n, kind, text = '') =>
   (await entries()).slice(n).filter((e) => e.kind === kind && e.text.includes(text))
-const demo = (id) => page.locator(`[data-demo="${id}"]`)
+const demoPage = (route) => page.locator(`.pg-page[data-route="${route}"]`)
+const addPage = () => demoPage('pages/add/index')
+const openPage = () => demoPage('pages/open/index')
+/** A tag on the demo page by its data-name (what the page's own log prints). */
+const tag = (p, name) => p.locator(`[data-name="${name}"]`)
+/** A vant switch of the add page's "模拟用户与客户端" group, by its cell title. */
+const demoSwitch = (title) => addPage().locator('van-cell', { hasText: title }).locator('.van-switch')
+const navTitle = () => page.locator('.pg-navbar__title').textContent()
+const bgOf = (locator) => locator.evaluate((el) => getComputedStyle(el).backgroundColor)
 const shot = (name, locator = page.locator('.pg-phone')) => locator.screenshot({ path: path.join(SHOTS, name) })
 const setAction = (a) => page.check(`input[name=pg-action][value=${a}]`)
+const pageLog = (p, text) => p.locator('.log', { hasText: text }).waitFor()
+
+async function navigate(cellText, route) {
+  const n = await mark()
+  await demoPage('pages/index/index').locator('van-cell', { hasText: cellText }).click()
+  await waitEntry(n, 'wx', `wx.navigateTo({"url":"/${route}"}`)
+  await waitEntry(n, 'wx-ok', 'navigateTo:ok')
+  await demoPage(route).waitFor()
+}
+
+async function back() {
+  await page.click('.pg-navbar__back')
+  await demoPage('pages/index/index').waitFor({ state: 'visible' })
+}
+
+/** Confirms the upgrade modal (wx.showModal as a <dialog>). */
+async function confirmModal() {
+  await page.click('#pg-modal button[value=confirm]')
+  await page.locator('#pg-modal:not([open])').waitFor({ state: 'attached' })
+}
 
 // ---------------------------------------------------------------- tests
 
-test('page loads: every demo mounted, custom-class linked, vant primary colour', async () => {
+test('app.js launches the demo on the simulator: index page, its switch on, the panel shows the version', async () => {
   assert.equal(await page.evaluate(() => window.__pg.error), null)
-  const ids = await page.$$eval('.pg-demo', (els) => els.map((e) => e.dataset.demo))
-  assert.ok(ids.includes('add-single') && ids.includes('add-fallback'), ids.join())
-  if (has('open-card-list')) assert.ok(ids.includes('open-normal') && ids.includes('open-empty'), ids.join())
-  // external class resolved through the owner (bundle-time exparser patch): literal custom-class would stay otherwise
-  const cls = await demo('add-single').locator('wx-button').first().getAttribute('class')
-  assert.match(cls, /\bpg-shadow\b/)
-  assert.doesNotMatch(cls, /\bcustom-class\b/)
-  // our own class sits on van-button's host, where vant's variables are set
-  assert.match(await demo('add-single').locator('van-button').first().getAttribute('class'), /\bcard-add\b/)
-  const bg = await demo('add-single')
-    .locator('wx-button')
-    .first()
-    .evaluate((el) => getComputedStyle(el).backgroundColor)
-  assert.equal(bg, 'rgb(7, 193, 96)') // vant primary #07c160
-  await shot('01-initial.png')
+  const launched = (await entries()).map((e) => e.text)
+  assert.ok(launched.includes('demo launched (app.js onLaunch)'), launched.join('\n'))
+  const index = demoPage('pages/index/index')
+  await index.waitFor()
+  assert.equal(await navTitle(), 'weapp-card-coupon') // the page's navigationBarTitleText
+  assert.ok(await page.locator('.pg-navbar__back').isHidden())
+  await index.locator('.van-switch--on').waitFor() // demo.useSimulator(true) in onLaunch
+  assert.equal(await page.inputValue('#pg-version'), '3.12.0')
+  assert.equal(await page.isDisabled('#pg-version'), false)
+  await shot('01-index.png')
 })
 
-test('add-card-button: a click makes one wx.addCard, shows loading, the simulator answers success', async () => {
+test('index → add through the cell: every tag mounted, custom-class linked, vant primary colour', async () => {
+  await navigate('add-card-button', 'pages/add/index')
+  assert.equal(await navTitle(), '添加到卡包')
+  assert.ok(await page.locator('.pg-navbar__back').isVisible())
+  assert.ok(await demoPage('pages/index/index').isHidden())
+  assert.equal(await addPage().locator('add-card-button').count(), 11)
+  // external class resolved through the owner (bundle-time exparser patch): literal custom-class would stay otherwise
+  const button = tag(addPage(), '单张').locator('wx-button')
+  const cls = await button.getAttribute('class')
+  assert.match(cls, /\bdemo-shadow\b/)
+  assert.doesNotMatch(cls, /\bcustom-class\b/)
+  assert.notEqual(await button.evaluate((el) => getComputedStyle(el).boxShadow), 'none') // the page's wxss applies
+  // our own class sits on van-button's host, where vant's variables are set
+  assert.match(await tag(addPage(), '单张').locator('van-button').getAttribute('class'), /\bcard-add\b/)
+  assert.equal(await bgOf(button), 'rgb(7, 193, 96)') // vant primary #07c160
+  await shot('02-add.png')
+})
+
+test('add-card-button: a click makes one wx.addCard with a cardExt node crypto verifies; success; the next add gets a fresh cardExt', async () => {
   const n = await mark()
   const t = Date.now()
-  await demo('add-single').locator('add-card-button').first().click()
+  await tag(addPage(), '单张').click()
   const call = await waitEntry(n, 'wx', 'wx.addCard(')
-  await demo('add-single').locator('.van-button--loading').first().waitFor({ timeout: 2000 })
-  await shot('02-loading.png', demo('add-single'))
-  const ok = await waitEntry(n, 'event success')
+  const ok = await waitEntry(n, 'event success', '@pages/add/index')
   figures.clickToSuccessMs = Date.now() - t
-  // the new card is listed at once, as 待解码 until the (page-played) server has decrypted its code
-  if (has('open-card-list')) await demo('open-normal').locator('.card-pending').first().waitFor({ timeout: 700 })
   await waitEntry(n, 'event complete')
-  await page.locator('#pg-log li[data-kind="event success"]', { hasText: '#add-single' }).waitFor() // shown, not just recorded
+  await page.locator('#pg-log li[data-kind="event success"]', { hasText: '@pages/add/index' }).first().waitFor() // shown
+  await pageLog(addPage(), '单张 → success: 1 张成功，0 张失败')
   assert.equal((await since(n, 'wx', 'wx.addCard(')).length, 1)
   assert.equal(ok.data.succeeded.length, 1)
   // the cardExt was signed in the page (sha1 shim); node's crypto must agree
   const [item] = call.data.cardList
-  const { apiTicket } = await page.evaluate(() => window.__pg.app)
   assert.ok(
-    nodeSign().verifyCardExt(item.cardExt, { apiTicket, cardId: item.cardId }),
+    nodeSign().verifyCardExt(item.cardExt, { apiTicket: DEMO_API_TICKET, cardId: item.cardId }),
     'signature verifies with node crypto',
   )
+  // the page re-issues after every add (a cardExt works once): the same button adds again
+  const m = await mark()
+  await tag(addPage(), '单张 default').click()
+  const again = await waitEntry(m, 'wx', 'wx.addCard(')
+  await waitEntry(m, 'event success', '@pages/add/index')
+  assert.notEqual(again.data.cardList[0].cardExt, item.cardExt)
 })
 
-test("cancel on WeChat's card page → cancel event", async () => {
+test("loading: the page's slow switch delays the simulator, the button shows loading until it answers", async () => {
+  await demoSwitch('慢速应答').click()
+  await addPage().locator('van-cell', { hasText: '慢速应答' }).locator('.van-switch--on').waitFor()
+  const n = await mark()
+  await tag(addPage(), '单张').click()
+  await waitEntry(n, 'wx', 'wx.addCard(')
+  await tag(addPage(), '单张').locator('.van-button--loading').waitFor({ timeout: 1000 })
+  assert.equal((await since(n, 'event success')).length, 0)
+  await shot('03-loading.png', tag(addPage(), '单张'))
+  await waitEntry(n, 'event success', '@pages/add/index', 5000)
+  await tag(addPage(), '单张').locator('.van-button--loading').waitFor({ state: 'detached' })
+  await demoSwitch('慢速应答').click()
+  await addPage().locator('van-cell', { hasText: '慢速应答' }).locator('.van-switch--on').waitFor({ state: 'detached' })
+})
+
+test("cancel on WeChat's card page (the panel's next user action) → cancel event", async () => {
   await setAction('cancel')
   const n = await mark()
-  await demo('add-single').locator('add-card-button').first().click()
+  await tag(addPage(), '单张').click()
   await waitEntry(n, 'wx-fail', 'addCard:fail cancel')
-  await waitEntry(n, 'event cancel')
+  await waitEntry(n, 'event cancel', '@pages/add/index')
+  await pageLog(addPage(), '单张 → cancel')
   await setAction('accept')
 })
 
-test('card list (Enter on the focused button) and partial success', async () => {
+test('card list (Enter on the focused button) and partial success (the sold-out card fails)', async () => {
   let n = await mark()
-  await demo('add-list').locator('wx-button').focus()
+  await tag(addPage(), '多张').locator('wx-button').focus()
   await page.keyboard.press('Enter')
   const list = await waitEntry(n, 'event success')
   assert.equal(list.data.succeeded.length, 2)
   n = await mark()
-  await demo('add-partial').locator('add-card-button').click()
+  await tag(addPage(), '部分成功').click()
   const partial = await waitEntry(n, 'event success')
-  assert.equal(partial.data.succeeded.length, 2)
+  assert.deepEqual(
+    partial.data.succeeded.map((c) => c.cardId),
+    ['pDemoCoupon'],
+  )
   assert.deepEqual(
     partial.data.failed.map((c) => c.cardId),
-    [await page.evaluate(() => window.__pg.app.cards.find((c) => c.key === 'soldout').cardId)],
+    ['pDemoSoldOut'],
   )
+  await pageLog(addPage(), '部分成功 → success: 1 张成功，1 张失败')
 })
 
-test('invalid input never reaches wx.addCard; a bad signature fails at WeChat', async () => {
-  let n = await mark()
-  await demo('add-invalid').locator('add-card-button').first().click()
-  const bad = await waitEntry(n, 'event fail')
-  assert.equal(bad.data.code, 'invalid')
-  assert.equal(bad.data.field, 'cardExt.timestamp')
+test('invalid input never reaches wx.addCard and names the field; a stale signature fails at WeChat', async () => {
+  const n = await mark()
+  for (const [name, field] of [
+    ['缺签名', 'cardExt.signature'],
+    ['毫秒时间戳', 'cardExt.timestamp'],
+    ['泄露 api_ticket', 'cardExt.api_ticket'],
+  ]) {
+    const m = await mark()
+    await tag(addPage(), name).click()
+    const bad = await waitEntry(m, 'event fail')
+    assert.equal(bad.data.code, 'invalid')
+    assert.equal(bad.data.field, field)
+  }
+  assert.ok(await tag(addPage(), '空列表').locator('.van-button--disabled').isVisible())
   assert.equal((await since(n, 'wx', 'wx.addCard(')).length, 0)
-  n = await mark()
-  await demo('add-signature').locator('add-card-button').click()
-  const sig = await waitEntry(n, 'event fail')
+  const m = await mark()
+  await tag(addPage(), '签名错误').click()
+  const sig = await waitEntry(m, 'event fail')
   assert.equal(sig.data.code, 'fail')
   assert.match(sig.data.errMsg, /签名错误/)
-})
-
-test('open-card-list: added cards appear (待解码 → decrypted) and open', async () => {
-  if (!has('open-card-list')) return
-  const rows = demo('open-normal').locator('.card-item')
-  await page.waitForFunction(
-    () => document.querySelectorAll('[data-demo="open-normal"] .card-item:not(.card-pending)').length >= 5,
-    null,
-    { timeout: 5000 },
-  )
-  assert.equal(await rows.count(), 5) // single + list (2) + partial (2)
-  const n = await mark()
-  await rows.first().click()
-  const call = await waitEntry(n, 'wx', 'wx.openCard(')
-  const opened = await waitEntry(n, 'event open')
-  assert.match(call.data.cardList[0].code, /^\d{12}$/) // the decrypted code, not the encrypted one
-  assert.equal(opened.data.cardList.length, 1)
-  await shot('03-added.png')
-  // the overview for docs/: buttons and the list on the phone, the log beside it
+  // the overview for docs/: the add page with its events, the log beside it
   await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: path.join(SHOTS, '00-overview.png') })
 })
 
-test('open-card-list selectable: pick two, open them together', async () => {
-  if (!has('open-card-list')) return
-  const sel = demo('open-selectable')
-  await sel.locator('.van-checkbox__icon').nth(0).click()
-  await sel.locator('.van-checkbox__icon').nth(2).click()
-  await page.waitForFunction(
-    () => !document.querySelector('[data-demo="open-selectable"] .card-bar .van-button--disabled'),
-  )
-  await shot('04-selectable-checked.png', sel)
-  const n = await mark()
-  await sel.locator('.card-bar wx-button').click()
-  const call = await waitEntry(n, 'wx', 'wx.openCard(')
-  assert.equal(call.data.cardList.length, 2)
-  await waitEntry(n, 'event open')
-})
-
-test('base library 1.0.9: components remount, fallback slot shows, tap → unsupported + upgrade modal', async () => {
-  const n = await mark()
+test("base library 1.0.9 (panel): the page's switch follows, fallback slot shows, tap → unsupported + upgrade modal", async () => {
+  let n = await mark()
   await page.selectOption('#pg-version', '1.0.9')
-  await waitEntry(n, 'page', 'mounted')
-  await demo('add-fallback').locator('.pg-fallback').waitFor()
-  assert.equal(await demo('add-fallback').locator('wx-button').count(), 0)
-  if (has('open-card-list')) await demo('open-normal').locator('.pg-fallback').waitFor()
-  await shot('05-fallback-1.0.9.png')
-  const m = await mark()
-  await demo('add-single').locator('add-card-button').first().click()
-  await waitEntry(m, 'event unsupported')
+  await waitEntry(n, 'page', 'base library → 1.0.9')
+  await addPage().locator('van-cell', { hasText: '模拟基础库' }).locator('.van-switch--on').waitFor()
+  await tag(addPage(), 'fallback').locator('.fallback').waitFor()
+  assert.equal(await tag(addPage(), 'fallback').locator('wx-button').count(), 0)
+  await shot('04-fallback-1.0.9.png')
+  n = await mark()
+  await tag(addPage(), '单张').click()
+  await waitEntry(n, 'event unsupported', '@pages/add/index')
   await page.locator('#pg-modal[open]').waitFor()
   assert.match(await page.locator('.pg-modal__content').textContent(), /版本过低/)
-  assert.equal((await since(m, 'wx', 'wx.addCard(')).length, 0)
-  await page.screenshot({ path: path.join(SHOTS, '06-upgrade-modal.png') })
-  await page.click('#pg-modal button[value=confirm]')
-  await page
-    .locator('#pg-modal[open]')
-    .waitFor({ state: 'detached' })
-    .catch(() => page.locator('#pg-modal:not([open])').waitFor())
-  await page.selectOption('#pg-version', '3.12.0')
+  assert.equal((await since(n, 'wx', 'wx.addCard(')).length, 0)
+  await page.screenshot({ path: path.join(SHOTS, '05-upgrade-modal.png') })
+  await confirmModal()
+  // the page's own switch sets it back, and the panel follows
+  await demoSwitch('模拟基础库').click()
+  await tag(addPage(), 'fallback').locator('wx-button').waitFor()
+  assert.equal(await page.inputValue('#pg-version'), '3.12.0')
 })
 
-test('dark mode maps prefers-color-scheme: dark onto the phone screen', async () => {
+test('dark mode maps prefers-color-scheme: dark onto the phone: vant, app.wxss and theme.json colours', async () => {
   await page.check('#pg-dark')
-  const btn = demo('add-single').locator('wx-button').nth(1) // type="default"
-  assert.equal(await btn.evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(44, 44, 46)')
-  await shot('07-dark.png')
+  const button = tag(addPage(), '单张 default').locator('wx-button') // type="default"
+  assert.equal(await bgOf(button), 'rgb(44, 44, 46)')
+  assert.equal(await bgOf(addPage()), 'rgb(0, 0, 0)') // app.wxss `page` in prefers-color-scheme: dark
+  assert.equal(await bgOf(page.locator('.pg-navbar')), 'rgb(28, 28, 30)') // theme.json dark navBg
+  await shot('06-dark.png')
   await page.uncheck('#pg-dark')
-  assert.equal(await btn.evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(255, 255, 255)')
+  assert.equal(await bgOf(button), 'rgb(255, 255, 255)')
+  assert.equal(await bgOf(addPage()), 'rgb(247, 248, 250)')
 })
 
-// ---------------------------------------------------------------- the devtools demo (demo/) in the phone frame
-
-const demoPage = (route) => page.locator(`.pg-page[data-route="${route}"]`)
-const navTitle = () => page.locator('.pg-navbar__title').textContent()
-const bgOf = (locator) => locator.evaluate((el) => getComputedStyle(el).backgroundColor)
-
-test("devtools demo pages: app.js launches, index → add through the cell, tap → success in the page's own log", async () => {
-  let n = await mark()
-  await page.check('input[name=pg-view][value=pages]')
-  await waitEntry(n, 'page', 'onLaunch')
-  const index = demoPage('pages/index/index')
-  await index.waitFor()
-  assert.ok(await page.locator('#pg-sections').isHidden())
-  assert.equal(await navTitle(), 'weapp-card-coupon') // the page's navigationBarTitleText
-  assert.ok(await page.locator('.pg-navbar__back').isHidden())
-  // app.js onLaunch → demo.useSimulator(true): the page's switch shows it
-  await index.locator('.van-switch--on').waitFor()
-  n = await mark()
-  await index.locator('van-cell', { hasText: 'add-card-button' }).click()
-  await waitEntry(n, 'wx', 'wx.navigateTo({"url":"/pages/add/index"}')
-  await waitEntry(n, 'wx-ok', 'navigateTo:ok')
-  const add = demoPage('pages/add/index')
-  await add.waitFor()
-  assert.ok(await index.isHidden())
-  assert.equal(await navTitle(), '添加到卡包')
-  assert.ok(await page.locator('.pg-navbar__back').isVisible())
-  assert.equal(await add.locator('add-card-button').count(), 5)
-  n = await mark()
-  await add.locator('add-card-button').first().click()
-  // demo/lib/demo.js patched wx.addCard onto its own simulator: the call is still logged, and answered there
-  const call = await waitEntry(n, 'wx', 'wx.addCard(')
-  assert.equal(call.data.cardList[0].cardId, 'pDemoCoupon')
-  await waitEntry(n, 'wx-ok', 'addCard:ok')
-  await waitEntry(n, 'event success', '@pages/add/index')
-  await add.locator('.log', { hasText: '单张 → success: 1 张成功，0 张失败' }).waitFor()
-  await shot('08-demo-pages.png')
-})
-
-test('devtools demo pages: back, open page lists the added card, tap → open', async () => {
-  await page.click('.pg-navbar__back')
-  const index = demoPage('pages/index/index')
-  await index.waitFor()
-  assert.equal(await demoPage('pages/add/index').count(), 0) // unloaded
+test('back, then the open page lists the added cards (decrypted codes); a pending row does nothing, a row opens', async () => {
+  await back()
+  assert.equal(await addPage().count(), 0) // unloaded
   assert.equal(await navTitle(), 'weapp-card-coupon')
-  let n = await mark()
-  await index.locator('van-cell', { hasText: 'open-card-list' }).click()
-  await waitEntry(n, 'wx-ok', 'navigateTo:ok')
-  const open = demoPage('pages/open/index')
-  await open.waitFor()
-  const rows = open.locator('open-card-list').first().locator('.card-item')
+  await navigate('open-card-list', 'pages/open/index')
+  const rows = tag(openPage(), '我的卡券').locator('.card-item')
   await rows.first().waitFor()
-  assert.equal(await rows.count(), 1) // the card added on the add page (onShow reads the demo's card bag)
+  // 单张 ×2 + 单张 default, list (2), partial (1 of 2): the simulator's card bag, read in onShow
+  assert.equal(await rows.count(), 6)
   assert.match(await rows.first().textContent(), /满100减20/)
-  n = await mark()
+  // a pending row does nothing: tapped first, only the next row's tap reaches wx.openCard
+  const n = await mark()
+  await tag(openPage(), '待解码').locator('.card-pending').click()
   await rows.first().click()
   const call = await waitEntry(n, 'wx', 'wx.openCard(')
-  assert.equal(call.data.cardList[0].cardId, 'pDemoCoupon')
-  await waitEntry(n, 'event open', '@pages/open/index')
-  await open.locator('.log', { hasText: 'open {"cardList":[{"cardId":"pDemoCoupon"' }).waitFor()
-  await shot('09-demo-pages-open.png')
+  assert.match(call.data.cardList[0].code, /^\d{12}$/) // the decrypted code, not the encrypted one
+  const opened = await waitEntry(n, 'event open', '@pages/open/index')
+  assert.equal(opened.data.cardList.length, 1)
+  assert.equal((await since(n, 'wx', 'wx.openCard(')).length, 1)
+  assert.equal((await since(n, 'event open')).length, 1)
+  assert.equal((await since(n, 'event fail')).length, 0)
+  await pageLog(openPage(), '我的卡券 → open {"cardList":[{"cardId":"pDemoCoupon"')
+  assert.ok(await tag(openPage(), '待解码').locator('.card-pending').isVisible())
+  assert.ok(await openPage().locator('open-card-list', { hasText: '还没有卡券' }).isVisible()) // the empty list
+  await shot('07-open.png')
 })
 
-test('devtools demo pages: dark mode, base library 1.0.9; back to the sections, which still work', async () => {
-  const open = demoPage('pages/open/index')
-  await page.check('#pg-dark')
-  assert.equal(await bgOf(open), 'rgb(0, 0, 0)') // app.wxss `page` in prefers-color-scheme: dark
-  assert.equal(await bgOf(page.locator('.pg-navbar')), 'rgb(28, 28, 30)') // theme.json dark navBg
-  await shot('10-demo-pages-dark.png')
-  await page.uncheck('#pg-dark')
-  assert.equal(await bgOf(open), 'rgb(247, 248, 250)')
-  // the panel's version is the client's: the demo's simulator reports it and the pages load again
-  let n = await mark()
+test('open-card-list selectable: pick two, open them together', async () => {
+  const list = tag(openPage(), '批量打开')
+  await list.locator('.van-checkbox__icon').nth(0).click()
+  await list.locator('.van-checkbox__icon').nth(2).click()
+  await page.waitForFunction(() => !document.querySelector('[data-name="批量打开"] .card-bar .van-button--disabled'))
+  await shot('08-selectable-checked.png', list)
+  const n = await mark()
+  await list.locator('.card-bar wx-button').click()
+  const call = await waitEntry(n, 'wx', 'wx.openCard(')
+  assert.equal(call.data.cardList.length, 2)
+  await waitEntry(n, 'event open', '@pages/open/index')
+})
+
+test('open page on base library 1.0.9: fallback slot, tap → unsupported + upgrade modal', async () => {
   await page.selectOption('#pg-version', '1.0.9')
-  await waitEntry(n, 'page', '→ pages/open/index')
-  await open.locator('open-card-list').first().locator('.card-item').first().click()
+  await tag(openPage(), '我的卡券').locator('.fallback').waitFor()
+  await shot('09-open-fallback-1.0.9.png')
+  const n = await mark()
+  await tag(openPage(), '批量打开').locator('.card-item').first().click()
   await waitEntry(n, 'event unsupported', '@pages/open/index')
   await page.locator('#pg-modal[open]').waitFor()
-  await page.click('#pg-modal button[value=confirm]')
+  await confirmModal()
+  assert.equal((await since(n, 'wx', 'wx.openCard(')).length, 0)
   await page.selectOption('#pg-version', '3.12.0')
-  // the sections come back with their own wx (not the demo's patched one), remounted for the version change
-  n = await mark()
-  await page.check('input[name=pg-view][value=sections]')
-  await waitEntry(n, 'page', 'mounted')
-  assert.ok(await page.locator('#pg-pages').isHidden())
-  assert.equal(await navTitle(), '卡券组件 Playground')
-  n = await mark()
-  await demo('add-single').locator('add-card-button').first().click()
-  const call = await waitEntry(n, 'wx', 'wx.addCard(')
-  assert.match(call.data.cardList[0].cardId, /^pPlay0/)
-  await waitEntry(n, 'event success', '#add-single')
+  await tag(openPage(), '我的卡券').locator('.card-item').first().waitFor()
+})
+
+test('simulator off: the real client (none in a browser), version not settable; on again: the same card bag', async () => {
+  await back()
+  const simulatorSwitch = demoPage('pages/index/index').locator('.van-switch')
+  await simulatorSwitch.click()
+  await demoPage('pages/index/index').locator('.van-switch--on').waitFor({ state: 'detached' })
+  assert.equal(await page.isDisabled('#pg-version'), true)
+  assert.equal(await page.evaluate(() => typeof globalThis.wx.addCard), 'undefined')
+  await simulatorSwitch.click()
+  await demoPage('pages/index/index').locator('.van-switch--on').waitFor()
+  assert.equal(await page.isDisabled('#pg-version'), false)
+  await navigate('open-card-list', 'pages/open/index')
+  await tag(openPage(), '我的卡券').locator('.card-item').first().waitFor()
+  assert.equal(await tag(openPage(), '我的卡券').locator('.card-item').count(), 6)
 })
 
 test('nothing left 127.0.0.1 and the page threw nothing', async () => {
@@ -362,7 +381,7 @@ async function main() {
     await page.goto(url)
     await page.waitForFunction(() => window.__pg && (window.__pg.ready || window.__pg.error), null, { timeout: 15000 })
     figures.pageLoadMs = Date.now() - t
-    Object.assign(figures, await page.evaluate(() => ({ bootMs: window.__pg.bootMs, mountMs: window.__pg.mountMs })))
+    figures.bootMs = await page.evaluate(() => window.__pg.bootMs)
     for (const { name, fn } of tests) {
       const ts = Date.now()
       try {

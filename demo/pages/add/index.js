@@ -1,34 +1,54 @@
 const demo = require('../../lib/demo')
 
-const INVALID = { timestamp: 1414587457, nonce_str: 'abc' } // no signature
+// Inputs the tag refuses before any wx call; `fail` names the field. 40 hex digits look like a real signature.
+const SIGNATURE = '22dce6bad4db532d4a2ef82ca2ca7bbe1e10ef28'
+const INVALID = {
+  noSignature: [{ cardId: 'pDemoCoupon', cardExt: { timestamp: 1414587457, nonce_str: 'abc' } }],
+  milliseconds: [
+    { cardId: 'pDemoCoupon', cardExt: { timestamp: 1414587457000, nonce_str: 'abc', signature: SIGNATURE } },
+  ],
+  leakedTicket: [
+    {
+      cardId: 'pDemoCoupon',
+      cardExt: { timestamp: 1414587457, nonce_str: 'abc', signature: SIGNATURE, api_ticket: 'demo-api-ticket' },
+    },
+  ],
+}
 
 Component({
+  behaviors: [demo.pageBehavior],
   data: {
-    mounted: true,
     single: {},
     list: [],
     partial: [],
-    invalidExt: INVALID,
+    stale: {},
+    invalid: INVALID,
     cancelNext: false,
     slow: false,
-    old: false,
     log: [],
   },
   lifetimes: {
     attached() {
-      this.refresh()
+      this.setData({ slow: demo.isSlow() })
+      this.issueCardExts()
     },
   },
   methods: {
-    /** A fresh cardExt for every tap: a reused nonce_str + timestamp is refused (已领完). */
-    refresh() {
-      return Promise.all(
-        ['pDemoCoupon', 'pDemoCustom', 'pDemoMember', 'pDemoLimited', 'pDemoCoupon'].map((id) => demo.issue(id)),
-      ).then(
-        ([single, custom, member, limited, coupon]) =>
-          this.setData({ single, list: [custom, member], partial: [limited, coupon] }),
-        (e) => this.print(`issue cardExt: ${e.message}`),
+    /**
+     * Asks "the server" for the cards of every button. A cardExt works once (WeChat remembers its timestamp +
+     * nonce_str), so this runs again after every add: the page re-issues, the tag sends what it is given.
+     */
+    issueCardExts() {
+      const report = (error) => this.print(`issue cardExt: ${error.message}`)
+      Promise.all(['pDemoCoupon', 'pDemoCustom', 'pDemoMember', 'pDemoSoldOut', 'pDemoCoupon'].map(demo.issue)).then(
+        ([single, custom, member, soldOut, coupon]) =>
+          this.setData({ single, list: [custom, member], partial: [soldOut, coupon] }),
+        report,
       )
+      if (demo.isSimulated()) demo.issueWithStaleTicket('pDemoCoupon').then((stale) => this.setData({ stale }), report)
+    },
+    onDemoChange() {
+      this.issueCardExts()
     },
     print(line) {
       // newest first; the id keys the row (the same text can repeat)
@@ -47,7 +67,7 @@ Component({
     },
     onComplete() {
       if (this.data.cancelNext) this.setData({ cancelNext: false })
-      this.refresh()
+      this.issueCardExts()
     },
     onCancelNext(e) {
       this.setData({ cancelNext: e.detail })
@@ -58,10 +78,7 @@ Component({
       demo.setSlow(e.detail ? 1500 : 0)
     },
     onOld(e) {
-      demo.useSimulator(true, e.detail ? '1.0.9' : '3.12.0')
-      // the tags decide fallback when attached: re-mount them
-      this.setData({ old: e.detail, mounted: false })
-      this.setData({ mounted: true })
+      demo.setVersion(e.detail ? demo.OLD_VERSION : demo.CURRENT_VERSION)
     },
   },
 })
