@@ -100,6 +100,10 @@ export interface CardExtOptions {
  */
 export function createCardExt(options: CardExtOptions): string {
   if (!options || !isNonEmptyString(options.apiTicket)) throw new TypeError('createCardExt: apiTicket is required')
+  // a ticket read from a file or an env var may end in a newline: WeChat would answer 签名错误
+  if (exactValueProblem(options.apiTicket)) {
+    throw new TypeError('createCardExt: apiTicket has whitespace or a control character')
+  }
   const cardIdProblem = exactValueProblem(options.cardId)
   if (cardIdProblem) throw new TypeError(`createCardExt: cardId ${cardIdProblem}`)
   const cardExt = cardExtFromOptions({
@@ -109,7 +113,7 @@ export function createCardExt(options: CardExtOptions): string {
   })
   for (const key of CARD_EXT_KEYS) {
     // '' adds nothing to the signature: leave it out rather than send an empty value
-    if (cardExt[key] === '') delete cardExt[key]
+    if (cardExt[key] === '' && !CARD_EXT_RULES[key].required) delete cardExt[key]
     const problem = cardExtValueProblem(key, cardExt[key])
     if (problem) throw new TypeError(`createCardExt: ${CARD_EXT_RULES[key].option} ${problem}`)
   }

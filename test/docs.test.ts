@@ -92,8 +92,8 @@ describe.each(COMPONENTS)('%s README', (name) => {
     const documented = column(readme, 'Events')
       .map((c) => c.replace(/^bind:/, ''))
       .sort()
-    // settle(this, 'x', …) in the component, plus what the shared Behavior emits for every CardError code, run for real
-    const own = [...ts.matchAll(/settle\(\w+, '(\w+)'/g)].map((m) => m[1])
+    // settle(this, 'x', …) and emit(this, 'x', …) in the component, plus what the shared Behavior emits for every CardError code, run for real
+    const own = [...ts.matchAll(/(?:settle|emit)\(\w+, '(\w+)'/g)].map((m) => m[1])
     const fromErrors = new Set<string>(['complete'])
     const { methods, CardErrorClass } = sharedBehavior()
     const host = {

@@ -39,6 +39,12 @@ export interface PreparedCardCall<Result> {
   run(): Promise<Result>
 }
 
+/** run() of a prepared call: the first run makes the wx call, later ones get the same promise. */
+function once<Result>(run: () => Promise<Result>): () => Promise<Result> {
+  let result: Promise<Result> | undefined
+  return () => (result = result || run())
+}
+
 /** Throws CardError('unsupported') when this client cannot run `wx[api]` (base library < 1.1.0 or no such API). */
 export function assertSupported(api: CardApi): void {
   if (!isCardApiSupported(api)) {
@@ -99,13 +105,14 @@ export function prepareAddCards(list: readonly AddCardInput[]): PreparedCardCall
   assertSupported('addCard')
   return {
     cardList,
-    run: () =>
+    run: once(() =>
       callCardApi('addCard', cardList).then((answer) => {
         const answered = (answer as { cardList?: unknown } | undefined)?.cardList
         const all = Array.isArray(answered) ? (answered as AddCardResponseInfo[]) : []
         markCardExtsSpent(all)
         return { cardList: all, succeeded: all.filter((c) => c.isSuccess), failed: all.filter((c) => !c.isSuccess) }
       }),
+    ),
   }
 }
 
@@ -119,7 +126,7 @@ export function prepareOpenCards(
 ): PreparedCardCall<OpenCardResult> {
   const cardList = normalizeOpenList(list, at)
   assertSupported('openCard')
-  return { cardList, run: () => callCardApi('openCard', cardList).then(() => ({ cardList })) }
+  return { cardList, run: once(() => callCardApi('openCard', cardList).then(() => ({ cardList }))) }
 }
 
 /** prepare, then run, as one promise: invalid input and an old client reject before any wx call. */

@@ -22,9 +22,10 @@ export function describeType(value: unknown): string {
   return Array.isArray(value) ? 'array' : typeof value
 }
 
-// Whitespace and control characters (C0, DEL, C1, and the Unicode line/paragraph separators).
+// Whitespace (\s: spaces, tabs, line breaks, NBSP, U+2028/2029, U+3000, BOM), control characters (C0, DEL, C1)
+// and the zero-width ones that hide in copied text (ZWSP, ZWNJ, ZWJ, word joiner).
 // eslint-disable-next-line no-control-regex
-const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/
+const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f\u200b-\u200d\u2060]/
 
 /**
  * A value WeChat compares byte for byte (card_id, code, openid, encrypt_code): a non-empty string with no
@@ -45,10 +46,13 @@ function secondsProblem(value: unknown): ValueProblem {
   }
   const digits = String(value)
   if (digits === '') return 'is empty'
-  if (!/^\d+$/.test(digits)) return `must be integer seconds (digits only), got ${JSON.stringify(value)}`
+  // String(): NaN and Infinity read as themselves (JSON.stringify would say null)
+  if (!/^\d+$/.test(digits)) {
+    return `must be integer seconds (digits only), got ${typeof value === 'number' ? digits : JSON.stringify(value)}`
+  }
   // 13 digits is Date.now(): the usual mistake.
-  if (digits.length > 10)
-    return `looks like milliseconds (${digits.length} digits): use seconds, Math.floor(Date.now() / 1000)`
+  if (digits.length === 13) return 'looks like milliseconds (13 digits): use seconds, Math.floor(Date.now() / 1000)'
+  if (digits.length > 10) return `is too long: ${digits.length} digits (Unix seconds have at most 10)`
   return ''
 }
 
@@ -65,7 +69,8 @@ function lettersAndDigits(max: number): (value: unknown) => ValueProblem {
 function signatureProblem(value: unknown): ValueProblem {
   if (typeof value !== 'string') return `must be a string, got ${describeType(value)}`
   if (value === '') return 'is empty'
-  if (!/^[0-9A-Fa-f]{40}$/.test(value)) return `must be 40 hex digits (a sha1), got ${value.length} characters`
+  if (value.length !== 40) return `must be 40 hex digits (a sha1), got ${value.length} characters`
+  if (!/^[0-9A-Fa-f]+$/.test(value)) return 'may contain only hex digits (0-9, a-f)'
   return ''
 }
 

@@ -1,5 +1,13 @@
 import { invalidInput } from './error'
-import { CARD_EXT_KEYS, CARD_EXT_RULES, cardExtValueProblem, exactValueProblem, isPlainObject } from './rules'
+import {
+  CARD_EXT_KEYS,
+  CARD_EXT_RULES,
+  cardExtValueProblem,
+  describeType,
+  exactValueProblem,
+  hasOwn,
+  isPlainObject,
+} from './rules'
 
 /** The keys of a cardExt after parsing (WeChat's snake_case names). */
 export interface CardExtFields {
@@ -52,16 +60,22 @@ export function validateCardExt(cardExt: unknown, index?: number): CardExtFields
       throw invalidInput('is not valid JSON (pass the string your server returned, unchanged)', 'cardExt', index)
     }
   } else if (!isPlainObject(cardExt)) {
-    throw invalidInput(`must be the JSON string from your server or an object, got ${typeof cardExt}`, 'cardExt', index)
+    throw invalidInput(
+      `must be the JSON string from your server or an object, got ${describeType(cardExt)}`,
+      'cardExt',
+      index,
+    )
   }
-  if (!isPlainObject(parsed)) throw invalidInput('must be a JSON object', 'cardExt', index)
+  if (!isPlainObject(parsed)) throw invalidInput(`must be a JSON object, got ${describeType(parsed)}`, 'cardExt', index)
   for (const key of Object.keys(parsed)) {
     const problem = cardExtValueProblem(key, parsed[key])
     if (problem) throw invalidInput(problem, `cardExt.${key}`, index)
   }
   for (const key of CARD_EXT_KEYS) {
-    if (CARD_EXT_RULES[key].required && parsed[key] === undefined)
+    // own properties only: an inherited timestamp would never reach WeChat (JSON.stringify drops it)
+    if (CARD_EXT_RULES[key].required && (!hasOwn(parsed, key) || parsed[key] === undefined)) {
       throw invalidInput('is required', `cardExt.${key}`, index)
+    }
   }
   return parsed as unknown as CardExtFields
 }
@@ -72,28 +86,36 @@ function checkCardItems<T>(
   checkItem: (item: Record<string, unknown>, index: number) => T,
   at?: readonly number[],
 ): T[] {
-  if (!Array.isArray(list)) throw invalidInput(`must be an array of cards, got ${list === null ? 'null' : typeof list}`)
+  if (!Array.isArray(list)) throw invalidInput(`must be an array of cards, got ${describeType(list)}`)
   if (!list.length) throw invalidInput('is empty: pass at least one card')
   return list.map((item: unknown, i) => {
     const index = at ? (at[i] ?? i) : i
     if (!isPlainObject(item))
-      throw invalidInput(
-        `must be an object { cardId, … }, got ${item === null ? 'null' : typeof item}`,
-        undefined,
-        index,
-      )
+      throw invalidInput(`must be an object { cardId, … }, got ${describeType(item)}`, undefined, index)
     const problem = exactValueProblem(item.cardId)
     if (problem) throw invalidInput(problem, 'cardId', index)
     return checkItem(item, index)
   })
 }
 
-/** The cardExt strings WeChat has accepted: each works once, so sending one again can only end in 已领完. */
+/**
+ * What makes a signed cardExt single-use: its signature (over the card, timestamp, nonce_str, code and openid).
+ * Strings of the same signed values, with other spacing, key order or unsigned keys, are one cardExt.
+ */
+const usedOnceKey = (fields: CardExtFields) => fields.signature.toLowerCase()
+
+/** The cardExts WeChat has accepted (by usedOnceKey): each works once, so sending one again ends in 已领完. */
 const spentCardExts = new Set<string>()
 
 /** Records the cardExt of every card in an `addCard:ok` answer as used. */
 export function markCardExtsSpent(cardList: readonly { cardExt?: unknown }[]): void {
-  for (const card of cardList) if (typeof card.cardExt === 'string') spentCardExts.add(card.cardExt)
+  for (const card of cardList) {
+    try {
+      spentCardExts.add(usedOnceKey(validateCardExt(card.cardExt)))
+    } catch {
+      // not a cardExt that could have been sent: nothing to remember
+    }
+  }
 }
 
 /**
@@ -104,9 +126,9 @@ export function markCardExtsSpent(cardList: readonly { cardExt?: unknown }[]): v
 export function normalizeCardList(list: readonly AddCardInput[]): AddCardRequestInfo[] {
   const firstIndexOf = new Map<string, number>()
   return checkCardItems(list, (item, index) => {
-    validateCardExt(item.cardExt, index)
+    const key = usedOnceKey(validateCardExt(item.cardExt, index))
     const cardExt = typeof item.cardExt === 'string' ? item.cardExt : JSON.stringify(item.cardExt)
-    const first = firstIndexOf.get(cardExt)
+    const first = firstIndexOf.get(key)
     if (first !== undefined) {
       throw invalidInput(
         `is the same cardExt as cardList[${first}]: each card needs its own (a cardExt works once)`,
@@ -114,14 +136,14 @@ export function normalizeCardList(list: readonly AddCardInput[]): AddCardRequest
         index,
       )
     }
-    if (spentCardExts.has(cardExt)) {
+    if (spentCardExts.has(key)) {
       throw invalidInput(
         'was already used: WeChat accepted this cardExt before, and a cardExt works once. Get a fresh one from your server for every add (card-ext-url, or setCardSource)',
         'cardExt',
         index,
       )
     }
-    firstIndexOf.set(cardExt, index)
+    firstIndexOf.set(key, index)
     return { cardId: item.cardId as string, cardExt }
   })
 }
@@ -135,7 +157,7 @@ export function normalizeOpenList(list: readonly OpenCardInput[], at?: readonly 
     list,
     (item, index) => {
       const problem = exactValueProblem(item.code)
-      if (problem) throw invalidInput(`${problem} (the code your server decrypted)`, 'code', index)
+      if (problem) throw invalidInput(`${problem} (the decrypted code from card/code/decrypt)`, 'code', index)
       return { cardId: item.cardId as string, code: item.code as string }
     },
     at,

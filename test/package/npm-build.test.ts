@@ -112,7 +112,8 @@ it('miniprogram_npm holds no server or testing code and no api_ticket handling',
     const js = fs.readFileSync(path.join(ours, f), 'utf8')
     expect([
       f,
-      /require\("(crypto|http|https|node:[a-z]+)"\)|createHash|getticket|card\/code\/decrypt|access_token/.test(js),
+      // (a message may name card/code/decrypt to say where a code comes from; calling WeChat needs these)
+      /require\("(crypto|http|https|node:[a-z]+)"\)|createHash|getticket|api\.weixin\.qq\.com|access_token/.test(js),
     ]).toEqual([f, false])
     // the only mention of api_ticket is the validator refusing it
     const mentions = js.match(/api_ticket/g) || []

@@ -60,13 +60,28 @@ describe('addCards / openCards through the installed simulator', () => {
     expect(p.state.calls.addCard).toBe(1)
   })
 
-  it("maps the platform's 已领完 (a reused timestamp + nonce_str under another cardExt string) to fail", async () => {
+  it('refuses the same signed values under another string (unsigned outer_str changed) as spent, before any call', async () => {
     const p = installPlatform()
-    // outer_str is unsigned: both strings carry the same signed nonce and timestamp
     const signed = { nonceStr: 'reused', timestamp: 1700000000 }
     await addCards([{ cardId: ID.plain, cardExt: ext(ID.plain, { ...signed, outerStr: 'first' }) }])
     const e = await rejectionOf(
       addCards([{ cardId: ID.plain, cardExt: ext(ID.plain, { ...signed, outerStr: 'again' }) }]),
+    )
+    expect([e.code, e.index, e.field]).toEqual(['invalid', 0, 'cardExt'])
+    expect(p.state.calls.addCard).toBe(1)
+  })
+
+  it("maps the platform's 已领完 (a nonce another client instance already used) to fail", async () => {
+    const p = installPlatform()
+    const signed = { nonceStr: 'usedElsewhere', timestamp: 1700000000 }
+    await addCards([{ cardId: ID.plain, cardExt: ext(ID.plain, { ...signed, outerStr: 'first' }) }])
+    // another copy of the utils (another mini-program instance) has not seen it; WeChat has
+    let otherAddCards: typeof addCards = addCards
+    jest.isolateModules(() => {
+      otherAddCards = require('../../utils').addCards
+    })
+    const e = await rejectionOf(
+      otherAddCards([{ cardId: ID.plain, cardExt: ext(ID.plain, { ...signed, outerStr: 'again' }) }]),
     )
     expect([e.code, e.detail, e.errMsg]).toEqual(['fail', '已领完', 'addCard:fail 已领完'])
     expect(p.state.calls.addCard).toBe(2)

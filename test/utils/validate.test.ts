@@ -96,7 +96,12 @@ const bad: [string, unknown, number | undefined, string | undefined][] = [
   ['camelCase nonceStr', [card({ nonceStr: 'abc' })], 0, 'cardExt.nonceStr'],
   ['unknown key', [card({ foo: 'bar' })], 0, 'cardExt.foo'],
   ['bad second card', [card(), card({ nonce_str: '!' })], 1, 'cardExt.nonce_str'],
-  ['bad third card id', [card({ nonce_str: 'n1' }), card({ nonce_str: 'n2' }), { ...card(), cardId: '' }], 2, 'cardId'],
+  [
+    'bad third card id',
+    [card({ nonce_str: 'n1' }), card({ nonce_str: 'n2', signature: SIG.replace('2', '3') }), { ...card(), cardId: '' }],
+    2,
+    'cardId',
+  ],
   ['object cardExt, bad key', [{ cardId: 'a', cardExt: ext({ signature: 'nope' }) }], 0, 'cardExt.signature'],
 ]
 
@@ -157,7 +162,8 @@ describe.each(badOpen)('invalid open input: %s', (_, list, index, field) => {
 
 describe('normalizeCardList output', () => {
   it('serializes an object cardExt to the JSON string WeChat needs and keeps strings as given', () => {
-    const s = ' ' + JSON.stringify(ext()) // the caller's exact string, untouched
+    // the caller's exact string, untouched (another card: another signature)
+    const s = ' ' + JSON.stringify(ext({ signature: SIG.replace('2', '3') }))
     const out = normalizeCardList([
       { cardId: 'a', cardExt: ext({ code: 'x1' }) },
       { cardId: 'b', cardExt: s },
