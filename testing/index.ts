@@ -3,9 +3,9 @@
 // Node only: never bundled into the mini-program.
 import { randomBytes, randomInt } from 'crypto'
 import { checkCardExt, PARAM_ERROR, type CheckedExt } from './cardext'
-import { listenHttp, type Listening, type RequestCounts } from './http'
+import { createAccessTokens, listenHttp, type Listening, type RequestCounts } from './http'
 
-export { DECRYPT_PATH, TICKET_PATH, type Listening, type RequestCounts } from './http'
+export { DECRYPT_PATH, STABLE_TOKEN_PATH, TICKET_PATH, type Listening, type RequestCounts } from './http'
 
 // The shapes of WeChat's callbacks, written out so this Node entry needs no mini-program typings
 // (a server project has @types/node, whose globals clash with miniprogram-api-typings).
@@ -68,6 +68,12 @@ export interface CardPlatformOptions {
   expiredAccessTokens?: string[]
   /** Ticket answered for `type=jsapi`; it never signs a card. Default: derived from apiTicket. */
   jsapiTicket?: string
+  /** The AppID `cgi-bin/stable_token` accepts. Default `wx0000000000card00`. */
+  appid?: string | undefined
+  /** The AppSecret `cgi-bin/stable_token` accepts. Default `simulator-app-secret-0000000000`. */
+  secret?: string | undefined
+  /** Clock in ms since the epoch for the access_token's expiry and the 30 s between forced refreshes. Default Date.now. */
+  now?: (() => number) | undefined
 }
 
 export interface HeldCard {
@@ -138,7 +144,7 @@ export interface CardPlatform {
    * Returns an undo function that restores exactly what was there.
    */
   install(target?: object, options?: InstallOptions): () => void
-  /** Starts getticket/decrypt on 127.0.0.1 (free port). */
+  /** Starts stable_token/getticket/decrypt on 127.0.0.1 (free port). */
   listen(): Promise<Listening>
   /** Queues what the user does on the next addCard/openCard page. */
   nextUserAction(action: UserAction): void
@@ -211,13 +217,14 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     modals: [],
     pendingActions: [],
   }
+  const tokens = createAccessTokens(o)
   for (const c of cards.values()) {
     state.stock[c.cardId] = c.quantity ?? Infinity
     state.taken[c.cardId] = 0
   }
 
   // Opaque and random: not derivable from the code, only the platform's table maps it back.
-  const newEncryptCode = () => randomBytes(36).toString('base64url')
+  const newEncryptCode = () => randomBytes(randomInt(46, 49)).toString('base64') // 64 chars, some with + / =
   const newCode = () => {
     let code: string
     do code = String(randomInt(1e11, 1e12))
@@ -364,8 +371,7 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     install,
     listen: () =>
       listenHttp({
-        accessToken: o.accessToken,
-        expiredAccessTokens: o.expiredAccessTokens ?? [],
+        tokens,
         apiTicket: o.apiTicket,
         jsapiTicket: o.jsapiTicket ?? `jsapi-${o.apiTicket}`,
         requests: state.requests,
