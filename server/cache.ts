@@ -273,7 +273,7 @@ export function createCredentialCache(o: CacheOptions, s: CacheSettings, fetchVa
   let saving: Promise<void> | undefined
   const flights = new Map<string, { generation: number; promise: Promise<string> }>()
   let held: StoreLock | undefined
-  /** Values invalidate() dropped here: never adopted from the store again (it may not have been told). */
+  /** Values invalidate() dropped here but could not delete from the store: not adopted from the store again. */
   const dropped = new Set<string>()
   let staleRetryAt = 0
   let staleBackoff = 0
@@ -339,6 +339,7 @@ export function createCredentialCache(o: CacheOptions, s: CacheSettings, fetchVa
       refreshAt: t + lifetime - Math.min(marginMs, lifetime / 4),
     }
     remember(value.value)
+    dropped.delete(value.value) // WeChat issued it again: valid after all
     if (started === generation) {
       local = value
       localSaved = false
@@ -457,8 +458,7 @@ export function createCredentialCache(o: CacheOptions, s: CacheSettings, fetchVa
     },
     async invalidate() {
       generation++
-      if (local) dropped.add(local.value)
-      if (dropped.size > 16) dropped.delete(dropped.values().next().value as string)
+      const old = local?.value
       local = undefined
       localSaved = false
       staleRetryAt = 0
@@ -466,7 +466,10 @@ export function createCredentialCache(o: CacheOptions, s: CacheSettings, fetchVa
       if (held) release(held)
       const done = storeCall('delete', () => store.set(key, { value: '', expiresAt: 0, refreshAt: 0 }, 0), true).then(
         (r) => {
-          if (!r.ok) throw new Error(redact(`${fn}: invalidate could not delete ${key} from the store (${r.error})`))
+          if (r.ok) return
+          if (old) dropped.add(old)
+          if (dropped.size > 16) dropped.delete(dropped.values().next().value as string)
+          throw new Error(redact(`${fn}: invalidate could not delete ${key} from the store (${r.error})`))
         },
       )
       invalidating = done
