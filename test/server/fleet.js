@@ -11,7 +11,8 @@ const DIST = path.resolve(__dirname, '../../dist/server/index.js')
 /**
  * Forks a worker and resolves once its providers are ready.
  * @param {{ client: 'ioredis' | 'node-redis', redisPort: number, baseUrl: string, appid: string, secret: string,
- *   lockTtlMs?: number, storeTimeoutMs?: number }} config
+ *   lockTtlMs?: number, storeTimeoutMs?: number, memoryStore?: boolean }} config (memoryStore: each process its own
+ *   in-memory store instead of Redis, the baseline the bench compares with)
  */
 function startWorker(config) {
   if (!fs.existsSync(DIST)) throw new Error(`${DIST} is missing: build first (npm run build; npm test does)`)
@@ -73,7 +74,7 @@ async function runWorker() {
   }
   // Both clients emit 'error' while Redis is away; node-redis would crash the process without a listener.
   client.on('error', () => undefined)
-  const store = server.createRedisStore(client)
+  const store = config.memoryStore ? undefined : server.createRedisStore(client)
   const faults = []
   const onError = (e) => faults.push(e.message)
   const options = {
