@@ -325,20 +325,19 @@ describe.each(kinds)('$name', (kind) => {
           /refreshing the (api_ticket|access_token) failed .*serving the cached one until it expires at .*next try in 5 s/,
         )
         expect(errors[0].message).not.toContain(kind.value(1))
-        // Back-off: 5 s, then 10 s, then 20 s…
-        await expect(p.get()).resolves.toBe(kind.value(1))
-        clock += 4999
-        await expect(p.get()).resolves.toBe(kind.value(1))
-        expect(up.requests()).toBe(2)
-        clock += 1
-        await expect(p.get()).resolves.toBe(kind.value(1))
-        expect(up.requests()).toBe(3)
-        clock += 9999
-        await expect(p.get()).resolves.toBe(kind.value(1))
-        expect(up.requests()).toBe(3)
-        clock += 1
-        await expect(p.get()).resolves.toBe(kind.value(1))
-        expect(up.requests()).toBe(4)
+        // Back-off: the next try 5 s later, then 10 s later (then 20 s…); until then no request.
+        const steps: [advanceMs: number, requests: number][] = [
+          [0, 2],
+          [4999, 2],
+          [1, 3],
+          [9999, 3],
+          [1, 4],
+        ]
+        for (const [advanceMs, requests] of steps) {
+          clock += advanceMs
+          await expect(p.get()).resolves.toBe(kind.value(1))
+          expect(up.requests()).toBe(requests)
+        }
         // WeChat's real expiry: no more stale answers.
         clock = T0 + 7200 * 1000
         await expect(p.get()).rejects.toThrow(Error)
