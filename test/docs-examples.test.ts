@@ -11,7 +11,7 @@ function blocks(readme: string): string[] {
   return [...md.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1])
 }
 
-it.each(['server/README.md', 'testing/README.md'])('%s: every ts example type-checks (strict)', (readme) => {
+it.each(['server/README.md', 'testing/README.md'])('%s: every ts example type-checks (strict, exactOptionalPropertyTypes)', (readme) => {
   const codes = blocks(readme)
   expect(codes.length).toBeGreaterThan(0)
   fs.rmSync(OUT, { recursive: true, force: true })
@@ -24,6 +24,7 @@ it.each(['server/README.md', 'testing/README.md'])('%s: every ts example type-ch
   })
   const program = ts.createProgram(files, {
     strict: true,
+    exactOptionalPropertyTypes: true,
     noEmit: true,
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
