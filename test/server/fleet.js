@@ -85,13 +85,11 @@ async function runWorker() {
     storeTimeoutMs: config.storeTimeoutMs,
   }
   let providers
-  const fresh = () => {
-    const tokens = server.createStableAccessTokenProvider({ appid: config.appid, secret: config.secret, ...options })
-    const tickets = server.createApiTicketProvider({
-      getAccessToken: tokens.getAccessToken,
-      appid: config.appid,
-      ...options,
-    })
+  /** New providers (nothing in memory), optionally with another lock expiry. */
+  const fresh = ({ lockTtlMs = config.lockTtlMs } = {}) => {
+    const o = { ...options, lockTtlMs }
+    const tokens = server.createStableAccessTokenProvider({ appid: config.appid, secret: config.secret, ...o })
+    const tickets = server.createApiTicketProvider({ getAccessToken: tokens.getAccessToken, appid: config.appid, ...o })
     providers = { tokens, tickets }
   }
   fresh()
@@ -115,7 +113,7 @@ async function runWorker() {
 
   const commands = {
     tickets,
-    fresh: async () => fresh(),
+    fresh: async (m) => fresh(m),
     invalidate: () => providers.tickets.invalidate(),
     faults: async () => faults.splice(0),
   }

@@ -166,6 +166,43 @@ describe.each(clients)('createRedisStore with %s', (_, connect) => {
   })
 })
 
+describe('the 30 s rule for forced refreshes through Redis', () => {
+  it('instances on ioredis and node-redis, all told their token was rejected at once, force once', async () => {
+    const [io, nr] = await Promise.all(clients.map(([, connect]) => connect()))
+    await io.raw('FLUSHALL')
+    const platform = createCardPlatform({ apiTicket: 't', accessToken: 'sim-token', openid: 'o', cards: [] })
+    const api = await platform.listen()
+    let forced = 0
+    const counting: typeof fetch = (input, init) => {
+      if (typeof init?.body === 'string' && JSON.parse(init.body).force_refresh === true) forced++
+      return fetch(input, init)
+    }
+    try {
+      const providers = [io, nr, io, nr].map((x) =>
+        createStableAccessTokenProvider({
+          appid: 'wx0000000000card00',
+          secret: 'simulator-app-secret-0000000000',
+          store: createRedisStore(x.client),
+          baseUrl: api.url,
+          fetch: counting,
+        }),
+      )
+      const first = await Promise.all(providers.map((p) => p.getAccessToken()))
+      expect(new Set(first)).toEqual(new Set(['sim-token']))
+      const renewed = await Promise.all(
+        providers.flatMap((p) => Array.from({ length: 25 }, () => p.getAccessToken({ forceRefresh: true }))),
+      )
+      expect(new Set(renewed).size).toBe(1)
+      expect(renewed[0]).not.toBe('sim-token')
+      expect(forced).toBe(1)
+      expect(Number(await io.raw('PTTL', 'weapp-card-coupon:access_token:wx0000000000card00:force'))).toBeGreaterThan(0)
+    } finally {
+      await api.close()
+      await Promise.all([io.close(), nr.close()])
+    }
+  })
+})
+
 describe('createRedisStore options', () => {
   it.each<[string, unknown, unknown, RegExp]>([
     ['no client', undefined, undefined, /client must be an ioredis client \(call\) or a node-redis v4\+ client/],
