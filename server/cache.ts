@@ -171,7 +171,7 @@ function valid(v: unknown): StoredCredential | undefined {
   return { value, expiresAt, refreshAt }
 }
 
-const describe = (e: unknown): string => {
+const describeError = (e: unknown): string => {
   const o = typeof e === 'object' && e !== null ? (e as { name?: unknown; message?: unknown }) : undefined
   const text =
     o && typeof o.message === 'string' ? `${typeof o.name === 'string' ? o.name : 'Error'}: ${o.message}` : String(e)
@@ -257,7 +257,7 @@ export function createCredentialCache(o: CacheOptions, s: CacheSettings, fetchVa
     } catch (e) {
       storeBackoff = Math.min(storeBackoff ? storeBackoff * 2 : storeTimeoutMs, 30 * storeTimeoutMs)
       storeSkipUntil = now() + storeBackoff
-      const error = describe(e)
+      const error = describeError(e)
       fault('store', `${fn}: store ${op} failed for ${key} (${error}); serving the ${what} held in this process`)
       return { ok: false, error }
     }
@@ -421,7 +421,7 @@ export function createCredentialCache(o: CacheOptions, s: CacheSettings, fetchVa
           staleRetryAt = now() + staleBackoff
           fault(
             'refresh',
-            `${fn}: refreshing the ${what} failed (${describe(e)}); serving the cached one until it expires ` +
+            `${fn}: refreshing the ${what} failed (${describeError(e)}); serving the cached one until it expires ` +
               `at ${new Date(local.expiresAt).toISOString()}, next try in ${staleBackoff / 1000} s`,
           )
         }
