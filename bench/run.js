@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench [-- --no-test-time]`: measures P1–P5, prints the table and rewrites docs/benchmarks.md
-// (a --no-test-time run only prints).
+// `npm run bench [-- --no-test-time] [-- --only=P6,P7]`: measures P1–P7, prints the table and rewrites
+// docs/benchmarks.md (a --no-test-time or --only run only prints).
 // Not part of `npm test`. P2/P3 need a DOM, so they run as a bench-only jest run (bench/jest.config.js,
 // jsdom) that writes JSON for this script to format; P1, P4 and P5 run here in plain Node.
 const { execFileSync, spawnSync } = require('child_process')
@@ -14,6 +14,10 @@ const vm = require('vm')
 const ROOT = path.resolve(__dirname, '..')
 const DOC = path.join(ROOT, 'docs', 'benchmarks.md')
 const NO_TEST_TIME = process.argv.includes('--no-test-time')
+const ONLY = (process.argv.find((a) => a.startsWith('--only=')) || '')
+  .slice('--only='.length)
+  .split(',')
+  .filter(Boolean)
 
 const P3_ROUNDS = 9
 const P3_WARMUP = 2
@@ -213,6 +217,158 @@ function testTime() {
   return { seconds, status: r.status, summary, logFile }
 }
 
+// ---------------------------------------------------------------- P6 / P7 server at scale (real redis-server)
+
+const FLEET_APPID = 'wx1234567890abcdef'
+const FLEET_SECRET = '0123456789abcdef0123456789abcdef'
+const P7_SAMPLES = 10000
+const P7_CHUNK = 1000
+
+/** A redis-server, the simulator's HTTP API and what a run needs of them; `close()` stops them all. */
+async function scaleSetup() {
+  const { startRedis } = require(path.join(ROOT, 'test/server/redis-server'))
+  const { createCardPlatform } = require(path.join(ROOT, 'dist/testing'))
+  const redis = await startRedis()
+  const platform = createCardPlatform({
+    apiTicket: 'bench-api-ticket',
+    accessToken: 'bench-access-token',
+    openid: 'oBench',
+    cards: [],
+    appid: FLEET_APPID,
+    secret: FLEET_SECRET,
+  })
+  const api = await platform.listen()
+  return { redis, platform, api, close: () => Promise.all([api.close(), redis.stop()]) }
+}
+
+/** 4 processes (2 × ioredis, 2 × node-redis) × 250 concurrent getTicket(), cold; upstream requests per API. */
+async function fleetRun(memoryStore) {
+  const { startWorker } = require(path.join(ROOT, 'test/server/fleet'))
+  const s = await scaleSetup()
+  const workers = []
+  try {
+    const config = (client) => ({
+      client,
+      redisPort: s.redis.port,
+      baseUrl: s.api.url,
+      appid: FLEET_APPID,
+      secret: FLEET_SECRET,
+      memoryStore,
+    })
+    for (const c of ['ioredis', 'node-redis', 'ioredis', 'node-redis']) workers.push(await startWorker(config(c)))
+    const results = await Promise.all(workers.map((w) => w.call({ cmd: 'tickets', n: 250 })))
+    const { stable_token = 0, getticket } = s.platform.state.requests
+    return {
+      processes: workers.length,
+      callers: results.reduce((n, r) => n + r.count, 0),
+      errors: results.flatMap((r) => r.errors),
+      distinct: new Set(results.flatMap((r) => r.distinct)).size,
+      stableToken: stable_token,
+      getticket,
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.kill()))
+    await s.close()
+  }
+}
+
+/** P6: the fleet on one Redis store, and on a memory store per process (the baseline). */
+async function fleetBench() {
+  return { ...(await fleetRun(false)), baseline: await fleetRun(true) }
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+
+/** P7: sequential getTicket() latency on a warm store: Redis (ioredis, node-redis) against the in-memory store. */
+async function latencyBench() {
+  const server = require(path.join(ROOT, 'dist/server'))
+  const { Redis } = require('ioredis')
+  const { createClient } = require('redis')
+  const s = await scaleSetup()
+  const io = new Redis({ host: '127.0.0.1', port: s.redis.port })
+  const nr = createClient({ url: s.redis.url })
+  for (const c of [io, nr]) c.on('error', () => undefined)
+  await nr.connect()
+  try {
+    const provider = (store) => {
+      const common = { store, baseUrl: s.api.url, appid: FLEET_APPID }
+      const tokens = server.createStableAccessTokenProvider({ ...common, secret: FLEET_SECRET })
+      return server.createApiTicketProvider({ ...common, getAccessToken: tokens.getAccessToken })
+    }
+    const sides = {
+      memory: provider(server.createMemoryStore()),
+      ioredis: provider(server.createRedisStore(io, { prefix: 'bench-io:' })),
+      'node-redis': provider(server.createRedisStore(nr, { prefix: 'bench-nr:' })),
+    }
+    const samples = { memory: [], ioredis: [], 'node-redis': [] }
+    const names = Object.keys(sides)
+    for (const name of names) for (let i = 0; i < 500; i++) await sides[name].getTicket() // warm: fetched, JIT-compiled
+    for (let round = 0; round < P7_SAMPLES / P7_CHUNK; round++) {
+      // Interleaved in chunks, order rotated each round, so drift and GC spread over all sides.
+      for (const name of names.map((_, i) => names[(i + round) % names.length])) {
+        const p = sides[name]
+        for (let i = 0; i < P7_CHUNK; i++) {
+          const t0 = process.hrtime.bigint()
+          await p.getTicket()
+          samples[name].push(Number(process.hrtime.bigint() - t0) / 1e6)
+        }
+      }
+    }
+    const stats = {}
+    for (const name of names) {
+      const sorted = samples[name].sort((a, b) => a - b)
+      stats[name] = { p50: percentile(sorted, 50), p99: percentile(sorted, 99), n: sorted.length }
+    }
+    return { ...stats, upstream: { ...s.platform.state.requests } }
+  } finally {
+    io.disconnect()
+    await nr.quit()
+    await s.close()
+  }
+}
+
+/** Rows and notes for P6/P7. */
+function scaleRows(p6, p7) {
+  const rows = []
+  const notes = []
+  const row = (id, what, subject, baseline, figure, goal, met) =>
+    rows.push({ id, what, subject, baseline, figure, goal, result: met ? 'met' : 'MISSED' })
+  if (p6) {
+    const met = p6.stableToken === 1 && p6.getticket === 1 && p6.distinct === 1 && !p6.errors.length
+    row(
+      'P6',
+      `upstream requests per ${int(p6.callers)} concurrent getTicket() across ${p6.processes} processes (cold Redis store)`,
+      `${p6.stableToken} stable_token + ${p6.getticket} getticket`,
+      `a memory store per process: ${p6.baseline.stableToken} stable_token + ${p6.baseline.getticket} getticket`,
+      `${p6.stableToken} + ${p6.getticket}; ${p6.distinct} distinct ticket(s), ${p6.errors.length} error(s)`,
+      '1 + 1',
+      met,
+    )
+    if (!met) notes.push(`**P6 MISSED** — errors: ${p6.errors.join('; ') || 'none'}.`)
+  }
+  if (p7) {
+    const ms = (x) => `${fix(x, 3)} ms`
+    for (const [id, name] of [
+      ['P7a', 'ioredis'],
+      ['P7b', 'node-redis'],
+    ]) {
+      const r = p7[name]
+      const met = r.p99 <= 2
+      row(
+        id,
+        `getTicket() latency, warm Redis store (${name}, loopback)`,
+        `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}`,
+        `in-memory store: p50 ${ms(p7.memory.p50)}, p99 ${ms(p7.memory.p99)}`,
+        `p99 ${ms(r.p99)} (${fix(r.p99 / p7.memory.p99, 1)}× memory)`,
+        'p99 ≤ 2 ms',
+        met,
+      )
+      if (!met) notes.push(`**${id} MISSED** — p99 ${ms(r.p99)} over ${int(r.n)} sequential calls.`)
+    }
+  }
+  return { rows, notes }
+}
+
 // ---------------------------------------------------------------- report
 
 function report(m, p1, p2, p3, p4, p5) {
@@ -405,7 +561,7 @@ function table(rows) {
   ].join('\n')
 }
 
-function markdown(m, t, p1, p3, p4, p5) {
+function markdown(m, t, p1, p3, p4, p5, p6, p7) {
   const list = (xs, f) => xs.map(f).join(', ')
   return `# Benchmarks
 
@@ -430,11 +586,35 @@ Every comparison is a ratio measured in the same run, baseline and subject inter
   Rounds (ms) — ours: ${list(p3.oursMs, (x) => int(x))}; baseline: ${list(p3.baselineMs, (x) => int(x))}; ratios: ${list(p3.ratios, (x) => fix(x))}.
 - **P4** — \`signCardExt\` from \`server/sign.ts\` (transpiled with tsconfig.node.json's options, as dist/server is) against \`crypto.createHash('sha1').update(s).digest('hex')\` where \`s\` is the same values already sorted and joined. 256 distinct inputs cycled on both sides; outputs checked equal before timing. ${P4_ITERATIONS.toLocaleString('en-US')} calls per side per round, ${P4_ROUNDS} rounds, a GC before each sample.
   Ratios — 4 values: ${list(p4.four.ratios, (x) => fix(x))}; 6 values: ${list(p4.six.ratios, (x) => fix(x))}.
+- **P6** — a real \`redis-server\` on a free loopback port (no persistence) and the simulator's HTTP API (\`dist/testing\`); 4 Node processes (\`test/server/fleet.js\`: 2 with ioredis, 2 with node-redis) each run the built providers (\`dist/server\`: \`createStableAccessTokenProvider\` → \`createApiTicketProvider\`, one \`createRedisStore\` each) and start ${int(p6.callers / p6.processes)} concurrent \`getTicket()\` at once on a cold store; the figure is the simulator's request count per API. Baseline: the same processes, each with its own in-memory store.
+- **P7** — in this process, against the same servers: three providers (in-memory store, Redis store over ioredis, over node-redis), each warmed with 500 calls, then ${int(P7_SAMPLES)} sequential \`getTicket()\` per side, timed one by one with \`process.hrtime\`, interleaved in chunks of ${int(P7_CHUNK)} with the order rotated each chunk; every Redis-side call is one \`GET\` round trip on loopback. Upstream requests during the run: ${JSON.stringify(p7.upstream)}.
 - **P5** — ${p5 ? `\`npm test\` run once as a child process from this script, wall time; exit ${p5.status}${p5.summary.length ? ` (${p5.summary.join('; ')})` : ''}.` : 'skipped with `--no-test-time`.'}
 `
 }
 
-function main() {
+/** Prints a table and its notes. */
+function print(m, t) {
+  console.log(`\n${m.cores} cores, ${m.cpu}, Node ${m.node}, load ${fix(m.load)} at start, ${m.date}\n`)
+  console.log(table(t.rows))
+  if (t.notes.length) console.log('\n' + t.notes.map((n) => `- ${n}`).join('\n'))
+}
+
+async function scale(only) {
+  const run = (id) => !only || only.includes(id)
+  let p6 = null
+  let p7 = null
+  if (run('P6')) {
+    log('bench: P6 4 processes × 250 callers on a cold Redis store')
+    p6 = await fleetBench()
+  }
+  if (run('P7')) {
+    log('bench: P7 getTicket latency, warm Redis store vs in-memory')
+    p7 = await latencyBench()
+  }
+  return { p6, p7 }
+}
+
+async function main() {
   const m = machine()
   log(`bench: ${m.cores} cores, ${m.cpu}, Node ${m.node}, load ${fix(m.load)}`)
   log('bench: building (node scripts/build.js)')
@@ -442,6 +622,14 @@ function main() {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
   })
+  if (ONLY.length) {
+    const other = ONLY.filter((id) => id !== 'P6' && id !== 'P7')
+    if (other.length)
+      throw new Error(`bench: --only runs P6 and P7 (not ${other.join(', ')}); run the whole bench for the rest`)
+    const { p6, p7 } = await scale(ONLY)
+    print(m, scaleRows(p6, p7))
+    return log(`\nbench: --only: ${path.relative(ROOT, DOC)} left as it was`)
+  }
   log('bench: P1 weight')
   const p1 = weightBench()
   log('bench: P4 signing')
@@ -450,25 +638,29 @@ function main() {
   log('bench: P2/P3 in miniprogram-simulate (jest, jsdom) — a few minutes')
   const sim = simulateBench()
   const p2 = { addRoundTrip: sim.addRoundTrip, list10: sim.list10, list1000: sim.list1000 }
+  const { p6, p7 } = await scale()
   let p5 = null
   if (!NO_TEST_TIME) {
     log('bench: P5 npm test')
     p5 = testTime()
   }
   const t = report(m, p1, p2, sim.render, p4, p5)
-  console.log(`\n${m.cores} cores, ${m.cpu}, Node ${m.node}, load ${fix(m.load)} at start, ${m.date}\n`)
-  console.log(table(t.rows))
-  if (t.notes.length) console.log('\n' + t.notes.map((n) => `- ${n}`).join('\n'))
+  const s = scaleRows(p6, p7)
+  t.rows.splice(
+    t.rows.findIndex((r) => r.id === 'P5'),
+    0,
+    ...s.rows,
+  )
+  t.notes.push(...s.notes)
+  print(m, t)
   // docs/benchmarks.md holds complete runs only: a quick run must not replace the committed P5 figure
   if (NO_TEST_TIME) return log(`\nbench: --no-test-time: ${path.relative(ROOT, DOC)} left as it was`)
   fs.mkdirSync(path.dirname(DOC), { recursive: true })
-  fs.writeFileSync(DOC, markdown(m, t, p1, sim.render, p4, p5))
+  fs.writeFileSync(DOC, markdown(m, t, p1, sim.render, p4, p5, p6, p7))
   log(`\nbench: wrote ${path.relative(ROOT, DOC)}`)
 }
 
-try {
-  main()
-} catch (e) {
+main().catch((e) => {
   console.error(e && e.stack ? e.stack : e)
   process.exit(1)
-}
+})

@@ -35,9 +35,19 @@ export function wechatError(message: string, o: { cause?: unknown; transient?: b
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
+/** How to reach WeChat: the options every function here that calls WeChat takes. */
+export interface TransportOptions {
+  /** Defaults to https://api.weixin.qq.com; a test points it at the card-platform simulator (`weapp-card-coupon/testing`). */
+  baseUrl?: string | undefined
+  /** Defaults to the global fetch (Node 18+). */
+  fetch?: typeof fetch | undefined
+  /** Per request, in ms. Default 10 000. */
+  timeoutMs?: number | undefined
+}
+
 export function checkTransport(
   fn: string,
-  o: { baseUrl?: string; fetch?: typeof fetch; timeoutMs?: number },
+  o: TransportOptions,
 ): {
   baseUrl: string
   fetch: typeof fetch
@@ -60,7 +70,8 @@ export interface WeChatRequest {
   /** Path below baseUrl, e.g. `card/code/decrypt`; also names the API in errors. */
   api: string
   method: 'GET' | 'POST'
-  accessToken: string
+  /** Sent as the `access_token` query parameter; absent for the APIs that issue one (`cgi-bin/stable_token`). */
+  accessToken?: string
   query?: Record<string, string>
   body?: unknown
   baseUrl: string
@@ -84,8 +95,12 @@ const reason = (e: unknown): string => {
  */
 export async function requestWeChat(r: WeChatRequest): Promise<Record<string, unknown>> {
   const label = `WeChat ${r.api}`
-  const params = new URLSearchParams({ access_token: r.accessToken, ...r.query })
-  const url = `${r.baseUrl}/${r.api}?${params.toString()}`
+  const params = new URLSearchParams({
+    ...(r.accessToken === undefined ? {} : { access_token: r.accessToken }),
+    ...r.query,
+  })
+  const query = params.toString()
+  const url = `${r.baseUrl}/${r.api}${query ? `?${query}` : ''}`
   const controller = new AbortController()
 
   const exchange = async (): Promise<Record<string, unknown>> => {
@@ -137,5 +152,89 @@ export async function requestWeChat(r: WeChatRequest): Promise<Record<string, un
     return await Promise.race([exchange(), timeout])
   } finally {
     clearTimeout(timer)
+  }
+}
+
+// ---------------------------------------------------------------- retries and access_token refresh
+
+/** Retries after transient failures, for the functions that fetch a credential. */
+export interface RetryOptions {
+  /** Extra attempts after a transient failure (network, timeout, HTTP 5xx/429, garbled body, errcode -1). Default 2. */
+  maxRetries?: number | undefined
+  /** Delay before the first retry, in ms, doubling each time. Default 200. */
+  retryDelayMs?: number | undefined
+}
+
+const isNonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0
+
+export function checkRetries(fn: string, o: RetryOptions): { maxRetries: number; retryDelayMs: number } {
+  const maxRetries = o.maxRetries ?? 2
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new TypeError(`${fn}: maxRetries must be an integer >= 0`)
+  const retryDelayMs = o.retryDelayMs ?? 200
+  if (!isNonNegative(retryDelayMs)) throw new TypeError(`${fn}: retryDelayMs must be a number >= 0`)
+  return { maxRetries, retryDelayMs }
+}
+
+// -1: "system busy, try again later".
+const BUSY_ERRCODE = -1
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Runs `attempt`, again after each transient failure up to maxRetries times, waiting retryDelayMs (doubling) between. */
+export async function withRetries<T>(
+  attempt: () => Promise<T>,
+  o: { maxRetries: number; retryDelayMs: number },
+): Promise<T> {
+  for (let retries = 0; ; retries++) {
+    try {
+      return await attempt()
+    } catch (e) {
+      const retryable = isTransient(e) || (e instanceof WeChatApiError && e.errcode === BUSY_ERRCODE)
+      if (!retryable || retries >= o.maxRetries) throw e
+      await sleep(o.retryDelayMs * 2 ** retries)
+    }
+  }
+}
+
+/** What an access_token source is asked. */
+export interface AccessTokenRequest {
+  /** True after WeChat rejected a token (errcode 40001/40014/42001): do not answer from a cache unchecked. */
+  forceRefresh: boolean
+  /** The access_token WeChat rejected, when known: a source that already holds another one can answer with it. */
+  rejectedToken?: string | undefined
+}
+
+/**
+ * An access_token source: `createStableAccessTokenProvider(...).getAccessToken`, or your own function. It is called
+ * with `{ forceRefresh: true, rejectedToken }` after WeChat rejects a token, so a caching source knows to get a new
+ * one; a plain `() => Promise<string>` fits too.
+ */
+export type AccessTokenSource = (o?: AccessTokenRequest) => Promise<string>
+
+/** 40001: access_token invalid or not the latest; 40014: malformed access_token; 42001: access_token expired. */
+export const ACCESS_TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001])
+
+async function tokenFrom(fn: string, source: AccessTokenSource, request: AccessTokenRequest): Promise<string> {
+  const token = await source(request)
+  if (typeof token !== 'string' || !token)
+    throw new TypeError(`${fn}: getAccessToken must resolve to a non-empty string`)
+  return token
+}
+
+/**
+ * Calls `call` with an access_token from `source`. When WeChat rejects it (40001/40014/42001), asks the source once
+ * for a fresh one (`{ forceRefresh: true, rejectedToken }`) and calls again; any other error passes through.
+ */
+export async function withAccessToken<T>(
+  fn: string,
+  source: AccessTokenSource,
+  call: (accessToken: string) => Promise<T>,
+): Promise<T> {
+  const token = await tokenFrom(fn, source, { forceRefresh: false })
+  try {
+    return await call(token)
+  } catch (e) {
+    if (!(e instanceof WeChatApiError && ACCESS_TOKEN_ERRCODES.has(e.errcode))) throw e
+    return call(await tokenFrom(fn, source, { forceRefresh: true, rejectedToken: token }))
   }
 }

@@ -24,6 +24,7 @@ it.each(['server/README.md', 'testing/README.md'])('%s: every ts example type-ch
   })
   const program = ts.createProgram(files, {
     strict: true,
+    exactOptionalPropertyTypes: true, // options users fill from process.env (string | undefined) must compile
     noEmit: true,
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,

@@ -17,9 +17,9 @@ import {
   type ShowModalOption,
   type SimWx,
 } from './client'
-import { listenHttp, type Listening, type RequestCounts } from './http'
+import { createAccessTokens, listenHttp, type Listening, type RequestCounts } from './http'
 
-export { DECRYPT_PATH, TICKET_PATH, type Listening, type RequestCounts } from './http'
+export { DECRYPT_PATH, STABLE_TOKEN_PATH, TICKET_PATH, type Listening, type RequestCounts } from './http'
 export type {
   AddCardResponseInfo,
   AddCardSuccessCallbackResult,
@@ -72,6 +72,12 @@ export interface CardPlatformOptions {
   expiredAccessTokens?: string[]
   /** Ticket answered for `type=jsapi`; it never signs a card. Default: derived from apiTicket. */
   jsapiTicket?: string
+  /** The AppID `cgi-bin/stable_token` accepts. Default `wx0000000000card00`. */
+  appid?: string | undefined
+  /** The AppSecret `cgi-bin/stable_token` accepts. Default `simulator-app-secret-0000000000`. */
+  secret?: string | undefined
+  /** Clock in ms since the epoch for the access_token's expiry and the 30 s between forced refreshes. Default Date.now. */
+  now?: (() => number) | undefined
 }
 
 export interface HeldCard {
@@ -123,7 +129,7 @@ export interface CardPlatform {
   install(target?: object, options?: InstallOptions): () => void
   /** Changes the simulated client (base library version, missing APIs); installed targets follow at once. */
   setClient(settings: ClientSettings): void
-  /** Starts the WeChat API server on 127.0.0.1 (free port). */
+  /** Starts WeChat's API (stable_token, getticket, card/code/decrypt) on 127.0.0.1 (free port). */
   listen(): Promise<Listening>
   /** Queues what the user does on the next addCard/openCard page. */
   nextUserAction(action: UserAction): void
@@ -172,7 +178,7 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     stock: {},
     taken: {},
     nonces: [],
-    requests: { getticket: 0, decrypt: 0, other: 0 },
+    requests: { stable_token: 0, getticket: 0, decrypt: 0, other: 0 },
     calls: { addCard: 0, openCard: 0 },
     log: [],
     opened: [],
@@ -182,13 +188,14 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
   // Defined, not assigned: a card id such as `__proto__` is then an own entry, not the object's prototype.
   const setEntry = (table: Record<string, number>, cardId: string, value: number) =>
     Object.defineProperty(table, cardId, { value, writable: true, enumerable: true, configurable: true })
+  const tokens = createAccessTokens(o)
   for (const c of cards.values()) {
     setEntry(state.stock, c.cardId, c.quantity ?? Infinity)
     setEntry(state.taken, c.cardId, 0)
   }
 
   // Opaque and random: not derivable from the code, only the platform's table maps it back.
-  const newEncryptCode = () => randomBytes(36).toString('base64url')
+  const newEncryptCode = () => randomBytes(randomInt(46, 49)).toString('base64') // 64 chars, some with + / =
   const newCode = () => {
     let code: string
     do code = String(randomInt(1e11, 1e12))
@@ -291,8 +298,7 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     throwOnNextCall: client.throwOnNextCall,
     listen: () =>
       listenHttp({
-        accessToken: o.accessToken,
-        expiredAccessTokens: o.expiredAccessTokens ?? [],
+        tokens,
         apiTicket: o.apiTicket,
         jsapiTicket: o.jsapiTicket ?? `jsapi-${o.apiTicket}`,
         requests: state.requests,

@@ -1,5 +1,7 @@
-import { decryptCardCode, WeChatApiError } from '../../server'
-import { closedPort, reply, startServer, type TestServer } from './http-server'
+import { decryptCardCode, WeChatApiError, type AccessTokenRequest, type DecryptCardCodeOptions } from '../../server'
+import { createCardExt } from '../../server/sign'
+import { createCardPlatform } from '../../testing'
+import { closedPort, reply, startServer, type Handler, type TestServer } from './http-server'
 
 let srv: TestServer
 beforeAll(async () => {
@@ -10,8 +12,15 @@ beforeEach(() => srv.reset())
 
 const TOKEN = 'ACCESS token/with+odd&chars=é'
 const ENCRYPTED = 'XXIzTtMqCxwOaawoE91+VJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ/5ZZ0DVkXdE'
-const call = (o: Partial<Parameters<typeof decryptCardCode>[0]> = {}) =>
-  decryptCardCode({ accessToken: TOKEN, encryptCode: ENCRYPTED, baseUrl: srv.baseUrl, timeoutMs: 2000, ...o })
+const call = (o: Partial<Record<keyof DecryptCardCodeOptions, unknown>> = {}) =>
+  decryptCardCode({
+    accessToken: TOKEN,
+    encryptCode: ENCRYPTED,
+    baseUrl: srv.baseUrl,
+    timeoutMs: 2000,
+    ...o,
+  } as DecryptCardCodeOptions)
+const decrypted: Handler = (_, res) => reply(res, 200, { errcode: 0, errmsg: 'ok', code: '751234212312' })
 
 describe('decryptCardCode against a local HTTP server', () => {
   it('POSTs encrypt_code as JSON with the URL-encoded token and returns the code', async () => {
@@ -101,9 +110,17 @@ describe('decryptCardCode against a local HTTP server', () => {
     expect(seen).toHaveLength(1)
   })
 
-  it.each<[string, Partial<Parameters<typeof decryptCardCode>[0]>, RegExp]>([
-    ['empty accessToken', { accessToken: '' }, /accessToken is required/],
-    ['missing encryptCode', { encryptCode: undefined as unknown as string }, /encryptCode is required/],
+  it.each<[string, Partial<Record<keyof DecryptCardCodeOptions, unknown>>, RegExp]>([
+    ['empty accessToken', { accessToken: '' }, /^decryptCardCode: accessToken must be a non-empty string$/],
+    ['a numeric accessToken', { accessToken: 42 }, /accessToken must be a non-empty string/],
+    ['no token at all', { accessToken: undefined }, /^decryptCardCode: accessToken or getAccessToken is required$/],
+    ['both token options', { getAccessToken: async () => TOKEN }, /pass accessToken or getAccessToken, not both/],
+    [
+      'a getAccessToken that is not a function',
+      { accessToken: undefined, getAccessToken: TOKEN },
+      /getAccessToken must be a function/,
+    ],
+    ['missing encryptCode', { encryptCode: undefined }, /encryptCode is required/],
     ['empty encryptCode', { encryptCode: '' }, /encryptCode is required/],
     ['a non-http baseUrl', { baseUrl: 'ftp://x' }, /baseUrl must be an http\(s\) URL/],
     ['a zero timeoutMs', { timeoutMs: 0 }, /timeoutMs must be a positive number/],
@@ -113,5 +130,131 @@ describe('decryptCardCode against a local HTTP server', () => {
     expect(err).toBeInstanceOf(TypeError)
     expect((err as Error).message).toMatch(message)
     expect(srv.requests).toHaveLength(0)
+  })
+})
+
+describe('decryptCardCode with an access_token source', () => {
+  let asked: (AccessTokenRequest | undefined)[]
+  const source =
+    (tokens = ['token-1', 'token-2', 'token-3']) =>
+    async (o?: AccessTokenRequest) => {
+      asked.push(o)
+      return tokens[asked.length - 1]
+    }
+  const sequence = (...handlers: Handler[]): Handler => {
+    let i = 0
+    return (req, res) => handlers[Math.min(i++, handlers.length - 1)](req, res)
+  }
+  const errcode =
+    (code: number): Handler =>
+    (_, res) =>
+      reply(res, 200, { errcode: code, errmsg: `error ${code}` })
+  beforeEach(() => {
+    asked = []
+  })
+
+  it.each([40001, 40014, 42001])('refreshes the token once on errcode %i and decrypts', async (code) => {
+    srv.handle(sequence(errcode(code), decrypted))
+    await expect(call({ accessToken: undefined, getAccessToken: source() })).resolves.toBe('751234212312')
+    expect(asked).toEqual([{ forceRefresh: false }, { forceRefresh: true, rejectedToken: 'token-1' }])
+    expect(srv.requests.map((r) => r.query.get('access_token'))).toEqual(['token-1', 'token-2'])
+    expect(srv.requests.map((r) => JSON.parse(r.body))).toEqual([
+      { encrypt_code: ENCRYPTED },
+      { encrypt_code: ENCRYPTED },
+    ])
+  })
+
+  it('gives up with the WeChatApiError when the fresh token is rejected too', async () => {
+    srv.handle(errcode(40001))
+    const err = await call({ accessToken: undefined, getAccessToken: source() }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ name: 'WeChatApiError', errcode: 40001 })
+    expect(srv.requests).toHaveLength(2)
+  })
+
+  it.each([40056, 40164, 45009, -1, 48001])('does not refresh on errcode %i', async (code) => {
+    srv.handle(errcode(code))
+    await expect(call({ accessToken: undefined, getAccessToken: source() })).rejects.toMatchObject({ errcode: code })
+    expect(srv.requests).toHaveLength(1)
+    expect(asked).toEqual([{ forceRefresh: false }])
+  })
+
+  it('does not repeat a call with a fixed accessToken WeChat rejected', async () => {
+    srv.handle(sequence(errcode(40001), decrypted))
+    await expect(call()).rejects.toBeInstanceOf(WeChatApiError)
+    expect(srv.requests).toHaveLength(1)
+  })
+
+  it('rejects a source that resolves to no token with a TypeError, before any request', async () => {
+    srv.handle(decrypted)
+    await expect(call({ accessToken: undefined, getAccessToken: source(['']) })).rejects.toThrow(
+      new TypeError('decryptCardCode: getAccessToken must resolve to a non-empty string'),
+    )
+    expect(srv.requests).toHaveLength(0)
+  })
+})
+
+describe("decryptCardCode and encrypt_codes that cannot be WeChat's (standard base64)", () => {
+  it.each<[string, string, RegExp]>([
+    [
+      'a + turned into a space',
+      'XXIzTtMqCxwOaawoE91 VJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ/5ZZ0DVkXdE',
+      /contains a space: a '\+' turns into a space/,
+    ],
+    ['a leading space', ' XXIzTtMqCxwOaawoE91+VJdsFmv7', /contains a space/],
+    ['a trailing space', 'XXIzTtMqCxwOaawoE91+VJdsFmv7 ', /contains a space/],
+    ['a percent-encoded +', 'XXIzTtMqCxwOaawoE91%2BVJdsFmv7', /is still URL-encoded/],
+    ['a percent-encoded =', 'XXIzTtMqCxwOaawoE91VJdsFmv7%3D', /is still URL-encoded/],
+    ['a newline', 'XXIzTtMqCxwOaawoE91+VJdsFmv7\n', /characters base64 does not use/],
+    ['a tab', 'XXIzTtMqCxwOa\tawoE91+VJdsFmv7', /characters base64 does not use/],
+    ['a NUL', 'XXIzTtMqCxwOaawoE91+VJdsFmv7\u0000', /characters base64 does not use/],
+    ['an ideographic space', 'XXIzTtMqCxwOaawoE91+VJdsFmv7\u3000', /characters base64 does not use/],
+    ['quotes', '"XXIzTtMqCxwOaawoE91+VJdsFmv7"', /characters base64 does not use/],
+  ])('%s → TypeError before any request', async (_, encryptCode, message) => {
+    srv.handle(decrypted)
+    const err = await call({ encryptCode }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(TypeError)
+    expect((err as Error).message).toMatch(/^decryptCardCode: encryptCode /)
+    expect((err as Error).message).toMatch(message)
+    expect(srv.requests).toHaveLength(0)
+  })
+
+  it.each([ENCRYPTED, 'AAAA/+==', 'url-safe_base64-too', 'never-issued'])('sends %s as it is', async (encryptCode) => {
+    srv.handle(decrypted)
+    await expect(call({ encryptCode })).resolves.toBe('751234212312')
+    expect(JSON.parse(srv.requests[0].body)).toEqual({ encrypt_code: encryptCode })
+  })
+
+  it("the simulator's codes, carried through a URL query: encoded they decrypt, unencoded every one with a '+' is refused before sending", async () => {
+    const platform = createCardPlatform({
+      apiTicket: 'sim-ticket',
+      accessToken: TOKEN,
+      openid: 'oUser1',
+      cards: [{ cardId: 'pPlain' }],
+    })
+    const api = await platform.listen()
+    try {
+      for (let i = 0; i < 150; i++) {
+        await platform.wx.addCard({
+          cardList: [{ cardId: 'pPlain', cardExt: createCardExt({ apiTicket: 'sim-ticket', cardId: 'pPlain' }) }],
+        })
+      }
+      const codes = platform.state.held.map((h) => h.encryptCode)
+      for (const ch of ['+', '/', '=']) expect(codes.filter((c) => c.includes(ch)).length).toBeGreaterThan(0)
+      const viaQuery = (code: string, encode: boolean) =>
+        new URLSearchParams(`encrypt_code=${encode ? encodeURIComponent(code) : code}`).get('encrypt_code') ?? ''
+      let refused = 0
+      for (const h of platform.state.held) {
+        const decrypt = (encryptCode: string) => decryptCardCode({ accessToken: TOKEN, encryptCode, baseUrl: api.url })
+        await expect(decrypt(viaQuery(h.encryptCode, true))).resolves.toBe(h.code)
+        if (h.encryptCode.includes('+')) {
+          refused++
+          await expect(decrypt(viaQuery(h.encryptCode, false))).rejects.toThrow(/encryptCode contains a space/)
+        } else await expect(decrypt(viaQuery(h.encryptCode, false))).resolves.toBe(h.code)
+      }
+      expect(refused).toBeGreaterThan(0)
+      expect(platform.state.requests.decrypt).toBe(150 + 150 - refused)
+    } finally {
+      await api.close()
+    }
   })
 })

@@ -1,8 +1,10 @@
 import {
   createApiTicketProvider,
+  createMemoryStore,
   createMemoryTicketStore,
   WeChatApiError,
   type ApiTicketProviderOptions,
+  type CredentialStore,
   type TicketStore,
 } from '../../server'
 import { reply, startServer, type Handler, type TestServer } from './http-server'
@@ -87,14 +89,15 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     expect(tokenCalls).toHaveLength(1)
   })
 
-  it('stores expiresAt = now + expires_in − margin and refetches from then on', async () => {
+  it('stores expiresAt = now + expires_in and refreshAt = expiresAt − margin, and refetches from refreshAt on', async () => {
     srv.handle(ok())
-    const store = createMemoryTicketStore()
+    const store = createMemoryStore()
     const p = provider({ store })
     await p.getTicket()
     await expect(store.get('wx_card_api_ticket')).resolves.toEqual({
-      ticket: 'ticket-1',
-      expiresAt: T0 + (7200 - 300) * 1000,
+      value: 'ticket-1',
+      expiresAt: T0 + 7200 * 1000,
+      refreshAt: T0 + (7200 - 300) * 1000,
     })
     clock = T0 + (7200 - 300) * 1000 - 1
     await expect(p.getTicket()).resolves.toBe('ticket-1')
@@ -106,10 +109,14 @@ describe('createApiTicketProvider against a local HTTP server', () => {
 
   it('honours refreshMarginSeconds and key', async () => {
     srv.handle(ok())
-    const store = createMemoryTicketStore()
+    const store = createMemoryStore()
     const p = provider({ store, refreshMarginSeconds: 0, key: 'app-1' })
     await p.getTicket()
-    await expect(store.get('app-1')).resolves.toEqual({ ticket: 'ticket-1', expiresAt: T0 + 7200 * 1000 })
+    await expect(store.get('app-1')).resolves.toEqual({
+      value: 'ticket-1',
+      expiresAt: T0 + 7200 * 1000,
+      refreshAt: T0 + 7200 * 1000,
+    })
     clock = T0 + 7200 * 1000 - 1
     await expect(p.getTicket()).resolves.toBe('ticket-1')
     expect(srv.requests).toHaveLength(1)
@@ -130,7 +137,7 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     const held: (() => void)[] = []
     const answer = ok()
     srv.handle((req, res) => held.push(() => answer(req, res)))
-    const store = createMemoryTicketStore()
+    const store = createMemoryStore()
     const p = provider({ store })
     const before = p.getTicket()
     await until(() => srv.requests.length === 1)
@@ -146,7 +153,7 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     await expect(before).resolves.toBe('ticket-1')
     await expect(after).resolves.toBe('ticket-2')
     // The stale fetch finished after invalidate(): it must not have overwritten the store.
-    await expect(store.get('wx_card_api_ticket')).resolves.toMatchObject({ ticket: 'ticket-2' })
+    await expect(store.get('wx_card_api_ticket')).resolves.toMatchObject({ value: 'ticket-2' })
     await expect(p.getTicket()).resolves.toBe('ticket-2')
     expect(srv.requests).toHaveLength(2)
   })
@@ -157,12 +164,12 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     await expect(after).resolves.toBe('ticket-1')
     held[0]() // …then the stale one, which must not overwrite it
     await expect(before).resolves.toBe('ticket-2')
-    await expect(store.get('wx_card_api_ticket')).resolves.toMatchObject({ ticket: 'ticket-1' })
+    await expect(store.get('wx_card_api_ticket')).resolves.toMatchObject({ value: 'ticket-1' })
     await expect(p.getTicket()).resolves.toBe('ticket-1')
     expect(srv.requests).toHaveLength(2)
   })
 
-  it('lets several instances share one ticket through a shared store', async () => {
+  it('lets several instances share one ticket through a shared store (also the deprecated createMemoryTicketStore)', async () => {
     srv.handle(ok())
     const store = createMemoryTicketStore()
     const a = provider({ store })
@@ -180,6 +187,7 @@ describe('createApiTicketProvider against a local HTTP server', () => {
   it('works with a custom asynchronous store', async () => {
     srv.handle(ok())
     const data = new Map<string, string>()
+    // Written as a 0.1 user did: get/set only, no ttlMs, no lock.
     const store: TicketStore = {
       get: async (k) => {
         const v = data.get(k)
@@ -200,7 +208,7 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     srv.handle(sequence(errcode(code, 'access_token expired'), ok()))
     const p = provider()
     await expect(p.getTicket()).resolves.toBe('ticket-1')
-    expect(tokenCalls).toEqual([{ forceRefresh: false }, { forceRefresh: true }])
+    expect(tokenCalls).toEqual([{ forceRefresh: false }, { forceRefresh: true, rejectedToken: 'token-1' }])
     expect(srv.requests.map((r) => r.query.get('access_token'))).toEqual(['token-1', 'token-2'])
   })
 
@@ -336,7 +344,7 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     ['a negative margin', { refreshMarginSeconds: -1 }, /refreshMarginSeconds/],
     ['a fractional maxRetries', { maxRetries: 1.5 }, /maxRetries/],
     ['an empty key', { key: '' }, /key/],
-    ['a store without set', { store: { get: async () => undefined } as unknown as TicketStore }, /store/],
+    ['a store without set', { store: { get: async () => undefined } as unknown as CredentialStore }, /store/],
     ['a relative baseUrl', { baseUrl: '/api' }, /baseUrl/],
   ])('throws a TypeError at creation for %s', (_, patch, message) => {
     expect(() => provider(patch)).toThrow(TypeError)

@@ -1,5 +1,5 @@
 import { request } from 'http'
-import { DECRYPT_PATH, TICKET_PATH, type Listening } from '../../testing'
+import { DECRYPT_PATH, STABLE_TOKEN_PATH, TICKET_PATH, type Listening } from '../../testing'
 import { add, cardsOf, ext, ID, makePlatform, spoiled, TICKET, TOKEN } from './fixtures'
 
 interface Answer {
@@ -25,10 +25,15 @@ function call(base: string, method: string, path: string, body?: string): Promis
   })
 }
 
+const T0 = 1_700_000_000_000
+const APPID = 'wx1234567890abcdef'
+const SECRET = '0123456789abcdef0123456789abcdef'
+let clock = T0
 let p: ReturnType<typeof makePlatform>
 let server: Listening
 beforeEach(async () => {
-  p = makePlatform({ expiredAccessTokens: ['old-token'] })
+  clock = T0
+  p = makePlatform({ expiredAccessTokens: ['old-token'], appid: APPID, secret: SECRET, now: () => clock })
   server = await p.listen()
 })
 afterEach(() => server.close())
@@ -169,7 +174,11 @@ describe('other paths and request counts', () => {
     await call(server.url, 'GET', ticketPath('access_token=nope&type=wx_card'))
     await call(server.url, 'POST', decryptPath(), '{}')
     await call(server.url, 'GET', '/nowhere')
-    expect(p.state.requests).toEqual({ getticket: 2, decrypt: 1, other: 1 })
+    // stable_token is counted from its first request on
+    expect(p.state.requests).toEqual({ stable_token: 0, getticket: 2, decrypt: 1, other: 1 })
+    await call(server.url, 'POST', STABLE_TOKEN_PATH, stableBody())
+    await call(server.url, 'GET', STABLE_TOKEN_PATH)
+    expect(p.state.requests).toEqual({ getticket: 2, decrypt: 1, stable_token: 2, other: 1 })
   })
 
   it('two listen() servers share the same platform state', async () => {
@@ -187,5 +196,159 @@ describe('other paths and request counts', () => {
     } finally {
       await second.close()
     }
+  })
+})
+
+function stableBody(extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ grant_type: 'client_credential', appid: APPID, secret: SECRET, ...extra })
+}
+const stable = async (extra: Record<string, unknown> = {}) =>
+  (await call(server.url, 'POST', STABLE_TOKEN_PATH, stableBody(extra))).body
+const ticketWith = async (token: string) =>
+  (await call(server.url, 'GET', ticketPath(`access_token=${encodeURIComponent(token)}&type=wx_card`))).body.errcode
+
+describe('POST /cgi-bin/stable_token', () => {
+  it('normal mode answers the current token (the accessToken option) with the seconds it has left', async () => {
+    expect(await stable()).toEqual({ access_token: TOKEN, expires_in: 7200 })
+    clock += 1500
+    expect(await stable({ force_refresh: false })).toEqual({ access_token: TOKEN, expires_in: 7198 })
+    expect(await ticketWith(TOKEN)).toBe(0)
+  })
+
+  it('renews in the last 5 minutes: a new token for 7200 s, the old one valid until its own expiry', async () => {
+    clock = T0 + (7200 - 301) * 1000
+    expect(await stable()).toEqual({ access_token: TOKEN, expires_in: 301 })
+    clock += 1000
+    const { access_token: renewed, expires_in } = await stable()
+    expect(renewed).not.toBe(TOKEN)
+    expect(expires_in).toBe(7200)
+    expect(await ticketWith(TOKEN)).toBe(0)
+    expect(await ticketWith(String(renewed))).toBe(0)
+    clock = T0 + 7200 * 1000
+    expect(await ticketWith(TOKEN)).toBe(42001)
+    expect(await ticketWith(String(renewed))).toBe(0)
+  })
+
+  it('an unrenewed token expires after 7200 s (42001), and normal mode then issues a new one', async () => {
+    clock = T0 + 7200 * 1000
+    expect(await ticketWith(TOKEN)).toBe(42001)
+    const { access_token } = await stable()
+    expect(access_token).not.toBe(TOKEN)
+    expect(await ticketWith(String(access_token))).toBe(0)
+  })
+
+  it('force_refresh rotates the token and the old one is invalid at once (40001)', async () => {
+    const { access_token: forced, expires_in } = await stable({ force_refresh: true })
+    expect(forced).not.toBe(TOKEN)
+    expect(expires_in).toBe(7200)
+    expect(await ticketWith(TOKEN)).toBe(40001)
+    expect(await ticketWith(String(forced))).toBe(0)
+    expect(await stable()).toEqual({ access_token: forced, expires_in: 7200 })
+  })
+
+  it('a second force_refresh within 30 s does not rotate (否则不会刷新); from 30 s on it does', async () => {
+    const first = await stable({ force_refresh: true })
+    clock += 29_999
+    expect(await stable({ force_refresh: true })).toEqual({ access_token: first.access_token, expires_in: 7170 })
+    clock += 1
+    const second = await stable({ force_refresh: true })
+    expect(second.access_token).not.toBe(first.access_token)
+    expect(await ticketWith(String(first.access_token))).toBe(40001)
+  })
+
+  it('refuses the 21st forced refresh of a day (45009) and allows it again the next day (China time)', async () => {
+    for (let i = 0; i < 20; i++) {
+      expect(await stable({ force_refresh: true })).toHaveProperty('access_token')
+      clock += 30_000
+    }
+    expect(await stable({ force_refresh: true })).toEqual({ errcode: 45009, errmsg: 'reach max api daily quota limit' })
+    expect(await stable()).toHaveProperty('access_token') // normal mode is not limited by it
+    const nextDay = Math.ceil((clock + 8 * 3600_000) / 86_400_000) * 86_400_000 - 8 * 3600_000
+    clock = nextDay
+    expect(await stable({ force_refresh: true })).toHaveProperty('access_token')
+  })
+
+  it.each<[string, string | undefined, number, string]>([
+    ['an empty body', '', 44002, 'empty post data'],
+    ['malformed JSON', '{"grant_type":', 47001, 'data format error'],
+    ['a JSON array', '[]', 47001, 'data format error'],
+    ['no grant_type', JSON.stringify({ appid: APPID, secret: SECRET }), 40002, 'invalid grant_type'],
+    ['a wrong grant_type', stableBody({ grant_type: 'authorization_code' }), 40002, 'invalid grant_type'],
+    ['no appid', stableBody({ appid: undefined }), 41002, 'appid missing'],
+    ['an empty appid', stableBody({ appid: '' }), 41002, 'appid missing'],
+    ['a wrong appid', stableBody({ appid: 'wx0000000000000000' }), 40013, 'invalid appid'],
+    ['no secret', stableBody({ secret: undefined }), 41004, 'appsecret missing'],
+    ['a wrong secret', stableBody({ secret: 'f'.repeat(32) }), 40125, 'invalid appsecret'],
+    ['a secret in another case', stableBody({ secret: SECRET.toUpperCase() }), 40125, 'invalid appsecret'],
+    ['a string force_refresh', stableBody({ force_refresh: 'true' }), 47001, 'data format error'],
+  ])('%s → %i', async (_, body, errcode, errmsg) => {
+    const r = await call(server.url, 'POST', STABLE_TOKEN_PATH, body)
+    expect(r).toEqual({ status: 200, body: { errcode, errmsg } })
+    expect(JSON.stringify(r.body)).not.toContain(SECRET)
+  })
+
+  it('wants POST (43002)', async () => {
+    expect((await call(server.url, 'GET', STABLE_TOKEN_PATH)).body).toEqual({
+      errcode: 43002,
+      errmsg: 'require POST method',
+    })
+  })
+
+  it('two listen() servers share one token', async () => {
+    const second = await p.listen()
+    try {
+      const forced = (await call(second.url, 'POST', STABLE_TOKEN_PATH, stableBody({ force_refresh: true }))).body
+      expect(await stable()).toEqual({ access_token: forced.access_token, expires_in: 7200 })
+    } finally {
+      await second.close()
+    }
+  })
+
+  it('has defaults, so platforms made without appid/secret still answer', async () => {
+    const plain = makePlatform()
+    const s = await plain.listen()
+    try {
+      const body = JSON.stringify({
+        grant_type: 'client_credential',
+        appid: 'wx0000000000card00',
+        secret: 'simulator-app-secret-0000000000',
+      })
+      expect((await call(s.url, 'POST', STABLE_TOKEN_PATH, body)).body).toMatchObject({ access_token: TOKEN })
+    } finally {
+      await s.close()
+    }
+  })
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['an empty appid', { appid: '' }, /createCardPlatform: appid must be a non-empty string/],
+    ['a numeric secret', { secret: 42 }, /createCardPlatform: secret must be a non-empty string/],
+    ['a non-function now', { now: 5 }, /createCardPlatform: now must be a function/],
+  ])('createCardPlatform throws a TypeError for %s', (_, patch, message) => {
+    expect(() => makePlatform(patch)).toThrow(TypeError)
+    expect(() => makePlatform(patch)).toThrow(message)
+  })
+})
+
+describe("encrypted codes (standard base64, like WeChat's)", () => {
+  it("some of 300 carry each of + / =; through a URL query unencoded those with '+' fail with 40056, encoded all decrypt", async () => {
+    for (let i = 0; i < 300; i++) await add(p, [{ cardId: ID.plain, cardExt: ext(ID.plain) }])
+    const codes = p.state.held.map((h) => h.encryptCode)
+    expect(new Set(codes).size).toBe(300)
+    for (const code of codes) expect(code).toMatch(/^[A-Za-z0-9+/]{62}[A-Za-z0-9+/=]{2}$/)
+    for (const ch of ['+', '/', '=']) expect(codes.filter((c) => c.includes(ch)).length).toBeGreaterThan(10)
+    const viaQuery = (code: string, encode: boolean) =>
+      new URLSearchParams(`encrypt_code=${encode ? encodeURIComponent(code) : code}`).get('encrypt_code')
+    let broken = 0
+    for (const h of p.state.held) {
+      const decrypt = async (encrypt_code: string | null) =>
+        (await call(server.url, 'POST', decryptPath(), JSON.stringify({ encrypt_code }))).body
+      expect(await decrypt(viaQuery(h.encryptCode, true))).toEqual({ errcode: 0, errmsg: 'ok', code: h.code })
+      const unencoded = await decrypt(viaQuery(h.encryptCode, false))
+      if (h.encryptCode.includes('+')) {
+        broken++
+        expect(unencoded).toEqual({ errcode: 40056, errmsg: 'invalid serial code' })
+      } else expect(unencoded).toEqual({ errcode: 0, errmsg: 'ok', code: h.code })
+    }
+    expect(broken).toBeGreaterThan(10)
   })
 })
