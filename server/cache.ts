@@ -30,7 +30,8 @@ export interface CredentialStore {
   get(key: string): Promise<StoredCredential | undefined>
   /**
    * Writes `value` at `key`. `ttlMs` is how long it is worth keeping (until its expiresAt, in ms): a store may drop
-   * it then. `ttlMs <= 0` means delete the key (what `invalidate()` asks).
+   * it then. `ttlMs <= 0` means delete the key. invalidate() writes a mark with an empty value and `expiresAt: 0`
+   * (the value was dropped on purpose): keep it like any value.
    */
   set(key: string, value: StoredCredential, ttlMs: number): Promise<void>
   /**
@@ -160,7 +161,16 @@ const POLL_MAX_MS = 200
 
 const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0
 
-type Read = { ok: true; value: StoredCredential | undefined } | { ok: false }
+/** A store read: the value when usable; `invalidated` when another instance's invalidate() left its mark there. */
+type Read = { ok: true; value: StoredCredential | undefined; invalidated: boolean } | { ok: false }
+
+/** What invalidate() writes: a mark that the value was dropped on purpose (not lost with a restarted store). */
+const INVALIDATED: StoredCredential = { value: '', expiresAt: 0, refreshAt: 0 }
+/** How long the mark stays: longer than any value WeChat hands out (7,200 s). */
+const INVALIDATED_TTL_MS = 7200 * 1000
+
+const isInvalidatedMark = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && (v as StoredCredential).value === '' && (v as StoredCredential).expiresAt === 0
 
 /** A StoredCredential as far as a store's answer can be trusted (a store may hold anything). */
 function valid(v: unknown): StoredCredential | undefined {
@@ -286,7 +296,7 @@ export function createCredentialCache(o: CacheOptions, s: CacheSettings, fetchVa
 
   const readNow = (): Promise<Read> =>
     storeCall('get', () => store.get(key)).then((r): Read =>
-      r.ok ? { ok: true, value: valid(r.value) } : { ok: false },
+      r.ok ? { ok: true, value: valid(r.value), invalidated: isInvalidatedMark(r.value) } : { ok: false },
     )
   /** One store read at a time, shared by the callers that arrive while it runs. */
   function read(): Promise<Read> {
@@ -320,7 +330,8 @@ export function createCredentialCache(o: CacheOptions, s: CacheSettings, fetchVa
       localSaved = true
       return local
     }
-    if (local && !localSaved && local.expiresAt > now()) {
+    // Ours never reached the store (its writes failed) and nobody dropped it on purpose: write it back.
+    if (local && !localSaved && !r.invalidated && local.expiresAt > now()) {
       saveLocal()
       return local
     }
@@ -464,14 +475,13 @@ export function createCredentialCache(o: CacheOptions, s: CacheSettings, fetchVa
       staleRetryAt = 0
       // A fetch started before this one must not keep the next one waiting for its lock.
       if (held) release(held)
-      const done = storeCall('delete', () => store.set(key, { value: '', expiresAt: 0, refreshAt: 0 }, 0), true).then(
-        (r) => {
-          if (r.ok) return
-          if (old) dropped.add(old)
-          if (dropped.size > 16) dropped.delete(dropped.values().next().value as string)
-          throw new Error(redact(`${fn}: invalidate could not delete ${key} from the store (${r.error})`))
-        },
-      )
+      // A mark, not a delete: a process whose own copy never reached the store must not write it back.
+      const done = storeCall('delete', () => store.set(key, INVALIDATED, INVALIDATED_TTL_MS), true).then((r) => {
+        if (r.ok) return
+        if (old) dropped.add(old)
+        if (dropped.size > 16) dropped.delete(dropped.values().next().value as string)
+        throw new Error(redact(`${fn}: invalidate could not delete ${key} from the store (${r.error})`))
+      })
       invalidating = done
       try {
         await done

@@ -287,7 +287,7 @@ describe('createStableAccessTokenProvider', () => {
     expect(() => provider(patch)).toThrow(TypeError)
     expect(() => provider(patch)).toThrow(message)
     expect(() => provider({ ...patch, secret: SECRET })).not.toThrow(new RegExp(SECRET))
-    expect(platform.state.requests.stable_token).toBeUndefined()
+    expect(platform.state.requests.stable_token).toBe(0)
   })
 
   it('throws a TypeError without options', () => {
