@@ -365,6 +365,8 @@ async function bundle(nodes, pages) {
       define: { global: 'globalThis', 'process.env.NODE_ENV': '"development"' },
       alias: nodeAliases(),
       inject: [path.join(ROOT, 'scripts/shims/buffer.js')],
+      // a component's .wxs module is plain ES5 JS: its logic bundles it, as scripts/build.js does
+      loader: { '.wxs': 'js' },
       plugins: [patchPlugin(), demoPlatformPlugin()],
       sourcemap: 'linked',
       metafile: true,

@@ -283,7 +283,7 @@ test('back, then the open page lists the added cards (decrypted codes); a pendin
   assert.match(await rows.first().textContent(), /满100减20/)
   // a pending row does nothing: tapped first, only the next row's tap reaches wx.openCard
   const n = await mark()
-  await tag(openPage(), '待解码').locator('.card-pending').click()
+  await tag(openPage(), '待解码').locator('.card-item--pending').click()
   await rows.first().click()
   const call = await waitEntry(n, 'wx', 'wx.openCard(')
   assert.match(call.data.cardList[0].code, /^\d{12}$/) // the decrypted code, not the encrypted one
@@ -293,7 +293,7 @@ test('back, then the open page lists the added cards (decrypted codes); a pendin
   assert.equal((await since(n, 'event open')).length, 1)
   assert.equal((await since(n, 'event fail')).length, 0)
   await pageLog(openPage(), '我的卡券 → open {"cardList":[{"cardId":"pDemoCoupon"')
-  assert.ok(await tag(openPage(), '待解码').locator('.card-pending').isVisible())
+  assert.ok(await tag(openPage(), '待解码').locator('.card-item--pending').isVisible())
   assert.ok(await openPage().locator('open-card-list', { hasText: '还没有卡券' }).isVisible()) // the empty list
   await shot('07-open.png')
 })
