@@ -9,6 +9,9 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json', 'wxs'],
   testTimeout: 20000,
+  // both cores: jest's default leaves one for itself, and the main process mostly waits
+  maxWorkers: 2,
   // npm pack, install and WeChat's "构建 npm" once for every suite that needs the package as users get it
   globalSetup: '<rootDir>/test/setup/package-fixture.js',
+  globalTeardown: '<rootDir>/test/setup/teardown.js',
 }

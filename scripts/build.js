@@ -6,6 +6,7 @@ const { execFileSync } = require('child_process')
 const esbuild = require('esbuild')
 const fs = require('fs')
 const path = require('path')
+const { clientWeight } = require('./weight')
 
 const ROOT = path.resolve(__dirname, '..')
 const MP = path.join(ROOT, 'miniprogram_dist')
@@ -114,25 +115,16 @@ function buildNode() {
   tsc('-p', 'tsconfig.node.json')
 }
 
-/** Bytes a mini-program pays for: js + wxml + wxss + json (typings excluded). */
-function weight(dir) {
-  let total = 0
-  const walk = (d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const f = path.join(d, e.name)
-      if (e.isDirectory()) walk(f)
-      else if (/\.(js|wxml|wxss|json|wxs)$/.test(e.name)) total += fs.statSync(f).size
-    }
-  }
-  walk(dir)
-  return total
-}
+const kb = (bytes) => (bytes / 1000).toFixed(1)
 
 async function main() {
   await buildClient()
   buildNode()
-  const bytes = weight(MP)
-  console.log(`miniprogram_dist: ${COMPONENTS.join(', ')}, utils — ${bytes} bytes (js+wxml+wxss+json; budget 8000)`)
+  const { ours, withVant, vantParts } = clientWeight()
+  console.log(
+    `miniprogram_dist: ${kb(ours)} KB ours (${COMPONENTS.join(', ')}, common, utils); ` +
+      `构建 npm adds ${kb(withVant)} KB to an app without vant (with vant's ${vantParts.join(', ')})`,
+  )
 }
 
 if (require.main === module) {
@@ -142,4 +134,4 @@ if (require.main === module) {
   })
 }
 
-module.exports = { weight, MP, ROOT }
+module.exports = { MP, ROOT }

@@ -62,10 +62,15 @@ async function bundlePlatform(outfile = path.join(DEMO, 'vendor', 'platform.js')
 }
 
 /** What 构建 npm would write: vant through miniprogram-ci's builder, our package from miniprogram_dist. */
-async function buildNpm() {
-  const ci = require('miniprogram-ci')
+async function buildNpm(builtBefore) {
   const out = path.join(DEMO, 'miniprogram_npm')
   fs.rmSync(out, { recursive: true, force: true })
+  if (builtBefore) {
+    // the builder's output for this same package, made once for the test run (test/setup/package-fixture.js)
+    fs.cpSync(builtBefore, out, { recursive: true })
+    return out
+  }
+  const ci = require('miniprogram-ci')
   const r = await ci.packNpmManually({ packageJsonPath: path.join(ROOT, 'package.json'), miniprogramNpmDistDir: DEMO })
   if (r.warnList && r.warnList.length) console.warn(r.warnList)
   const ours = path.join(ROOT, 'miniprogram_dist')
@@ -76,7 +81,9 @@ async function buildNpm() {
 
 async function main() {
   const t = Date.now()
-  await buildNpm()
+  // --npm-from DIR: copy an earlier "构建 npm" output of this package instead of running the builder again
+  const from = process.argv.indexOf('--npm-from')
+  await buildNpm(from > 0 ? path.resolve(process.argv[from + 1]) : undefined)
   await bundlePlatform()
   console.log(
     `demo/ ready in ${Date.now() - t} ms: open the repository folder in WeChat devtools (project.config.json)`,

@@ -22,9 +22,22 @@ const wait = async (ok: () => boolean, ms = 1000) => {
 }
 const flush = () => new Promise((r) => setTimeout(r, 0))
 
-beforeAll(() => {
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts/demo.js')], { stdio: 'pipe' })
-}, 60000)
+const { CONSUMER, packageFixture } = require('./setup/package-fixture.js') as {
+  CONSUMER: string
+  packageFixture(): Promise<unknown>
+}
+
+beforeAll(async () => {
+  // one run of WeChat's builder for the whole test run: the package fixture's, copied into demo/
+  await packageFixture()
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'scripts/demo.js'), '--npm-from', path.join(CONSUMER, 'miniprogram_npm')],
+    {
+      stdio: 'pipe',
+    },
+  )
+}, 120000)
 
 it('project.config.json opens demo/ with a tourist appid; every page has its four files', () => {
   const cfg = JSON.parse(fs.readFileSync(path.join(ROOT, 'project.config.json'), 'utf8'))

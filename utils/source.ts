@@ -48,16 +48,19 @@ export function requestCardList(options: CardExtRequestOptions): Promise<AddCard
   return new Promise((resolve, reject) => {
     const body: CardExtRequestBody = { cardIds: options.cardIds, data: options.data }
     // wx.request's own timeout is 2.10.0+; this timer covers older clients and one that never calls back
-    const timer = setTimeout(
-      () => reject(sourceError(`no answer from ${options.url} within ${options.timeoutMs} ms`, 'timeout')),
-      options.timeoutMs,
-    )
+    const noAnswer = () => sourceError(`no answer from ${options.url} within ${options.timeoutMs} ms`, 'timeout')
+    const timer = setTimeout(() => reject(noAnswer()), options.timeoutMs)
     const settle = (outcome: () => void) => {
       clearTimeout(timer)
       outcome()
     }
+    // wx.request's own timeout and this timer say the same: no answer in time
     const failed = (errMsg: string) =>
-      settle(() => reject(sourceError(`request to ${options.url} failed: ${errMsg}`, errMsg)))
+      settle(() =>
+        reject(
+          /timeout/.test(errMsg) ? noAnswer() : sourceError(`request to ${options.url} failed: ${errMsg}`, errMsg),
+        ),
+      )
     try {
       wx.request({
         url: options.url,

@@ -141,12 +141,27 @@ export interface TemplateNode {
  * attributes it does not model (aria-*), this tree keeps them. Needs a `window` (jsdom environment).
  */
 export function templateTree(entry: string, data: object, root = ROOT): TemplateNode {
-  const { wxmlToJs } = require('miniprogram-compiler') as { wxmlToJs(root: string, o: { wxmlList: string[] }): string }
-  const gwx = new Function(wxmlToJs(root, { wxmlList: [entry + '.wxml'] }))() as (
-    p: string,
-  ) => (d: object, e: object, g: object) => TemplateNode
+  const key = `${root}:${entry}`
+  let gwx = compiledTemplates.get(key)
+  if (!gwx) {
+    const { wxmlToJs } = require('miniprogram-compiler') as {
+      wxmlToJs(root: string, o: { wxmlList: string[]; wxsList: string[] }): string
+    }
+    // the .wxs modules beside the template only (by default wcc would take every .wxs under the root)
+    const dir = path.join(root, path.dirname(entry))
+    const wxsList = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.wxs'))
+      .map((f) => path.join(path.dirname(entry), f))
+    gwx = new Function(wxmlToJs(root, { wxmlList: [entry + '.wxml'], wxsList }))() as CompiledTemplates
+    compiledTemplates.set(key, gwx)
+  }
   return gwx(entry + '.wxml')(data, {}, {})
 }
+
+type CompiledTemplates = (path: string) => (data: object, e: object, g: object) => TemplateNode
+/** wcc runs once per template (a process spawn each time otherwise). */
+const compiledTemplates = new Map<string, CompiledTemplates>()
 
 /** Every node of a template tree, depth first. */
 export function nodesOf(n: TemplateNode | string): TemplateNode[] {

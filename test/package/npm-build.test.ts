@@ -10,15 +10,25 @@ import { createRequire } from 'module'
 import path from 'path'
 import { byTag, loadComponent, ROOT, simulate } from '../helpers/simulate'
 
-const { CONSUMER, FIXTURE } = require('../setup/package-fixture.js') as { CONSUMER: string; FIXTURE: string }
-/** What the shared fixture (jest globalSetup) built: npm pack, install next to an app vant, "构建 npm". */
-const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'fixture.json'), 'utf8')) as {
+interface Fixture {
   warnList: unknown[]
   appVant: string
   tags: Record<'add-card-button' | 'open-card-list', string>
 }
-const TAGS = fixture.tags
-const APP_VANT = fixture.appVant
+const { CONSUMER, packageFixture } = require('../setup/package-fixture.js') as {
+  CONSUMER: string
+  packageFixture(): Promise<Fixture>
+}
+/** What the shared fixture built: npm pack, install next to an app vant, "构建 npm". */
+let fixture: Fixture
+const TAGS = {
+  'add-card-button': 'weapp-card-coupon/add-card-button/index',
+  'open-card-list': 'weapp-card-coupon/open-card-list/index',
+}
+beforeAll(async () => {
+  fixture = await packageFixture()
+  expect(fixture.tags).toEqual(TAGS)
+}, 120000)
 const mp = CONSUMER
 const npmDir = path.join(mp, 'miniprogram_npm')
 
@@ -37,7 +47,7 @@ it("installs the tarball with @vant/weapp as a real dependency, sharing the app'
   expect(pkg.miniprogram).toBe('miniprogram_dist')
   expect(Object.keys(pkg.dependencies)).toEqual(['@vant/weapp'])
   expect(JSON.parse(fs.readFileSync(path.join(mp, 'node_modules/@vant/weapp/package.json'), 'utf8')).version).toBe(
-    APP_VANT,
+    fixture.appVant,
   )
   expect(fs.existsSync(path.join(mp, 'node_modules/weapp-card-coupon/node_modules'))).toBe(false)
   expect(fs.readdirSync(path.join(npmDir, 'weapp-card-coupon')).sort()).toEqual([
@@ -210,4 +220,34 @@ it('our tags load from miniprogram_npm (copied vant templates) and run tap → w
   } finally {
     undo()
   }
+})
+
+it('honest weight: what 构建 npm adds for our tags, measured on the builder’s output, is what the build reports', () => {
+  const { bytesOf, reachedFiles } = require('../../scripts/weight.js') as {
+    bytesOf(files: string[]): number
+    reachedFiles(entries: string[], resolveNpm: (npmPath: string) => string): string[]
+  }
+  const { clientWeight } = require('../../scripts/weight.js') as { clientWeight(): { ours: number; withVant: number } }
+  const ours = path.join(npmDir, 'weapp-card-coupon')
+  const reached = reachedFiles(
+    Object.values(TAGS).map((tag) => path.join(npmDir, tag)),
+    (npmPath) => path.join(npmDir, npmPath),
+  )
+  const ourFiles = walk(ours).filter((f) => /\.(js|json|wxml|wxss|wxs)$/.test(f))
+  const total = bytesOf([...new Set([...reached, ...ourFiles])])
+  expect({ ours: bytesOf(ourFiles), withVant: total }).toEqual({
+    ours: clientWeight().ours,
+    withVant: clientWeight().withVant,
+  })
+})
+
+it('none of our own files fetch a remote resource (the only remote file left is vant’s icon font)', () => {
+  const remote = /(?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}\//i
+  const ours = walk(path.join(npmDir, 'weapp-card-coupon')).filter((f) => /\.(js|json|wxml|wxss|wxs)$/.test(f))
+  expect(ours.filter((f) => remote.test(fs.readFileSync(f, 'utf8'))).map((f) => path.relative(npmDir, f))).toEqual([])
+  const vantStyles = walk(path.join(npmDir, '@vant/weapp')).filter((f) => f.endsWith('.wxss'))
+  const vantRemote = vantStyles
+    .filter((f) => remote.test(fs.readFileSync(f, 'utf8')))
+    .map((f) => path.relative(npmDir, f))
+  expect(vantRemote).toEqual(['@vant/weapp/icon/index.wxss'])
 })

@@ -1,6 +1,8 @@
-// The heavy step of the package tests, done once per `npm test` (jest globalSetup): npm pack the built package, install
-// the tarball in a consumer mini-program (next to an app vant 1.11.x), and run WeChat's own "构建 npm" builder
-// (miniprogram-ci packNpmManually) on it. Suites read the result from FIXTURE; nothing here asserts.
+// The heavy step of the package tests, done once per jest run by the first suite that asks (`packageFixture()`):
+// npm pack the built package, install the tarball in a consumer mini-program (next to an app vant 1.11.x), and
+// run WeChat's own "构建 npm" builder (miniprogram-ci packNpmManually) on it. Nothing here asserts.
+// The jest globalSetup clears the last run's fixture; on a whole run (no path filter) it also starts building the
+// new one in a child process at once, so the suites that need it seldom wait (globalTeardown waits for that child).
 const { execFileSync } = require('child_process')
 const fs = require('fs')
 const path = require('path')
@@ -75,12 +77,12 @@ async function createPackageFixture() {
     ],
     { cwd: CONSUMER, stdio: 'pipe' },
   )
-  const ci = require('miniprogram-ci')
-  // the builder announces its services on stdout; the test run stays quiet
+  // the builder announces its services on stdout (when loaded and when run); the test run stays quiet
   const log = console.log
   console.log = () => undefined
   let built
   try {
+    const ci = require('miniprogram-ci')
     built = await ci.packNpmManually({
       packageJsonPath: path.join(CONSUMER, 'package.json'),
       miniprogramNpmDistDir: CONSUMER,
@@ -94,6 +96,63 @@ async function createPackageFixture() {
   )
 }
 
-module.exports = createPackageFixture
+const LOCK = FIXTURE + '.lock'
+const READY = path.join(FIXTURE, 'fixture.json')
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * The fixture, built by the first suite that asks (a directory made atomically is the lock between jest workers);
+ * the others wait for it. Resolves what fixture.json records.
+ */
+async function packageFixture() {
+  for (;;) {
+    if (fs.existsSync(READY)) return JSON.parse(fs.readFileSync(READY, 'utf8'))
+    fs.mkdirSync(path.dirname(LOCK), { recursive: true })
+    try {
+      fs.mkdirSync(LOCK)
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error
+      await sleep(200) // another worker is building it
+      continue
+    }
+    try {
+      if (!fs.existsSync(READY)) await createPackageFixture()
+    } finally {
+      fs.rmSync(LOCK, { recursive: true, force: true })
+    }
+  }
+}
+
+let builder
+
+/** jest globalSetup: this run builds its own fixture (from this build); on a whole run, starts building it now. */
+function setup(globalConfig) {
+  fs.rmSync(FIXTURE, { recursive: true, force: true })
+  fs.rmSync(LOCK, { recursive: true, force: true })
+  if (globalConfig && globalConfig.testPathPatterns && globalConfig.testPathPatterns.isSet()) return
+  const { spawn } = require('child_process')
+  builder = spawn(process.execPath, [__filename], { stdio: 'ignore' })
+}
+
+/** jest globalTeardown: no builder left running. */
+function teardown() {
+  if (!builder || builder.exitCode !== null) return undefined
+  return new Promise((resolve) => {
+    builder.once('exit', resolve)
+    builder.kill()
+  })
+}
+
+if (require.main === module) {
+  packageFixture().catch((error) => {
+    // the suites that need the fixture build it themselves and report the error there
+    console.error(error)
+    process.exit(1)
+  })
+}
+
+module.exports = setup
+module.exports.teardown = teardown
+module.exports.packageFixture = packageFixture
 module.exports.FIXTURE = FIXTURE
 module.exports.CONSUMER = CONSUMER

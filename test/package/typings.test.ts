@@ -1,0 +1,182 @@
+/**
+ * Our typings compile in the three kinds of project users have, against the installed tarball, each with `strict`,
+ * `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess` and `skipLibCheck: false`: (a) a mini-program project
+ * with miniprogram-api-typings, (b) a Node server project with only @types/node (every server README example
+ * compiles there), (c) a jest project with @types/node and @types/jest using the simulator and the utils types.
+ */
+import fs from 'fs'
+import path from 'path'
+import ts from 'typescript'
+import { ROOT } from '../helpers/simulate'
+
+const { CONSUMER, packageFixture } = require('../setup/package-fixture.js') as {
+  CONSUMER: string
+  packageFixture(): Promise<unknown>
+}
+
+beforeAll(() => packageFixture(), 120000)
+
+const STRICTEST: ts.CompilerOptions = {
+  strict: true,
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
+  skipLibCheck: false,
+  noEmit: true,
+  target: ts.ScriptTarget.ES2022,
+}
+
+/** Writes `files` into a project folder inside the consumer (its node_modules has the tarball) and type-checks them. */
+function compile(
+  project: string,
+  files: Record<string, string>,
+  options: ts.CompilerOptions,
+  packageJson: object = {},
+) {
+  const dir = path.join(CONSUMER, project)
+  fs.rmSync(dir, { recursive: true, force: true })
+  fs.mkdirSync(dir, { recursive: true })
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: project, private: true, ...packageJson }))
+  const names = Object.entries(files).map(([name, text]) => {
+    fs.writeFileSync(path.join(dir, name), text)
+    return path.join(dir, name)
+  })
+  const program = ts.createProgram(names, { ...STRICTEST, ...options })
+  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
+    const where = d.file
+      ? `${path.relative(CONSUMER, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+      : ''
+    return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`
+  })
+  // what the program read from our package: proof the checks ran on the shipped typings
+  const ours = program
+    .getSourceFiles()
+    .map((f) => path.relative(CONSUMER, f.fileName))
+    .filter((f) => f.startsWith('node_modules/weapp-card-coupon/'))
+  return { diagnostics, ours }
+}
+
+/** The ```ts blocks of a README, each its own module. */
+function tsBlocks(readme: string): string[] {
+  if (!fs.existsSync(path.join(ROOT, readme))) return []
+  const md = fs.readFileSync(path.join(ROOT, readme), 'utf8')
+  return [...md.matchAll(/```ts[^\n]*\n([\s\S]*?)```/g)].map((m) => `${m[1]}\nexport {}\n`)
+}
+
+it('(a) a mini-program project (miniprogram-api-typings): both tags’ Props and Events, the utils', () => {
+  const page = `
+import type { AddCardButtonEvents, AddCardButtonInstance, AddCardButtonProps } from 'weapp-card-coupon/add-card-button/index'
+import type { OpenCardListEvents, OpenCardListInstance, OpenCardListProps, CardItem } from 'weapp-card-coupon/open-card-list/index'
+import { addCards, openCards, CardError, type AddCardInput, type UserCard } from 'weapp-card-coupon/utils'
+
+const props: Partial<AddCardButtonProps> = { cardExtUrl: 'https://example.com/card-ext', cardIds: ['p1'], answerTimeout: 3000 }
+const listProps: Partial<OpenCardListProps> = { selectable: true, statusTexts: { CONSUMED: '已核销' } }
+const cards: AddCardInput[] = [{ cardId: 'p1', cardExt: '{}' }]
+const row: CardItem = { cardId: 'p1', code: '123', status: 'NORMAL', endTime: 1800000000 }
+const fromServer: UserCard[] = [{ cardId: 'p1', code: '123', status: 'EXPIRE', canConsume: false, endTime: undefined }]
+
+Page({
+  onAdded(e: WechatMiniprogram.CustomEvent<AddCardButtonEvents['success']>) {
+    const first = e.detail.succeeded[0]
+    if (first) console.log(first.code.length)
+  },
+  onFail(e: WechatMiniprogram.CustomEvent<AddCardButtonEvents['fail'] | OpenCardListEvents['fail']>) {
+    if (e.detail.code === 'timeout' || e.detail.code === 'source') console.log(e.detail.message)
+  },
+  onSelect(e: WechatMiniprogram.CustomEvent<OpenCardListEvents['select']>) {
+    console.log(e.detail.indexes.length, e.detail.cardList.map((c) => c.cardId))
+  },
+  onReady() {
+    const button = this.selectComponent('#add') as unknown as AddCardButtonInstance
+    button.setCardSource(async (cardIds) => cardIds.map((cardId) => ({ cardId, cardExt: '{}' })))
+    const list = this.selectComponent('#list') as unknown as OpenCardListInstance
+    list.updateCard(0, { status: 'CONSUMED' })
+    list.clearSelection()
+    addCards(cards).then(
+      (r) => console.log(r.succeeded.length),
+      (e: unknown) => console.log(e instanceof CardError ? e.code : e),
+    )
+    openCards([{ cardId: row.cardId, code: row.code ?? '' }])
+    console.log(props, listProps, fromServer)
+  },
+})
+`
+  // WeChat's TypeScript template: CommonJS, classic node resolution (bundler resolution: npm-build.test.ts)
+  const { diagnostics, ours } = compile(
+    'mp-project',
+    { 'page.ts': page },
+    {
+      module: ts.ModuleKind.CommonJS,
+      moduleResolution: ts.ModuleResolutionKind.Node10,
+      lib: ['lib.es2020.d.ts'],
+      types: ['miniprogram-api-typings'],
+    },
+  )
+  expect(diagnostics).toEqual([])
+  expect(ours).toEqual(
+    expect.arrayContaining([
+      'node_modules/weapp-card-coupon/miniprogram_dist/add-card-button/index.d.ts',
+      'node_modules/weapp-card-coupon/miniprogram_dist/open-card-list/index.d.ts',
+      'node_modules/weapp-card-coupon/miniprogram_dist/utils/index.d.ts',
+    ]),
+  )
+})
+
+it('(b) a Node server project (only @types/node, ESM, nodenext): every server README example', () => {
+  const blocks = [...tsBlocks('server/README.md'), ...tsBlocks('server/README.zh-CN.md')]
+  expect(blocks.length).toBeGreaterThan(0)
+  const files = Object.fromEntries(blocks.map((code, i) => [`example${i}.ts`, code]))
+  const { diagnostics, ours } = compile(
+    'server-project',
+    files,
+    {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      lib: ['lib.es2022.d.ts'],
+      types: ['node'],
+      verbatimModuleSyntax: true,
+    },
+    { type: 'module' },
+  )
+  expect(diagnostics).toEqual([])
+  expect(ours).toContain('node_modules/weapp-card-coupon/dist/server/index.d.ts')
+})
+
+it('(c) a jest project (@types/node + @types/jest): the simulator, the utils types, the testing README examples', () => {
+  const spec = `
+import { createCardPlatform, type HeldCall, type PlatformState } from 'weapp-card-coupon/testing'
+import { createCardExt } from 'weapp-card-coupon/server'
+import type { AddCardInput, AddCardResult, CardError, CardExtFields, UserCard } from 'weapp-card-coupon/utils'
+
+test('adds a card', async () => {
+  const platform = createCardPlatform({ apiTicket: 't', accessToken: 'a', openid: 'o', cards: [{ cardId: 'p1' }] })
+  const undo = platform.install(undefined, { all: true })
+  const card: AddCardInput = { cardId: 'p1', cardExt: createCardExt({ apiTicket: 't', cardId: 'p1' }) }
+  const fields: CardExtFields | undefined = undefined
+  const result: AddCardResult | undefined = undefined
+  const error: CardError | undefined = undefined
+  const held: HeldCall[] = platform.heldCalls()
+  const state: PlatformState = platform.state
+  const userCards: UserCard[] = []
+  expect([card, fields, result, error, held, state, userCards]).toHaveLength(7)
+  undo()
+})
+`
+  const blocks = tsBlocks('testing/README.md')
+  const files = {
+    'simulator.test.ts': spec,
+    ...Object.fromEntries(blocks.map((code, i) => [`readme${i}.test.ts`, code])),
+  }
+  const { diagnostics, ours } = compile('jest-project', files, {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    lib: ['lib.es2022.d.ts'],
+    types: ['node', 'jest'],
+  })
+  expect(diagnostics).toEqual([])
+  expect(ours).toEqual(
+    expect.arrayContaining([
+      'node_modules/weapp-card-coupon/dist/testing/index.d.ts',
+      'node_modules/weapp-card-coupon/miniprogram_dist/utils/index.d.ts',
+    ]),
+  )
+})
