@@ -251,3 +251,10 @@ it('none of our own files fetch a remote resource (the only remote file left is 
     .map((f) => path.relative(npmDir, f))
   expect(vantRemote).toEqual(['@vant/weapp/icon/index.wxss'])
 })
+
+it("require('weapp-card-coupon') from Node says which entry to use (no ERR_PACKAGE_PATH_NOT_EXPORTED)", () => {
+  const probe = "try { require('weapp-card-coupon') } catch (e) { console.log(e.code || 'no code', '|', e.message) }"
+  const out = execFileSync(process.execPath, ['-e', probe], { cwd: mp, encoding: 'utf8' })
+  expect(out).not.toContain('ERR_PACKAGE_PATH_NOT_EXPORTED')
+  expect(out).toMatch(/has no root entry[\s\S]*weapp-card-coupon\/server[\s\S]*weapp-card-coupon\/testing/)
+})
