@@ -4,14 +4,7 @@
  */
 export { signCardExt, createNonceStr, createCardExt, verifyCardExt, type SignFields, type CardExtOptions } from './sign'
 export { decryptCardCode, type DecryptCardCodeOptions } from './decrypt'
-export {
-  createApiTicketProvider,
-  createMemoryTicketStore,
-  type ApiTicketProvider,
-  type ApiTicketProviderOptions,
-  type StoredTicket,
-  type TicketStore,
-} from './ticket'
+export { createApiTicketProvider, type ApiTicketProvider, type ApiTicketProviderOptions } from './ticket'
 export {
   createStableAccessTokenProvider,
   type StableAccessTokenProvider,
