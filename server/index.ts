@@ -1,9 +1,21 @@
 /**
- * Node-only server toolkit for WeChat card coupons (微信卡券): signing, code decryption, a stable access_token,
- * api_ticket caching, and stores to share them (memory, Redis).
+ * Server toolkit for WeChat card coupons (微信卡券): signing, code decryption, the user's cards with their states,
+ * a stable access_token, api_ticket caching, stores to share them (memory, Redis), and ready-made handlers.
  */
 export { signCardExt, createNonceStr, createCardExt, verifyCardExt, type SignFields, type CardExtOptions } from './sign'
 export { decryptCardCode, type DecryptCardCodeOptions } from './decrypt'
+export { getUserCards, type GetUserCardsOptions } from './user-cards'
+export type {
+  CardCodeResult,
+  CardCodesRequestBody,
+  CardCodesResponseBody,
+  CardExtRequestBody,
+  CardExtResponseBody,
+  ErrorResponseBody,
+  UserCard,
+  UserCardStatus,
+  UserCardsResponseBody,
+} from '../utils/protocol'
 export { createApiTicketProvider, type ApiTicketProvider, type ApiTicketProviderOptions } from './ticket'
 export {
   createStableAccessTokenProvider,
