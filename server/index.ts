@@ -5,6 +5,24 @@
 export { signCardExt, createNonceStr, createCardExt, verifyCardExt, type SignFields, type CardExtOptions } from './sign'
 export { decryptCardCode, type DecryptCardCodeOptions } from './decrypt'
 export { getUserCards, type GetUserCardsOptions } from './user-cards'
+export {
+  createCardCodesHandler,
+  createCardExtHandler,
+  createUserCardsHandler,
+  type CardCodesHandlerOptions,
+  type CardExtHandlerOptions,
+  type CardExtRule,
+  type UserCardsHandlerOptions,
+} from './handlers'
+export {
+  type CardCatalogue,
+  type CardHandler,
+  type HandlerErrorCode,
+  type HandlerOptions,
+  type HandlerRequest,
+  type HandlerResponse,
+  type HeaderValue,
+} from './handler'
 export type {
   CardCodeResult,
   CardCodesRequestBody,
