@@ -290,29 +290,21 @@ export function createCore<Context>(
   }
 }
 
-/** Reads a Node request's body, up to `maxBytes` (then `undefined`: too large). */
-function readNodeBody(req: IncomingMessage, maxBytes: number): Promise<Uint8Array | 'too large'> {
+/** Reads a Node request's body as text, up to `maxBytes` (else 'too large'; the rest is drained and dropped). */
+function readNodeBody(req: IncomingMessage, maxBytes: number): Promise<string | 'too large'> {
   return new Promise((resolve, reject) => {
-    const chunks: Uint8Array[] = []
+    const chunks: Buffer[] = []
     let size = 0
-    const onData = (chunk: Uint8Array) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.byteLength
       if (size > maxBytes) {
         req.off('data', onData)
-        req.resume() // the rest is drained and dropped, so the client still reads the 413
+        req.resume() // so the client still reads the 413
         resolve('too large')
       } else chunks.push(chunk)
     }
     req.on('data', onData)
-    req.on('end', () => {
-      const body = new Uint8Array(size)
-      let at = 0
-      for (const chunk of chunks) {
-        body.set(chunk, at)
-        at += chunk.byteLength
-      }
-      resolve(body)
-    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     req.on('error', reject)
   })
 }
@@ -348,7 +340,7 @@ export function nodeHandler<Context>(
           )
           return send(res, errorAnswer(e, { connection: 'close' }))
         }
-        body = read.byteLength ? read : undefined
+        body = read === '' ? undefined : read
       }
       send(res, await core({ method: req.method ?? 'GET', url: req.url, headers: req.headers, body, context: req }))
     } catch (e) {
