@@ -44,6 +44,16 @@ function count(fn: string, name: string, value: number | undefined, fallback: nu
   return v
 }
 
+/** The options of the handlers that ask WeChat with an access_token: checked, with the transport. */
+function checkWeChatReader(
+  fn: string,
+  o: TransportOptions & { getAccessToken: unknown; cards?: unknown },
+): ReturnType<typeof checkTransport> {
+  if (typeof o.getAccessToken !== 'function') throw new TypeError(`${fn}: getAccessToken must be a function`)
+  if (o.cards !== undefined) checkCatalogue(fn, 'cards', o.cards)
+  return checkTransport(fn, o)
+}
+
 /** The `cards` array of a request body, 1 to `max` items, or a 400 naming what is wrong. */
 function itemsOf(body: unknown, key: string, max: number): unknown[] {
   if (!isPlainObject(body)) throw new HandlerError(400, 'invalid_request', `the body must be a JSON object with ${key}`)
@@ -55,10 +65,15 @@ function itemsOf(body: unknown, key: string, max: number): unknown[] {
   return items
 }
 
-/** 404 unless the catalogue knows every card id (own entries only). */
-async function requireKnown(cards: CardCatalogue<unknown>, cardIds: readonly string[], field: string): Promise<void> {
+/** Whether the catalogue lists each card id (own entries only; a function's undefined, null or false: no). */
+async function known(cards: CardCatalogue<unknown>, cardIds: readonly string[]): Promise<boolean[]> {
   const found = await Promise.all(cardIds.map((cardId) => lookUpCard(cards, cardId)))
-  const at = found.findIndex((rule) => rule === undefined || rule === null || rule === false)
+  return found.map((rule) => rule !== undefined && rule !== null && rule !== false)
+}
+
+/** 404 unless the catalogue knows every card id. */
+async function requireKnown(cards: CardCatalogue<unknown>, cardIds: readonly string[], field: string): Promise<void> {
+  const at = (await known(cards, cardIds)).indexOf(false)
   if (at >= 0)
     throw new HandlerError(
       404,
@@ -218,12 +233,10 @@ export function createCardCodesHandler<Context = IncomingMessage>(
 ): CardHandler<Context> {
   const fn = 'createCardCodesHandler'
   const kit = checkHandlerOptions(fn, o)
-  if (typeof o.getAccessToken !== 'function') throw new TypeError(`${fn}: getAccessToken must be a function`)
-  if (o.cards !== undefined) checkCatalogue(fn, 'cards', o.cards)
+  const transport = checkWeChatReader(fn, o)
   if (o.onCode !== undefined && typeof o.onCode !== 'function') throw new TypeError(`${fn}: onCode must be a function`)
   const maxCodes = count(fn, 'maxCodes', o.maxCodes, 20)
   const concurrency = count(fn, 'concurrency', o.concurrency, 4)
-  const transport = checkTransport(fn, o)
   const { cards, onCode } = o
   const name = 'card-codes handler'
 
@@ -303,10 +316,8 @@ export function createUserCardsHandler<Context = IncomingMessage>(
 ): CardHandler<Context> {
   const fn = 'createUserCardsHandler'
   const kit = checkHandlerOptions(fn, o)
-  if (typeof o.getAccessToken !== 'function') throw new TypeError(`${fn}: getAccessToken must be a function`)
-  if (o.cards !== undefined) checkCatalogue(fn, 'cards', o.cards)
+  const transport = checkWeChatReader(fn, o)
   const concurrency = count(fn, 'concurrency', o.concurrency, DEFAULT_USER_CARDS_CONCURRENCY)
-  const transport = checkTransport(fn, o)
   const { cards, getAccessToken } = o
   const name = 'user-cards handler'
 
@@ -332,8 +343,11 @@ export function createUserCardsHandler<Context = IncomingMessage>(
         throw new HandlerError(502, 'wechat_error', "could not read the user's cards from WeChat; try again later")
       }
       if (cards) {
-        const known = await Promise.all(held.map((card) => lookUpCard(cards, card.cardId)))
-        held = held.filter((_, i) => known[i] !== undefined && known[i] !== null && known[i] !== false)
+        const listed = await known(
+          cards,
+          held.map((card) => card.cardId),
+        )
+        held = held.filter((_, i) => listed[i])
       }
       const answer: UserCardsResponseBody = { cards: held }
       return jsonAnswer(200, answer)

@@ -33,7 +33,9 @@ export type {
   UserCard,
   UserCardStatus,
   UserCardsResponseBody,
+  WeChatUserCardStatus,
 } from '../utils/protocol'
+export { WECHAT_USER_CARD_STATUSES } from '../utils/protocol'
 export { createApiTicketProvider, type ApiTicketProvider, type ApiTicketProviderOptions } from './ticket'
 export {
   createStableAccessTokenProvider,

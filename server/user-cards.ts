@@ -1,4 +1,4 @@
-import type { UserCard, UserCardStatus } from '../utils/protocol'
+import { WECHAT_USER_CARD_STATUSES, type UserCard, type UserCardStatus } from '../utils/protocol'
 import { exactValueProblem } from '../utils/rules'
 import {
   batchAccessToken,
@@ -39,17 +39,7 @@ const LIST_API = 'card/user/getcardlist'
 const CODE_API = 'card/code/get'
 export const DEFAULT_USER_CARDS_CONCURRENCY = 8
 
-/** WeChat's user_card_status values (card/code/get). */
-const STATUSES: ReadonlySet<string> = new Set<UserCardStatus>([
-  'NORMAL',
-  'CONSUMED',
-  'EXPIRE',
-  'GIFTING',
-  'GIFT_SUCC',
-  'GIFT_TIMEOUT',
-  'DELETE',
-  'UNAVAILABLE',
-])
+const STATUSES: ReadonlySet<string> = new Set<string>(WECHAT_USER_CARD_STATUSES)
 
 /** Unix seconds as WeChat sends them (a number, or digits in older answers), else undefined. */
 function seconds(v: unknown): number | undefined {

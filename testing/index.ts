@@ -2,6 +2,7 @@
 // getticket, decrypt, getcardlist, code/get), sharing one user's card bag and one clock, so a card server and
 // mini-program code can be tested end to end. For Node; a bundler can carry it into a demo with platform.fetch.
 import { randomBytes, randomInt } from 'crypto'
+import { WECHAT_USER_CARD_STATUSES, type WeChatUserCardStatus } from '../utils/protocol'
 import { exactValueProblem, isPlainObject } from '../utils/rules'
 import { checkCardExt, PARAM_ERROR, type CheckedExt } from './cardext'
 import {
@@ -92,19 +93,9 @@ export type DateInfo =
  * away), GIFT_SUCC (given away), GIFT_TIMEOUT (the gift was not taken in time), DELETE (the user deleted it),
  * UNAVAILABLE (the merchant made it unavailable).
  */
-export type HeldCardStatus =
-  'NORMAL' | 'CONSUMED' | 'EXPIRE' | 'GIFTING' | 'GIFT_SUCC' | 'GIFT_TIMEOUT' | 'DELETE' | 'UNAVAILABLE'
+export type HeldCardStatus = WeChatUserCardStatus
 
-const HELD_CARD_STATUSES: readonly HeldCardStatus[] = [
-  'NORMAL',
-  'CONSUMED',
-  'EXPIRE',
-  'GIFTING',
-  'GIFT_SUCC',
-  'GIFT_TIMEOUT',
-  'DELETE',
-  'UNAVAILABLE',
-]
+const HELD_CARD_STATUSES: readonly HeldCardStatus[] = WECHAT_USER_CARD_STATUSES
 
 export interface CardPlatformOptions {
   apiTicket: string

@@ -9,6 +9,7 @@ import {
   type HeldCardStatus,
   type Listening,
 } from '../../testing'
+import { WECHAT_USER_CARD_STATUSES } from '../../utils/protocol'
 import { add, callApi, ext, makePlatform, TOKEN, USER } from './fixtures'
 
 // 2026-03-01 10:00 in China (UTC+8)
@@ -161,15 +162,7 @@ describe('POST /card/code/get', () => {
     expect(card).toMatchObject({ beginTime: DAY0 + 5 * DAY, endTime: DAY0 + 35 * DAY - 1 })
   })
 
-  const states: HeldCardStatus[] = [
-    'CONSUMED',
-    'EXPIRE',
-    'GIFTING',
-    'GIFT_SUCC',
-    'GIFT_TIMEOUT',
-    'DELETE',
-    'UNAVAILABLE',
-  ]
+  const states = WECHAT_USER_CARD_STATUSES.filter((status) => status !== 'NORMAL')
   it.each(states)(
     'setCardStatus(%s): answered with can_consume false; check_consume true refuses it',
     async (status) => {
