@@ -113,13 +113,17 @@ const reason = (e: unknown): string => {
  */
 export async function requestWeChat(r: WeChatRequest): Promise<Record<string, unknown>> {
   const label = `WeChat ${r.api}`
-  const params = new URLSearchParams({
+  // Built by hand, and AbortController only where it exists: a mini-program runtime (the demo, with the simulator's
+  // platform.fetch) has neither URLSearchParams nor AbortController.
+  const params: Record<string, string> = {
     ...(r.accessToken === undefined ? {} : { access_token: r.accessToken }),
     ...r.query,
-  })
-  const query = params.toString()
+  }
+  const query = Object.keys(params)
+    .map((key) => `${encodeURIComponent(key)}=${encodeURIComponent(params[key])}`)
+    .join('&')
   const url = `${r.baseUrl}/${r.api}${query ? `?${query}` : ''}`
-  const controller = new AbortController()
+  const controller = typeof AbortController === 'function' ? new AbortController() : undefined
 
   const exchange = async (): Promise<Record<string, unknown>> => {
     let res: Response
@@ -129,7 +133,7 @@ export async function requestWeChat(r: WeChatRequest): Promise<Record<string, un
         method: r.method,
         headers: r.body === undefined ? undefined : { 'content-type': 'application/json' },
         body: r.body === undefined ? undefined : JSON.stringify(r.body),
-        signal: controller.signal,
+        ...(controller ? { signal: controller.signal } : {}),
       })
       text = await res.text()
     } catch (e) {
@@ -162,7 +166,7 @@ export async function requestWeChat(r: WeChatRequest): Promise<Record<string, un
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort()
+      controller?.abort()
       reject(wechatError(`${label}: no response within ${r.timeoutMs} ms (timeoutMs)`, { transient: true }))
     }, r.timeoutMs)
   })

@@ -145,3 +145,27 @@ it('handle() never rejects: a request that is not one answers 500 server_error',
   ])
   expect(errors[0].message).toMatch(/user-cards handler: handle\(\) takes \{ method, headers/)
 })
+
+it('without onError, a failure is one console.error line, with every secret it carried taken out', async () => {
+  const secret = 'e'.repeat(32)
+  const ticket = 'known-ticket-short'
+  const handler = createCardExtHandler({
+    getOpenid: () => USER,
+    getTicket: async () => ticket,
+    cards: { pCoupon: { useCustomCode: true } },
+    // an app bug that puts secrets in its error
+    createCode: () => Promise.reject(new Error(`pool failed (ticket ${ticket}, secret ${secret})`)),
+  })
+  const error = jest.spyOn(console, 'error').mockImplementation(() => undefined)
+  try {
+    const answer = await handler.handle({ method: 'POST', headers: {}, body: { cardIds: ['pCoupon'] } })
+    expect(answer.status).toBe(500)
+    expect(answer.body).not.toMatch(/pool failed|known-ticket|eeee/)
+    expect(error).toHaveBeenCalledTimes(1)
+    expect(error.mock.calls[0]).toEqual([
+      'weapp-card-coupon: card-ext handler: could not issue cardIds[0] (pCoupon): Error: pool failed (ticket ***, secret ***)',
+    ])
+  } finally {
+    error.mockRestore()
+  }
+})

@@ -129,28 +129,34 @@ describe('platform.fetch as a fetch', () => {
     expect(p.state.inFlight.getticket).toBe(0)
   })
 
-  it('answers with a minimal response where the runtime has no Response (a mini-program)', async () => {
-    const { Response: saved } = globalThis
-    Reflect.deleteProperty(globalThis, 'Response')
+  it('works where the runtime has no Response, URL, URLSearchParams or AbortController (a mini-program)', async () => {
+    const missing = ['Response', 'URL', 'URLSearchParams', 'AbortController'] as const
+    const saved = missing.map((name) => Object.getOwnPropertyDescriptor(globalThis, name))
+    for (const name of missing) Reflect.deleteProperty(globalThis, name)
     try {
       const res = await p.fetch(`https://api.weixin.qq.com${DECRYPT_PATH}?access_token=${TOKEN}`, {
         method: 'POST',
         body: JSON.stringify({ encrypt_code: p.state.held[1].encryptCode }),
       })
-      expect([res.ok, res.status, res.headers.get('Content-Type')]).toEqual([
+      expect([res.ok, res.status, res.statusText, res.headers.get('Content-Type')]).toEqual([
         true,
         200,
+        'OK',
         'application/json; charset=utf-8',
       ])
       expect(await res.json()).toEqual({ errcode: 0, errmsg: 'ok', code: 'MYCODE1' })
+      // the server toolkit on top of it, as the demo runs it inside a mini-program
+      const tokens = createStableAccessTokenProvider({ appid: APPID, secret: SECRET, fetch: p.fetch, now: p.now })
       const code = await decryptCardCode({
-        accessToken: TOKEN,
+        getAccessToken: tokens.getAccessToken,
         encryptCode: p.state.held[1].encryptCode,
         fetch: p.fetch,
       })
       expect(code).toBe('MYCODE1')
+      const cards = await getUserCards({ getAccessToken: tokens.getAccessToken, openid: USER, fetch: p.fetch })
+      expect(cards.map((c) => c.status)).toEqual(['NORMAL', 'NORMAL'])
     } finally {
-      globalThis.Response = saved
+      missing.forEach((name, i) => Object.defineProperty(globalThis, name, saved[i] as PropertyDescriptor))
     }
   })
 })
