@@ -3,7 +3,7 @@
  * copy that never gets lost, one fetch for all callers (and, when the store can lock, for all instances), the refresh
  * point apart from WeChat's real expiry, and stale-if-error between the two.
  */
-import { sleep } from './wechat'
+import { describeError, redactSecrets, sleep } from './wechat'
 
 /** One cached credential (an api_ticket or an access_token) as a store keeps it. Times are ms since the epoch. */
 export interface StoredCredential {
@@ -181,13 +181,6 @@ function valid(v: unknown): StoredCredential | undefined {
   return { value, expiresAt, refreshAt }
 }
 
-const describeError = (e: unknown): string => {
-  const o = typeof e === 'object' && e !== null ? (e as { name?: unknown; message?: unknown }) : undefined
-  const text =
-    o && typeof o.message === 'string' ? `${typeof o.name === 'string' ? o.name : 'Error'}: ${o.message}` : String(e)
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text
-}
-
 function withTimeout<T>(run: () => Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
   return Promise.race([
@@ -234,8 +227,7 @@ export function createCredentialCache(o: CacheOptions, s: CacheSettings, fetchVa
     if (known.size > 16) known.delete(known.values().next().value as string)
   }
   // Known secrets by value; and, for one this process never saw (another instance's), anything shaped like a token.
-  const redact = (text: string) =>
-    [...known].reduce((t, secret) => t.split(secret).join('***'), text).replace(/[\w+/=-]{32,}/g, '***')
+  const redact = (text: string) => redactSecrets(text, known)
   const episodes = { store: false, refresh: false }
   function fault(kind: keyof typeof episodes, message: string): void {
     const error = new Error(redact(message))

@@ -1,17 +1,42 @@
 /**
- * Node-only server toolkit for WeChat card coupons (微信卡券): signing, code decryption, a stable access_token,
- * api_ticket caching, and stores to share them (memory, Redis).
+ * Server toolkit for WeChat card coupons (微信卡券): signing, code decryption, the user's cards with their states,
+ * a stable access_token, api_ticket caching, stores to share them (memory, Redis), and ready-made handlers.
  */
 export { signCardExt, createNonceStr, createCardExt, verifyCardExt, type SignFields, type CardExtOptions } from './sign'
 export { decryptCardCode, type DecryptCardCodeOptions } from './decrypt'
+export { getUserCards, type GetUserCardsOptions } from './user-cards'
 export {
-  createApiTicketProvider,
-  createMemoryTicketStore,
-  type ApiTicketProvider,
-  type ApiTicketProviderOptions,
-  type StoredTicket,
-  type TicketStore,
-} from './ticket'
+  createCardCodesHandler,
+  createCardExtHandler,
+  createUserCardsHandler,
+  type CardCodesHandlerOptions,
+  type CardExtHandlerOptions,
+  type CardExtRule,
+  type UserCardsHandlerOptions,
+} from './handlers'
+export {
+  type CardCatalogue,
+  type CardHandler,
+  type HandlerErrorCode,
+  type HandlerOptions,
+  type HandlerRequest,
+  type HandlerResponse,
+  type HeaderValue,
+} from './handler'
+export type {
+  CardCodeResult,
+  CardCodesRequestBody,
+  CardCodesResponseBody,
+  CardExtRequestBody,
+  CardExtResponseBody,
+  ErrorResponseBody,
+  UserCard,
+  UserCardStatus,
+  UserCardsResponseBody,
+  WeChatUserCardStatus,
+} from '../utils/protocol'
+export { WECHAT_USER_CARD_STATUSES } from '../utils/protocol'
+export { createApiTicketProvider, type ApiTicketProvider, type ApiTicketProviderOptions } from './ticket'
 export {
   createStableAccessTokenProvider,
   type StableAccessTokenProvider,

@@ -1,10 +1,4 @@
-import {
-  createCredentialCache,
-  createMemoryStore,
-  type CacheOptions,
-  type CredentialStore,
-  type StoredCredential,
-} from './cache'
+import { createCredentialCache, type CacheOptions } from './cache'
 import {
   checkRetries,
   checkTransport,
@@ -16,13 +10,6 @@ import {
   type RetryOptions,
   type TransportOptions,
 } from './wechat'
-
-/** @deprecated The same as `StoredCredential` (the field `ticket` is now `value`, and `refreshAt` is new). */
-export type StoredTicket = StoredCredential
-/** @deprecated The same as `CredentialStore`. */
-export type TicketStore = CredentialStore
-/** @deprecated The same as `createMemoryStore()`. */
-export const createMemoryTicketStore = (): CredentialStore => createMemoryStore()
 
 export interface ApiTicketProviderOptions extends CacheOptions, TransportOptions, RetryOptions {
   /**

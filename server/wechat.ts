@@ -35,6 +35,24 @@ export function wechatError(message: string, o: { cause?: unknown; transient?: b
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
+/** `Name: message` of an error (duck-typed: it may come from another realm), at most 300 characters. */
+export const describeError = (e: unknown): string => {
+  const o = typeof e === 'object' && e !== null ? (e as { name?: unknown; message?: unknown }) : undefined
+  const text =
+    o && typeof o.message === 'string' ? `${typeof o.name === 'string' ? o.name : 'Error'}: ${o.message}` : String(e)
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text
+}
+
+/**
+ * `text` with every known secret replaced by `***`, and, for one never seen (another instance's token), anything
+ * shaped like a credential (32 or more base64/url-safe characters).
+ */
+export const redactSecrets = (text: string, known: Iterable<string> = []): string =>
+  [...known]
+    .filter(Boolean)
+    .reduce((t, secret) => t.split(secret).join('***'), text)
+    .replace(/[\w+/=-]{32,}/g, '***')
+
 /** How to reach WeChat: the options every function here that calls WeChat takes. */
 export interface TransportOptions {
   /** Defaults to https://api.weixin.qq.com; a test points it at the card-platform simulator (`weapp-card-coupon/testing`). */
@@ -95,13 +113,17 @@ const reason = (e: unknown): string => {
  */
 export async function requestWeChat(r: WeChatRequest): Promise<Record<string, unknown>> {
   const label = `WeChat ${r.api}`
-  const params = new URLSearchParams({
+  // Built by hand, and AbortController only where it exists: a mini-program runtime (the demo, with the simulator's
+  // platform.fetch) has neither URLSearchParams nor AbortController.
+  const params: Record<string, string> = {
     ...(r.accessToken === undefined ? {} : { access_token: r.accessToken }),
     ...r.query,
-  })
-  const query = params.toString()
+  }
+  const query = Object.keys(params)
+    .map((key) => `${encodeURIComponent(key)}=${encodeURIComponent(params[key])}`)
+    .join('&')
   const url = `${r.baseUrl}/${r.api}${query ? `?${query}` : ''}`
-  const controller = new AbortController()
+  const controller = typeof AbortController === 'function' ? new AbortController() : undefined
 
   const exchange = async (): Promise<Record<string, unknown>> => {
     let res: Response
@@ -111,7 +133,7 @@ export async function requestWeChat(r: WeChatRequest): Promise<Record<string, un
         method: r.method,
         headers: r.body === undefined ? undefined : { 'content-type': 'application/json' },
         body: r.body === undefined ? undefined : JSON.stringify(r.body),
-        signal: controller.signal,
+        ...(controller ? { signal: controller.signal } : {}),
       })
       text = await res.text()
     } catch (e) {
@@ -144,7 +166,7 @@ export async function requestWeChat(r: WeChatRequest): Promise<Record<string, un
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort()
+      controller?.abort()
       reject(wechatError(`${label}: no response within ${r.timeoutMs} ms (timeoutMs)`, { transient: true }))
     }, r.timeoutMs)
   })
@@ -219,6 +241,43 @@ async function tokenFrom(fn: string, source: AccessTokenSource, request: AccessT
   if (typeof token !== 'string' || !token)
     throw new TypeError(`${fn}: getAccessToken must resolve to a non-empty string`)
   return token
+}
+
+/**
+ * An access_token source for one batch of calls (a card list, a batch of codes): asks `source` once for all of
+ * them, and after a rejection once more for all of them (the first rejected token is passed on); later forced
+ * requests get that same refreshed token, so a batch refreshes at most once, whatever its size or concurrency.
+ */
+export function batchAccessToken(source: AccessTokenSource): AccessTokenSource {
+  let current: Promise<string> | undefined
+  let refreshed: Promise<string> | undefined
+  return (request) => {
+    if (!request?.forceRefresh) return (current ??= source({ forceRefresh: false }))
+    refreshed ??= source({ forceRefresh: true, rejectedToken: request.rejectedToken })
+    current = refreshed
+    return refreshed
+  }
+}
+
+/**
+ * `run` over every item with at most `concurrency` calls pending at once; results in the items' order. `run`
+ * must not reject (catch inside): a rejection rejects the whole and leaves the other calls running.
+ */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  run: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await run(items[index], index)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker))
+  return results
 }
 
 /**

@@ -1,22 +1,44 @@
-// The WeChat server APIs a card signing server calls, answered with WeChat's JSON shapes.
+// The WeChat server APIs a card server calls, answered with WeChat's JSON shapes: one router, one place per API,
+// reached through a socket (listen()) or in process (platform.fetch).
 import { randomBytes } from 'crypto'
-import { createServer, type IncomingMessage, type ServerResponse } from 'http'
+import { createServer, type IncomingMessage } from 'http'
+import { exactValueProblem, isPlainObject } from '../utils/rules'
 
 export const TICKET_PATH = '/cgi-bin/ticket/getticket'
 export const DECRYPT_PATH = '/card/code/decrypt'
 export const STABLE_TOKEN_PATH = '/cgi-bin/stable_token'
+export const GET_CARD_LIST_PATH = '/card/user/getcardlist'
+export const CODE_GET_PATH = '/card/code/get'
 
 type Body = Record<string, unknown>
 
-/** HTTP requests per API, whatever the answer. */
+/** Requests per API, whatever the answer (over HTTP and through platform.fetch alike). */
 export interface RequestCounts {
+  /** `GET /cgi-bin/ticket/getticket`. */
   getticket: number
+  /** `POST /card/code/decrypt`. */
   decrypt: number
   /** `POST /cgi-bin/stable_token`. */
   stable_token: number
+  /** `POST /card/user/getcardlist`. */
+  getcardlist: number
+  /** `POST /card/code/get`. */
+  code_get: number
   /** Requests to any other path (answered 404). */
   other: number
 }
+
+/** The APIs the simulator answers, by their key in RequestCounts. */
+export type ApiName = Exclude<keyof RequestCounts, 'other'>
+
+export const newRequestCounts = (): RequestCounts => ({
+  stable_token: 0,
+  getticket: 0,
+  decrypt: 0,
+  getcardlist: 0,
+  code_get: 0,
+  other: 0,
+})
 
 /** The options of createCardPlatform that shape the access_token. */
 export interface AccessTokenOptions {
@@ -111,13 +133,58 @@ export function createAccessTokens(o: AccessTokenOptions): AccessTokens {
   }
 }
 
-export interface HttpBackend {
+/** A held card as the card APIs see it (testing/index.ts keeps the card bag). */
+export interface ApiHeldCard {
+  cardId: string
+  code: string
+  encryptCode: string
+  outerStr?: string | undefined
+  beginTime: number
+  endTime: number
+}
+
+/** What the card APIs read from the platform. */
+export interface CardBag {
+  /** The one user the platform knows (its openid under the card's AppID). */
+  openid: string
+  /** Whether the platform lists `cardId` (an own entry: `constructor` is no card unless listed). */
+  hasCard(cardId: string): boolean
+  /** Whether `cardId` uses custom codes (card/code/get then needs card_id). */
+  usesCustomCode(cardId: string): boolean
+  /** The user's cards, in the order added. */
+  held(): readonly ApiHeldCard[]
+  /** A held card's `user_card_status` and `can_consume` now (the clock may have expired it). */
+  stateOf(card: ApiHeldCard): { status: string; canConsume: boolean }
+}
+
+export interface ApiBackend {
   tokens: AccessTokens
   apiTicket: string
   jsapiTicket: string
+  cards: CardBag
+  /** Requests per API, whatever the answer. */
   requests: RequestCounts
-  /** The code behind an encrypt_code, or undefined when the platform never issued it. */
-  decrypt(encryptCode: string): string | undefined
+  /** Requests per API received and not answered yet. */
+  inFlight: RequestCounts
+  /** The most requests per API ever in flight at once. */
+  maxInFlight: RequestCounts
+  /** Answers queued by failNextRequest, taken one per request to that API before anything else is looked at. */
+  faults: Map<ApiName, Body[]>
+}
+
+/** One request to the simulated API, whatever carried it. */
+export interface ApiRequest {
+  method: string
+  /** The URL, or just its path and query: `/card/code/get?access_token=…`. */
+  url: string
+  /** The body as text; undefined when there was none or it was larger than MAX_BODY. */
+  body: string | undefined
+}
+
+export interface ApiAnswer {
+  /** 200 for every API answer, errors included (as WeChat does); 404 for an unknown path. */
+  status: number
+  body: Body
 }
 
 export interface Listening {
@@ -128,7 +195,210 @@ export interface Listening {
 }
 
 const MAX_BODY = 1 << 20
-const tokenError = (b: HttpBackend, token: string | null) => b.tokens.check(token)
+
+// ------------------------------------------------------------------ requests, whatever carried them
+
+/** The path and a query reader of a URL (absolute or a path), without the URL class (absent in a mini-program). */
+function splitUrl(url: string): { path: string; query: (name: string) => string | null } {
+  const noFragment = url.split('#')[0]
+  const at = noFragment.indexOf('?')
+  const beforeQuery = at < 0 ? noFragment : noFragment.slice(0, at)
+  const path = beforeQuery.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '') || '/'
+  const pairs = (at < 0 ? '' : noFragment.slice(at + 1)).split('&').filter(Boolean)
+  const decode = (text: string) => {
+    try {
+      return decodeURIComponent(text.replace(/\+/g, ' '))
+    } catch {
+      return text
+    }
+  }
+  return {
+    path,
+    query(name) {
+      for (const pair of pairs) {
+        const eq = pair.indexOf('=')
+        if (decode(eq < 0 ? pair : pair.slice(0, eq)) === name) return eq < 0 ? '' : decode(pair.slice(eq + 1))
+      }
+      return null
+    },
+  }
+}
+
+/** A POST body as a JSON object, or WeChat's answer for an empty or malformed one. */
+function jsonObject(raw: string | undefined): { body: Body } | { error: Body } {
+  if (raw === undefined || raw.trim() === '') return { error: { errcode: 44002, errmsg: 'empty post data' } }
+  let body: unknown
+  try {
+    body = JSON.parse(raw)
+  } catch {
+    return { error: { errcode: 47001, errmsg: 'data format error' } }
+  }
+  if (!isPlainObject(body)) return { error: { errcode: 47001, errmsg: 'data format error' } }
+  return { body }
+}
+
+// ------------------------------------------------------------------ the APIs, one place each
+
+const INVALID_CODE: Body = { errcode: 40056, errmsg: 'invalid serial code' }
+const INVALID_OPENID: Body = { errcode: 40003, errmsg: 'invalid openid' }
+const INVALID_CARD_ID: Body = { errcode: 40073, errmsg: 'invalid card_id' }
+const missing = (field: string): Body => ({ errcode: 41011, errmsg: `missing required fields: ${field}` })
+/** A value WeChat reads as absent: not sent, null or ''. */
+const absent = (v: unknown) => v === undefined || v === null || v === ''
+
+interface Route {
+  api: ApiName
+  method: 'GET' | 'POST'
+  /** Checks `access_token` in the query before anything else of the request. */
+  accessToken: boolean
+  /** The answer once method, access_token and (for POST) the JSON body passed. */
+  answer(b: ApiBackend, query: (name: string) => string | null, body: Body): Body
+}
+
+const ROUTES = new Map<string, Route>([
+  [
+    TICKET_PATH,
+    {
+      api: 'getticket',
+      method: 'GET',
+      accessToken: true,
+      answer(b, query) {
+        const type = query('type')
+        // type=jsapi answers the JS-SDK ticket: a real and common mix-up that then fails as 签名错误.
+        if (type === 'wx_card') return { errcode: 0, errmsg: 'ok', ticket: b.apiTicket, expires_in: 7200 }
+        if (type === 'jsapi') return { errcode: 0, errmsg: 'ok', ticket: b.jsapiTicket, expires_in: 7200 }
+        return { errcode: 40097, errmsg: 'invalid args' }
+      },
+    },
+  ],
+  [
+    STABLE_TOKEN_PATH,
+    { api: 'stable_token', method: 'POST', accessToken: false, answer: (b, _, body) => b.tokens.stable(body) },
+  ],
+  [
+    DECRYPT_PATH,
+    {
+      api: 'decrypt',
+      method: 'POST',
+      accessToken: true,
+      answer(b, _, body) {
+        const enc = body.encrypt_code
+        if (absent(enc)) return missing('encrypt_code')
+        const card = b.cards.held().find((h) => h.encryptCode === enc)
+        return card ? { errcode: 0, errmsg: 'ok', code: card.code } : INVALID_CODE
+      },
+    },
+  ],
+  [
+    GET_CARD_LIST_PATH,
+    {
+      api: 'getcardlist',
+      method: 'POST',
+      accessToken: true,
+      answer(b, _, body) {
+        const { openid, card_id: cardId } = body
+        if (absent(openid)) return { errcode: 41009, errmsg: 'missing openid' }
+        // Matched exactly; the simulator knows one user, so any other openid is not one of this AppID's users.
+        if (exactValueProblem(openid) || openid !== b.cards.openid) return INVALID_OPENID
+        // card_id may be left out or sent empty: all of this AppID's cards
+        if (!absent(cardId) && (typeof cardId !== 'string' || !b.cards.hasCard(cardId))) return INVALID_CARD_ID
+        const cardList = b.cards
+          .held()
+          .filter((h) => absent(cardId) || h.cardId === cardId)
+          .map((h) => ({ code: h.code, card_id: h.cardId }))
+        return { errcode: 0, errmsg: 'ok', card_list: cardList, has_share_card: false }
+      },
+    },
+  ],
+  [
+    CODE_GET_PATH,
+    {
+      api: 'code_get',
+      method: 'POST',
+      accessToken: true,
+      answer(b, _, body) {
+        const { code, card_id: cardId } = body
+        const checkConsume = body.check_consume ?? true
+        if (absent(code)) return missing('code')
+        if (typeof checkConsume !== 'boolean') return { errcode: 47001, errmsg: 'data format error' }
+        if (!absent(cardId) && (typeof cardId !== 'string' || !b.cards.hasCard(cardId))) return INVALID_CARD_ID
+        const card = b.cards.held().find((h) => h.code === code && (absent(cardId) || h.cardId === cardId))
+        if (!card) return INVALID_CODE
+        // A custom code is only unique within its card: WeChat wants card_id with it.
+        if (absent(cardId) && b.cards.usesCustomCode(card.cardId)) return missing('card_id')
+        const { status, canConsume } = b.cards.stateOf(card)
+        if (checkConsume && status === 'CONSUMED')
+          return { errcode: 40099, errmsg: 'invalid code, this code has consumed.' }
+        if (checkConsume && status !== 'NORMAL') {
+          return {
+            errcode: 40127,
+            errmsg:
+              'invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !',
+          }
+        }
+        return {
+          errcode: 0,
+          errmsg: 'ok',
+          card: { card_id: card.cardId, begin_time: card.beginTime, end_time: card.endTime },
+          openid: b.cards.openid,
+          can_consume: canConsume,
+          ...(card.outerStr === undefined ? {} : { outer_str: card.outerStr }),
+          user_card_status: status,
+        }
+      },
+    },
+  ],
+])
+
+/** Which API a URL names ('other' for an unknown path): what requests and in-flight requests are counted under. */
+export function apiOf(url: string): keyof RequestCounts {
+  const route = ROUTES.get(splitUrl(url).path)
+  return route ? route.api : 'other'
+}
+
+/**
+ * Answers one request as WeChat would. Order of checks: path → a queued fault → method → access_token → JSON body
+ * → the API's own fields. Counts the request.
+ */
+export function answerRequest(b: ApiBackend, r: ApiRequest): ApiAnswer {
+  const { path, query } = splitUrl(r.url)
+  const route = ROUTES.get(path)
+  if (!route) {
+    b.requests.other++
+    return { status: 404, body: { errcode: 404, errmsg: `not found: ${path}` } }
+  }
+  b.requests[route.api]++
+  const fault = b.faults.get(route.api)?.shift()
+  if (fault) return { status: 200, body: fault }
+  if (r.method.toUpperCase() !== route.method) {
+    const body =
+      route.method === 'GET'
+        ? { errcode: 43001, errmsg: 'require GET method' }
+        : { errcode: 43002, errmsg: 'require POST method' }
+    return { status: 200, body }
+  }
+  if (route.accessToken) {
+    const bad = b.tokens.check(query('access_token'))
+    if (bad) return { status: 200, body: bad }
+  }
+  if (route.method === 'GET') return { status: 200, body: route.answer(b, query, {}) }
+  const parsed = jsonObject(r.body)
+  // WeChat answers API errors with HTTP 200 and an errcode.
+  return { status: 200, body: 'error' in parsed ? parsed.error : route.answer(b, query, parsed.body) }
+}
+
+/** Counts `api` in flight until `done` settles. */
+async function inFlight<T>(b: ApiBackend, api: keyof RequestCounts, done: () => Promise<T>): Promise<T> {
+  b.inFlight[api]++
+  b.maxInFlight[api] = Math.max(b.maxInFlight[api], b.inFlight[api])
+  try {
+    return await done()
+  } finally {
+    b.inFlight[api]--
+  }
+}
+
+// ------------------------------------------------------------------ over a socket
 
 function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
@@ -143,82 +413,20 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   })
 }
 
-function ticket(b: HttpBackend, url: URL, method: string): Body {
-  if (method !== 'GET') return { errcode: 43001, errmsg: 'require GET method' }
-  const bad = tokenError(b, url.searchParams.get('access_token'))
-  if (bad) return bad
-  const type = url.searchParams.get('type')
-  // type=jsapi answers the JS-SDK ticket: a real and common mix-up that then fails as 签名错误.
-  if (type === 'wx_card') return { errcode: 0, errmsg: 'ok', ticket: b.apiTicket, expires_in: 7200 }
-  if (type === 'jsapi') return { errcode: 0, errmsg: 'ok', ticket: b.jsapiTicket, expires_in: 7200 }
-  return { errcode: 40097, errmsg: 'invalid args' }
-}
-
-/** A POST body as a JSON object, or WeChat's answer for an empty or malformed one. */
-function jsonObject(raw: string | undefined): { body: Body } | { error: Body } {
-  if (raw === undefined || raw.trim() === '') return { error: { errcode: 44002, errmsg: 'empty post data' } }
-  let body: unknown
-  try {
-    body = JSON.parse(raw)
-  } catch (e) {
-    return { error: { errcode: 47001, errmsg: 'data format error' } }
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return { error: { errcode: 47001, errmsg: 'data format error' } }
-  return { body: body as Body }
-}
-
-async function stableToken(b: HttpBackend, req: IncomingMessage): Promise<Body> {
-  const raw = await readBody(req)
-  if (req.method !== 'POST') return { errcode: 43002, errmsg: 'require POST method' }
-  const parsed = jsonObject(raw)
-  return 'error' in parsed ? parsed.error : b.tokens.stable(parsed.body)
-}
-
-async function decrypt(b: HttpBackend, req: IncomingMessage, url: URL): Promise<Body> {
-  const raw = await readBody(req)
-  if (req.method !== 'POST') return { errcode: 43002, errmsg: 'require POST method' }
-  const bad = tokenError(b, url.searchParams.get('access_token'))
-  if (bad) return bad
-  const parsed = jsonObject(raw)
-  if ('error' in parsed) return parsed.error
-  const enc = parsed.body.encrypt_code
-  if (enc === undefined || enc === '') return { errcode: 41011, errmsg: 'missing required fields: encrypt_code' }
-  const code = typeof enc === 'string' ? b.decrypt(enc) : undefined
-  return code === undefined ? { errcode: 40056, errmsg: 'invalid serial code' } : { errcode: 0, errmsg: 'ok', code }
-}
-
-async function handle(b: HttpBackend, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url || '/', 'http://127.0.0.1')
-  const method = req.method || 'GET'
-  let status = 200
-  let body: Body
-  if (url.pathname === TICKET_PATH) {
-    b.requests.getticket++
-    await readBody(req)
-    body = ticket(b, url, method)
-  } else if (url.pathname === DECRYPT_PATH) {
-    b.requests.decrypt++
-    body = await decrypt(b, req, url)
-  } else if (url.pathname === STABLE_TOKEN_PATH) {
-    b.requests.stable_token++
-    body = await stableToken(b, req)
-  } else {
-    b.requests.other++
-    await readBody(req)
-    status = 404
-    body = { errcode: 404, errmsg: `not found: ${url.pathname}` }
-  }
-  // WeChat answers API errors with HTTP 200 and an errcode.
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' })
-  res.end(JSON.stringify(body))
-}
+const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8' }
 
 /** Starts the API server on 127.0.0.1, on a free port. */
-export function listenHttp(b: HttpBackend): Promise<Listening> {
+export function listenHttp(b: ApiBackend): Promise<Listening> {
   const server = createServer((req, res) => {
-    handle(b, req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' })
+    const url = req.url || '/'
+    inFlight(b, apiOf(url), async () => {
+      const answer = answerRequest(b, { method: req.method || 'GET', url, body: await readBody(req) })
+      // Answered on a later macrotask, as platform.fetch: requests sent together are seen in flight together.
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      res.writeHead(answer.status, JSON_HEADERS)
+      await new Promise<void>((done) => res.end(JSON.stringify(answer.body), done))
+    }).catch(() => {
+      if (!res.headersSent) res.writeHead(500, JSON_HEADERS)
       res.end(JSON.stringify({ errcode: -1, errmsg: 'system error' }))
     })
   })
@@ -243,4 +451,93 @@ export function listenHttp(b: HttpBackend): Promise<Listening> {
       })
     })
   })
+}
+
+// ------------------------------------------------------------------ in process: platform.fetch
+
+type FetchInput = Parameters<typeof fetch>[0]
+type FetchInit = NonNullable<Parameters<typeof fetch>[1]>
+
+/** A Request object given as fetch's first argument (duck-typed: it may come from another realm). */
+interface RequestLike {
+  url: string
+  method?: string
+  text(): Promise<string>
+}
+const isRequestLike = (v: unknown): v is RequestLike =>
+  typeof v === 'object' && v !== null && typeof (v as RequestLike).url === 'string' && 'text' in v
+
+async function bodyText(body: FetchInit['body']): Promise<string | undefined> {
+  if (body === undefined || body === null) return undefined
+  if (typeof body === 'string') return body
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
+    const view =
+      body instanceof ArrayBuffer ? new Uint8Array(body) : new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
+    return new TextDecoder().decode(view)
+  }
+  if (typeof Response === 'function') return new Response(body).text()
+  throw new TypeError('platform.fetch: send the body as a string (this runtime has no Response to read it with)')
+}
+
+const abortReason = (signal: AbortSignal): unknown => {
+  const reason: unknown = signal.reason
+  if (reason !== undefined) return reason
+  const error = new Error('This operation was aborted')
+  error.name = 'AbortError'
+  return error
+}
+
+/** A Response: the runtime's own where it has one (Node 18+, browsers), else the part a JSON client reads. */
+function responseOf(answer: ApiAnswer): Response {
+  const text = JSON.stringify(answer.body)
+  const statusText = answer.status === 200 ? 'OK' : 'Not Found'
+  if (typeof Response === 'function')
+    return new Response(text, { status: answer.status, statusText, headers: JSON_HEADERS })
+  const headers = new Map([['content-type', JSON_HEADERS['Content-Type']]])
+  const minimal = {
+    ok: answer.status >= 200 && answer.status < 300,
+    status: answer.status,
+    statusText,
+    headers: {
+      get: (name: string) => headers.get(name.toLowerCase()) ?? null,
+      has: (name: string) => headers.has(name.toLowerCase()),
+    },
+    text: async () => text,
+    json: async (): Promise<unknown> => JSON.parse(text),
+  }
+  return minimal as unknown as Response
+}
+
+/**
+ * A `fetch` that answers the simulated API in process: the same router as the socket server, for any origin (the
+ * host of the URL is ignored), answered on a later macrotask like a network would. Honours `signal`.
+ */
+export function createApiFetch(b: ApiBackend): typeof fetch {
+  return async function platformFetch(input: FetchInput, init: FetchInit = {}): Promise<Response> {
+    const request = isRequestLike(input) ? input : undefined
+    const url = request ? request.url : String(input)
+    const method = init.method ?? request?.method ?? 'GET'
+    const body = init.body !== undefined ? await bodyText(init.body) : request ? await request.text() : undefined
+    const signal = init.signal ?? undefined
+    if (signal?.aborted) throw abortReason(signal)
+    return inFlight(b, apiOf(url), async () => {
+      const answer = answerRequest(b, {
+        method,
+        url,
+        body: body !== undefined && body.length > MAX_BODY ? undefined : body,
+      })
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve()
+        }, 0)
+        const onAbort = () => {
+          clearTimeout(timer)
+          reject(abortReason(signal as AbortSignal))
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
+      })
+      return responseOf(answer)
+    })
+  }
 }

@@ -1,7 +1,8 @@
-// A card platform in one process: the client's wx.addCard/openCard and WeChat's getticket/decrypt APIs,
-// sharing one user's card bag, so a signing server and mini-program code can be tested end to end.
-// Node only: never bundled into the mini-program.
+// A card platform in one process: the client's wx.addCard/openCard and WeChat's server APIs (stable_token,
+// getticket, decrypt, getcardlist, code/get), sharing one user's card bag and one clock, so a card server and
+// mini-program code can be tested end to end. For Node; a bundler can carry it into a demo with platform.fetch.
 import { randomBytes, randomInt } from 'crypto'
+import { WECHAT_USER_CARD_STATUSES, type WeChatUserCardStatus } from '../utils/protocol'
 import { exactValueProblem, isPlainObject } from '../utils/rules'
 import { checkCardExt, PARAM_ERROR, type CheckedExt } from './cardext'
 import {
@@ -17,9 +18,27 @@ import {
   type ShowModalOption,
   type SimWx,
 } from './client'
-import { createAccessTokens, listenHttp, type Listening, type RequestCounts } from './http'
+import {
+  createAccessTokens,
+  createApiFetch,
+  listenHttp,
+  newRequestCounts,
+  type ApiBackend,
+  type ApiName,
+  type Listening,
+  type RequestCounts,
+} from './http'
 
-export { DECRYPT_PATH, STABLE_TOKEN_PATH, TICKET_PATH, type Listening, type RequestCounts } from './http'
+export {
+  CODE_GET_PATH,
+  DECRYPT_PATH,
+  GET_CARD_LIST_PATH,
+  STABLE_TOKEN_PATH,
+  TICKET_PATH,
+  type ApiName,
+  type Listening,
+  type RequestCounts,
+} from './http'
 export type {
   AddCardResponseInfo,
   AddCardSuccessCallbackResult,
@@ -56,7 +75,27 @@ export interface SimCard {
   /** How many of this card one user may hold (get_limit); unlimited when absent. */
   getLimit?: number
   title?: string
+  /** Validity, as the card's date_info in WeChat. Default `{ type: 'DATE_TYPE_FIX_TERM', fixedTerm: 30 }`. */
+  dateInfo?: DateInfo
 }
+
+/**
+ * When a card can be used, as WeChat's date_info: a fixed range (`begin_timestamp`/`end_timestamp`, Unix seconds),
+ * or a term counted in days from the day the user adds the card (`fixed_term`, `fixed_begin_term`; days run on
+ * China time, and the last one ends at 23:59:59).
+ */
+export type DateInfo =
+  | { type: 'DATE_TYPE_FIX_TIME_RANGE'; beginTimestamp: number; endTimestamp: number }
+  | { type: 'DATE_TYPE_FIX_TERM'; fixedTerm: number; fixedBeginTerm?: number }
+
+/**
+ * A held card's state, WeChat's `user_card_status`: NORMAL (usable), CONSUMED (used), EXPIRE, GIFTING (being given
+ * away), GIFT_SUCC (given away), GIFT_TIMEOUT (the gift was not taken in time), DELETE (the user deleted it),
+ * UNAVAILABLE (the merchant made it unavailable).
+ */
+export type HeldCardStatus = WeChatUserCardStatus
+
+const HELD_CARD_STATUSES: readonly HeldCardStatus[] = WECHAT_USER_CARD_STATUSES
 
 export interface CardPlatformOptions {
   apiTicket: string
@@ -76,7 +115,10 @@ export interface CardPlatformOptions {
   appid?: string | undefined
   /** The AppSecret `cgi-bin/stable_token` accepts. Default `simulator-app-secret-0000000000`. */
   secret?: string | undefined
-  /** Clock in ms since the epoch for the access_token's expiry and the 30 s between forced refreshes. Default Date.now. */
+  /**
+   * Clock in ms since the epoch: the access_token's expiry, the 30 s between forced refreshes, card validity.
+   * Default Date.now. `advanceTime(ms)` moves the platform's clock ahead of it.
+   */
   now?: (() => number) | undefined
 }
 
@@ -87,6 +129,14 @@ export interface HeldCard {
   /** What wx.addCard returned for it: only /card/code/decrypt turns it back into `code`. */
   encryptCode: string
   outerStr?: string
+  /**
+   * NORMAL when added; changed by `setCardStatus`. card/code/get answers it, except that a NORMAL card past its
+   * endTime answers EXPIRE.
+   */
+  status: HeldCardStatus
+  /** Validity, Unix seconds, fixed when the card was added (from the card's dateInfo). */
+  beginTime: number
+  endTime: number
 }
 
 export interface NonceRecord {
@@ -104,8 +154,12 @@ export interface PlatformState {
   taken: Record<string, number>
   /** cardExt timestamp + nonce_str pairs already used, per card. */
   nonces: NonceRecord[]
-  /** HTTP requests per endpoint. */
+  /** Requests per API (over HTTP and through `fetch`), whatever the answer. */
   requests: RequestCounts
+  /** Requests per API received and not answered yet. */
+  inFlight: RequestCounts
+  /** The most requests per API in flight at once so far (set a key to 0 to measure again). */
+  maxInFlight: RequestCounts
   /** wx calls, whatever their outcome. */
   calls: { addCard: number; openCard: number }
   /** Every addCard/openCard call in order: what was passed, and how it was answered (`pending` while held). */
@@ -129,8 +183,28 @@ export interface CardPlatform {
   install(target?: object, options?: InstallOptions): () => void
   /** Changes the simulated client (base library version, missing APIs); installed targets follow at once. */
   setClient(settings: ClientSettings): void
-  /** Starts WeChat's API (stable_token, getticket, card/code/decrypt) on 127.0.0.1 (free port). */
+  /** Starts WeChat's API (stable_token, getticket, decrypt, getcardlist, code/get) on 127.0.0.1 (free port). */
   listen(): Promise<Listening>
+  /**
+   * The same API in process, with the global fetch's signature: pass it as the server toolkit's `fetch` (any
+   * baseUrl) where there is no socket (a mini-program, a browser). Answers on a later macrotask; honours `signal`.
+   */
+  fetch: typeof fetch
+  /**
+   * Changes a held card's state, as the user or the merchant would: consume it, gift it (GIFTING, then GIFT_SUCC
+   * or GIFT_TIMEOUT), delete it, make it UNAVAILABLE or EXPIRE, or NORMAL again. TypeError when the user holds no
+   * such card or the status is not one of WeChat's.
+   */
+  setCardStatus(card: { cardId: string; code: string }, status: HeldCardStatus): void
+  /** Moves the platform's clock ahead by `ms` (token expiry, forced-refresh spacing, card validity). */
+  advanceTime(ms: number): void
+  /** The platform's clock, in ms since the epoch. */
+  now(): number
+  /**
+   * The next request to `api` is answered with `answer` (default `{ errcode: -1, errmsg: 'system error' }`) before
+   * anything else of it is looked at; queued, one per call.
+   */
+  failNextRequest(api: ApiName, answer?: { errcode: number; errmsg: string }): void
   /** Queues what the user does on the next addCard/openCard page. */
   nextUserAction(action: UserAction): void
   /** From now on addCard/openCard calls are held until the test answers them (`heldCalls()`), or never. */
@@ -166,19 +240,63 @@ function checkOptions(o: CardPlatformOptions): void {
       if (v !== undefined && !(Number.isInteger(v) && v >= 0))
         throw new TypeError(`createCardPlatform: cards[${i}].${k} must be an integer >= 0`)
     }
+    if (c.dateInfo !== undefined) checkDateInfo(c.dateInfo, `cards[${i}].dateInfo`)
   })
+  if (o.now !== undefined && typeof o.now !== 'function')
+    throw new TypeError('createCardPlatform: now must be a function')
 }
+
+function checkDateInfo(d: DateInfo, name: string): void {
+  const fail = (what: string) => {
+    throw new TypeError(`createCardPlatform: ${name}${what}`)
+  }
+  // Unix seconds have at most 10 digits: Date.now() (13) is the usual mistake.
+  const seconds = (v: unknown, key: string) => {
+    if (!(Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1e10))
+      fail(`.${key} must be Unix seconds (an integer of at most 10 digits), got ${String(v)}`)
+  }
+  if (!isPlainObject(d)) return fail(' must be an object')
+  if (d.type === 'DATE_TYPE_FIX_TIME_RANGE') {
+    seconds(d.beginTimestamp, 'beginTimestamp')
+    seconds(d.endTimestamp, 'endTimestamp')
+    if (d.endTimestamp < d.beginTimestamp) fail('.endTimestamp is before beginTimestamp')
+  } else if (d.type === 'DATE_TYPE_FIX_TERM') {
+    if (!(Number.isInteger(d.fixedTerm) && d.fixedTerm >= 1)) fail('.fixedTerm must be a whole number of days >= 1')
+    const begin = d.fixedBeginTerm ?? 0
+    if (!(Number.isInteger(begin) && begin >= 0)) fail('.fixedBeginTerm must be a whole number of days >= 0')
+  } else fail(".type must be 'DATE_TYPE_FIX_TIME_RANGE' or 'DATE_TYPE_FIX_TERM'")
+}
+
+const DAY_MS = 24 * 3600 * 1000
+const CHINA_OFFSET_MS = 8 * 3600 * 1000
+
+/** The validity (Unix seconds) of a card added at `addedAt` (ms). */
+function validity(d: DateInfo, addedAt: number): { beginTime: number; endTime: number } {
+  if (d.type === 'DATE_TYPE_FIX_TIME_RANGE') return { beginTime: d.beginTimestamp, endTime: d.endTimestamp }
+  const dayStart = Math.floor((addedAt + CHINA_OFFSET_MS) / DAY_MS) * DAY_MS - CHINA_OFFSET_MS
+  const begin = d.fixedBeginTerm ?? 0
+  return {
+    beginTime: (dayStart + begin * DAY_MS) / 1000,
+    endTime: (dayStart + (begin + d.fixedTerm) * DAY_MS) / 1000 - 1,
+  }
+}
+const DEFAULT_DATE_INFO: DateInfo = { type: 'DATE_TYPE_FIX_TERM', fixedTerm: 30 }
 
 export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
   checkOptions(options)
   const o = options
   const cards = new Map<string, SimCard>(o.cards.map((c) => [c.cardId, { ...c }]))
+  const baseClock = o.now ?? Date.now
+  let clockOffset = 0
+  const now = () => baseClock() + clockOffset
   const state: PlatformState = {
     held: [],
     stock: {},
     taken: {},
     nonces: [],
-    requests: { stable_token: 0, getticket: 0, decrypt: 0, other: 0 },
+    requests: newRequestCounts(),
+    inFlight: newRequestCounts(),
+    maxInFlight: newRequestCounts(),
     calls: { addCard: 0, openCard: 0 },
     log: [],
     opened: [],
@@ -188,7 +306,7 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
   // Defined, not assigned: a card id such as `__proto__` is then an own entry, not the object's prototype.
   const setEntry = (table: Record<string, number>, cardId: string, value: number) =>
     Object.defineProperty(table, cardId, { value, writable: true, enumerable: true, configurable: true })
-  const tokens = createAccessTokens(o)
+  const tokens = createAccessTokens({ ...o, now })
   for (const c of cards.values()) {
     setEntry(state.stock, c.cardId, c.quantity ?? Infinity)
     setEntry(state.taken, c.cardId, 0)
@@ -245,7 +363,13 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
         (card.getLimit !== undefined && state.taken[id] >= card.getLimit) ||
         (ext.code !== undefined && state.held.some((h) => h.cardId === id && h.code === ext.code))
       if (refused) return { cardId: id, cardExt, code: '', isSuccess: false }
-      const held: HeldCard = { cardId: id, code: ext.code ?? newCode(), encryptCode: newEncryptCode() }
+      const held: HeldCard = {
+        cardId: id,
+        code: ext.code ?? newCode(),
+        encryptCode: newEncryptCode(),
+        status: 'NORMAL',
+        ...validity(card.dateInfo ?? DEFAULT_DATE_INFO, now()),
+      }
       if (ext.outerStr !== undefined) held.outerStr = ext.outerStr
       state.held.push(held)
       state.stock[id]--
@@ -288,6 +412,31 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     state,
   )
 
+  /** A held card's status and can_consume now: a NORMAL card past its end time reads EXPIRE. */
+  function stateOf(card: HeldCard): { status: HeldCardStatus; canConsume: boolean } {
+    const seconds = Math.floor(now() / 1000)
+    if (card.status !== 'NORMAL') return { status: card.status, canConsume: false }
+    if (seconds > card.endTime) return { status: 'EXPIRE', canConsume: false }
+    return { status: 'NORMAL', canConsume: seconds >= card.beginTime }
+  }
+  const backend: ApiBackend = {
+    tokens,
+    apiTicket: o.apiTicket,
+    jsapiTicket: o.jsapiTicket ?? `jsapi-${o.apiTicket}`,
+    requests: state.requests,
+    inFlight: state.inFlight,
+    maxInFlight: state.maxInFlight,
+    faults: new Map(),
+    cards: {
+      openid: o.openid,
+      hasCard: (cardId) => cards.has(cardId),
+      usesCustomCode: (cardId) => Boolean(cards.get(cardId)?.useCustomCode),
+      held: () => state.held,
+      stateOf: (card) => stateOf(card as HeldCard),
+    },
+  }
+  const REQUEST_APIS: readonly ApiName[] = ['stable_token', 'getticket', 'decrypt', 'getcardlist', 'code_get']
+
   return {
     wx: client.wx,
     install: client.install,
@@ -296,17 +445,34 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     heldCalls: client.heldCalls,
     setAnswerDelay: client.setAnswerDelay,
     throwOnNextCall: client.throwOnNextCall,
-    listen: () =>
-      listenHttp({
-        tokens,
-        apiTicket: o.apiTicket,
-        jsapiTicket: o.jsapiTicket ?? `jsapi-${o.apiTicket}`,
-        requests: state.requests,
-        decrypt: (enc) => {
-          const h = state.held.find((x) => x.encryptCode === enc)
-          return h && h.code
-        },
-      }),
+    listen: () => listenHttp(backend),
+    fetch: createApiFetch(backend),
+    setCardStatus(card, status) {
+      if (!HELD_CARD_STATUSES.includes(status))
+        throw new TypeError(
+          `setCardStatus: status must be one of ${HELD_CARD_STATUSES.join(', ')}, got ${String(status)}`,
+        )
+      const held = isPlainObject(card)
+        ? state.held.find((h) => h.cardId === card.cardId && h.code === card.code)
+        : undefined
+      if (!held) throw new TypeError('setCardStatus: the user holds no card with this cardId and code')
+      held.status = status
+    },
+    advanceTime(ms) {
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+        throw new TypeError(`advanceTime: ms must be a finite number >= 0, got ${String(ms)}`)
+      clockOffset += ms
+    },
+    now,
+    failNextRequest(api, answer = { errcode: -1, errmsg: 'system error' }) {
+      if (!REQUEST_APIS.includes(api))
+        throw new TypeError(`failNextRequest: api must be one of ${REQUEST_APIS.join(', ')}, got ${String(api)}`)
+      if (!isPlainObject(answer) || typeof answer.errcode !== 'number' || answer.errcode === 0)
+        throw new TypeError('failNextRequest: answer must be { errcode: <non-zero number>, errmsg }')
+      const queue = backend.faults.get(api) ?? []
+      queue.push({ errcode: answer.errcode, errmsg: String(answer.errmsg) })
+      backend.faults.set(api, queue)
+    },
     nextUserAction(action) {
       if (action !== 'accept' && action !== 'cancel')
         throw new TypeError(`nextUserAction: 'accept' or 'cancel', got ${String(action)}`)

@@ -36,12 +36,25 @@ export interface ErrorResponseBody {
 }
 
 /**
- * A held card's state: WeChat's `user_card_status` (card/code/get): NORMAL (usable), CONSUMED (used), EXPIRE,
- * GIFTING (being given away), GIFT_SUCC (given away), GIFT_TIMEOUT, DELETE (deleted by the user), UNAVAILABLE;
- * or UNKNOWN when the server could not look it up.
+ * WeChat's `user_card_status` values (card/code/get): NORMAL (usable), CONSUMED (used), EXPIRE, GIFTING (being given
+ * away), GIFT_SUCC (given away), GIFT_TIMEOUT (the gift was not taken), DELETE (deleted by the user), UNAVAILABLE.
  */
-export type UserCardStatus =
-  'NORMAL' | 'CONSUMED' | 'EXPIRE' | 'GIFTING' | 'GIFT_SUCC' | 'GIFT_TIMEOUT' | 'DELETE' | 'UNAVAILABLE' | 'UNKNOWN'
+export const WECHAT_USER_CARD_STATUSES = [
+  'NORMAL',
+  'CONSUMED',
+  'EXPIRE',
+  'GIFTING',
+  'GIFT_SUCC',
+  'GIFT_TIMEOUT',
+  'DELETE',
+  'UNAVAILABLE',
+] as const
+
+/** One of WeChat's `user_card_status` values. */
+export type WeChatUserCardStatus = (typeof WECHAT_USER_CARD_STATUSES)[number]
+
+/** A held card's state: WeChat's `user_card_status`, or UNKNOWN when the server could not look it up. */
+export type UserCardStatus = WeChatUserCardStatus | 'UNKNOWN'
 
 /** One card the user holds, with its state (the user-cards endpoint; `getUserCards` on the server). */
 export interface UserCard {

@@ -1,5 +1,5 @@
 /** A real HTTP server on 127.0.0.1 (port 0) standing in for api.weixin.qq.com; each test sets the handler. */
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'http'
+import { createServer, request, type IncomingHttpHeaders, type ServerResponse } from 'http'
 import type { AddressInfo } from 'net'
 
 export interface SeenRequest {
@@ -75,4 +75,42 @@ export async function closedPort(): Promise<number> {
   const { port } = s.address() as AddressInfo
   await new Promise<void>((resolve) => s.close(() => resolve()))
   return port
+}
+
+export interface ClientAnswer {
+  status: number
+  headers: IncomingHttpHeaders
+  /** The body as text. */
+  text: string
+  /** The body parsed as JSON (undefined when it is not JSON). */
+  json: Record<string, unknown> | undefined
+}
+
+/**
+ * One request with node:http (no fetch): `body` is sent with a Content-Length, `chunks` one write each without one
+ * (chunked transfer encoding).
+ */
+export function httpRequest(
+  url: string,
+  o: { method?: string; headers?: Record<string, string>; body?: string; chunks?: string[] } = {},
+): Promise<ClientAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: o.method ?? 'GET', headers: o.headers ?? {} }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => (text += c))
+      res.on('end', () => {
+        let json: Record<string, unknown> | undefined
+        try {
+          json = JSON.parse(text)
+        } catch {
+          json = undefined
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json })
+      })
+    })
+    req.on('error', reject)
+    for (const chunk of o.chunks ?? []) req.write(chunk)
+    req.end(o.body)
+  })
 }

@@ -1,11 +1,9 @@
 import {
   createApiTicketProvider,
   createMemoryStore,
-  createMemoryTicketStore,
   WeChatApiError,
   type ApiTicketProviderOptions,
   type CredentialStore,
-  type TicketStore,
 } from '../../server'
 import { reply, startServer, type Handler, type TestServer } from './http-server'
 
@@ -169,9 +167,9 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     expect(srv.requests).toHaveLength(2)
   })
 
-  it('lets several instances share one ticket through a shared store (also the deprecated createMemoryTicketStore)', async () => {
+  it('lets several instances share one ticket through a shared store', async () => {
     srv.handle(ok())
-    const store = createMemoryTicketStore()
+    const store = createMemoryStore()
     const a = provider({ store })
     const b = provider({ store })
     await expect(a.getTicket()).resolves.toBe('ticket-1')
@@ -187,8 +185,8 @@ describe('createApiTicketProvider against a local HTTP server', () => {
   it('works with a custom asynchronous store', async () => {
     srv.handle(ok())
     const data = new Map<string, string>()
-    // Written as a 0.1 user did: get/set only, no ttlMs, no lock.
-    const store: TicketStore = {
+    // The smallest store: get/set only, no ttlMs, no lock.
+    const store: CredentialStore = {
       get: async (k) => {
         const v = data.get(k)
         return v === undefined ? undefined : JSON.parse(v)

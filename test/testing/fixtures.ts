@@ -1,5 +1,6 @@
 // Shared set-up for the simulator tests and the client utils tests: one platform config, the platform installed
 // as the global wx, and callback-style call helpers.
+import { request } from 'http'
 import { createCardExt, type CardExtOptions } from '../../server/sign'
 import { createCardPlatform, type CallOptions, type CardPlatform, type CardPlatformOptions } from '../../testing'
 import type { CardError } from '../../utils'
@@ -158,4 +159,27 @@ export function spoiled(value: string): [string, string, SpoiledAt, boolean][] {
     [`inner ${name}`, value.slice(0, middle) + char + value.slice(middle), 'inner', whitespace],
     [`trailing ${name}`, value + char, 'trailing', whitespace],
   ])
+}
+
+export interface ApiAnswer {
+  status: number
+  body: Record<string, unknown>
+}
+
+/** One request to the simulator's HTTP API with a plain node:http client (no global fetch needed). */
+export function callApi(base: string, method: string, path: string, body?: string): Promise<ApiAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      base + path,
+      { method, headers: body === undefined ? {} : { 'Content-Type': 'application/json' } },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => (text += c))
+        res.on('end', () => resolve({ status: res.statusCode || 0, body: JSON.parse(text) }))
+      },
+    )
+    req.on('error', reject)
+    req.end(body)
+  })
 }

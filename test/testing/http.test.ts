@@ -1,29 +1,5 @@
-import { request } from 'http'
 import { DECRYPT_PATH, STABLE_TOKEN_PATH, TICKET_PATH, type Listening } from '../../testing'
-import { add, cardsOf, ext, ID, makePlatform, spoiled, TICKET, TOKEN } from './fixtures'
-
-interface Answer {
-  status: number
-  body: Record<string, unknown>
-}
-
-/** A plain node:http client, so the tests do not depend on a global fetch. */
-function call(base: string, method: string, path: string, body?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      base + path,
-      { method, headers: body === undefined ? {} : { 'Content-Type': 'application/json' } },
-      (res) => {
-        let text = ''
-        res.setEncoding('utf8')
-        res.on('data', (c: string) => (text += c))
-        res.on('end', () => resolve({ status: res.statusCode || 0, body: JSON.parse(text) }))
-      },
-    )
-    req.on('error', reject)
-    req.end(body)
-  })
-}
+import { add, callApi as call, cardsOf, ext, ID, makePlatform, spoiled, TICKET, TOKEN } from './fixtures'
 
 const T0 = 1_700_000_000_000
 const APPID = 'wx1234567890abcdef'
@@ -175,10 +151,24 @@ describe('other paths and request counts', () => {
     await call(server.url, 'POST', decryptPath(), '{}')
     await call(server.url, 'GET', '/nowhere')
     // stable_token is counted from its first request on
-    expect(p.state.requests).toEqual({ stable_token: 0, getticket: 2, decrypt: 1, other: 1 })
+    expect(p.state.requests).toEqual({
+      stable_token: 0,
+      getticket: 2,
+      decrypt: 1,
+      getcardlist: 0,
+      code_get: 0,
+      other: 1,
+    })
     await call(server.url, 'POST', STABLE_TOKEN_PATH, stableBody())
     await call(server.url, 'GET', STABLE_TOKEN_PATH)
-    expect(p.state.requests).toEqual({ getticket: 2, decrypt: 1, stable_token: 2, other: 1 })
+    expect(p.state.requests).toEqual({
+      getticket: 2,
+      decrypt: 1,
+      stable_token: 2,
+      getcardlist: 0,
+      code_get: 0,
+      other: 1,
+    })
   })
 
   it('two listen() servers share the same platform state', async () => {

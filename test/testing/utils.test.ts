@@ -148,7 +148,14 @@ describe('a signing server against listen()', () => {
     expect(codes[1]).toBe('SHOP0001')
     await openCards(r.succeeded.map((c, i) => ({ cardId: c.cardId, code: codes[i] })))
     // The ticket was fetched once and cached by the provider.
-    expect(p.state.requests).toEqual({ stable_token: 0, getticket: 1, decrypt: 2, other: 0 })
+    expect(p.state.requests).toEqual({
+      stable_token: 0,
+      getticket: 1,
+      decrypt: 2,
+      getcardlist: 0,
+      code_get: 0,
+      other: 0,
+    })
     expect(p.state.opened.map((o) => o.cardId)).toEqual([ID.plain, ID.custom])
   })
 

@@ -1,0 +1,619 @@
+// The ready-made handlers mounted on a real HTTP server on 127.0.0.1, the server toolkit talking to the simulator's
+// HTTP API: every bad input, per-code decrypt results, the user's cards with their states, and no secret echoed.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http'
+import type { AddressInfo } from 'net'
+import {
+  createApiTicketProvider,
+  createCardCodesHandler,
+  createCardExtHandler,
+  createStableAccessTokenProvider,
+  createUserCardsHandler,
+  verifyCardExt,
+  type CardExtHandlerOptions,
+  type CardExtRule,
+  type CardHandler,
+  type HandlerRequest,
+} from '../../server'
+import { createCardPlatform, type CardPlatform, type Listening } from '../../testing'
+import { httpRequest, type ClientAnswer } from './http-server'
+
+// As long as real ones: 32 hex (AppSecret), a token and a ticket of WeChat's length.
+const APPID = 'wx5f3a9c0d1e2b4a68'
+const SECRET = '9f86d081884c7d659a2feaa0c55ad015'
+const FIRST_TOKEN = '81_Yq0Tn3kX9vW2pL7sR5mB1cD4fG6hJ8kLzXcVbNmQwErTyUiOpAsDfGhJkL0123456789abcdefGHIJKL'
+const TICKET = 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg'
+const USER = 'oHandlerUser0001'
+const SESSIONS: Record<string, string> = { 'Bearer s-user': USER }
+
+const CARDS: Record<string, CardExtRule> = {
+  pPlain: {},
+  pCustom: { useCustomCode: true },
+  pBound: { bindOpenid: true, outerStr: 'home-banner' },
+}
+
+let platform: CardPlatform
+let wechat: Listening
+let app: Server
+let base: string
+/** Every answer body and every onError message of this file: none may carry a secret. */
+const seen: string[] = []
+const errors: Error[] = []
+let codes = 0
+
+/** The openid of the session named by the Authorization header (own lookups: `constructor` is no session). */
+const sessionOf = ({ headers }: HandlerRequest): string | undefined => {
+  const auth = headers.authorization
+  return typeof auth === 'string' && Object.prototype.hasOwnProperty.call(SESSIONS, auth) ? SESSIONS[auth] : undefined
+}
+
+beforeAll(() => jest.spyOn(console, 'error'))
+afterAll(() => {
+  expect(console.error).not.toHaveBeenCalled() // onError is given everywhere: nothing goes to the console
+  const everything = seen.join('\n') + errors.map((e) => e.message).join('\n')
+  for (const secret of [SECRET, FIRST_TOKEN, TICKET]) expect(everything).not.toContain(secret)
+  expect(seen.length).toBeGreaterThan(50)
+})
+
+beforeEach(async () => {
+  errors.length = 0
+  platform = createCardPlatform({
+    apiTicket: TICKET,
+    accessToken: FIRST_TOKEN,
+    openid: USER,
+    appid: APPID,
+    secret: SECRET,
+    cards: [
+      { cardId: 'pPlain' },
+      { cardId: 'pCustom', useCustomCode: true },
+      { cardId: 'pBound', bindOpenid: true },
+      { cardId: 'pOther' },
+    ],
+  })
+  wechat = await platform.listen()
+  const onError = (e: Error) => errors.push(e)
+  const tokens = createStableAccessTokenProvider({
+    appid: APPID,
+    secret: SECRET,
+    baseUrl: wechat.url,
+    now: platform.now,
+  })
+  const tickets = createApiTicketProvider({
+    getAccessToken: tokens.getAccessToken,
+    baseUrl: wechat.url,
+    now: platform.now,
+  })
+  const common = { getOpenid: sessionOf, onError, baseUrl: wechat.url }
+  const routes: Record<string, CardHandler> = {
+    '/card-ext': createCardExtHandler({
+      ...common,
+      getTicket: tickets.getTicket,
+      cards: CARDS,
+      createCode: ({ cardId }) => `${cardId.slice(1, 4).toUpperCase()}${++codes}`,
+    }),
+    '/card-codes': createCardCodesHandler({ ...common, getAccessToken: tokens.getAccessToken, cards: CARDS }),
+    '/user-cards': createUserCardsHandler({ ...common, getAccessToken: tokens.getAccessToken, cards: CARDS }),
+  }
+  app = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0]
+    // /parsed/…: as behind express.json(), the body arrives parsed in req.body
+    if (path.startsWith('/parsed/')) {
+      let text = ''
+      req.setEncoding('utf8')
+      req.on('data', (c: string) => (text += c))
+      req.on('end', () => {
+        Object.assign(req, { body: JSON.parse(text) })
+        void routes[path.slice('/parsed'.length)](req, res)
+      })
+      return
+    }
+    const handler = Object.prototype.hasOwnProperty.call(routes, path) ? routes[path] : undefined
+    if (handler) void handler(req, res)
+    else res.writeHead(404).end()
+  })
+  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`
+})
+afterEach(async () => {
+  await new Promise<void>((resolve) => {
+    app.closeAllConnections()
+    app.close(() => resolve())
+  })
+  await wechat.close()
+})
+
+const SESSION = { authorization: 'Bearer s-user' }
+async function send(
+  method: string,
+  path: string,
+  o: { body?: unknown; raw?: string; chunks?: string[]; headers?: Record<string, string> } = {},
+): Promise<ClientAnswer> {
+  const body = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body))
+  const answer = await httpRequest(base + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...SESSION, ...o.headers },
+    ...(body === undefined ? {} : { body }),
+    ...(o.chunks ? { chunks: o.chunks } : {}),
+  })
+  seen.push(answer.text)
+  return answer
+}
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  send('POST', path, { body, headers })
+
+/** Adds cards through the simulated client; returns the encrypted codes wx.addCard gave back. */
+async function addCards(cardList: { cardId: string; cardExt: string }[]): Promise<string[]> {
+  const res = (await platform.wx.addCard({ cardList })) as { cardList: { code: string; isSuccess: boolean }[] }
+  expect(res.cardList.every((c) => c.isSuccess)).toBe(true)
+  return res.cardList.map((c) => c.code)
+}
+
+describe('every handler: method, session, body', () => {
+  it.each([
+    ['/card-ext', 'GET', 'POST'],
+    ['/card-codes', 'PUT', 'POST'],
+    ['/user-cards', 'POST', 'GET'],
+    ['/user-cards', 'DELETE', 'GET'],
+  ])('%s %s → 405 method_not_allowed, Allow: %s', async (path, method, allowed) => {
+    // node:http frames a body only for methods that usually have one
+    const r = await send(method, path, ['POST', 'PUT'].includes(method) ? { body: {} } : {})
+    expect([r.status, r.headers.allow, r.json]).toEqual([
+      405,
+      allowed,
+      { code: 'method_not_allowed', message: `use ${allowed}` },
+    ])
+    expect(r.headers['content-type']).toBe('application/json; charset=utf-8')
+  })
+
+  it.each([
+    ['no Authorization header', { authorization: '' }],
+    ['an unknown session', { authorization: 'Bearer s-nobody' }],
+    ['a session named like an Object.prototype member', { authorization: 'constructor' }],
+  ])('%s → 401 no_session, on every endpoint', async (_, headers) => {
+    const answers = await Promise.all([
+      post('/card-ext', { cardIds: ['pPlain'] }, headers),
+      post('/card-codes', { cards: [{ cardId: 'pPlain', encryptCode: 'x' }] }, headers),
+      send('GET', '/user-cards', { headers }),
+    ])
+    for (const r of answers)
+      expect([r.status, r.json]).toEqual([401, { code: 'no_session', message: 'no session: log in first' }])
+    expect(platform.state.requests).toMatchObject({ getticket: 0, decrypt: 0, getcardlist: 0 })
+  })
+
+  it.each([
+    ['malformed JSON', '{"cardIds":', 'the body is not valid JSON'],
+    ['an empty body', '', 'the body is empty; send JSON'],
+    ['only spaces', '   ', 'the body is empty; send JSON'],
+  ])('%s → 400 invalid_json (after the session check)', async (_, raw, message) => {
+    for (const path of ['/card-ext', '/card-codes']) {
+      const r = await send('POST', path, { raw })
+      expect([r.status, r.json]).toEqual([400, { code: 'invalid_json', message }])
+    }
+    const anonymous = await send('POST', '/card-ext', { raw: '{', headers: { authorization: '' } })
+    expect(anonymous.status).toBe(401)
+  })
+
+  it('a body over maxBodyBytes → 413 body_too_large: declared (Content-Length) or streamed (chunked)', async () => {
+    const big = JSON.stringify({ cardIds: ['pPlain'], data: { pad: 'x'.repeat(20_000) } })
+    const declared = await send('POST', '/card-ext', { raw: big })
+    expect([declared.status, declared.json?.code]).toEqual([413, 'body_too_large'])
+    expect(declared.json?.message).toBe(`the body is ${big.length} bytes; at most 16384 are accepted`)
+    const streamed = await send('POST', '/card-codes', { chunks: [big.slice(0, 10_000), big.slice(10_000)] })
+    expect([streamed.status, streamed.json]).toEqual([
+      413,
+      { code: 'body_too_large', message: 'the body is over 16384 bytes; at most 16384 are accepted' },
+    ])
+    expect(platform.state.requests.getticket).toBe(0)
+  })
+
+  it('takes a body a framework already parsed (express.json()), size limit included', async () => {
+    const r = await post('/parsed/card-ext', { cardIds: ['pPlain'] })
+    expect(r.status).toBe(200)
+    const big = await post('/parsed/card-codes', { cards: [{ cardId: 'pPlain', encryptCode: 'x'.repeat(20_000) }] })
+    expect(big.json?.code).toBe('body_too_large')
+  })
+})
+
+describe('POST /card-ext', () => {
+  it('one freshly signed cardExt per card, in order: custom code, bound openid, outer_str; WeChat accepts them', async () => {
+    const r = await post('/card-ext', { cardIds: ['pPlain', 'pCustom', 'pBound', 'pPlain'], data: { scene: 'home' } })
+    expect(r.status).toBe(200)
+    expect(r.headers['cache-control']).toBe('no-store')
+    const { cardList } = r.json as { cardList: { cardId: string; cardExt: string }[] }
+    expect(cardList.map((c) => c.cardId)).toEqual(['pPlain', 'pCustom', 'pBound', 'pPlain'])
+    const exts = cardList.map((c) => JSON.parse(c.cardExt) as Record<string, unknown>)
+    expect(exts[1].code).toMatch(/^CUS\d+$/)
+    expect(exts[2]).toMatchObject({ openid: USER, outer_str: 'home-banner' })
+    expect(exts[0].openid).toBeUndefined()
+    expect(exts[0].nonce_str).not.toBe(exts[3].nonce_str)
+    for (const c of cardList) expect(verifyCardExt(c.cardExt, { apiTicket: TICKET, cardId: c.cardId })).toBe(true)
+    await addCards(cardList)
+    expect(platform.state.held.map((h) => h.cardId)).toEqual(['pPlain', 'pCustom', 'pBound', 'pPlain'])
+    expect(platform.state.requests).toMatchObject({ stable_token: 1, getticket: 1 })
+  })
+
+  it('createCode gets the card, the session openid and the request data', async () => {
+    const createCode = jest.fn(() => 'CODE42')
+    const handler = createCardExtHandler({
+      getOpenid: () => USER,
+      getTicket: async () => TICKET,
+      cards: CARDS,
+      createCode,
+    })
+    const r = await handler.handle({ method: 'POST', headers: {}, body: { cardIds: ['pCustom'], data: { shop: 7 } } })
+    expect(r.status).toBe(200)
+    expect(createCode).toHaveBeenCalledWith({ cardId: 'pCustom', openid: USER, data: { shop: 7 } })
+  })
+
+  it.each<[string, unknown, string]>([
+    ['a JSON array', ['pPlain'], 'the body must be a JSON object with cardIds'],
+    ['no cardIds', { cardId: 'pPlain' }, 'cardIds must be an array'],
+    ['cardIds as a string', { cardIds: 'pPlain' }, 'cardIds must be an array'],
+    ['no card', { cardIds: [] }, 'cardIds is empty'],
+    ['11 cards', { cardIds: Array(11).fill('pPlain') }, 'cardIds has 11 items; at most 10 per request'],
+    ['a number', { cardIds: ['pPlain', 7] }, 'cardIds[1] must be a string, got number'],
+    ['an empty id', { cardIds: [''] }, 'cardIds[0] is empty'],
+    [
+      'a padded id',
+      { cardIds: [' pPlain'] },
+      'cardIds[0] has leading or trailing whitespace (WeChat matches it exactly)',
+    ],
+    [
+      'a newline inside',
+      { cardIds: ['pPl\nain'] },
+      'cardIds[0] contains whitespace or a control character (WeChat matches it exactly)',
+    ],
+    ['data not an object', { cardIds: ['pPlain'], data: 'home' }, 'data must be an object when present'],
+  ])('%s → 400 invalid_request', async (_, body, message) => {
+    const r = await post('/card-ext', body)
+    expect([r.status, r.json]).toEqual([400, { code: 'invalid_request', message }])
+    expect(platform.state.requests.getticket).toBe(0)
+  })
+
+  it.each(['pNope', 'pOther', 'constructor', '__proto__', 'toString'])(
+    'a card this server does not issue (%s) → 404 unknown_card, before any WeChat call',
+    async (cardId) => {
+      const r = await post('/card-ext', { cardIds: ['pPlain', cardId] })
+      expect([r.status, r.json]).toEqual([
+        404,
+        { code: 'unknown_card', message: `cardIds[1] ${JSON.stringify(cardId)} is not a card this server issues` },
+      ])
+      expect(platform.state.requests.getticket).toBe(0)
+    },
+  )
+
+  it('no api_ticket from WeChat → 502 wechat_error; the cause goes to onError, not to the client', async () => {
+    platform.failNextRequest('getticket', { errcode: 40164, errmsg: 'invalid ip 10.0.0.8, not in whitelist' })
+    const r = await post('/card-ext', { cardIds: ['pPlain'] })
+    expect([r.status, r.json]).toEqual([
+      502,
+      { code: 'wechat_error', message: 'could not get the api_ticket from WeChat; try again later' },
+    ])
+    expect(r.text).not.toContain('10.0.0.8')
+    expect(errors.map((e) => e.message)).toEqual([
+      'card-ext handler: could not get the api_ticket: WeChatApiError: WeChat cgi-bin/ticket/getticket failed: errcode 40164, errmsg invalid ip 10.0.0.8, not in whitelist',
+    ])
+  })
+
+  const handlerWith = (o: Partial<CardExtHandlerOptions>) =>
+    createCardExtHandler({
+      getOpenid: () => USER,
+      getTicket: async () => TICKET,
+      cards: CARDS,
+      createCode: () => 'C1',
+      onError: (e) => errors.push(e),
+      ...o,
+    })
+  const issue = async (handler: CardHandler, cardIds: string[]) => {
+    const r = await handler.handle({ method: 'POST', headers: {}, body: { cardIds } })
+    seen.push(r.body)
+    return { status: r.status, body: JSON.parse(r.body) as unknown }
+  }
+
+  it.each<[string, Partial<CardExtHandlerOptions>, string]>([
+    ['createCode throws', { createCode: () => Promise.reject(new Error('code pool empty')) }, 'code pool empty'],
+    ['createCode gives a code WeChat refuses', { createCode: () => 'has spaces and is far too long' }, 'code'],
+    [
+      'an error carrying the ticket',
+      { createCode: () => Promise.reject(new Error(`bad ticket ${TICKET}`)) },
+      'bad ticket ***',
+    ],
+  ])('%s → 500 server_error naming the card; the cause (redacted) to onError', async (_, o, cause) => {
+    const r = await issue(handlerWith(o), ['pPlain', 'pCustom'])
+    expect(r).toEqual({ status: 500, body: { code: 'server_error', message: 'could not issue cardIds[1] "pCustom"' } })
+    expect(errors).toHaveLength(1)
+    expect(errors[0].message).toMatch(/^card-ext handler: could not issue cardIds\[1\] \(pCustom\): /)
+    expect(errors[0].message).toContain(cause)
+  })
+
+  it('getOpenid rejecting → 500 server_error; an openid WeChat cannot match → 500 too', async () => {
+    const failing = await issue(handlerWith({ getOpenid: () => Promise.reject(new Error('redis down')) }), ['pPlain'])
+    const padded = await issue(handlerWith({ getOpenid: () => ` ${USER}` }), ['pPlain'])
+    for (const r of [failing, padded])
+      expect(r).toEqual({ status: 500, body: { code: 'server_error', message: 'could not read the session' } })
+    expect(errors.map((e) => e.message)).toEqual([
+      'card-ext handler: getOpenid failed: Error: redis down',
+      'card-ext handler: getOpenid resolved an openid that has leading or trailing whitespace (WeChat matches it exactly)',
+    ])
+  })
+
+  it('a function catalogue decides per card (and may be asynchronous)', async () => {
+    const handler = handlerWith({ cards: async (cardId) => (cardId.startsWith('pPl') ? {} : undefined) })
+    expect((await issue(handler, ['pPlain'])).status).toBe(200)
+    expect((await issue(handler, ['pBound'])).status).toBe(404)
+  })
+
+  it.each<[string, Partial<CardExtHandlerOptions>, RegExp]>([
+    ['no getOpenid', { getOpenid: undefined }, /createCardExtHandler: getOpenid must be a function/],
+    ['no getTicket', { getTicket: undefined }, /getTicket must be a function/],
+    ['no cards', { cards: undefined }, /cards must be an object or a Map by card id, or a function/],
+    ['cards as an array', { cards: ['pPlain'] as never }, /cards must be an object or a Map/],
+    [
+      'a custom-code card without createCode',
+      { createCode: undefined },
+      /createCode is required: card pCustom has useCustomCode/,
+    ],
+    ['maxCards 0', { maxCards: 0 }, /maxCards must be an integer >= 1/],
+    ['maxBodyBytes 1.5', { maxBodyBytes: 1.5 }, /maxBodyBytes must be an integer >= 1/],
+    ['onError not a function', { onError: 'log' as never }, /onError must be a function/],
+  ])('construction: %s → TypeError', (_, o, message) => {
+    expect(() => handlerWith(o)).toThrow(TypeError)
+    expect(() => handlerWith(o)).toThrow(message)
+  })
+
+  it('a Map catalogue works, and a custom-code card in it needs createCode too', async () => {
+    const cards = new Map<string, CardExtRule>([['pPlain', {}]])
+    expect((await issue(handlerWith({ cards }), ['pPlain'])).status).toBe(200)
+    expect(() =>
+      handlerWith({ cards: new Map([['pCustom', { useCustomCode: true }]]), createCode: undefined }),
+    ).toThrow(/createCode is required/)
+  })
+})
+
+describe('POST /card-codes: one result per code', () => {
+  it('decrypted, malformed, unknown to WeChat, failed at WeChat: each answered on its own, in order', async () => {
+    const issued = (await post('/card-ext', { cardIds: ['pPlain', 'pCustom', 'pBound'] })).json as {
+      cardList: { cardId: string; cardExt: string }[]
+    }
+    const [plain, custom, bound] = await addCards(issued.cardList)
+    const onCode = jest.fn()
+    const handler = createCardCodesHandler({
+      getOpenid: sessionOf,
+      getAccessToken: async () => FIRST_TOKEN,
+      baseUrl: wechat.url,
+      concurrency: 1, // so the failing request below is the first one
+      onCode,
+      onError: (e) => errors.push(e),
+    })
+    platform.failNextRequest('decrypt')
+    const spaced = `${plain.slice(0, 10)} ${plain.slice(10)}`
+    const r = await handler.handle({
+      method: 'POST',
+      headers: SESSION,
+      body: JSON.stringify({
+        cards: [
+          { cardId: 'pBound', encryptCode: bound },
+          { cardId: 'pPlain', encryptCode: plain },
+          { cardId: 'pPlain', encryptCode: spaced },
+          { cardId: 'pPlain', encryptCode: 'bm90LWlzc3VlZC1ieS13ZWNoYXQ=' },
+          { cardId: 'pCustom', encryptCode: custom },
+        ],
+      }),
+    })
+    seen.push(r.body)
+    expect(r.status).toBe(200)
+    const held = platform.state.held
+    expect(JSON.parse(r.body)).toEqual({
+      cards: [
+        {
+          cardId: 'pBound',
+          error: { code: 'wechat_error', message: 'WeChat could not decrypt this code now; try again later' },
+        },
+        { cardId: 'pPlain', code: held[0].code },
+        {
+          cardId: 'pPlain',
+          error: {
+            code: 'invalid_code',
+            message:
+              "encryptCode contains a space: a '+' turns into a space when the code passes through a URL query unencoded (use encodeURIComponent)",
+          },
+        },
+        {
+          cardId: 'pPlain',
+          error: { code: 'invalid_code', message: 'WeChat does not know this code (40056 invalid serial code)' },
+        },
+        { cardId: 'pCustom', code: held[1].code },
+      ],
+    })
+    expect(onCode.mock.calls.map(([card]) => card)).toEqual([
+      { openid: USER, cardId: 'pPlain', code: held[0].code },
+      { openid: USER, cardId: 'pCustom', code: held[1].code },
+    ])
+    expect(platform.state.requests.decrypt).toBe(4) // the spaced one never reached WeChat
+    expect(errors.map((e) => e.message)).toEqual([
+      'card-codes handler: cards[0] (pBound): WeChatApiError: WeChat card/code/decrypt failed: errcode -1, errmsg system error',
+    ])
+  })
+
+  it('onCode failing for one code makes that one server_error; the batch still answers 200', async () => {
+    const issued = (await post('/card-ext', { cardIds: ['pPlain', 'pPlain'] })).json as {
+      cardList: { cardId: string; cardExt: string }[]
+    }
+    const [a, b] = await addCards(issued.cardList)
+    const handler = createCardCodesHandler({
+      getOpenid: sessionOf,
+      getAccessToken: async () => FIRST_TOKEN,
+      baseUrl: wechat.url,
+      onCode: ({ code }) => (code === platform.state.held[0].code ? Promise.reject(new Error('db down')) : undefined),
+      onError: (e) => errors.push(e),
+    })
+    const r = await handler.handle({
+      method: 'POST',
+      headers: SESSION,
+      body: { cards: [a, b].map((encryptCode) => ({ cardId: 'pPlain', encryptCode })) },
+    })
+    expect(JSON.parse(r.body)).toEqual({
+      cards: [
+        { cardId: 'pPlain', error: { code: 'server_error', message: 'could not save this code' } },
+        { cardId: 'pPlain', code: platform.state.held[1].code },
+      ],
+    })
+    expect(errors[0].message).toBe('card-codes handler: onCode failed for cards[0] (pPlain): Error: db down')
+  })
+
+  it('a batch shares one access_token and refreshes it at most once (40001 on every code)', async () => {
+    const issued = (await post('/card-ext', { cardIds: ['pPlain', 'pPlain', 'pPlain', 'pPlain'] })).json as {
+      cardList: { cardId: string; cardExt: string }[]
+    }
+    const encrypted = await addCards(issued.cardList)
+    const asked: unknown[] = []
+    const handler = createCardCodesHandler({
+      getOpenid: sessionOf,
+      getAccessToken: async (request) => {
+        asked.push(request)
+        return request?.forceRefresh ? FIRST_TOKEN : 'a-token-replaced-elsewhere'
+      },
+      baseUrl: wechat.url,
+      concurrency: 4,
+    })
+    const r = await handler.handle({
+      method: 'POST',
+      headers: SESSION,
+      body: { cards: encrypted.map((encryptCode) => ({ cardId: 'pPlain', encryptCode })) },
+    })
+    const { cards } = JSON.parse(r.body) as { cards: { code?: string }[] }
+    expect(cards.map((c) => c.code)).toEqual(platform.state.held.map((h) => h.code))
+    expect(asked).toEqual([
+      { forceRefresh: false },
+      { forceRefresh: true, rejectedToken: 'a-token-replaced-elsewhere' },
+    ])
+  })
+
+  it.each<[string, unknown, number, string, string]>([
+    ['no cards', { cards: [] }, 400, 'invalid_request', 'cards is empty'],
+    [
+      '21 codes',
+      { cards: Array(21).fill({ cardId: 'pPlain', encryptCode: 'x' }) },
+      400,
+      'invalid_request',
+      'cards has 21 items; at most 20 per request',
+    ],
+    [
+      'an item that is a string',
+      { cards: ['pPlain'] },
+      400,
+      'invalid_request',
+      'cards[0] must be an object { cardId, encryptCode }',
+    ],
+    [
+      'no encryptCode',
+      { cards: [{ cardId: 'pPlain' }] },
+      400,
+      'invalid_request',
+      'cards[0].encryptCode must be a string',
+    ],
+    [
+      'a padded cardId',
+      { cards: [{ cardId: 'pPlain ', encryptCode: 'x' }] },
+      400,
+      'invalid_request',
+      'cards[0].cardId has leading or trailing whitespace (WeChat matches it exactly)',
+    ],
+    [
+      'a card this server does not know',
+      {
+        cards: [
+          { cardId: 'pPlain', encryptCode: 'x' },
+          { cardId: 'hasOwnProperty', encryptCode: 'x' },
+        ],
+      },
+      404,
+      'unknown_card',
+      'cards[1].cardId "hasOwnProperty" is not a card of this server',
+    ],
+  ])('%s → %i %s', async (_, body, status, code, message) => {
+    const r = await post('/card-codes', body)
+    expect([r.status, r.json]).toEqual([status, { code, message }])
+    expect(platform.state.requests.decrypt).toBe(0)
+  })
+
+  it('an empty encryptCode is that code’s invalid_code, not a failed request', async () => {
+    const r = await post('/card-codes', { cards: [{ cardId: 'pPlain', encryptCode: '' }] })
+    expect([r.status, r.json]).toEqual([
+      200,
+      { cards: [{ cardId: 'pPlain', error: { code: 'invalid_code', message: 'encryptCode is required' } }] },
+    ])
+  })
+})
+
+describe('GET /user-cards', () => {
+  async function holdEverything(): Promise<void> {
+    const issued = (await post('/card-ext', { cardIds: ['pPlain', 'pPlain', 'pCustom', 'pBound'] })).json as {
+      cardList: { cardId: string; cardExt: string }[]
+    }
+    await addCards(issued.cardList)
+    // a card of the same AppID this server does not issue
+    const other = createCardExtHandler({ getOpenid: () => USER, getTicket: async () => TICKET, cards: { pOther: {} } })
+    const r = await other.handle({ method: 'POST', headers: {}, body: { cardIds: ['pOther'] } })
+    await addCards((JSON.parse(r.body) as { cardList: { cardId: string; cardExt: string }[] }).cardList)
+  }
+
+  it("the session user's cards of this server, with their states and validity (seconds)", async () => {
+    await holdEverything()
+    const held = platform.state.held
+    platform.setCardStatus(held[0], 'CONSUMED')
+    platform.setCardStatus(held[2], 'GIFTING')
+    const r = await send('GET', '/user-cards')
+    expect(r.status).toBe(200)
+    const { cards } = r.json as { cards: Record<string, unknown>[] }
+    expect(cards).toEqual(
+      [held[0], held[1], held[2], held[3]].map((h, i) => ({
+        cardId: h.cardId,
+        code: h.code,
+        status: ['CONSUMED', 'NORMAL', 'GIFTING', 'NORMAL'][i],
+        canConsume: i % 2 === 1,
+        beginTime: h.beginTime,
+        endTime: h.endTime,
+      })),
+    )
+    expect(cards.map((c) => c.cardId)).not.toContain('pOther') // held, but not in this server's catalogue
+  })
+
+  it('?cardId= lists one card; unknown → 404, malformed → 400', async () => {
+    await holdEverything()
+    const one = await send('GET', '/user-cards?cardId=pCustom')
+    expect((one.json as { cards: { cardId: string }[] }).cards.map((c) => c.cardId)).toEqual(['pCustom'])
+    const unknown = await send('GET', '/user-cards?cardId=pOther')
+    expect([unknown.status, unknown.json]).toEqual([
+      404,
+      { code: 'unknown_card', message: 'cardId "pOther" is not a card of this server' },
+    ])
+    const padded = await send('GET', '/user-cards?cardId=%20pPlain')
+    expect([padded.status, padded.json?.code]).toEqual([400, 'invalid_request'])
+    const broken = await send('GET', '/user-cards?cardId=%E0%A4%A')
+    expect([broken.status, broken.json?.code]).toEqual([400, 'invalid_request'])
+  })
+
+  it('one failing look-up: that card is UNKNOWN, the rest are read (200)', async () => {
+    await holdEverything()
+    platform.failNextRequest('code_get')
+    const r = await send('GET', '/user-cards')
+    const { cards } = r.json as { cards: { status: string }[] }
+    expect(r.status).toBe(200)
+    expect(cards.filter((c) => c.status === 'UNKNOWN')).toHaveLength(1)
+    expect(cards.filter((c) => c.status === 'NORMAL')).toHaveLength(3)
+    expect(errors).toHaveLength(1)
+    expect(errors[0].message).toMatch(/^user-cards handler: getUserCards: card\/code\/get failed for card_list\[\d\]/)
+  })
+
+  it('getcardlist failing → 502 wechat_error', async () => {
+    platform.failNextRequest('getcardlist', { errcode: 40003, errmsg: 'invalid openid' })
+    const r = await send('GET', '/user-cards')
+    expect([r.status, r.json]).toEqual([
+      502,
+      { code: 'wechat_error', message: "could not read the user's cards from WeChat; try again later" },
+    ])
+    expect(errors[0].message).toBe(
+      'user-cards handler: getUserCards failed: WeChatApiError: WeChat card/user/getcardlist failed: errcode 40003, errmsg invalid openid',
+    )
+  })
+})
