@@ -614,3 +614,16 @@ describe('empty state picture', () => {
     expect(images.map((n) => n.attr?.src)).toEqual(['/images/empty.png'])
   })
 })
+
+it("card-row.wxs knows exactly WeChat's user_card_status values (utils/protocol.ts) and UNKNOWN", () => {
+  const { WECHAT_USER_CARD_STATUSES } = require('../../utils/protocol') as { WECHAT_USER_CARD_STATUSES: string[] }
+  const { state } = require('../../components/open-card-list/card-row.wxs') as {
+    state(card: object, nowMs: number): string
+  }
+  const shownAs = (status: string) => state({ cardId: 'p', code: 'c', status }, 0)
+  // a status the template does not know reads UNKNOWN; every one WeChat has reads as itself (NORMAL opens)
+  expect(WECHAT_USER_CARD_STATUSES.map(shownAs)).toEqual(
+    WECHAT_USER_CARD_STATUSES.map((status) => (status === 'NORMAL' ? 'open' : status)),
+  )
+  expect(['UNKNOWN', 'USED', 'normal'].map(shownAs)).toEqual(['UNKNOWN', 'UNKNOWN', 'UNKNOWN'])
+})
