@@ -6,8 +6,12 @@ module.exports = {
   rootDir: path.resolve(__dirname, '..'),
   testEnvironment: 'jsdom',
   testMatch: ['<rootDir>/bench/**/*.bench.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/bench/tsconfig.json' }] },
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/bench/tsconfig.json' }],
+    // the list's .wxs row rule, loaded by its logic as it is (as in jest.config.js)
+    '^.+\\.wxs$': '<rootDir>/test/helpers/wxs-transform.js',
+  },
+  moduleFileExtensions: ['ts', 'js', 'json', 'wxs'],
   // 1,000-row renders in jsdom take a while; the bench must not be cut short.
   testTimeout: 600000,
 }

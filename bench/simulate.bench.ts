@@ -210,7 +210,14 @@ describe('P2 setData economy', () => {
       expect(select.ours).toBeGreaterThan(0) // the tap reached the component
       expect(platform.state.log).toHaveLength(1) // and did not open the card
 
-      results[`list${n}`] = { n, open: { ...open, events }, select }
+      // one row's state changes (the page learned the card was used): the list's own path-keyed update
+      stop = record(r.rec, id)
+      ;(c.instance as unknown as { updateCard(i: number, f: object): void }).updateCard(5, { status: 'CONSUMED' })
+      await flush()
+      const rowState = stop()
+      expect(r.sim.byTag(c, 'van-cell')[5].dom.textContent).toContain('已使用')
+
+      results[`list${n}`] = { n, open: { ...open, events }, select, rowState }
     } finally {
       undo()
     }
