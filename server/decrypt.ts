@@ -1,3 +1,4 @@
+import { exactValueProblem } from '../utils/rules'
 import {
   checkTransport,
   requestWeChat,
@@ -62,6 +63,9 @@ export async function decryptCardCode(o: DecryptCardCodeOptions): Promise<string
     throw new TypeError(`${FN}: accessToken or getAccessToken is required`)
   if (fixed !== undefined && (typeof fixed !== 'string' || !fixed))
     throw new TypeError(`${FN}: accessToken must be a non-empty string`)
+  // WeChat matches the token exactly: one read from a file or an env var may carry a newline (never shown)
+  const fixedProblem = fixed === undefined ? '' : exactValueProblem(fixed)
+  if (fixedProblem) throw new TypeError(`${FN}: accessToken ${fixedProblem}`)
   if (typeof o.encryptCode !== 'string' || !o.encryptCode) throw new TypeError(`${FN}: encryptCode is required`)
   const problem = encryptCodeProblem(o.encryptCode)
   if (problem) throw new TypeError(`${FN}: encryptCode ${problem}`)

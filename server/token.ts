@@ -1,3 +1,4 @@
+import { exactValueProblem } from '../utils/rules'
 import { createCredentialCache, type CacheOptions, type Fetched } from './cache'
 import {
   checkRetries,
@@ -52,6 +53,9 @@ export function createStableAccessTokenProvider(o: StableAccessTokenProviderOpti
   if (!o || typeof o !== 'object') throw new TypeError(`${FN}: options are required`)
   for (const name of ['appid', 'secret'] as const) {
     if (typeof o[name] !== 'string' || !o[name]) throw new TypeError(`${FN}: ${name} must be a non-empty string`)
+    // WeChat matches both exactly: a value read from a file or an env var may carry a newline (never shown)
+    const problem = exactValueProblem(o[name])
+    if (problem) throw new TypeError(`${FN}: ${name} ${problem}`)
   }
   const { appid, secret } = o
   const transport = checkTransport(FN, o)

@@ -212,11 +212,6 @@ const COPIED = SPOILERS.filter(([how]) => how === 'a leading space' || how === '
 /** The simulator's AppID and AppSecret: right but for the spoiler. */
 const SIMULATOR_APP = { appid: 'wx0000000000card00', secret: 'simulator-app-secret-0000000000' }
 /** What the stable access_token provider accepts: a credential WeChat will refuse (found by this catalogue). */
-const credentialBug = (option: 'appid' | 'secret', errcode: string) =>
-  `server/token.ts: createStableAccessTokenProvider checks ${option} only for a non-empty string, so ` +
-  `${option} with a leading space or a trailing newline is accepted; every getAccessToken() then POSTs ` +
-  `cgi-bin/stable_token and rejects with WeChatApiError ${errcode}. Expected: a TypeError naming ${option} at ` +
-  'construction, before any request, as createCardExt does for apiTicket (exactValueProblem, utils/rules.ts).'
 const credentials: Case[] = [
   ...spoiling(
     CREDENTIALS,
@@ -233,7 +228,7 @@ const credentials: Case[] = [
     typeError('createStableAccessTokenProvider', 'secret'),
     (secret) => (w) =>
       createStableAccessTokenProvider({ ...SIMULATOR_APP, secret, baseUrl: w.baseUrl }).getAccessToken(),
-    { spoilers: COPIED, knownBug: credentialBug('secret', '40125 (invalid appsecret)') },
+    { spoilers: COPIED },
   ),
   ...spoiling(
     CREDENTIALS,
@@ -241,7 +236,7 @@ const credentials: Case[] = [
     SIMULATOR_APP.appid,
     typeError('createStableAccessTokenProvider', 'appid'),
     (appid) => (w) => createStableAccessTokenProvider({ ...SIMULATOR_APP, appid, baseUrl: w.baseUrl }).getAccessToken(),
-    { spoilers: COPIED, knownBug: credentialBug('appid', '40013 (invalid appid)') },
+    { spoilers: COPIED },
   ),
   ...spoiling(
     CREDENTIALS,
@@ -249,13 +244,7 @@ const credentials: Case[] = [
     'reliability-access-token',
     typeError('decryptCardCode', 'accessToken'),
     (accessToken) => (w) => decryptCardCode({ encryptCode: ENCRYPT_CODE, accessToken, baseUrl: w.baseUrl }),
-    {
-      spoilers: COPIED,
-      knownBug:
-        'server/decrypt.ts: decryptCardCode checks a fixed accessToken only for a non-empty string, so one with a ' +
-        'leading space or a trailing newline is sent (URL-encoded) to card/code/decrypt and WeChat answers ' +
-        'WeChatApiError 40001. Expected: a TypeError naming accessToken before the request, like encryptCode.',
-    },
+    { spoilers: COPIED },
   ),
 ]
 

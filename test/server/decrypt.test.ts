@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => srv.close())
 beforeEach(() => srv.reset())
 
-const TOKEN = 'ACCESS token/with+odd&chars=é'
+const TOKEN = 'ACCESS_token/with+odd&chars=é' // no whitespace: WeChat matches a token exactly
 const ENCRYPTED = 'XXIzTtMqCxwOaawoE91+VJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ/5ZZ0DVkXdE'
 const call = (o: Partial<Record<keyof DecryptCardCodeOptions, unknown>> = {}) =>
   decryptCardCode({
