@@ -278,21 +278,59 @@ function buildCss(nodes, pages) {
 
 // ---------------------------------------------------------------- bundle
 
-/** Replaces exactly one occurrence of `from` in a dependency's source at bundle time, or fails the build. */
+/** Replaces exactly one occurrence of each `from` in a dependency's source at bundle time, or fails the build. */
 function patchPlugin() {
   const patches = [
     {
       // exparser links a node's class list to its owner's external-class aliases only when the class prefix
       // changes; with classPrefix '' (plain class names in the DOM) it never does, so custom-class stayed literal.
       file: /miniprogram-exparser[\\/]exparser\.min\.js$/,
-      from: 'n!==t&&(this._addOriginalClass=r,this._owner=e,',
-      to: '(this._addOriginalClass=r,this._owner=e,',
+      edits: [
+        { from: 'n!==t&&(this._addOriginalClass=r,this._owner=e,', to: '(this._addOriginalClass=r,this._owner=e,' },
+      ],
     },
     {
       // j-component turns inline-style rpx into px 1:1 and ignores decimals; the CSS uses 0.5 (375 px phone).
       file: /j-component[\\/]src[\\/]tool[\\/]utils\.js$/,
-      from: "return style.replace(/(\\d+)rpx/ig, '$1px')",
-      to: "return style.replace(/(-?\\d*\\.?\\d+)rpx/ig, (_, n) => (+(n * 0.5).toFixed(4)) + 'px')",
+      edits: [
+        {
+          from: "return style.replace(/(\\d+)rpx/ig, '$1px')",
+          to: "return style.replace(/(-?\\d*\\.?\\d+)rpx/ig, (_, n) => (+(n * 0.5).toFixed(4)) + 'px')",
+        },
+      ],
+    },
+    {
+      // j-component renders a component's template while it applies a setData; a setData made meanwhile (a child's
+      // observer emits an event the page's handler answers with setData, as <open-card-list> does with `select`
+      // when a new list clears its selection) rendered against the tree being replaced, and the outer render
+      // then put back what it had generated: the page showed stale data. As in WeChat, such a setData is now
+      // rendered once the current render is done, with the latest data.
+      file: /j-component[\\/]src[\\/]componentmanager\.js$/,
+      edits: [
+        {
+          from: 'updateValues(exparserNode, data, changedPaths, changedValues, changes) {\n    const newVt = this._generateFunc({data}) // 生成新虚拟树\n',
+          to: 'updateValues(exparserNode, data, changedPaths, changedValues, changes) {\n',
+        },
+        {
+          from: '    // 应用更新\n    diff.diffVt(this._vt, newVt)\n    this._vt = newVt\n',
+          to: [
+            '    this._latestData = data',
+            '    if (this._rendering) return void (this._renderAgain = true)',
+            '    this._rendering = true',
+            '    try {',
+            '      do {',
+            '        this._renderAgain = false',
+            '        const newVt = this._generateFunc({data: this._latestData})',
+            '        diff.diffVt(this._vt, newVt)',
+            '        this._vt = newVt',
+            '      } while (this._renderAgain)',
+            '    } finally {',
+            '      this._rendering = false',
+            '    }',
+            '',
+          ].join('\n'),
+        },
+      ],
     },
   ]
   return {
@@ -300,12 +338,15 @@ function patchPlugin() {
     setup(b) {
       for (const p of patches) {
         b.onLoad({ filter: p.file }, async (args) => {
-          const src = await fs.promises.readFile(args.path, 'utf8')
-          const at = src.indexOf(p.from)
-          if (at < 0 || src.indexOf(p.from, at + 1) >= 0) {
-            throw new Error(`playground: patch point not found exactly once in ${args.path}: ${p.from}`)
+          let src = await fs.promises.readFile(args.path, 'utf8')
+          for (const { from, to } of p.edits) {
+            const at = src.indexOf(from)
+            if (at < 0 || src.indexOf(from, at + 1) >= 0) {
+              throw new Error(`playground: patch point not found exactly once in ${args.path}: ${from}`)
+            }
+            src = src.replace(from, to)
           }
-          return { contents: src.replace(p.from, p.to), loader: 'js' }
+          return { contents: src, loader: 'js' }
         })
       }
     },
