@@ -17,7 +17,7 @@ const SRC = path.join(__dirname, 'src')
 const VANT_LIB = 'node_modules/@vant/weapp/lib/'
 const VANT_DIST = 'node_modules/@vant/weapp/dist/'
 const SIMULATOR = 'testing/index.ts'
-const SIGN = 'server/sign.ts'
+const TOOLKIT = 'server/'
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).name
 const DEMO_APP = 'demo/app' // the mini-program WeChat devtools opens (project.config.json)
 const DEMO_LIB = 'demo/lib/demo.js' // its simulator switch, which the panel drives (version, next user action)
@@ -354,9 +354,9 @@ function patchPlugin() {
 }
 
 /**
- * demo/lib/demo.js requires ../vendor/platform.js, the simulator + createCardExt that `npm run demo` bundles for the
- * mini-program runtime. Here that require gets the same exports from the sources (PLATFORM_ENTRY, shared with
- * scripts/demo.js), so `npm run demo` is not needed.
+ * demo/lib/demo.js requires ../vendor/platform.js, the simulator and the server toolkit's providers and handlers
+ * that `npm run demo` bundles for the mini-program runtime (its in-process "server"). Here that require gets the
+ * same exports from the sources (PLATFORM_ENTRY, shared with scripts/demo.js), so `npm run demo` is not needed.
  */
 function demoPlatformPlugin() {
   const vendor = path.join(ROOT, path.dirname(DEMO_APP), 'vendor', 'platform.js')
@@ -414,13 +414,13 @@ async function bundle(nodes, pages) {
       logLevel: 'silent',
     })
     .catch((e) => {
-      // e.g. the simulator imports a crypto API the shim lacks: name it instead of a stack trace
+      // e.g. the simulator or the toolkit imports a crypto API the shim lacks: name it instead of a stack trace
       const missing = (e.errors || [])
         .map((x) => /No matching export in ".*crypto\.js" for import "(\w+)"/.exec(x.text))
         .filter(Boolean)
       if (missing.length) {
         throw new Error(
-          `playground: ${SIMULATOR} (or ${SIGN}) imports crypto.${missing.map((m) => m[1]).join(', crypto.')}, ` +
+          `playground: ${SIMULATOR} (or ${TOOLKIT}) imports crypto.${missing.map((m) => m[1]).join(', crypto.')}, ` +
             'which the browser shim (scripts/shims/crypto.js) does not provide',
         )
       }
@@ -465,7 +465,8 @@ async function build({ quiet = false } = {}) {
     console.log(`  components: ${stats.components.join(', ')}; vant: ${stats.vant.join(', ')}`)
     console.log(
       `  ${templates} templates (wcc), css ${(css.bytes / 1024).toFixed(0)} KB, js ${(js.bytes / 1024).toFixed(0)} KB; ` +
-        `card platform: ${SIMULATOR} (installed by ${DEMO_APP}.js); remote URLs stripped: ${css.stripped.length}`,
+        `card platform: ${SIMULATOR} and the ${TOOLKIT} handlers (run by ${DEMO_LIB}); ` +
+        `remote URLs stripped: ${css.stripped.length}`,
     )
   }
   return stats
