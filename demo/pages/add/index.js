@@ -66,7 +66,7 @@ Component({
     },
     onSlow(e) {
       this.setData({ slow: e.detail })
-      demo.setSlow(e.detail ? 1500 : 0)
+      demo.setSlow(e.detail ? 1000 : 0)
     },
     onOld(e) {
       demo.setVersion(e.detail ? demo.OLD_VERSION : demo.CURRENT_VERSION)
