@@ -17,7 +17,7 @@ const SRC = path.join(__dirname, 'src')
 const VANT_LIB = 'node_modules/@vant/weapp/lib/'
 const VANT_DIST = 'node_modules/@vant/weapp/dist/'
 const SIMULATOR = 'testing/index.ts'
-const SIGN = 'server/sign.ts'
+const TOOLKIT = 'server/'
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).name
 const DEMO_APP = 'demo/app' // the mini-program WeChat devtools opens (project.config.json)
 const DEMO_LIB = 'demo/lib/demo.js' // its simulator switch, which the panel drives (version, next user action)
@@ -278,21 +278,59 @@ function buildCss(nodes, pages) {
 
 // ---------------------------------------------------------------- bundle
 
-/** Replaces exactly one occurrence of `from` in a dependency's source at bundle time, or fails the build. */
+/** Replaces exactly one occurrence of each `from` in a dependency's source at bundle time, or fails the build. */
 function patchPlugin() {
   const patches = [
     {
       // exparser links a node's class list to its owner's external-class aliases only when the class prefix
       // changes; with classPrefix '' (plain class names in the DOM) it never does, so custom-class stayed literal.
       file: /miniprogram-exparser[\\/]exparser\.min\.js$/,
-      from: 'n!==t&&(this._addOriginalClass=r,this._owner=e,',
-      to: '(this._addOriginalClass=r,this._owner=e,',
+      edits: [
+        { from: 'n!==t&&(this._addOriginalClass=r,this._owner=e,', to: '(this._addOriginalClass=r,this._owner=e,' },
+      ],
     },
     {
       // j-component turns inline-style rpx into px 1:1 and ignores decimals; the CSS uses 0.5 (375 px phone).
       file: /j-component[\\/]src[\\/]tool[\\/]utils\.js$/,
-      from: "return style.replace(/(\\d+)rpx/ig, '$1px')",
-      to: "return style.replace(/(-?\\d*\\.?\\d+)rpx/ig, (_, n) => (+(n * 0.5).toFixed(4)) + 'px')",
+      edits: [
+        {
+          from: "return style.replace(/(\\d+)rpx/ig, '$1px')",
+          to: "return style.replace(/(-?\\d*\\.?\\d+)rpx/ig, (_, n) => (+(n * 0.5).toFixed(4)) + 'px')",
+        },
+      ],
+    },
+    {
+      // j-component renders a component's template while it applies a setData; a setData made meanwhile (a child's
+      // observer emits an event the page's handler answers with setData, as <open-card-list> does with `select`
+      // when a new list clears its selection) rendered against the tree being replaced, and the outer render
+      // then put back what it had generated: the page showed stale data. As in WeChat, such a setData is now
+      // rendered once the current render is done, with the latest data.
+      file: /j-component[\\/]src[\\/]componentmanager\.js$/,
+      edits: [
+        {
+          from: 'updateValues(exparserNode, data, changedPaths, changedValues, changes) {\n    const newVt = this._generateFunc({data}) // 生成新虚拟树\n',
+          to: 'updateValues(exparserNode, data, changedPaths, changedValues, changes) {\n',
+        },
+        {
+          from: '    // 应用更新\n    diff.diffVt(this._vt, newVt)\n    this._vt = newVt\n',
+          to: [
+            '    this._latestData = data',
+            '    if (this._rendering) return void (this._renderAgain = true)',
+            '    this._rendering = true',
+            '    try {',
+            '      do {',
+            '        this._renderAgain = false',
+            '        const newVt = this._generateFunc({data: this._latestData})',
+            '        diff.diffVt(this._vt, newVt)',
+            '        this._vt = newVt',
+            '      } while (this._renderAgain)',
+            '    } finally {',
+            '      this._rendering = false',
+            '    }',
+            '',
+          ].join('\n'),
+        },
+      ],
     },
   ]
   return {
@@ -300,12 +338,15 @@ function patchPlugin() {
     setup(b) {
       for (const p of patches) {
         b.onLoad({ filter: p.file }, async (args) => {
-          const src = await fs.promises.readFile(args.path, 'utf8')
-          const at = src.indexOf(p.from)
-          if (at < 0 || src.indexOf(p.from, at + 1) >= 0) {
-            throw new Error(`playground: patch point not found exactly once in ${args.path}: ${p.from}`)
+          let src = await fs.promises.readFile(args.path, 'utf8')
+          for (const { from, to } of p.edits) {
+            const at = src.indexOf(from)
+            if (at < 0 || src.indexOf(from, at + 1) >= 0) {
+              throw new Error(`playground: patch point not found exactly once in ${args.path}: ${from}`)
+            }
+            src = src.replace(from, to)
           }
-          return { contents: src.replace(p.from, p.to), loader: 'js' }
+          return { contents: src, loader: 'js' }
         })
       }
     },
@@ -313,9 +354,9 @@ function patchPlugin() {
 }
 
 /**
- * demo/lib/demo.js requires ../vendor/platform.js, the simulator + createCardExt that `npm run demo` bundles for the
- * mini-program runtime. Here that require gets the same exports from the sources (PLATFORM_ENTRY, shared with
- * scripts/demo.js), so `npm run demo` is not needed.
+ * demo/lib/demo.js requires ../vendor/platform.js, the simulator and the server toolkit's providers and handlers
+ * that `npm run demo` bundles for the mini-program runtime (its in-process "server"). Here that require gets the
+ * same exports from the sources (PLATFORM_ENTRY, shared with scripts/demo.js), so `npm run demo` is not needed.
  */
 function demoPlatformPlugin() {
   const vendor = path.join(ROOT, path.dirname(DEMO_APP), 'vendor', 'platform.js')
@@ -373,13 +414,13 @@ async function bundle(nodes, pages) {
       logLevel: 'silent',
     })
     .catch((e) => {
-      // e.g. the simulator imports a crypto API the shim lacks: name it instead of a stack trace
+      // e.g. the simulator or the toolkit imports a crypto API the shim lacks: name it instead of a stack trace
       const missing = (e.errors || [])
         .map((x) => /No matching export in ".*crypto\.js" for import "(\w+)"/.exec(x.text))
         .filter(Boolean)
       if (missing.length) {
         throw new Error(
-          `playground: ${SIMULATOR} (or ${SIGN}) imports crypto.${missing.map((m) => m[1]).join(', crypto.')}, ` +
+          `playground: ${SIMULATOR} (or ${TOOLKIT}) imports crypto.${missing.map((m) => m[1]).join(', crypto.')}, ` +
             'which the browser shim (scripts/shims/crypto.js) does not provide',
         )
       }
@@ -424,7 +465,8 @@ async function build({ quiet = false } = {}) {
     console.log(`  components: ${stats.components.join(', ')}; vant: ${stats.vant.join(', ')}`)
     console.log(
       `  ${templates} templates (wcc), css ${(css.bytes / 1024).toFixed(0)} KB, js ${(js.bytes / 1024).toFixed(0)} KB; ` +
-        `card platform: ${SIMULATOR} (installed by ${DEMO_APP}.js); remote URLs stripped: ${css.stripped.length}`,
+        `card platform: ${SIMULATOR} and the ${TOOLKIT} handlers (run by ${DEMO_LIB}); ` +
+        `remote URLs stripped: ${css.stripped.length}`,
     )
   }
   return stats

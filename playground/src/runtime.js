@@ -3,6 +3,10 @@
 const jComponent = require('j-component')
 const exparser = require('miniprogram-exparser')
 const { builtins } = require('./builtins')
+const { updateOnlyChangedAttributes } = require('./bindings')
+
+// as WeChat: a page's setData updates only the bindings whose data changed (see bindings.js)
+updateOnlyChangedAttributes(require('j-component/src/render/render'))
 
 const gwx = (file) => {
   const f = typeof window.__gwx === 'function' && window.__gwx(file)

@@ -47,7 +47,7 @@ const offHost = []
 const pageErrors = []
 const figures = {}
 
-// The ticket demo/lib/demo.js signs with for its simulator (a fake platform, so a fake secret).
+// The ticket demo/lib/demo.js's in-process server signs with on its simulator (a fake platform, so a fake secret).
 const DEMO_API_TICKET = 'demo-api-ticket'
 
 // ---------------------------------------------------------------- helpers
@@ -77,7 +77,7 @@ const since = async (n, kind, text = '') =>
   (await entries()).slice(n).filter((e) => e.kind === kind && e.text.includes(text))
 const demoPage = (route) => page.locator(`.pg-page[data-route="${route}"]`)
 const addPage = () => demoPage('pages/add/index')
-const openPage = () => demoPage('pages/open/index')
+const cardsPage = () => demoPage('pages/cards/index')
 /** A tag on the demo page by its data-name (what the page's own log prints). */
 const tag = (p, name) => p.locator(`[data-name="${name}"]`)
 /** A vant switch of the add page's "模拟用户与客户端" group, by its cell title. */
@@ -141,33 +141,35 @@ test('index → add through the cell: every tag mounted, custom-class linked, va
   await shot('02-add.png')
 })
 
-test('add-card-button: a click makes one wx.addCard with a cardExt node crypto verifies; success; the next add gets a fresh cardExt', async () => {
-  const n = await mark()
-  const t = Date.now()
-  await tag(addPage(), '单张').click()
-  const call = await waitEntry(n, 'wx', 'wx.addCard(')
-  const ok = await waitEntry(n, 'event success', '@pages/add/index')
-  figures.clickToSuccessMs = Date.now() - t
-  await waitEntry(n, 'event complete')
+test('add-card-button: three clicks add three cards (3 per user), each cardExt fresh from the card-ext handler at tap time', async () => {
+  const sent = []
+  for (const name of ['单张', '单张', '单张 default']) {
+    const n = await mark()
+    const t = Date.now()
+    await tag(addPage(), name).click()
+    const call = await waitEntry(n, 'wx', 'wx.addCard(')
+    const ok = await waitEntry(n, 'event success', '@pages/add/index')
+    figures.clickToSuccessMs = Date.now() - t
+    await waitEntry(n, 'event complete')
+    assert.equal((await since(n, 'wx', 'wx.addCard(')).length, 1)
+    assert.equal(ok.data.succeeded.length, 1)
+    sent.push(call.data.cardList[0])
+  }
   await page.locator('#pg-log li[data-kind="event success"]', { hasText: '@pages/add/index' }).first().waitFor() // shown
-  await pageLog(addPage(), '单张 → success: 1 张成功，0 张失败')
-  assert.equal((await since(n, 'wx', 'wx.addCard(')).length, 1)
-  assert.equal(ok.data.succeeded.length, 1)
-  // the cardExt was signed in the page (sha1 shim); node's crypto must agree
-  const [item] = call.data.cardList
-  assert.ok(
-    nodeSign().verifyCardExt(item.cardExt, { apiTicket: DEMO_API_TICKET, cardId: item.cardId }),
-    'signature verifies with node crypto',
-  )
-  // the page re-issues after every add (a cardExt works once): the same button adds again
-  const m = await mark()
-  await tag(addPage(), '单张 default').click()
-  const again = await waitEntry(m, 'wx', 'wx.addCard(')
-  await waitEntry(m, 'event success', '@pages/add/index')
-  assert.notEqual(again.data.cardList[0].cardExt, item.cardExt)
+  await pageLog(addPage(), '单张 default → success: 1 张成功，0 张失败')
+  // each added code went to the in-process card-codes handler, which decrypted it
+  await pageLog(addPage(), '/card-codes → ')
+  // signed in the page (sha1 shim) by the card-ext handler, a new nonce each time; node's crypto agrees
+  assert.equal(new Set(sent.map((item) => item.cardExt)).size, 3)
+  for (const item of sent) {
+    assert.ok(
+      nodeSign().verifyCardExt(item.cardExt, { apiTicket: DEMO_API_TICKET, cardId: item.cardId }),
+      'signature verifies with node crypto',
+    )
+  }
 })
 
-test("loading: the page's slow switch delays the simulator, the button shows loading until it answers", async () => {
+test("loading: the page's slow switch delays the simulator, the button loads until it answers (a 4th card: over the limit)", async () => {
   await demoSwitch('慢速应答').click()
   await addPage().locator('van-cell', { hasText: '慢速应答' }).locator('.van-switch--on').waitFor()
   const n = await mark()
@@ -176,8 +178,11 @@ test("loading: the page's slow switch delays the simulator, the button shows loa
   await tag(addPage(), '单张').locator('.van-button--loading').waitFor({ timeout: 1000 })
   assert.equal((await since(n, 'event success')).length, 0)
   await shot('03-loading.png', tag(addPage(), '单张'))
-  await waitEntry(n, 'event success', '@pages/add/index', 5000)
+  const limited = await waitEntry(n, 'event success', '@pages/add/index', 5000)
   await tag(addPage(), '单张').locator('.van-button--loading').waitFor({ state: 'detached' })
+  // the fourth of a card allowed 3 per user: WeChat refuses it
+  assert.deepEqual([limited.data.succeeded.length, limited.data.failed.length], [0, 1])
+  await pageLog(addPage(), '单张 → success: 0 张成功，1 张失败')
   await demoSwitch('慢速应答').click()
   await addPage().locator('van-cell', { hasText: '慢速应答' }).locator('.van-switch--on').waitFor({ state: 'detached' })
 })
@@ -203,7 +208,7 @@ test('card list (Enter on the focused button) and partial success (the sold-out 
   const partial = await waitEntry(n, 'event success')
   assert.deepEqual(
     partial.data.succeeded.map((c) => c.cardId),
-    ['pDemoCoupon'],
+    ['pDemoVoucher'],
   )
   assert.deepEqual(
     partial.data.failed.map((c) => c.cardId),
@@ -271,58 +276,180 @@ test('dark mode maps prefers-color-scheme: dark onto the phone: vant, app.wxss a
   assert.equal(await bgOf(addPage()), 'rgb(247, 248, 250)')
 })
 
-test('back, then the open page lists the added cards (decrypted codes); a pending row does nothing, a row opens', async () => {
+/** The rows of the my-cards list, and each row's state (its class card-item--<state>). */
+const myCards = () => tag(cardsPage(), '我的卡券')
+const rows = () => myCards().locator('.card-item')
+const waitRowStates = (states) =>
+  page.waitForFunction(
+    (want) =>
+      JSON.stringify(
+        [...document.querySelectorAll('[data-name="我的卡券"] .card-item')].map(
+          (el) => /card-item--(\S+)/.exec(el.getAttribute('class'))[1],
+        ),
+      ) === JSON.stringify(want),
+    states,
+  )
+/** A van-button of the my-cards page by its exact text. */
+const cardsButton = (text) =>
+  cardsPage().locator('van-button', { hasText: new RegExp(`^${text.replace(/[()+]/g, '\\$&')}$`) })
+const checkRow = (i) => myCards().locator('.van-checkbox__icon').nth(i).click()
+const selectedText = () => cardsPage().locator('.hint', { hasText: '已选' }).textContent()
+const STATUSES = ['CONSUMED', 'EXPIRE', 'GIFTING', 'GIFT_SUCC', 'GIFT_TIMEOUT', 'DELETE', 'UNAVAILABLE']
+
+test('back, then 我的卡券 lists the added cards from the user-cards handler; three more from its own button', async () => {
   await back()
   assert.equal(await addPage().count(), 0) // unloaded
   assert.equal(await navTitle(), 'weapp-card-coupon')
-  await navigate('open-card-list', 'pages/open/index')
-  const rows = tag(openPage(), '我的卡券').locator('.card-item')
-  await rows.first().waitFor()
-  // 单张 ×2 + 单张 default, list (2), partial (1 of 2): the simulator's card bag, read in onShow
-  assert.equal(await rows.count(), 6)
-  assert.match(await rows.first().textContent(), /满100减20/)
-  // a pending row does nothing: tapped first, only the next row's tap reaches wx.openCard
-  const n = await mark()
-  await tag(openPage(), '待解码').locator('.card-item--pending').click()
-  await rows.first().click()
-  const call = await waitEntry(n, 'wx', 'wx.openCard(')
-  assert.match(call.data.cardList[0].code, /^\d{12}$/) // the decrypted code, not the encrypted one
-  const opened = await waitEntry(n, 'event open', '@pages/open/index')
-  assert.equal(opened.data.cardList.length, 1)
-  assert.equal((await since(n, 'wx', 'wx.openCard(')).length, 1)
-  assert.equal((await since(n, 'event open')).length, 1)
-  assert.equal((await since(n, 'event fail')).length, 0)
-  await pageLog(openPage(), '我的卡券 → open {"cardList":[{"cardId":"pDemoCoupon"')
-  assert.ok(await tag(openPage(), '待解码').locator('.card-item--pending').isVisible())
-  assert.ok(await openPage().locator('open-card-list', { hasText: '还没有卡券' }).isVisible()) // the empty list
-  await shot('07-open.png')
+  await navigate('open-card-list', 'pages/cards/index')
+  assert.equal(await navTitle(), '我的卡券')
+  // 满100减20 ×3 (the fourth was refused), the list (2), the partial add (1): read in onShow
+  await waitRowStates(['open', 'open', 'open', 'open', 'open', 'open'])
+  assert.match(
+    await rows().first().textContent(),
+    /满100减20.*满100元可用 · \d{4}\.\d{2}\.\d{2} - \d{4}\.\d{2}\.\d{2}.*¥20/,
+  )
+  for (let added = 7; added <= 9; added++) {
+    const n = await mark()
+    await tag(cardsPage(), '领券').click()
+    await waitEntry(n, 'event success', '@pages/cards/index')
+    await page.waitForFunction(
+      (count) => document.querySelectorAll('[data-name="我的卡券"] .card-item').length === count,
+      added,
+    )
+  }
+  await waitRowStates(Array(9).fill('open'))
 })
 
-test('open-card-list selectable: pick two, open them together', async () => {
-  const list = tag(openPage(), '批量打开')
-  await list.locator('.van-checkbox__icon').nth(0).click()
-  await list.locator('.van-checkbox__icon').nth(2).click()
-  await page.waitForFunction(() => !document.querySelector('[data-name="批量打开"] .card-bar .van-button--disabled'))
-  await shot('08-selectable-checked.png', list)
+test('selection: the select event counts, the clear button clears; two selected open together', async () => {
+  assert.equal(await selectedText(), '已选 0 张')
+  await checkRow(0)
+  await cardsPage().locator('.hint', { hasText: '已选 1 张' }).waitFor()
+  await cardsButton('清除选择').click()
+  await cardsPage().locator('.hint', { hasText: '已选 0 张' }).waitFor()
+  assert.equal(await myCards().locator('.van-checkbox__icon--checked').count(), 0)
+  await checkRow(0)
+  await checkRow(2)
+  await cardsPage().locator('.hint', { hasText: '已选 2 张' }).waitFor()
+  await shot('07-cards-selected.png')
   const n = await mark()
-  await list.locator('.card-bar wx-button').click()
+  await myCards().locator('.card-bar wx-button').click()
   const call = await waitEntry(n, 'wx', 'wx.openCard(')
   assert.equal(call.data.cardList.length, 2)
-  await waitEntry(n, 'event open', '@pages/open/index')
+  await waitEntry(n, 'event open', '@pages/cards/index')
+  await cardsPage().locator('.hint', { hasText: '已选 0 张' }).waitFor() // a batch open clears the selection
 })
 
-test('open page on base library 1.0.9: fallback slot, tap → unsupported + upgrade modal', async () => {
-  await page.selectOption('#pg-version', '1.0.9')
-  await tag(openPage(), '我的卡券').locator('.fallback').waitFor()
-  await shot('09-open-fallback-1.0.9.png')
+test('the state buttons and a failed look-up: every state shows, drawn as coupons; a disabled row does nothing, a usable one opens', async () => {
+  for (const [i, status] of STATUSES.entries()) {
+    await checkRow(i + 1)
+    await cardsPage().locator('.hint', { hasText: '已选 1 张' }).waitFor()
+    const button = {
+      CONSUMED: '使用',
+      EXPIRE: '过期',
+      GIFTING: '转赠',
+      GIFT_SUCC: '转赠成功',
+      GIFT_TIMEOUT: '转赠超时',
+      DELETE: '删除',
+      UNAVAILABLE: '设为失效',
+    }[status]
+    await cardsButton(button).click()
+    await page.waitForFunction(
+      ([i, status]) =>
+        document
+          .querySelectorAll('[data-name="我的卡券"] .card-item')
+          [i + 1].classList.contains(`card-item--${status}`),
+      [i, status],
+    )
+  }
+  await cardsButton('查询失败一次（状态未知）').click()
+  await waitRowStates(['UNKNOWN', ...STATUSES, 'open'])
+  const text = await myCards().textContent()
+  for (const words of ['状态未知', '已使用', '已过期', '转赠中', '已转赠', '转赠超时', '已删除', '已失效', '查看'])
+    assert.ok(text.includes(words), words)
+  // the list's own states: pending (no code yet) and expired by its end date
+  assert.deepEqual(
+    await tag(cardsPage(), '示例')
+      .locator('.card-item')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('class'))),
+    ['card-item card-item--pending', 'card-item card-item--EXPIRE'],
+  )
+  // the empty list: the tag's own drawing, nothing fetched
+  assert.ok(
+    await cardsPage().locator('open-card-list', { hasText: '还没有卡券' }).locator('.card-empty-drawing').isVisible(),
+  )
+  await shot('08-cards-states.png')
+
+  // a disabled row does nothing; the usable one opens with its decrypted code
   const n = await mark()
-  await tag(openPage(), '批量打开').locator('.card-item').first().click()
-  await waitEntry(n, 'event unsupported', '@pages/open/index')
+  await rows().nth(1).click() // CONSUMED
+  await tag(cardsPage(), '示例').locator('.card-item--pending').click()
+  await rows().nth(8).click()
+  const call = await waitEntry(n, 'wx', 'wx.openCard(')
+  assert.match(call.data.cardList[0].code, /^\d{12}$/) // the decrypted code, not the encrypted one
+  await waitEntry(n, 'event open', '@pages/cards/index')
+  assert.equal((await since(n, 'wx', 'wx.openCard(')).length, 1)
+  assert.equal((await since(n, 'event fail')).length, 0)
+  await pageLog(cardsPage(), '我的卡券 → open {"cardList":[{"cardId":"pDemoVoucher"')
+})
+
+test("the coupon rows are the page's wxss through the tag's style hooks; dark mode", async () => {
+  const style = (locator, ...props) =>
+    locator.evaluate((el, props) => props.map((p) => getComputedStyle(el).getPropertyValue(p)), props)
+  const usable = rows().nth(8)
+  // card-item and card-item--open: a white ticket with a red edge and notches (mask)
+  const [edge, background, display, mask] = await style(
+    usable,
+    'border-left-color',
+    'background-color',
+    'display',
+    'mask-image',
+  )
+  assert.deepEqual([edge, background, display], ['rgb(238, 10, 36)', 'rgb(255, 255, 255)', 'block'])
+  assert.match(mask, /radial-gradient/)
+  // --card-value-color reaches the value (the amount); --card-background the list and the cell
+  assert.equal(
+    await usable.locator('.van-cell__value').evaluate((el) => getComputedStyle(el).color),
+    'rgb(238, 10, 36)',
+  )
+  assert.equal(await bgOf(myCards().locator('.card-list')), 'rgba(0, 0, 0, 0)')
+  assert.equal(await bgOf(usable.locator('.van-cell')), 'rgba(0, 0, 0, 0)')
+  // --card-disabled-opacity on a row that cannot open, and its grey edge
+  assert.deepEqual(await style(rows().nth(1), 'opacity', 'border-left-color'), ['0.4', 'rgb(200, 201, 204)'])
+
+  await page.check('#pg-dark')
+  assert.equal(await bgOf(usable), 'rgb(44, 44, 46)') // the page's dark coupon
+  assert.equal(
+    await usable.locator('.van-cell__title').evaluate((el) => getComputedStyle(el).color),
+    'rgb(245, 245, 245)',
+  )
+  assert.equal(await bgOf(cardsPage()), 'rgb(0, 0, 0)')
+  await shot('09-cards-dark.png')
+  await page.uncheck('#pg-dark')
+  assert.equal(await bgOf(usable), 'rgb(255, 255, 255)')
+})
+
+test("the platform's clock +30 days: the 7-day and 30-day cards expire, the year-long card would not; a new card is usable", async () => {
+  await cardsButton('时间 +30 天').click()
+  // row 0 (its look-up works again) and row 8 were usable: now past their end dates, as WeChat says
+  await waitRowStates(['EXPIRE', ...STATUSES, 'EXPIRE'])
+  const n = await mark()
+  await tag(cardsPage(), '领券').click()
+  await waitEntry(n, 'event success', '@pages/cards/index')
+  await waitRowStates(['EXPIRE', ...STATUSES, 'EXPIRE', 'open'])
+})
+
+test('my cards on base library 1.0.9: the example list shows its fallback slot; a usable row → unsupported + upgrade modal', async () => {
+  await page.selectOption('#pg-version', '1.0.9')
+  await tag(cardsPage(), '示例').locator('.fallback').waitFor()
+  await shot('10-cards-fallback-1.0.9.png')
+  const n = await mark()
+  await rows().nth(9).click()
+  await waitEntry(n, 'event unsupported', '@pages/cards/index')
   await page.locator('#pg-modal[open]').waitFor()
   await confirmModal()
   assert.equal((await since(n, 'wx', 'wx.openCard(')).length, 0)
   await page.selectOption('#pg-version', '3.12.0')
-  await tag(openPage(), '我的卡券').locator('.card-item').first().waitFor()
+  await tag(cardsPage(), '示例').locator('.card-item').first().waitFor()
 })
 
 test('simulator off: the real client (none in a browser), version not settable; on again: the same card bag', async () => {
@@ -335,9 +462,8 @@ test('simulator off: the real client (none in a browser), version not settable; 
   await simulatorSwitch.click()
   await demoPage('pages/index/index').locator('.van-switch--on').waitFor()
   assert.equal(await page.isDisabled('#pg-version'), false)
-  await navigate('open-card-list', 'pages/open/index')
-  await tag(openPage(), '我的卡券').locator('.card-item').first().waitFor()
-  assert.equal(await tag(openPage(), '我的卡券').locator('.card-item').count(), 6)
+  await navigate('open-card-list', 'pages/cards/index')
+  await waitRowStates(['EXPIRE', ...STATUSES, 'EXPIRE', 'open'])
 })
 
 test('nothing left 127.0.0.1 and the page threw nothing', async () => {

@@ -16,58 +16,49 @@ const INVALID = {
 }
 
 Component({
-  behaviors: [demo.pageBehavior],
+  behaviors: [demo.pageBehavior, demo.logBehavior],
   data: {
-    single: {},
-    list: [],
-    partial: [],
-    stale: {},
     invalid: INVALID,
     cancelNext: false,
     slow: false,
-    log: [],
   },
   lifetimes: {
     attached() {
       this.setData({ slow: demo.isSlow() })
-      this.issueCardExts()
+    },
+    ready() {
+      // the page's tags exist once it has rendered
+      this.connectCardSources()
     },
   },
   methods: {
     /**
-     * Asks "the server" for the cards of every button. A cardExt works once (WeChat remembers its timestamp +
-     * nonce_str), so this runs again after every add: the page re-issues, the tag sends what it is given.
+     * Tap-time mode: a signed cardExt works once, so every tap gets fresh ones. On the simulator each button's
+     * source asks the demo's card-ext handler (in process); otherwise `card-ext-url` posts to your server.
      */
-    issueCardExts() {
-      const report = (error) => this.print(`issue cardExt: ${error.message}`)
-      Promise.all(['pDemoCoupon', 'pDemoCustom', 'pDemoMember', 'pDemoSoldOut', 'pDemoCoupon'].map(demo.issue)).then(
-        ([single, custom, member, soldOut, coupon]) =>
-          this.setData({ single, list: [custom, member], partial: [soldOut, coupon] }),
-        report,
-      )
-      if (demo.isSimulated()) demo.issueWithStaleTicket('pDemoCoupon').then((stale) => this.setData({ stale }), report)
+    connectCardSources() {
+      const source = demo.isSimulated() ? demo.cardSource : null
+      for (const button of this.selectAllComponents('.fresh')) button.setCardSource(source)
+      // shown on the simulator only
+      if (demo.isSimulated()) this.selectComponent('#stale').setCardSource(demo.staleCardSource)
     },
     onDemoChange() {
-      this.issueCardExts()
-    },
-    print(line) {
-      // newest first; the id keys the row (the same text can repeat)
-      this.setData({
-        log: [{ id: this.data.log.length ? this.data.log[0].id + 1 : 1, text: line }]
-          .concat(this.data.log)
-          .slice(0, 20),
-      })
-    },
-    onEvent(e) {
-      this.print(`${e.currentTarget.dataset.name} → ${e.type} ${JSON.stringify(e.detail)}`)
+      // the switch re-mounted the tags: the new ones get their source
+      this.connectCardSources()
     },
     onSuccess(e) {
       const { succeeded, failed } = e.detail
       this.print(`${e.currentTarget.dataset.name} → success: ${succeeded.length} 张成功，${failed.length} 张失败`)
+      // wx.addCard returns each code encrypted: your server decrypts them (POST /card-codes)
+      if (succeeded.length) {
+        demo.decryptCodes(succeeded).then(
+          (results) => this.print(`/card-codes → ${results.map((r) => r.code || r.error.code).join('、')}`),
+          (error) => this.print(`/card-codes → ${error.message}`),
+        )
+      }
     },
     onComplete() {
       if (this.data.cancelNext) this.setData({ cancelNext: false })
-      this.issueCardExts()
     },
     onCancelNext(e) {
       this.setData({ cancelNext: e.detail })
@@ -75,7 +66,7 @@ Component({
     },
     onSlow(e) {
       this.setData({ slow: e.detail })
-      demo.setSlow(e.detail ? 1500 : 0)
+      demo.setSlow(e.detail ? 1000 : 0)
     },
     onOld(e) {
       demo.setVersion(e.detail ? demo.OLD_VERSION : demo.CURRENT_VERSION)
