@@ -8,6 +8,11 @@ import path from 'path'
 import type { CardPlatform } from '../../testing'
 
 const HOOK = path.join(__dirname, 'listen-hook.js')
+/**
+ * V8's baseline WebAssembly compiler only: Node's fetch (undici) compiles its HTTP parser from WebAssembly in every
+ * process, and optimizing it costs more CPU than a short-lived program ever gets back (a third of a script's time).
+ */
+const NODE_FLAGS = ['--liftoff-only']
 
 /**
  * Bundles the README programs (`esm`: run by Node) and tests (`cjs`: run in jest) into `outdir`, mirroring their paths
@@ -31,7 +36,11 @@ export interface Run {
 /** Runs a script to its end (bounded: a script that does not end in `ms` is killed and fails). */
 export function runScript(file: string, env: NodeJS.ProcessEnv, ms = 15_000): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [file], { env, cwd: path.dirname(file), stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [...NODE_FLAGS, file], {
+      env,
+      cwd: path.dirname(file),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
@@ -56,7 +65,7 @@ export interface RunningServer {
 
 /** Starts a server program; resolves once it listens (its `PORT` is 0: the system picks a free port). */
 export function startServer(file: string, env: NodeJS.ProcessEnv, ms = 15_000): Promise<RunningServer> {
-  const child: ChildProcess = spawn(process.execPath, ['--require', HOOK, file], {
+  const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, '--require', HOOK, file], {
     env: { ...env, PORT: '0' },
     cwd: path.dirname(file),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
