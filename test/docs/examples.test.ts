@@ -35,7 +35,8 @@
  *   Nothing a page runs throws, rejects or logs an error.
  * - Every server: `POST /card-ext` for each card it issues (the simulator accepts the cardExt), `POST /card-codes`
  *   (the codes decrypted), `GET /user-cards` (the cards held, usable).
- * - Every script exits 0 with nothing on stderr; the table SCRIPTS below says what its output must show.
+ * - Every script exits 0 with nothing on stderr, and prints what the table SCRIPTS below says (by file name: a new
+ *   script example needs its line there).
  * - Every test block passes.
  * What runs is run once: a translation whose blocks differ from the original's only in comments (esbuild drops
  * them from what runs) is the same program, test or page, and is reported as such.
@@ -402,7 +403,10 @@ describe.each(PROJECTS.filter((p) => p.programs.length).map((p) => [p.readme, p]
         async (name, unit) => {
           const run = scriptRuns.get(unit)!
           expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' })
-          await SCRIPTS[name]?.(run)
+          const expectation = SCRIPTS[name]
+          if (!expectation)
+            throw new Error(`${unit.label}: say in SCRIPTS (examples.test.ts) what its output must show`)
+          await expectation(run)
         },
       )
     }
