@@ -300,22 +300,15 @@ beforeAll(async () => {
     ENCRYPT_CODE: scriptsPlatform.state.held[0]!.encryptCode,
     REDIS_URL: redis?.url ?? '',
   }
-  // two at a time: the machine has two cores, and more processes at once only cost more CPU
-  const queue = [...programs]
+  // one at a time: the other jest worker keeps the second core busy, and more processes at once would only slow
+  // the suites that time things
   const results: PromiseSettledResult<unknown>[] = []
-  const next = async (): Promise<void> => {
-    const unit = queue.shift()
-    if (!unit) return
-    results.push(
-      ...(await Promise.allSettled([
-        listens(unit)
-          ? startServer(unit.path, env).then((server) => servers.set(unit, server))
-          : runScript(unit.path, env).then((run) => scriptRuns.set(unit, run)),
-      ])),
-    )
-    return next()
+  for (const unit of programs) {
+    const started = listens(unit)
+      ? startServer(unit.path, env).then((server) => servers.set(unit, server))
+      : runScript(unit.path, env).then((run) => scriptRuns.set(unit, run))
+    results.push(...(await Promise.allSettled([started])))
   }
-  await Promise.all([next(), next()])
   const failed = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []))
   if (failed.length) throw new Error(failed.join('\n'))
 }, 60_000)
