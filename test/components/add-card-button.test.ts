@@ -471,6 +471,7 @@ describe('tap-time mode: a fresh cardExt for every add', () => {
       expect(h.calls()).toHaveLength(0)
       expect(vanButton(c).data.loading).toBe(false)
       server.fault = 'none'
+      c.setData({ requestTimeout: 10_000 }) // the retry is an ordinary request, however loaded the machine
       await tapAndAnswer(c)
       expect(names().slice(2)).toEqual(['success', 'complete'])
     },

@@ -55,12 +55,15 @@ function compile(
   return { diagnostics, ours }
 }
 
-/** The ```ts blocks of a README, each its own module. */
-function tsBlocks(readme: string): string[] {
+/** The ```ts blocks of a README whose file (after the language: ```ts server.ts) `which` accepts, each its own module. */
+function tsBlocks(readme: string, which: (file: string) => boolean = () => true): string[] {
   if (!fs.existsSync(path.join(ROOT, readme))) return []
   const md = fs.readFileSync(path.join(ROOT, readme), 'utf8')
-  return [...md.matchAll(/```ts[^\n]*\n([\s\S]*?)```/g)].map((m) => `${m[1]}\nexport {}\n`)
+  return [...md.matchAll(/```ts ?([^\n]*)\n([\s\S]*?)```/g)]
+    .filter((m) => which(m[1]!.trim()))
+    .map((m) => `${m[2]}\nexport {}\n`)
 }
+const isTest = (file: string) => file.endsWith('.test.ts')
 
 it('(a) a mini-program project (miniprogram-api-typings): both tags’ Props and Events, the utils', () => {
   const page = `
@@ -121,8 +124,13 @@ Page({
   )
 })
 
-it('(b) a Node server project (only @types/node, ESM, nodenext): every server README example', () => {
-  const blocks = [...tsBlocks('server/README.md'), ...tsBlocks('server/README.zh-CN.md')]
+it('(b) a Node server project (only @types/node, ESM, nodenext): every server README example, the main README’s server', () => {
+  const blocks = [
+    ...tsBlocks('server/README.md'),
+    ...tsBlocks('server/README.zh-CN.md'),
+    ...tsBlocks('README.md', (file) => !isTest(file)),
+    ...tsBlocks('README.zh-CN.md', (file) => !isTest(file)),
+  ]
   expect(blocks.length).toBeGreaterThan(0)
   const files = Object.fromEntries(blocks.map((code, i) => [`example${i}.ts`, code]))
   const { diagnostics, ours } = compile(
@@ -141,7 +149,7 @@ it('(b) a Node server project (only @types/node, ESM, nodenext): every server RE
   expect(ours).toContain('node_modules/weapp-card-coupon/dist/server/index.d.ts')
 })
 
-it('(c) a jest project (@types/node + @types/jest): the simulator, the utils types, the testing README examples', () => {
+it('(c) a jest project (@types/node + @types/jest): the simulator, the utils types, the README tests', () => {
   const spec = `
 import { createCardPlatform, type HeldCall, type PlatformState } from 'weapp-card-coupon/testing'
 import { createCardExt } from 'weapp-card-coupon/server'
@@ -161,7 +169,11 @@ test('adds a card', async () => {
   undo()
 })
 `
-  const blocks = tsBlocks('testing/README.md')
+  const blocks = [
+    ...tsBlocks('testing/README.md'),
+    ...tsBlocks('README.md', isTest),
+    ...tsBlocks('README.zh-CN.md', isTest),
+  ]
   const files = {
     'simulator.test.ts': spec,
     ...Object.fromEntries(blocks.map((code, i) => [`readme${i}.test.ts`, code])),
