@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
+    '^.+\\.ts$': '<rootDir>/test/helpers/ts-transform.js',
     // a component's .wxs module is CommonJS ES5: its logic loads it as it is (the build bundles it the same way)
     '^.+\\.wxs$': '<rootDir>/test/helpers/wxs-transform.js',
   },

@@ -7,7 +7,7 @@ module.exports = {
   testEnvironment: 'jsdom',
   testMatch: ['<rootDir>/bench/**/*.bench.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/bench/tsconfig.json' }],
+    '^.+\\.ts$': '<rootDir>/test/helpers/ts-transform.js',
     // the list's .wxs row rule, loaded by its logic as it is (as in jest.config.js)
     '^.+\\.wxs$': '<rootDir>/test/helpers/wxs-transform.js',
   },
