@@ -71,87 +71,137 @@ function column(readme: string, heading: string): string[] {
   return out
 }
 
-describe.each(COMPONENTS)('%s README', (name) => {
-  const dir = path.join(ROOT, 'components', name)
-  const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8')
-  const wxml = fs.readFileSync(path.join(dir, 'index.wxml'), 'utf8')
-  const wxss = fs.readFileSync(path.join(dir, 'index.wxss'), 'utf8')
-  const ts = fs.readFileSync(path.join(dir, 'index.ts'), 'utf8')
-  const def = definition(name)
+/** The API tables of a component README, by language: vant's headings in Chinese, the same tables in English. */
+const TABLES = {
+  'README.zh-CN.md': {
+    sections: ['## 引入', '## 代码演示', '## API', '## 常见问题'],
+    Props: 'Props',
+    Events: 'Events',
+    Slots: 'Slots',
+    'External classes': '外部样式类',
+    'CSS variables': 'CSS 变量',
+  },
+  'README.md': {
+    sections: ['## Import', '## Usage', '## API', '## FAQ'],
+    Props: 'Props',
+    Events: 'Events',
+    Slots: 'Slots',
+    'External classes': 'External classes',
+    'CSS variables': 'CSS variables',
+  },
+} as const
+type Table = Exclude<keyof (typeof TABLES)['README.md'], 'sections'>
 
-  it('has the five tables', () => {
-    for (const h of ['Props', 'Events', 'Slots', 'External classes', 'CSS variables'])
-      expect([h, readme.includes(`### ${h}`)]).toEqual([h, true])
-  })
+describe.each(COMPONENTS.flatMap((name) => Object.keys(TABLES).map((file) => [name, file as keyof typeof TABLES])))(
+  '%s %s',
+  (name, file) => {
+    const dir = path.join(ROOT, 'components', name)
+    const text = fs.readFileSync(path.join(dir, file), 'utf8')
+    const headings = TABLES[file]
+    /** The table under a heading, found by its name in this README's language. */
+    const readme = Object.entries(headings).reduce(
+      (md, [table, heading]) =>
+        typeof heading === 'string' && heading !== table ? md.replace(`### ${heading}\n`, `### ${table}\n`) : md,
+      text,
+    )
+    const wxml = fs.readFileSync(path.join(dir, 'index.wxml'), 'utf8')
+    const wxss = fs.readFileSync(path.join(dir, 'index.wxss'), 'utf8')
+    const ts = fs.readFileSync(path.join(dir, 'index.ts'), 'utf8')
+    const def = definition(name)
 
-  it('Props lists exactly the component properties', () => {
-    expect(column(readme, 'Props').sort()).toEqual(Object.keys(def.properties).map(kebab).sort())
-  })
+    it("has vant's sections, in order", () => {
+      const at = headings.sections.map((h) => text.search(new RegExp(`^${h}\\b`, 'm')))
+      expect(headings.sections.filter((_, i) => at[i]! < 0)).toEqual([])
+      expect([...at].sort((a, b) => a - b)).toEqual(at)
+    })
 
-  it('Events lists exactly the events the code triggers', () => {
-    const documented = column(readme, 'Events')
-      .map((c) => c.replace(/^bind:/, ''))
-      .sort()
-    // settle(this, 'x', …) and emit(this, 'x', …) in the component, plus what the shared Behavior emits for every CardError code, run for real
-    const own = [...ts.matchAll(/(?:settle|emit)\(\w+, '(\w+)'/g)].map((m) => m[1])
-    const fromErrors = new Set<string>(['complete'])
-    const { methods, CardErrorClass } = sharedBehavior()
-    const host = {
-      data: { showUpgradeModal: false, upgradeText: '' },
-      triggerEvent: (name: string) => fromErrors.add(name),
-    }
-    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined)
-    const codes: CardErrorCode[] = ['invalid', 'unsupported', 'cancel', 'fail', 'timeout', 'source']
-    for (const code of codes) methods.reportCardError.call(host, new CardErrorClass(code, 'x'))
-    quiet.mockRestore()
-    const emitted = [...new Set([...own, ...fromErrors])].sort()
-    expect(documented).toEqual(emitted)
-  })
+    it('has the five tables', () => {
+      for (const h of ['Props', 'Events', 'Slots', 'External classes', 'CSS variables'] satisfies Table[])
+        expect([headings[h], readme.includes(`### ${h}\n`)]).toEqual([headings[h], true])
+    })
 
-  it('Slots lists exactly the slots in the template', () => {
-    const slots = [...wxml.matchAll(/<slot\b([^>]*)>/g)].map((m) => /name="([^"]+)"/.exec(m[1])?.[1] ?? '(default)')
-    expect(column(readme, 'Slots').sort()).toEqual([...new Set(slots)].sort())
-  })
+    it('Props lists exactly the component properties', () => {
+      expect(column(readme, 'Props').sort()).toEqual(Object.keys(def.properties).map(kebab).sort())
+    })
 
-  it('External classes lists exactly externalClasses', () => {
-    expect(column(readme, 'External classes').sort()).toEqual([...(def.externalClasses || [])].sort())
-  })
+    it('Events lists exactly the events the code triggers', () => {
+      const documented = column(readme, 'Events')
+        .map((c) => c.replace(/^bind:/, ''))
+        .sort()
+      // settle(this, 'x', …) and emit(this, 'x', …) in the component, plus what the shared Behavior emits for every CardError code, run for real
+      const own = [...ts.matchAll(/(?:settle|emit)\(\w+, '(\w+)'/g)].map((m) => m[1])
+      const fromErrors = new Set<string>(['complete'])
+      const { methods, CardErrorClass } = sharedBehavior()
+      const host = {
+        data: { showUpgradeModal: false, upgradeText: '' },
+        triggerEvent: (name: string) => fromErrors.add(name),
+      }
+      const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined)
+      const codes: CardErrorCode[] = ['invalid', 'unsupported', 'cancel', 'fail', 'timeout', 'source']
+      for (const code of codes) methods.reportCardError.call(host, new CardErrorClass(code, 'x'))
+      quiet.mockRestore()
+      const emitted = [...new Set([...own, ...fromErrors])].sort()
+      expect(documented).toEqual(emitted)
+    })
 
-  it('CSS variables lists exactly the --card-* variables the styles read, with the fallbacks they use', () => {
-    const used = [...new Set([...wxss.matchAll(/var\((--card-[\w-]+)/g)].map((m) => m[1]))].sort()
-    const rows = column(readme, 'CSS variables')
-    expect([...rows].sort()).toEqual(used)
-    for (const v of used) {
-      // every --card-* falls back to a vant variable or a literal, never to nothing
-      expect([v, new RegExp(`var\\(${v},\\s*[^)\\s]`).test(wxss)]).toEqual([v, true])
-    }
-  })
-})
+    it('Slots lists exactly the slots in the template', () => {
+      const slots = [...wxml.matchAll(/<slot\b([^>]*)>/g)].map((m) => /name="([^"]+)"/.exec(m[1])?.[1] ?? '(default)')
+      expect(column(readme, 'Slots').sort()).toEqual([...new Set(slots)].sort())
+    })
 
-describe('README.md and README.zh-CN.md say the same', () => {
-  const en = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
-  const zh = fs.readFileSync(path.join(ROOT, 'README.zh-CN.md'), 'utf8')
+    it('External classes lists exactly externalClasses', () => {
+      expect(column(readme, 'External classes').sort()).toEqual([...(def.externalClasses || [])].sort())
+    })
+
+    it('CSS variables lists exactly the --card-* variables the styles read, with the fallbacks they use', () => {
+      const used = [...new Set([...wxss.matchAll(/var\((--card-[\w-]+)/g)].map((m) => m[1]))].sort()
+      const rows = column(readme, 'CSS variables')
+      expect([...rows].sort()).toEqual(used)
+      for (const v of used) {
+        // every --card-* falls back to a vant variable or a literal, never to nothing
+        expect([v, new RegExp(`var\\(${v},\\s*[^)\\s]`).test(wxss)]).toEqual([v, true])
+      }
+    })
+  },
+)
+
+/** Every folder with a README: each has the Chinese one (README.zh-CN.md) and the English one beside it (README.md). */
+const README_DIRS = ['.', ...COMPONENTS.map((c) => `components/${c}`), 'server', 'testing', 'demo', 'playground']
+
+describe.each(README_DIRS)('%s: README.zh-CN.md and README.md say the same', (dir) => {
+  const read = (file: string) => fs.readFileSync(path.join(ROOT, dir, file), 'utf8')
+  const zh = read('README.zh-CN.md')
+  const en = read('README.md')
   const shape = (md: string) => ({
-    sections: (md.match(/^#{1,3} /gm) || []).length,
+    headings: (md.match(/^#{1,4} /gm) || []).map((h) => h.trim()),
     tableRows: (md.match(/^\|/gm) || []).length,
-    codeBlocks: (md.match(/^```/gm) || []).length / 2,
-    listItems: (md.match(/^(\d+\.|-) /gm) || []).length,
+    codeBlocks: (md.match(/^```.*$/gm) || []).filter((_, i) => i % 2 === 0),
+    listItems: (md.match(/^\s*(\d+\.|-) /gm) || []).length,
   })
-  // links to files in the repo, and the inline code spans (API names, paths, errMsg strings) both must carry
+  // links to files of the repository (a README links to the other language's twin: README.md ↔ README.zh-CN.md)
   const links = (md: string) =>
-    [...md.matchAll(/\]\((\.\/[^)]+)\)/g)]
-      .map((m) => m[1])
-      .filter((l) => !/README(\.zh-CN)?\.md$/.test(l))
-      .sort()
+    [...md.matchAll(/\]\(((?:\.{1,2}\/)[^)#\s]+)/g)].map((m) => m[1]!.replace(/README\.zh-CN\.md$/, 'README.md')).sort()
   const spans = (md: string) =>
     new Set([...md.replace(/```[\s\S]*?```/g, '').matchAll(/`([^`\n]+)`/g)].map((m) => m[1]))
 
-  it('same sections, table rows, code blocks and list items', () => {
-    expect(shape(zh)).toEqual(shape(en))
+  it('each links to the other at the top', () => {
+    const top = (md: string) => md.split('\n').slice(0, 4).join('\n')
+    expect(top(zh)).toContain('](./README.md)')
+    expect(top(en)).toContain('](./README.zh-CN.md)')
+  })
+  it('the Chinese is written in Chinese', () => {
+    const prose = zh.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '')
+    const han = (prose.match(/\p{Script=Han}/gu) || []).length
+    const latinWords = (prose.match(/\b[A-Za-z]{4,}\b/g) || []).length
+    expect(han).toBeGreaterThan(latinWords)
+  })
+  it('same headings levels, table rows, code blocks and list items', () => {
+    const level = (s: ReturnType<typeof shape>) => ({ ...s, headings: s.headings.map((h) => h.split(' ')[0]) })
+    expect(level(shape(zh))).toEqual(level(shape(en)))
   })
   it('same links, all to files that exist', () => {
     expect(links(zh)).toEqual(links(en))
-    for (const l of links(en)) expect([l, fs.existsSync(path.join(ROOT, l))]).toEqual([l, true])
+    for (const l of links(en)) expect([l, fs.existsSync(path.join(ROOT, dir, l))]).toEqual([l, true])
   })
   it('every code span of the English (API names, paths, errMsg) is in the Chinese', () => {
     const zhSpans = spans(zh)
