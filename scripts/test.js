@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: lint, format check and build (which type-checks the shipped code) side by side, then the official
-// wcc/wcsc checks, then jest. Each step's output is shown only when it fails, so a green run prints a few lines.
+// `npm test`: the build (which type-checks the shipped code), the official wcc/wcsc checks, then jest; eslint and
+// the Prettier check run alongside all of it. Each step's output is shown only when it fails, so a green run prints
+// a few lines.
 const { spawn } = require('child_process')
 const path = require('path')
 
@@ -36,12 +37,17 @@ function report(results) {
 }
 
 async function main() {
-  const checks = await Promise.all([
+  // The build and the checks of the templates come first (the tests load what they build); eslint and Prettier run
+  // beside them and beside jest, and report at the end: on 2 cores they fill the gaps while jest waits on its
+  // servers and child processes.
+  const lint = Promise.all([
     run('eslint', ...withArgs(cli('eslint'), '.')),
     run('prettier --check', ...withArgs(cli('prettier'), '--check', '--log-level', 'warn', '.')),
-    run('build (type-checks the shipped code)', process.execPath, [path.join(ROOT, 'scripts/build.js')]),
   ])
-  if (!report(checks)) process.exit(1)
+  const build = await run('build (type-checks the shipped code)', process.execPath, [
+    path.join(ROOT, 'scripts/build.js'),
+  ])
+  if (!report([build])) process.exit(1)
   const templates = await run('wcc/wcsc', process.execPath, [
     path.join(ROOT, 'scripts/check-templates.js'),
     'components',
@@ -52,7 +58,9 @@ async function main() {
   // jest reports on its own (stdout/stderr as they come)
   const [node, jestArgs] = withArgs(cli('jest'), ...process.argv.slice(2))
   const jest = spawn(node, jestArgs, { cwd: ROOT, stdio: 'inherit' })
-  jest.on('close', (code) => process.exit(code ?? 1))
+  const jestCode = await new Promise((resolve) => jest.on('close', (code) => resolve(code ?? 1)))
+  const linted = report(await lint)
+  process.exit(jestCode !== 0 ? jestCode : linted ? 0 : 1)
 }
 
 main()

@@ -150,6 +150,8 @@ describe('negative runs end in the right component event', () => {
     tapAdd(first.c)
     await until(first.events)
     expect(first.events[0][0]).toBe('success')
+    // the refusal also goes to the devtools console, naming the card and the field
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined)
     const again = render(ADD, { cardList: [card] })
     tapAdd(again.c)
     await until(again.events)
@@ -163,6 +165,11 @@ describe('negative runs end in the right component event', () => {
     expect(third.events[0]).toEqual(['fail', expect.objectContaining({ code: 'invalid', field: 'cardExt' })])
     expect(platform.state.calls.addCard).toBe(1)
     expect(platform.state.held).toHaveLength(1)
+    expect(consoleError.mock.calls).toEqual([
+      [expect.stringMatching(/^\[weapp-card-coupon\] cardList\[0\]\.cardExt: was already used/)],
+      [expect.stringMatching(/^\[weapp-card-coupon\] cardList\[0\]\.cardExt: was already used/)],
+    ])
+    consoleError.mockRestore()
   })
 
   it('the user cancels → cancel', async () => {

@@ -27,6 +27,28 @@ const STRICTEST: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
 }
 
+/**
+ * The three projects read many of the same declaration files (TypeScript's libs, @types/node, our package): each
+ * is parsed once and shared (as TypeScript's language service does), keyed by how it is parsed. Only files that do
+ * not change during the run (node_modules) are shared; every program still type-checks all of them.
+ */
+const parsed = new Map<string, ts.SourceFile>()
+function sharingHost(options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options)
+  const read = host.getSourceFile.bind(host)
+  host.getSourceFile = (fileName, how, onError, fresh) => {
+    if (!fileName.includes('/node_modules/')) return read(fileName, how, onError, fresh)
+    const key = `${fileName}|${JSON.stringify(how)}`
+    let file = parsed.get(key)
+    if (!file) {
+      file = read(fileName, how, onError, fresh)
+      if (file) parsed.set(key, file)
+    }
+    return file
+  }
+  return host
+}
+
 /** Writes `files` into a project folder inside the consumer (its node_modules has the tarball) and type-checks them. */
 function compile(
   project: string,
@@ -42,7 +64,8 @@ function compile(
     fs.writeFileSync(path.join(dir, name), text)
     return path.join(dir, name)
   })
-  const program = ts.createProgram(names, { ...STRICTEST, ...options })
+  const compilerOptions = { ...STRICTEST, ...options }
+  const program = ts.createProgram({ rootNames: names, options: compilerOptions, host: sharingHost(compilerOptions) })
   const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
     const where = d.file
       ? `${path.relative(CONSUMER, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
