@@ -66,12 +66,22 @@ it('every relative link in the shipped Markdown resolves inside the package (rep
       'README.md',
       'README.zh-CN.md',
       'components/add-card-button/README.md',
+      'components/add-card-button/README.zh-CN.md',
       'components/open-card-list/README.md',
+      'components/open-card-list/README.zh-CN.md',
       'server/README.md',
+      'server/README.zh-CN.md',
       'testing/README.md',
+      'testing/README.zh-CN.md',
     ]),
   )
-  const repoOnly = ['demo/README.md', 'playground/README.md', 'docs/playground.png']
+  const repoOnly = [
+    'demo/README.md',
+    'demo/README.zh-CN.md',
+    'playground/README.md',
+    'playground/README.zh-CN.md',
+    'docs/playground.png',
+  ]
   const broken: string[] = []
   for (const f of docs) {
     const md = fs.readFileSync(f, 'utf8')
