@@ -1,6 +1,7 @@
 // The component READMEs are written from the code; these checks keep each table true to it.
 import fs from 'fs'
 import path from 'path'
+import { buildSync } from 'esbuild'
 import { CardError, type CardErrorCode } from '../utils'
 
 const ROOT = path.resolve(__dirname, '..')
@@ -57,6 +58,29 @@ function definition(name: string): Options {
   return { ...captured, properties: { ...sharedBehavior().properties, ...captured.properties } }
 }
 
+/**
+ * The CardError codes a tag's code can make: the first argument of every `new CardError(…)` in the tag bundled as the
+ * build bundles it (its own code, the shared Behavior and the utils it reaches, tree-shaken).
+ */
+function producedCodes(name: string): CardErrorCode[] {
+  const { outputFiles } = buildSync({
+    entryPoints: [path.join(ROOT, 'components', name, 'index.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    loader: { '.wxs': 'js' },
+    logLevel: 'silent',
+  })
+  const code = outputFiles[0]!.text
+  // esbuild may rename the class (CardError2) when names collide
+  const calls = code.match(/\bnew CardError\d*\(/g) || []
+  const literal = [...code.matchAll(/\bnew CardError\d*\(\s*["'`](\w+)["'`]/g)].map((m) => m[1] as CardErrorCode)
+  // a code that is not a literal would hide from this reading: say so rather than miss it
+  if (literal.length !== calls.length) throw new Error(`${name}: a new CardError(…) whose code is not a string literal`)
+  return [...new Set(literal)].sort()
+}
+
 /** First-column cells of the table under `### heading`. */
 function column(readme: string, heading: string): string[] {
   const at = readme.indexOf(`### ${heading}`)
@@ -110,7 +134,8 @@ describe.each(COMPONENTS.flatMap((name) => Object.keys(TABLES).map((file) => [na
     const def = definition(name)
 
     it("has vant's sections, in order", () => {
-      const at = headings.sections.map((h) => text.search(new RegExp(`^${h}\\b`, 'm')))
+      // the heading's whole text (\b would never match after a Chinese word: it is no \w)
+      const at = headings.sections.map((h) => text.search(new RegExp(`^${h}(?!\\S)`, 'm')))
       expect(headings.sections.filter((_, i) => at[i]! < 0)).toEqual([])
       expect([...at].sort((a, b) => a - b)).toEqual(at)
     })
@@ -142,6 +167,27 @@ describe.each(COMPONENTS.flatMap((name) => Object.keys(TABLES).map((file) => [na
       quiet.mockRestore()
       const emitted = [...new Set([...own, ...fromErrors])].sort()
       expect(documented).toEqual(emitted)
+    })
+
+    it('bind:fail names exactly the CardError codes that can reach the fail event', () => {
+      // every code the tag can make, and an error that is no CardError (a throw), through the shared Behavior
+      const reached = new Set<string>()
+      const { methods, CardErrorClass } = sharedBehavior()
+      const host = {
+        data: { showUpgradeModal: false, upgradeText: '' },
+        triggerEvent: (event: string, detail: { code?: string }) =>
+          event === 'fail' && reached.add(String(detail.code)),
+      }
+      const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined)
+      for (const code of producedCodes(name)) methods.reportCardError.call(host, new CardErrorClass(code, 'x'))
+      methods.reportCardError.call(host, new Error('x'))
+      quiet.mockRestore()
+      // the event.detail cell of the bind:fail row: `{ code: 'a' \| 'b', … }`
+      const row = readme.split('\n').find((l) => /^\|\s*bind:fail\s*\|/.test(l)) ?? ''
+      const detail = row.split(/(?<!\\)\|/)[3] ?? ''
+      const union = /code: ('\w+'(?:\s*\\\|\s*'\w+')*)/.exec(detail)?.[1] ?? ''
+      const documented = [...union.matchAll(/'(\w+)'/g)].map((m) => m[1]).sort()
+      expect(documented).toEqual([...reached].sort())
     })
 
     it('Slots lists exactly the slots in the template', () => {
