@@ -81,6 +81,7 @@ it('every relative link in the shipped Markdown resolves inside the package (rep
     'playground/README.md',
     'playground/README.zh-CN.md',
     'docs/playground.png',
+    'demo/pages/cards/index.wxss',
   ]
   const broken: string[] = []
   for (const f of docs) {
