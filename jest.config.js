@@ -11,6 +11,9 @@ module.exports = {
   testTimeout: 20000,
   // both cores: jest's default leaves one for itself, and the main process mostly waits
   maxWorkers: 2,
+  // A worker that ran the DOM suites exits with a large heap; tearing that down can take longer than jest's 500 ms
+  // default, which jest then reports as a leak. A worker that really hangs is still stopped, 3 s later.
+  workerGracefulExitTimeout: 3000,
   // npm pack, install and WeChat's "构建 npm" once for every suite that needs the package as users get it
   globalSetup: '<rootDir>/test/setup/package-fixture.js',
   globalTeardown: '<rootDir>/test/setup/teardown.js',
