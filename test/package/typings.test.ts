@@ -90,6 +90,14 @@ function tsBlocks(readme: string, which: (file: string) => boolean = () => true)
 }
 const isTest = (file: string) => file.endsWith('.test.ts')
 
+/** The blocks once each: a translation's block that differs only in its comments is the same code. */
+function distinct(blocks: string[]): string[] {
+  const printer = ts.createPrinter({ removeComments: true })
+  const code = (block: string) => printer.printFile(ts.createSourceFile('block.ts', block, ts.ScriptTarget.Latest))
+  const seen = new Set<string>()
+  return blocks.filter((block) => !seen.has(code(block)) && Boolean(seen.add(code(block))))
+}
+
 it('(a) a mini-program project (miniprogram-api-typings): both tags’ Props and Events, the utils', () => {
   const page = `
 import type { AddCardButtonEvents, AddCardButtonInstance, AddCardButtonProps } from 'weapp-card-coupon/add-card-button/index'
@@ -150,12 +158,12 @@ Page({
 })
 
 it('(b) a Node server project (only @types/node, ESM, nodenext): every server README example, the main README’s server', () => {
-  const blocks = [
+  const blocks = distinct([
     ...tsBlocks('server/README.md'),
     ...tsBlocks('server/README.zh-CN.md'),
     ...tsBlocks('README.md', (file) => !isTest(file)),
     ...tsBlocks('README.zh-CN.md', (file) => !isTest(file)),
-  ]
+  ])
   expect(blocks.length).toBeGreaterThan(0)
   const files = Object.fromEntries(blocks.map((code, i) => [`example${i}.ts`, code]))
   const { diagnostics, ours } = compile(
@@ -194,11 +202,12 @@ test('adds a card', async () => {
   undo()
 })
 `
-  const blocks = [
+  const blocks = distinct([
     ...tsBlocks('testing/README.md'),
+    ...tsBlocks('testing/README.zh-CN.md'),
     ...tsBlocks('README.md', isTest),
     ...tsBlocks('README.zh-CN.md', isTest),
-  ]
+  ])
   const files = {
     'simulator.test.ts': spec,
     ...Object.fromEntries(blocks.map((code, i) => [`readme${i}.test.ts`, code])),

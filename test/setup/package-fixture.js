@@ -18,13 +18,16 @@ const TAGS = {
   'open-card-list': 'weapp-card-coupon/open-card-list/index',
 }
 
-const pack = (cwd, destination) =>
-  JSON.parse(
-    execFileSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', destination], {
-      cwd,
-      encoding: 'utf8',
-    }),
-  )[0].filename
+/** npm pack of several folders in one npm run: their tarball file names, by package name. */
+const pack = (folders, destination) =>
+  Object.fromEntries(
+    JSON.parse(
+      execFileSync(NPM, ['pack', ...folders, '--ignore-scripts', '--json', '--pack-destination', destination], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      }),
+    ).map((packed) => [packed.name, packed.filename]),
+  )
 
 function write(file, value) {
   fs.mkdirSync(path.dirname(path.join(CONSUMER, file)), { recursive: true })
@@ -37,13 +40,14 @@ async function createPackageFixture() {
   }
   fs.rmSync(FIXTURE, { recursive: true, force: true })
   fs.mkdirSync(FIXTURE, { recursive: true })
-  // `npm test` has just built; --ignore-scripts keeps pack from building a second time
-  const tarball = pack(ROOT, FIXTURE)
   const vantDir = path.join(FIXTURE, 'app-vant')
   fs.cpSync(path.dirname(require.resolve('@vant/weapp/package.json')), vantDir, { recursive: true })
   const vantPkg = JSON.parse(fs.readFileSync(path.join(vantDir, 'package.json'), 'utf8'))
   fs.writeFileSync(path.join(vantDir, 'package.json'), JSON.stringify({ ...vantPkg, version: APP_VANT }))
-  const vantTarball = pack(vantDir, FIXTURE)
+  // `npm test` has just built; --ignore-scripts keeps pack from building a second time
+  const packed = pack([ROOT, vantDir], FIXTURE)
+  const tarball = packed['weapp-card-coupon']
+  const vantTarball = packed['@vant/weapp']
 
   write('package.json', { name: 'consumer', version: '1.0.0', private: true })
   write('project.config.json', {
