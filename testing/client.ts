@@ -16,6 +16,14 @@ export interface CallOptions<Success> {
   complete?: (result: Success | GeneralCallbackResult) => void
 }
 
+/** The options of a call that wants a Promise: no callback at all. */
+export interface PromiseCallOptions {
+  cardList?: unknown
+  success?: undefined
+  fail?: undefined
+  complete?: undefined
+}
+
 export interface ShowModalOption {
   title?: string
   content?: string
@@ -92,9 +100,14 @@ export interface HeldCall extends CallRecord {
  * client settings do not list as missing.
  */
 export interface SimWx {
-  /** Callback style returns nothing; without success/fail/complete it returns a Promise, like the base library. */
-  addCard(options: CallOptions<AddCardSuccessCallbackResult>): Promise<AddCardSuccessCallbackResult> | void
-  openCard(options: CallOptions<GeneralCallbackResult>): Promise<GeneralCallbackResult> | void
+  /** Without success/fail/complete: a Promise of the answer, like the base library (rejected with the fail result). */
+  addCard(options: PromiseCallOptions): Promise<AddCardSuccessCallbackResult>
+  /** With a callback: answers through it and returns nothing. */
+  addCard(options: CallOptions<AddCardSuccessCallbackResult>): void
+  /** Without success/fail/complete: a Promise of the answer, like the base library (rejected with the fail result). */
+  openCard(options: PromiseCallOptions): Promise<GeneralCallbackResult>
+  /** With a callback: answers through it and returns nothing. */
+  openCard(options: CallOptions<GeneralCallbackResult>): void
   getSystemInfoSync(): { SDKVersion: string }
   getAppBaseInfo(): { SDKVersion: string }
   /** Records the call in state.modals and answers as if the user tapped 确定. */
@@ -252,8 +265,9 @@ export function createSimulatedClient(
 
   const systemInfo = () => ({ SDKVersion })
   const wx: SimWx = {
-    addCard: (options) => callCardApi('addCard', options) as Promise<AddCardSuccessCallbackResult> | void,
-    openCard: (options) => callCardApi('openCard', options) as Promise<GeneralCallbackResult> | void,
+    // one function for both overloads: callCardApi returns the Promise exactly when no callback was given
+    addCard: ((options: unknown) => callCardApi('addCard', options)) as SimWx['addCard'],
+    openCard: ((options: unknown) => callCardApi('openCard', options)) as SimWx['openCard'],
     getSystemInfoSync: systemInfo,
     getAppBaseInfo: systemInfo,
     showModal(options) {

@@ -49,6 +49,7 @@ export type {
   GeneralCallbackResult,
   HeldCall,
   InstallOptions,
+  PromiseCallOptions,
   ShowModalOption,
   ShowModalSuccessCallbackResult,
   SimWx,
