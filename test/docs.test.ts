@@ -241,6 +241,10 @@ describe.each(README_DIRS)('%s: README.zh-CN.md and README.md say the same', (di
     const latinWords = (prose.match(/\b[A-Za-z]{4,}\b/g) || []).length
     expect(han).toBeGreaterThan(latinWords)
   })
+  it('no Chinese line is broken in two (Markdown would show a space between the two characters)', () => {
+    const prose = zh.replace(/```[\s\S]*?```/g, '')
+    expect(prose.match(/\p{Script=Han}[，。、；：]?\n *\p{Script=Han}/gu) ?? []).toEqual([])
+  })
   it('same headings levels, table rows, code blocks and list items', () => {
     const level = (s: ReturnType<typeof shape>) => ({ ...s, headings: s.headings.map((h) => h.split(' ')[0]) })
     expect(level(shape(zh))).toEqual(level(shape(en)))
