@@ -382,7 +382,7 @@ describe("pages in miniprogram-simulate from the demo's miniprogram_npm, launche
       expect(text).toContain('¥20')
       // what the list works out itself: no code yet, and an end date that has passed
       expect(statesOf(examples)).toEqual(['pending', 'EXPIRE'])
-      expect(examples.dom.textContent).toContain('待解码')
+      expect(examples.dom.textContent).toContain('处理中')
       // the empty list shows the tag's own picture
       expect(empty.dom.textContent).toContain('还没有卡券')
       expect(empty.querySelector('.card-empty-drawing')).toBeTruthy()

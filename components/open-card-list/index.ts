@@ -43,7 +43,7 @@ const properties = {
   cards: { type: Array, value: [] as CardItem[] },
   selectable: { type: Boolean, value: false },
   actionText: { type: String, value: '查看' },
-  pendingText: { type: String, value: '待解码' },
+  pendingText: { type: String, value: '处理中' },
   statusTexts: { type: Object, value: DEFAULT_STATUS_TEXTS as Partial<Record<UserCardStatus, string>> },
   validUntilText: { type: String, value: '有效期至' },
   /** Screen readers say it before the card's title on each checkbox. */

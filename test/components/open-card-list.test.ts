@@ -101,7 +101,7 @@ describe('rendering', () => {
     const rows = nodesOf(templateTree(ENTRY, c.instance.data)).filter((n) => n.attr && n.attr.ariaRole)
     expect(rows.map((n) => [n.attr!.ariaRole, n.attr!.ariaLabel, n.attr!.ariaDisabled])).toEqual([
       ['button', '券0 查看', false],
-      ['text', '新券 待解码', true],
+      ['text', '新券 处理中', true],
     ])
   })
 
@@ -181,7 +181,7 @@ describe('open one card', () => {
       true,
       false,
     ])
-    expect(text(c.querySelectorAll('.card-action')[3])).toBe('待解码')
+    expect(text(c.querySelectorAll('.card-action')[3])).toBe('处理中')
     expect(byTag(c, 'van-checkbox').map((b) => b.data.disabled)).toEqual([false, false, false, true, false])
     await tapCheck(c, 3)
     expect(checked(c)[3]).toBe(false)
