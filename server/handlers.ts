@@ -202,7 +202,7 @@ export function createCardExtHandler<Context = IncomingMessage>(
 export interface CardCodesHandlerOptions<Context = IncomingMessage> extends HandlerOptions<Context>, TransportOptions {
   /** Your access_token source: `createStableAccessTokenProvider(...).getAccessToken`. */
   getAccessToken: AccessTokenSource
-  /** The cards this server knows (the card-ext table fits): a request naming another is answered 404. Default: any. */
+  /** The cards this server knows (the card-ext table fits): a request naming another is answered 404. Default: every card id. */
   cards?: CardCatalogue<unknown> | undefined
   /**
    * Told each decrypted code, e.g. to remember which user holds it. When it rejects, that code's result is
