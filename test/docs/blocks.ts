@@ -13,20 +13,24 @@ export interface Block {
   lang: string
   /** The info string's second word: the file the block is (`pages/add/index.js`, `server.ts`); '' when absent. */
   file: string
+  /** Any further words of the info string (a block names one file: more is a mistake the tests report). */
+  extra: string[]
   code: string
 }
 
-/** Every README this test runs: the root one, each component's, the server's and the simulator's, in any language. */
-export function readmes(): string[] {
-  const dirs = [
-    '.',
-    ...fs
-      .readdirSync(path.join(ROOT, 'components'))
-      .map((d) => `components/${d}`)
-      .filter((d) => fs.statSync(path.join(ROOT, d)).isDirectory()),
-    'server',
-    'testing',
-  ]
+/** The folders whose READMEs have runnable examples: the root, each component's, the server's and the simulator's. */
+const EXAMPLE_DIRS = () => [
+  '.',
+  ...fs
+    .readdirSync(path.join(ROOT, 'components'))
+    .map((d) => `components/${d}`)
+    .filter((d) => fs.statSync(path.join(ROOT, d)).isDirectory()),
+  'server',
+  'testing',
+]
+
+/** Every README (README.md, README.zh-CN.md …) of these folders, relative to the repository. */
+export function readmes(dirs: string[] = EXAMPLE_DIRS()): string[] {
   return dirs.flatMap((dir) =>
     fs
       .readdirSync(path.join(ROOT, dir))
@@ -36,21 +40,42 @@ export function readmes(): string[] {
   )
 }
 
-/** The fenced blocks of one README, in order. */
+/** The fenced blocks of one README, in order, also those indented in a list item. */
 export function blocksOf(readme: string): Block[] {
   const lines = fs.readFileSync(path.join(ROOT, readme), 'utf8').split('\n')
   const blocks: Block[] = []
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```(.*)$/.exec(lines[i] ?? '')
+    const open = /^\s*```(.*)$/.exec(lines[i] ?? '')
     if (!open) continue
-    const [lang = '', file = '', ...rest] = (open[1] ?? '').trim().split(/\s+/)
-    const end = lines.findIndex((l, j) => j > i && /^```\s*$/.test(l))
+    const end = lines.findIndex((l, j) => j > i && /^\s*```\s*$/.test(l))
     if (end < 0) throw new Error(`${readme}:${i + 1}: a code block that is never closed`)
-    if (rest.length) throw new Error(`${readme}:${i + 1}: the info string has more than a language and a path`)
-    blocks.push({ readme, line: i + 1, lang, file, code: lines.slice(i + 1, end).join('\n') + '\n' })
+    const [lang = '', file = '', ...extra] = (open[1] ?? '').trim().split(/\s+/)
+    blocks.push({ readme, line: i + 1, lang, file, extra, code: lines.slice(i + 1, end).join('\n') + '\n' })
     i = end
   }
   return blocks
+}
+
+/**
+ * The `npm …` commands in `text` that do not exist: a command npm does not have, `npm run <x>` without a script
+ * `x` in package.json, `npm test` / `npm start` … without that script.
+ */
+export function missingNpmCommands(text: string): string[] {
+  const npmRoot = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm')
+  const { deref } = require(path.join(npmRoot, 'lib', 'utils', 'cmd-list.js')) as { deref(c: string): string }
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>
+  }
+  const has = (name: string) => Object.prototype.hasOwnProperty.call(scripts, name)
+  const missing: string[] = []
+  for (const [, command, arg] of text.matchAll(/\bnpm[ \t]+([\w:-]+)(?:[ \t]+([\w:.-]+))?/g)) {
+    const canonical = deref(command!)
+    if (!canonical) missing.push(`npm ${command}`)
+    else if (canonical === 'run' && !(arg && has(arg))) missing.push(`npm run ${arg ?? ''}`.trim())
+    else if (['test', 'start', 'stop', 'restart'].includes(canonical) && !has(canonical))
+      missing.push(`npm ${command} (no "${canonical}" script)`)
+  }
+  return missing
 }
 
 /** `components/add-card-button/README.zh-CN.md` → `components-add-card-button-README-zh-CN`: a folder name. */

@@ -45,7 +45,7 @@ import fs from 'fs'
 import path from 'path'
 import type { createCardExt as CreateCardExt } from '../../server'
 import type { CardPlatform, createCardPlatform as CreateCardPlatform, SimCard } from '../../testing'
-import { blocksOf, readmes, ROOT, slug, type Block } from './blocks'
+import { blocksOf, missingNpmCommands, readmes, ROOT, slug, type Block } from './blocks'
 import { innerButton, prepareApp, runPage, type PageRun } from './pages'
 import {
   bundle,
@@ -104,31 +104,13 @@ function problemOf(block: Block): string {
   const kind = kindOf(block)
   if (kind === 'shell' || kind === 'text') return ''
   if (!block.file) return `${at}: the block names no file (\`\`\`${block.lang || 'lang'} path/of/the/file)`
+  if (block.extra.length) return `${at}: the info string has more than a language and a path`
   const lang = LANGS[block.lang]
   if (!lang) return `${at}: unknown language ${block.lang}`
   if (!lang.test(block.file)) return `${at}: a ${block.lang} block cannot be ${block.file}`
   if (kind === 'page' && !/^pages\/.+\/[\w-]+\.(json|wxml|js)$/.test(block.file)) return `${at}: not a page file`
   if (kind === 'program' && !/\.([cm]?js|ts)$/.test(block.file)) return `${at}: ${block.file} is not a program`
   return ''
-}
-
-/** The npm commands and scripts a bash block names that do not exist. */
-function missingCommands(block: Block): string[] {
-  const npmRoot = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm')
-  const { deref } = require(path.join(npmRoot, 'lib', 'utils', 'cmd-list.js')) as { deref(c: string): string }
-  const scripts = (require(path.join(ROOT, 'package.json')) as { scripts: Record<string, string> }).scripts
-  const missing: string[] = []
-  for (const line of block.code.split('\n')) {
-    for (const [, command, arg] of line.matchAll(/\bnpm\s+([\w:-]+)(?:\s+([\w:-]+))?/g)) {
-      const canonical = deref(command!)
-      if (!canonical) missing.push(`npm ${command}`)
-      else if (canonical === 'run' && !(arg! in scripts)) missing.push(`npm run ${arg}`)
-      else if (['test', 'start', 'stop', 'restart'].includes(canonical) && !(canonical in scripts)) {
-        missing.push(`npm ${command} (no "${canonical}" script)`)
-      }
-    }
-  }
-  return missing
 }
 
 /** One thing that runs: a program, a test or a page of a README. */
@@ -242,7 +224,7 @@ describe('the convention: every block names its file, shell commands exist', () 
     expect(blocks.map(problemOf).filter(Boolean)).toEqual([])
     const paths = blocks.map((b) => b.file).filter(Boolean)
     expect(paths.filter((p, i) => paths.indexOf(p) !== i)).toEqual([])
-    expect(blocks.filter((b) => b.lang === 'bash').flatMap(missingCommands)).toEqual([])
+    expect(blocks.filter((b) => b.lang === 'bash').flatMap((b) => missingNpmCommands(b.code))).toEqual([])
     for (const b of blocks.filter((b) => b.lang === 'json')) expect(() => JSON.parse(b.code)).not.toThrow()
   })
   it('covers the READMEs the package ships and their translations', () => {

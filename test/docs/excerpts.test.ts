@@ -15,10 +15,9 @@
  */
 import fs from 'fs'
 import path from 'path'
+import { blocksOf, missingNpmCommands, readmes, ROOT, type Block } from './blocks'
 
-const ROOT = path.resolve(__dirname, '../..')
 const DIRS = ['demo', 'playground']
-const README = /^README(\.[\w-]+)?\.md$/
 /** What a block's file may be, by the block's language. */
 const LANGS: Record<string, RegExp> = {
   js: /\.[cm]?js$/,
@@ -30,41 +29,13 @@ const LANGS: Record<string, RegExp> = {
 }
 const EXEMPT = ['bash', 'text']
 
-interface Fence {
-  /** The README, relative to the repository. */
-  readme: string
-  /** Line of the opening fence (1-based). */
-  line: number
-  lang: string
-  /** The file the block quotes ('' when the info string names none). */
-  file: string
-  /** Every word of the info string after the language: more than one is an error. */
-  extra: string[]
-  lines: string[]
-}
+/** A block as this test reads it: its lines, without the fences. */
+type Fence = Block & { lines: string[] }
 
-const readmes = DIRS.flatMap((dir) =>
-  fs
-    .readdirSync(path.join(ROOT, dir))
-    .filter((f) => README.test(f))
-    .sort()
-    .map((f) => `${dir}/${f}`),
-)
+const readmesHere = readmes(DIRS)
 
-/** The fenced blocks of a README, also those indented in a list item. */
 function fencesOf(readme: string): Fence[] {
-  const lines = fs.readFileSync(path.join(ROOT, readme), 'utf8').split('\n')
-  const fences: Fence[] = []
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^\s*```(.*)$/.exec(lines[i]!)
-    if (!open) continue
-    const end = lines.findIndex((l, j) => j > i && /^\s*```\s*$/.test(l))
-    if (end < 0) throw new Error(`${readme}:${i + 1}: a code block that is never closed`)
-    const [lang = '', file = '', ...extra] = open[1]!.trim().split(/\s+/)
-    fences.push({ readme, line: i + 1, lang, file, extra, lines: lines.slice(i + 1, end) })
-    i = end
-  }
-  return fences
+  return blocksOf(readme).map((block) => ({ ...block, lines: block.code.split('\n').slice(0, -1) }))
 }
 
 const isFile = (absolute: string) =>
@@ -112,21 +83,7 @@ function departure(excerpt: string[], file: string[]): string {
   return ''
 }
 
-/** The `npm …` commands in `text` that name no script of package.json. */
-function missingScripts(text: string): string[] {
-  const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>
-  }
-  const has = (name: string) => Object.prototype.hasOwnProperty.call(scripts, name)
-  const missing: string[] = []
-  for (const [command, name] of text.matchAll(/\bnpm\s+(?:run|run-script)\s+([\w:.-]+)/g))
-    if (!has(name!)) missing.push(command)
-  for (const [command, name] of text.matchAll(/\bnpm\s+(start|test|t|stop|restart)(?![\w:-])/g))
-    if (!has(name === 't' ? 'test' : name!)) missing.push(command)
-  return missing
-}
-
-describe.each(readmes)('%s', (readme) => {
+describe.each(readmesHere)('%s', (readme) => {
   const fences = fencesOf(readme)
   const excerpts = fences.filter((f) => !EXEMPT.includes(f.lang))
   const at = (f: Fence) => `${readme}:${f.line}`
@@ -155,12 +112,12 @@ describe.each(readmes)('%s', (readme) => {
   }
 
   it('every npm script it names (```bash blocks and inline code) is a script of package.json', () => {
-    const shell = fences.filter((f) => f.lang === 'bash').flatMap((f) => missingScripts(f.lines.join('\n')))
+    const shell = fences.filter((f) => f.lang === 'bash').flatMap((f) => missingNpmCommands(f.code))
     const prose = fs
       .readFileSync(path.join(ROOT, readme), 'utf8')
       .replace(/^\s*```[^\n]*\n[\s\S]*?^\s*```\s*$/gm, '')
       .match(/`[^`\n]+`/g)
-    expect([...shell, ...missingScripts((prose || []).join('\n'))]).toEqual([])
+    expect([...shell, ...missingNpmCommands((prose || []).join('\n'))]).toEqual([])
   })
 })
 

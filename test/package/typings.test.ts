@@ -7,6 +7,7 @@
 import fs from 'fs'
 import path from 'path'
 import ts from 'typescript'
+import { blocksOf } from '../docs/blocks'
 import { ROOT } from '../helpers/simulate'
 
 const { CONSUMER, packageFixture } = require('../setup/package-fixture.js') as {
@@ -83,10 +84,9 @@ function compile(
 /** The ```ts blocks of a README whose file (after the language: ```ts server.ts) `which` accepts, each its own module. */
 function tsBlocks(readme: string, which: (file: string) => boolean = () => true): string[] {
   if (!fs.existsSync(path.join(ROOT, readme))) return []
-  const md = fs.readFileSync(path.join(ROOT, readme), 'utf8')
-  return [...md.matchAll(/```ts ?([^\n]*)\n([\s\S]*?)```/g)]
-    .filter((m) => which(m[1]!.trim()))
-    .map((m) => `${m[2]}\nexport {}\n`)
+  return blocksOf(readme)
+    .filter((block) => block.lang === 'ts' && which(block.file))
+    .map((block) => `${block.code}\nexport {}\n`)
 }
 const isTest = (file: string) => file.endsWith('.test.ts')
 
