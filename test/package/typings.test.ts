@@ -164,6 +164,9 @@ it('(b) a Node server project (only @types/node, ESM, nodenext): every server RE
     ...tsBlocks('README.md', (file) => !isTest(file)),
     ...tsBlocks('README.zh-CN.md', (file) => !isTest(file)),
   ])
+  // the translations' blocks are the English ones with other comments: each English block, once
+  const english = [...tsBlocks('server/README.md'), ...tsBlocks('README.md', (file) => !isTest(file))]
+  expect(blocks).toHaveLength(english.length)
   expect(blocks.length).toBeGreaterThan(0)
   const files = Object.fromEntries(blocks.map((code, i) => [`example${i}.ts`, code]))
   const { diagnostics, ours } = compile(
@@ -211,6 +214,7 @@ test('adds a card', async () => {
     ...tsBlocks('README.md', isTest),
     ...tsBlocks('README.zh-CN.md', isTest),
   ])
+  expect(blocks).toHaveLength([...tsBlocks('testing/README.md'), ...tsBlocks('README.md', isTest)].length)
   const files = {
     'simulator.test.ts': spec,
     ...Object.fromEntries(blocks.map((code, i) => [`readme${i}.test.ts`, code])),
