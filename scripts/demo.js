@@ -30,7 +30,7 @@ const PLATFORM_ENTRY = [
   "export { createCardPlatform } from './testing/index.ts'",
   "export { createStableAccessTokenProvider } from './server/token.ts'",
   "export { createApiTicketProvider } from './server/ticket.ts'",
-  "export { createCardCodesHandler, createCardExtHandler, createUserCardsHandler } from './server/handlers.ts'",
+  "export { createCardCodesHandler, createCardExtHandler, createUserCardsHandler } from './server/index.ts'",
   '',
 ].join('\n')
 

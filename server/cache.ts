@@ -4,6 +4,7 @@
  * point apart from WeChat's real expiry, and stale-if-error between the two.
  */
 import { describeError, redactSecrets, sleep } from './wechat'
+import { CREDENTIAL_LIFETIME_SECONDS } from './constants'
 
 /** One cached credential (an api_ticket or an access_token) as a store keeps it. Times are ms since the epoch. */
 export interface StoredCredential {
@@ -153,7 +154,7 @@ export interface CredentialCache {
   invalidate(): Promise<void>
 }
 
-const MAX_LIFETIME_MS = 7200 * 1000
+const MAX_LIFETIME_MS = CREDENTIAL_LIFETIME_SECONDS * 1000
 const STALE_RETRY_FIRST_MS = 5_000
 const STALE_RETRY_MAX_MS = 60_000
 const POLL_FIRST_MS = 20
@@ -167,7 +168,7 @@ type Read = { ok: true; value: StoredCredential | undefined; invalidated: boolea
 /** What invalidate() writes: a mark that the value was dropped on purpose (not lost with a restarted store). */
 const INVALIDATED: StoredCredential = { value: '', expiresAt: 0, refreshAt: 0 }
 /** How long the mark stays: longer than any value WeChat hands out (7,200 s). */
-const INVALIDATED_TTL_MS = 7200 * 1000
+const INVALIDATED_TTL_MS = CREDENTIAL_LIFETIME_SECONDS * 1000
 
 const isInvalidatedMark = (v: unknown): boolean =>
   typeof v === 'object' && v !== null && (v as StoredCredential).value === '' && (v as StoredCredential).expiresAt === 0

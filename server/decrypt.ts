@@ -7,6 +7,7 @@ import {
   type AccessTokenSource,
   type TransportOptions,
 } from './wechat'
+import { WECHAT_API } from './constants'
 
 interface DecryptCardCodeBase extends TransportOptions {
   /** The encrypt_code WeChat handed you (wx.addCard's `code`, the card's jump URL, a card event), as it was issued. */
@@ -28,7 +29,7 @@ export type DecryptCardCodeOptions = DecryptCardCodeBase &
       }
   )
 
-const API = 'card/code/decrypt'
+const API = WECHAT_API.decryptCode
 const FN = 'decryptCardCode'
 
 /**

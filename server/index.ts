@@ -5,24 +5,18 @@
 export { signCardExt, createNonceStr, createCardExt, verifyCardExt, type SignFields, type CardExtOptions } from './sign'
 export { decryptCardCode, type DecryptCardCodeOptions } from './decrypt'
 export { getUserCards, type GetUserCardsOptions } from './user-cards'
-export {
-  createCardCodesHandler,
-  createCardExtHandler,
-  createUserCardsHandler,
-  type CardCodesHandlerOptions,
-  type CardExtHandlerOptions,
-  type CardExtRule,
-  type UserCardsHandlerOptions,
-} from './handlers'
-export {
-  type CardCatalogue,
-  type CardHandler,
-  type HandlerErrorCode,
-  type HandlerOptions,
-  type HandlerRequest,
-  type HandlerResponse,
-  type HeaderValue,
-} from './handler'
+export { createCardExtHandler, type CardExtHandlerOptions, type CardExtRule } from './endpoints/card-ext'
+export { createCardCodesHandler, type CardCodesHandlerOptions } from './endpoints/card-codes'
+export { createUserCardsHandler, type UserCardsHandlerOptions } from './endpoints/user-cards'
+export type { CardCatalogue } from './endpoints/catalogue'
+export type {
+  CardHandler,
+  HandlerErrorCode,
+  HandlerOptions,
+  HandlerRequest,
+  HandlerResponse,
+  HeaderValue,
+} from './endpoints/core'
 export type {
   CardCodeResult,
   CardCodesRequestBody,

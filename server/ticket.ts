@@ -10,6 +10,7 @@ import {
   type RetryOptions,
   type TransportOptions,
 } from './wechat'
+import { WECHAT_API } from './constants'
 
 export interface ApiTicketProviderOptions extends CacheOptions, TransportOptions, RetryOptions {
   /**
@@ -40,7 +41,7 @@ export interface ApiTicketProvider {
   invalidate(): Promise<void>
 }
 
-const API = 'cgi-bin/ticket/getticket'
+const API = WECHAT_API.getTicket
 const FN = 'createApiTicketProvider'
 
 /**

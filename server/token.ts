@@ -9,6 +9,7 @@ import {
   type RetryOptions,
   type TransportOptions,
 } from './wechat'
+import { FORCE_REFRESH_INTERVAL_MS, WECHAT_API } from './constants'
 
 export interface StableAccessTokenProviderOptions extends CacheOptions, TransportOptions, RetryOptions {
   /** The AppID of the account that owns the cards (usually the Official Account bound to your mini-program). */
@@ -39,10 +40,8 @@ export interface StableAccessTokenProvider {
   invalidate(): Promise<void>
 }
 
-const API = 'cgi-bin/stable_token'
+const API = WECHAT_API.stableToken
 const FN = 'createStableAccessTokenProvider'
-/** WeChat ignores a forced refresh within 30 s of the previous one. */
-export const FORCE_REFRESH_INTERVAL_MS = 30_000
 
 /**
  * Manages the access_token through WeChat's stable token API (`POST cgi-bin/stable_token`): cached until

@@ -13,6 +13,7 @@ import {
   type AccessTokenSource,
   type TransportOptions,
 } from './wechat'
+import { WECHAT_API } from './constants'
 
 export interface GetUserCardsOptions extends TransportOptions {
   /**
@@ -35,8 +36,8 @@ export interface GetUserCardsOptions extends TransportOptions {
 }
 
 const FN = 'getUserCards'
-const LIST_API = 'card/user/getcardlist'
-const CODE_API = 'card/code/get'
+const LIST_API = WECHAT_API.getCardList
+const CODE_API = WECHAT_API.getCode
 export const DEFAULT_USER_CARDS_CONCURRENCY = 8
 
 const STATUSES: ReadonlySet<string> = new Set<string>(WECHAT_USER_CARD_STATUSES)

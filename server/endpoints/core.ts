@@ -1,10 +1,11 @@
-// What the ready-made handlers share: the transport-agnostic request and answer, the checks every endpoint makes
-// (method, body size, JSON, session), the JSON errors with a stable code, and the Node (req, res) adapter.
-// No Node module at run time: the cores also run in a mini-program or a browser (with platform.fetch).
+// The plumbing every ready-made endpoint shares: the transport-agnostic request and answer, the checks every endpoint
+// makes (method, body size, JSON, session), the JSON errors with a stable code, the checks of a request's items and
+// of the common options, and the Node (req, res) adapter. One file per endpoint (card-ext.ts, card-codes.ts,
+// user-cards.ts) builds on it; catalogue.ts says which cards an endpoint knows.
 import type { IncomingMessage, ServerResponse } from 'http'
-import type { ErrorResponseBody } from '../utils/protocol'
-import { exactValueProblem, hasOwn } from '../utils/rules'
-import { describeError, redactSecrets } from './wechat'
+import type { ErrorResponseBody } from '../../utils/protocol'
+import { exactValueProblem, isPlainObject } from '../../utils/rules'
+import { checkTransport, describeError, redactSecrets, type TransportOptions } from '../wechat'
 
 /** A header as Node gives it: a string, several strings, or absent. */
 export type HeaderValue = string | readonly string[] | undefined
@@ -166,32 +167,6 @@ export function queryParam(url: string | undefined, name: string): string | unde
   return undefined
 }
 
-/** Which cards an endpoint knows: a table by card id (a plain object or a Map), or a function answering per card. */
-export type CardCatalogue<Rule> =
-  | Readonly<Record<string, Rule>>
-  | ReadonlyMap<string, Rule>
-  | ((cardId: string) => Rule | undefined | Promise<Rule | undefined>)
-
-export function checkCatalogue(fn: string, name: string, cards: unknown): void {
-  if (typeof cards !== 'function' && (typeof cards !== 'object' || cards === null || Array.isArray(cards)))
-    throw new TypeError(`${fn}: ${name} must be an object or a Map by card id, or a function of the card id`)
-}
-
-/** The catalogue's entry for `cardId` (own entries only: `constructor` is no card unless listed), or undefined. */
-export async function lookUpCard<Rule>(cards: CardCatalogue<Rule>, cardId: string): Promise<Rule | undefined> {
-  if (typeof cards === 'function') return (await cards(cardId)) ?? undefined
-  if (cards instanceof Map) return cards.get(cardId)
-  const table = cards as Readonly<Record<string, Rule>>
-  return hasOwn(table, cardId) ? table[cardId] : undefined
-}
-
-/** The problem of a card id from a request, for a 400 naming `field`. */
-export function checkCardId(value: unknown, field: string): string {
-  const problem = exactValueProblem(value)
-  if (problem) throw new HandlerError(400, 'invalid_request', `${field} ${problem}`)
-  return value as string
-}
-
 /** What an endpoint does once method, body, session and JSON passed. */
 export interface Endpoint<Context> {
   /** For messages, e.g. `card-ext handler`. */
@@ -349,4 +324,38 @@ export function nodeHandler<Context>(
     }
   }
   return Object.assign(handler, { handle: core })
+}
+
+/** The problem of a card id from a request, for a 400 naming `field`. */
+export function checkCardId(value: unknown, field: string): string {
+  const problem = exactValueProblem(value)
+  if (problem) throw new HandlerError(400, 'invalid_request', `${field} ${problem}`)
+  return value as string
+}
+
+/** A positive integer option with a default, or a TypeError naming it. */
+export function count(fn: string, name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback
+  if (!Number.isInteger(v) || v < 1) throw new TypeError(`${fn}: ${name} must be an integer >= 1`)
+  return v
+}
+
+/** The options of the handlers that ask WeChat with an access_token: checked, with the transport. */
+export function checkWeChatReader(
+  fn: string,
+  o: TransportOptions & { getAccessToken: unknown },
+): ReturnType<typeof checkTransport> {
+  if (typeof o.getAccessToken !== 'function') throw new TypeError(`${fn}: getAccessToken must be a function`)
+  return checkTransport(fn, o)
+}
+
+/** The `cards` array of a request body, 1 to `max` items, or a 400 naming what is wrong. */
+export function itemsOf(body: unknown, key: string, max: number): unknown[] {
+  if (!isPlainObject(body)) throw new HandlerError(400, 'invalid_request', `the body must be a JSON object with ${key}`)
+  const items = body[key]
+  if (!Array.isArray(items)) throw new HandlerError(400, 'invalid_request', `${key} must be an array`)
+  if (items.length === 0) throw new HandlerError(400, 'invalid_request', `${key} is empty`)
+  if (items.length > max)
+    throw new HandlerError(400, 'invalid_request', `${key} has ${items.length} items; at most ${max} per request`)
+  return items
 }

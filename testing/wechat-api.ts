@@ -2,13 +2,21 @@
 // reached through a socket (listen()) or in process (platform.fetch).
 import { randomBytes } from 'crypto'
 import { createServer, type IncomingMessage } from 'http'
+import {
+  CHINA_TIME_OFFSET_MS,
+  CREDENTIAL_LIFETIME_SECONDS,
+  DAY_MS,
+  FORCE_REFRESHES_PER_DAY,
+  FORCE_REFRESH_INTERVAL_MS,
+  WECHAT_API,
+} from '../server/constants'
 import { exactValueProblem, isPlainObject } from '../utils/rules'
 
-export const TICKET_PATH = '/cgi-bin/ticket/getticket'
-export const DECRYPT_PATH = '/card/code/decrypt'
-export const STABLE_TOKEN_PATH = '/cgi-bin/stable_token'
-export const GET_CARD_LIST_PATH = '/card/user/getcardlist'
-export const CODE_GET_PATH = '/card/code/get'
+export const TICKET_PATH = `/${WECHAT_API.getTicket}`
+export const DECRYPT_PATH = `/${WECHAT_API.decryptCode}`
+export const STABLE_TOKEN_PATH = `/${WECHAT_API.stableToken}`
+export const GET_CARD_LIST_PATH = `/${WECHAT_API.getCardList}`
+export const CODE_GET_PATH = `/${WECHAT_API.getCode}`
 
 type Body = Record<string, unknown>
 
@@ -49,13 +57,9 @@ export interface AccessTokenOptions {
   now?: (() => number) | undefined
 }
 
-const LIFETIME_MS = 7200 * 1000
+const LIFETIME_MS = CREDENTIAL_LIFETIME_SECONDS * 1000
 /** WeChat renews a token in its last 5 minutes, and answers with a new one from then on. */
 const RENEW_WITHIN_MS = 300 * 1000
-const FORCE_INTERVAL_MS = 30 * 1000
-const FORCES_PER_DAY = 20
-const DAY_MS = 24 * 3600 * 1000
-const CHINA_OFFSET_MS = 8 * 3600 * 1000
 
 /** The platform's access_token over time: what stable_token answers and which tokens the other APIs accept. */
 export interface AccessTokens {
@@ -118,10 +122,11 @@ export function createAccessTokens(o: AccessTokenOptions): AccessTokens {
         return answer()
       }
       // 否则不会刷新: a forced refresh within 30 s of the last one answers the current token unchanged.
-      if (lastForcedAt !== undefined && t - lastForcedAt < FORCE_INTERVAL_MS) return answer()
-      const day = Math.floor((t + CHINA_OFFSET_MS) / DAY_MS)
+      if (lastForcedAt !== undefined && t - lastForcedAt < FORCE_REFRESH_INTERVAL_MS) return answer()
+      const day = Math.floor((t + CHINA_TIME_OFFSET_MS) / DAY_MS)
       if (forcesOn.day !== day) Object.assign(forcesOn, { day, count: 0 })
-      if (forcesOn.count >= FORCES_PER_DAY) return { errcode: 45009, errmsg: 'reach max api daily quota limit' }
+      if (forcesOn.count >= FORCE_REFRESHES_PER_DAY)
+        return { errcode: 45009, errmsg: 'reach max api daily quota limit' }
       forcesOn.count++
       lastForcedAt = t
       forcedOut.add(current.token)
@@ -133,7 +138,7 @@ export function createAccessTokens(o: AccessTokenOptions): AccessTokens {
   }
 }
 
-/** A held card as the card APIs see it (testing/index.ts keeps the card bag). */
+/** A held card as the card APIs see it (testing/platform.ts keeps the card bag). */
 export interface ApiHeldCard {
   cardId: string
   code: string
@@ -265,8 +270,10 @@ const ROUTES = new Map<string, Route>([
       answer(b, query) {
         const type = query('type')
         // type=jsapi answers the JS-SDK ticket: a real and common mix-up that then fails as 签名错误.
-        if (type === 'wx_card') return { errcode: 0, errmsg: 'ok', ticket: b.apiTicket, expires_in: 7200 }
-        if (type === 'jsapi') return { errcode: 0, errmsg: 'ok', ticket: b.jsapiTicket, expires_in: 7200 }
+        if (type === 'wx_card')
+          return { errcode: 0, errmsg: 'ok', ticket: b.apiTicket, expires_in: CREDENTIAL_LIFETIME_SECONDS }
+        if (type === 'jsapi')
+          return { errcode: 0, errmsg: 'ok', ticket: b.jsapiTicket, expires_in: CREDENTIAL_LIFETIME_SECONDS }
         return { errcode: 40097, errmsg: 'invalid args' }
       },
     },

@@ -1,0 +1,82 @@
+// `GET /user-cards`: the session user's cards with their states (card/user/getcardlist + card/code/get).
+import type { IncomingMessage } from 'http'
+import type { UserCard, UserCardsResponseBody } from '../../utils/protocol'
+import { DEFAULT_USER_CARDS_CONCURRENCY, getUserCards } from '../user-cards'
+import type { AccessTokenSource, TransportOptions } from '../wechat'
+import { checkCatalogue, known, requireKnown, type CardCatalogue } from './catalogue'
+import {
+  checkCardId,
+  checkHandlerOptions,
+  checkWeChatReader,
+  count,
+  createCore,
+  HandlerError,
+  jsonAnswer,
+  nodeHandler,
+  queryParam,
+  type CardHandler,
+  type HandlerOptions,
+} from './core'
+export interface UserCardsHandlerOptions<Context = IncomingMessage> extends HandlerOptions<Context>, TransportOptions {
+  /** Your access_token source: `createStableAccessTokenProvider(...).getAccessToken`. */
+  getAccessToken: AccessTokenSource
+  /**
+   * When given, only these cards are listed (the card-ext table fits), and `?cardId=` naming another is answered
+   * 404. Default: every card of the AppID the user holds.
+   */
+  cards?: CardCatalogue<unknown> | undefined
+  /** Most card/code/get look-ups pending at once. Default 8. */
+  concurrency?: number | undefined
+}
+
+/**
+ * `GET` user-cards endpoint (optional query `cardId`): `200 { cards: [{ cardId, code, status, canConsume,
+ * beginTime?, endTime? }] }`, the session user's cards with their states (`getUserCards`: getcardlist + code/get;
+ * times in Unix seconds; a card whose look-up failed reads `UNKNOWN`). Errors: 405, 401, 400 (a malformed
+ * `cardId`), 404 `unknown_card`, 502 `wechat_error` (getcardlist failed). Throws a `TypeError` naming the option.
+ */
+export function createUserCardsHandler<Context = IncomingMessage>(
+  o: UserCardsHandlerOptions<Context>,
+): CardHandler<Context> {
+  const fn = 'createUserCardsHandler'
+  const kit = checkHandlerOptions(fn, o)
+  const transport = checkWeChatReader(fn, o)
+  if (o.cards !== undefined) checkCatalogue(fn, 'cards', o.cards)
+  const concurrency = count(fn, 'concurrency', o.concurrency, DEFAULT_USER_CARDS_CONCURRENCY)
+  const { cards, getAccessToken } = o
+  const name = 'user-cards handler'
+
+  const core = createCore(kit, {
+    name,
+    method: 'GET',
+    async run({ openid, request }) {
+      const asked = queryParam(request.url, 'cardId')
+      const cardId = asked === undefined || asked === '' ? undefined : checkCardId(asked, 'cardId')
+      if (cardId !== undefined && cards) await requireKnown(cards, [cardId], 'cardId')
+      let held: UserCard[]
+      try {
+        held = await getUserCards({
+          getAccessToken,
+          openid,
+          cardId,
+          concurrency,
+          ...transport,
+          onError: (e) => kit.report(`${name}: ${e.message}`),
+        })
+      } catch (e) {
+        kit.report(`${name}: getUserCards failed`, e)
+        throw new HandlerError(502, 'wechat_error', "could not read the user's cards from WeChat; try again later")
+      }
+      if (cards) {
+        const listed = await known(
+          cards,
+          held.map((card) => card.cardId),
+        )
+        held = held.filter((_, i) => listed[i])
+      }
+      const answer: UserCardsResponseBody = { cards: held }
+      return jsonAnswer(200, answer)
+    },
+  })
+  return nodeHandler(kit, core)
+}
