@@ -57,6 +57,15 @@ export type {
   SimWx,
   WxApiName,
 } from './wx'
+export {
+  FIXTURE_ACCOUNT,
+  FIXTURE_CARDS,
+  FIXTURE_CARD_IDS,
+  fixtureCard,
+  fixturePlatformOptions,
+  type FixtureCard,
+  type FixtureCardName,
+} from './fixtures'
 export type {
   DateInfo,
   HeldCard,

@@ -1,0 +1,115 @@
+// The one card catalogue every simulated account starts from: the simulator process (bin/simulator.ts), the tests,
+// the benchmarks and the demo all use these cards and these credentials, so a card named `coupon` is the same card
+// everywhere. Fake credentials of a fake platform: nothing here is a secret.
+import type { CardPlatformOptions } from './index'
+import type { SimCard } from './platform'
+
+/** The names the pages and tests call the fixture cards by. */
+export type FixtureCardName = 'coupon' | 'voucher' | 'custom' | 'member' | 'lastOne' | 'soldOut'
+
+/** A fixture card: how the platform has it (SimCard), and what a list row shows of it. */
+export interface FixtureCard extends SimCard {
+  name: FixtureCardName
+  title: string
+  /** The conditions of use, for the row's label. */
+  description: string
+  /** The value, for the row's right side: an amount, a discount. */
+  extra: string
+}
+
+/**
+ * The merchant's cards, one of each kind a test or a page needs:
+ * - `coupon`: an ordinary card, 100 in stock, at most 3 per user, valid 30 days from the day added;
+ * - `voucher`: another ordinary card, valid 7 days;
+ * - `custom`: a custom-code card (use_custom_code): the server's cardExt carries the code;
+ * - `member`: bound to one user (bind_openid): the cardExt carries the user's openid; 1 per user, valid a year;
+ * - `lastOne`: 1 in stock;
+ * - `soldOut`: none left.
+ */
+export const FIXTURE_CARDS: readonly FixtureCard[] = [
+  {
+    name: 'coupon',
+    cardId: 'pDemoCoupon',
+    title: '满100减20',
+    description: '满100元可用',
+    extra: '¥20',
+    quantity: 100,
+    getLimit: 3,
+  },
+  {
+    name: 'voucher',
+    cardId: 'pDemoVoucher',
+    title: '无门槛券',
+    description: '无门槛，领取后 7 天有效',
+    extra: '¥5',
+    dateInfo: { type: 'DATE_TYPE_FIX_TERM', fixedTerm: 7 },
+  },
+  {
+    name: 'custom',
+    cardId: 'pDemoCustom',
+    title: '自定义码券',
+    description: '商户自己的券码',
+    extra: '8折',
+    useCustomCode: true,
+  },
+  {
+    name: 'member',
+    cardId: 'pDemoMember',
+    title: '会员卡',
+    description: '每人限 1 张，一年有效',
+    extra: 'VIP',
+    bindOpenid: true,
+    getLimit: 1,
+    dateInfo: { type: 'DATE_TYPE_FIX_TERM', fixedTerm: 365 },
+  },
+  {
+    name: 'lastOne',
+    cardId: 'pDemoLastOne',
+    title: '限量券（仅剩 1 张）',
+    description: '限量',
+    extra: '¥30',
+    quantity: 1,
+  },
+  {
+    name: 'soldOut',
+    cardId: 'pDemoSoldOut',
+    title: '限量券（已抢光）',
+    description: '限量',
+    extra: '¥50',
+    quantity: 0,
+  },
+]
+
+/** A fixture card by name. */
+export function fixtureCard(name: FixtureCardName): FixtureCard {
+  const card = FIXTURE_CARDS.find((c) => c.name === name)
+  if (!card) throw new TypeError(`fixtureCard: no fixture card named ${String(name)}`)
+  return card
+}
+
+/** The card ids by name: `FIXTURE_CARD_IDS.coupon` is `'pDemoCoupon'`. */
+export const FIXTURE_CARD_IDS = Object.fromEntries(FIXTURE_CARDS.map((c) => [c.name, c.cardId])) as Readonly<
+  Record<FixtureCardName, string>
+>
+
+/** The simulated account: what its stable_token accepts, the tickets and tokens it issues, its user. */
+export const FIXTURE_ACCOUNT = {
+  /** The AppID `cgi-bin/stable_token` accepts. */
+  appid: 'wx0000000000card00',
+  /** Its AppSecret. */
+  secret: 'simulator-app-secret-0000000000',
+  /** The first access_token it issues. */
+  accessToken: 'simulator-access-token',
+  /** The `wx_card` api_ticket that signs a valid cardExt. */
+  apiTicket: 'simulator-api-ticket',
+  /** The user, by openid under the account that owns the cards. */
+  openid: 'oSimulatorUser',
+} as const
+
+/**
+ * Options of createCardPlatform for the fixture account and cards, with `overrides` on top:
+ * `createCardPlatform(fixturePlatformOptions({ SDKVersion: '1.0.9' }))`.
+ */
+export function fixturePlatformOptions(overrides: Partial<CardPlatformOptions> = {}): CardPlatformOptions {
+  return { ...FIXTURE_ACCOUNT, cards: FIXTURE_CARDS.map((card) => ({ ...card })), ...overrides }
+}
