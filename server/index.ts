@@ -83,3 +83,16 @@ export type {
   SendCouponResultItem,
 } from '../utils/send-coupon-rules'
 export { MAX_COUPONS_PER_SEND, SEND_COUPON_ERRCODES, SEND_COUPON_RESULT_CODES } from '../utils/send-coupon-rules'
+export {
+  listBusifavorCoupons,
+  useBusifavorCoupon,
+  WechatPayApiError,
+  type BusifavorCoupon,
+  type BusifavorCouponState,
+  type ListBusifavorCouponsOptions,
+  type PayApiClient,
+  type PayApiOptions,
+  type PayApiRequest,
+  type UseBusifavorCouponOptions,
+  type WechatpayAxiosPluginLike,
+} from './pay/busifavor'
