@@ -54,6 +54,11 @@ export interface PayApiOptions {
   timeoutMs?: number | undefined
 }
 
+/** The SDK's failure as a message only: its error is not kept as `cause` (its config holds the SDK's keys). */
+function requestFailed(api: string, e: unknown): Error {
+  return new Error(`WeChat Pay ${api}: request failed: ${redactSecrets(describeError(e))}`)
+}
+
 /** One APIv3 call: resolves the JSON of a 2xx answer; rejects WechatPayApiError, or an Error naming the API. */
 async function call(
   fn: string,
@@ -89,7 +94,7 @@ async function call(
     const response = isObject(e) && isObject(e.response) ? e.response : undefined
     if (response && typeof response.status === 'number') answer = { status: response.status, data: response.data }
     else if (e instanceof Error && /no answer within/.test(e.message)) throw e
-    else throw new Error(`WeChat Pay ${api}: request failed: ${redactSecrets(describeError(e))}`)
+    else throw requestFailed(api, e)
   } finally {
     clearTimeout(timer)
   }
