@@ -74,7 +74,11 @@ export {
   type SendCouponHandlerOptions,
   type SendCouponStock,
 } from './pay/send-coupon-handler'
+export { createPayCouponsHandler, type PayCouponsHandlerOptions } from './pay/pay-coupons-handler'
 export type {
+  PayCoupon,
+  PayCouponState,
+  PayCouponsResponseBody,
   SendCouponAnswer,
   SendCouponParam,
   SendCouponParamsRequestBody,

@@ -7,6 +7,7 @@ import { verifySendCouponSign } from '../server/pay/sign'
 import { isPlainObject } from '../utils/rules'
 import {
   MAX_COUPONS_PER_SEND,
+  type PayCouponState,
   type SendCouponAnswer,
   type SendCouponParam,
   type SendCouponResultItem,
@@ -35,8 +36,7 @@ export interface PayStock {
   availableEndTime?: number | undefined
 }
 
-/** 商家券 states (coupon_state), as the APIv3 answers them. */
-export type PayCouponState = 'SENDED' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED'
+export type { PayCouponState }
 
 /** One coupon a user holds. */
 export interface HeldPayCoupon {

@@ -193,3 +193,22 @@ export function readSendCouponAnswer(answer: unknown, sent: readonly SendCouponP
   const error = pluginError(`no coupon was received: ${codes}`, first.code, first.message)
   return { ok: false, error, reason, coupons }
 }
+
+/** 商家券 states (WeChat Pay's coupon_state): SENDED usable, USED, EXPIRED, DELETED by the user, DEACTIVATED by the merchant. */
+export type PayCouponState = 'SENDED' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED'
+
+/** One 商家券 the user holds, as the pay-coupons endpoint answers it. */
+export interface PayCoupon {
+  stockId: string
+  couponCode: string
+  state: PayCouponState
+  /** The batch's name (stock_name). */
+  stockName?: string | undefined
+  /** RFC 3339, when WeChat Pay gives it. */
+  expireTime?: string | undefined
+}
+
+/** `200` answer of the pay-coupons endpoint: the session user's 商家券, in WeChat Pay's order. */
+export interface PayCouponsResponseBody {
+  coupons: PayCoupon[]
+}

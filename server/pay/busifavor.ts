@@ -1,6 +1,7 @@
 // A user's 商家券 and their 核销, through WeChat Pay's APIv3: `GET /v3/marketing/busifavor/users/{openid}/coupons`
 // and `POST /v3/marketing/busifavor/coupons/use`. The RSA request signing and the answer verification are your APIv3
 // SDK's (wechatpay-axios-plugin, or any other behind a function): this file never signs, it only speaks the API.
+import type { PayCouponState } from '../../utils/send-coupon-rules'
 import { describeError, redactSecrets } from '../wechat'
 
 /**
@@ -112,8 +113,8 @@ async function call(
   return data
 }
 
-/** 商家券 states: SENDED (usable), USED, EXPIRED, DELETED (by the user), DEACTIVATED (by the merchant). */
-export type BusifavorCouponState = 'SENDED' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED'
+/** 商家券 states (utils/send-coupon-rules.ts). */
+export type BusifavorCouponState = PayCouponState
 
 /** One 商家券 a user holds, as the APIv3 describes it (the fields used most, and all of them in `raw`). */
 export interface BusifavorCoupon {
