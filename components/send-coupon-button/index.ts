@@ -139,8 +139,8 @@ Component({
     supported: true,
   },
   observers: {
-    'stockIds, stockId, paramsUrl'() {
-      // a new batch or endpoint: the parameters in hand are for something else
+    'stockIds, stockId, paramsUrl, requestHeader, requestData'() {
+      // a new batch, endpoint or session: the parameters in hand are for something else
       if (privateOf(this).attached) this.refresh([])
     },
   },
