@@ -106,7 +106,7 @@ describe('examples/pay/server.mjs', () => {
 describe('examples/pay/pages/coupon in miniprogram-simulate, from 构建 npm, against the server', () => {
   const APP = path.join(WORK, 'app')
   let card: ReturnType<typeof createCardPlatform>
-  let undo: (() => void)[] = []
+  const undo: (() => void)[] = []
   beforeAll(async () => {
     await packageFixture()
     fs.mkdirSync(APP, { recursive: true })
