@@ -32,6 +32,11 @@ export interface PluginSheet {
   confirm(): SendCouponAnswer
   /** The user closes the sheet without taking them: the plugin says nothing (see the testing README). */
   close(): void
+  /**
+   * Delivers exactly `detail` as `sendcoupon`, an answer the platform does not model (e.g. `{ errcode:
+   * 'SYSTEMERROR' }` after a timeout inside the plugin); changes no state.
+   */
+  respond(detail: object): void
   /** After a confirm: the user taps the result's button (我知道了 / 立即使用): `userconfirm`. */
   acknowledge(): void
 }
@@ -84,6 +89,11 @@ export function createPluginStandIn(rules: PayCouponRules, openid: () => string)
         close() {
           if (sheet.status !== 'open') throw new Error(`this sheet was already ${sheet.status}`)
           sheet.status = 'closed'
+        },
+        respond(detail) {
+          if (sheet.status !== 'open') throw new Error(`this sheet was already ${sheet.status}`)
+          sheet.status = 'confirmed'
+          deliver(host, 'sendcoupon', detail)
         },
         acknowledge() {
           if (sheet.status !== 'confirmed') throw new Error('acknowledge() follows confirm()')

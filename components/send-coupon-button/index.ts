@@ -231,8 +231,10 @@ Component({
           }),
         (result) => {
           p.inFlight = undefined
-          // the plugin answered these numbers (or may have): they never go out again
-          this.refresh(params.send_coupon_params.map((c) => c.out_request_no))
+          // Numbers WeChat Pay decided on (errcode OK) never go out again. After an error or no answer at all, the
+          // same numbers come back freshly signed: a call that went through after all answers DUPREQUEST, not twice.
+          const decided = result.ok && (result.value as { errcode?: unknown } | null)?.errcode === 'OK'
+          this.refresh(decided ? params.send_coupon_params.map((c) => c.out_request_no) : [])
           if (!result.ok) return this.fail(result.error, 'network', [])
           const outcome = readSendCouponAnswer(result.value, params.send_coupon_params)
           if (outcome.ok) settle(this, 'success', outcome.result)

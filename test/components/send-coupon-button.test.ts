@@ -269,6 +269,18 @@ describe('the tap and the plugin’s answer', () => {
     expect(pay.state.toasts.map((t) => t.title)).toEqual(['领取失败，请稍后重试'])
   })
 
+  it('SYSTEMERROR (the plugin timed out): fail, and the same out_request_no comes back, so a retry cannot issue twice', async () => {
+    const c = render({ stockId: 'S1' })
+    await untilSettled(c)
+    const before = params(c)!.send_coupon_params[0]!.out_request_no
+    await tap(c)
+    pay.plugin.sheets()[0]!.respond({ errcode: 'SYSTEMERROR', msg: '发券超时', send_coupon_result: [] })
+    await flush()
+    expect(h.events[0]![1]).toMatchObject({ code: 'fail', detail: 'SYSTEMERROR', reason: 'failed' })
+    await untilSettled(c)
+    expect(params(c)!.send_coupon_params[0]!.out_request_no).toBe(before)
+  })
+
   it('a detached tag makes no setData and emits nothing when the answer comes', async () => {
     const c = render({ stockId: 'S1' })
     await untilSettled(c)
