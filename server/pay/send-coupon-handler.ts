@@ -198,31 +198,37 @@ export function createSendCouponHandler<Context = IncomingMessage>(
           'stockIds mixes 商家券 (busifavor) and 代金券 (favor) batches: WeChat Pay issues one kind per call',
         )
 
-      const send_coupon_params: SendCouponParam[] = []
-      for (const [i, stockId] of stockIds.entries()) {
-        const stock = rules[i] as SendCouponStock
-        try {
-          if (typeof stocks === 'function') checkStock(fn, stockId, stock)
-          const key = keyOf(openid, stockId)
-          let pending = await remembered(key)
-          if (!pending || spentSet.has(pending.out_request_no)) {
-            const coupon_code = stock.createCouponCode
-              ? await stock.createCouponCode({ stockId, openid, data: (data as Record<string, unknown>) ?? undefined })
-              : undefined
-            pending = { out_request_no: createOutRequestNo(now()), coupon_code }
-            await remember(key, pending)
+      // every batch at once: the store calls of one request take two storeTimeoutMs at most, whatever its size
+      const send_coupon_params: SendCouponParam[] = await Promise.all(
+        stockIds.map(async (stockId, i): Promise<SendCouponParam> => {
+          const stock = rules[i] as SendCouponStock
+          try {
+            if (typeof stocks === 'function') checkStock(fn, stockId, stock)
+            const key = keyOf(openid, stockId)
+            let pending = await remembered(key)
+            if (!pending || spentSet.has(pending.out_request_no)) {
+              const coupon_code = stock.createCouponCode
+                ? await stock.createCouponCode({
+                    stockId,
+                    openid,
+                    data: (data as Record<string, unknown>) ?? undefined,
+                  })
+                : undefined
+              pending = { out_request_no: createOutRequestNo(now()), coupon_code }
+              await remember(key, pending)
+            }
+            return {
+              stock_id: stockId,
+              out_request_no: pending.out_request_no,
+              ...(stock.kind === 'favor' ? { create_coupon_merchant: stock.createCouponMerchant } : {}),
+              ...(pending.coupon_code !== undefined ? { coupon_code: pending.coupon_code } : {}),
+            }
+          } catch (e) {
+            kit.report(`${name}: could not issue stockIds[${i}] (${stockId})`, e)
+            throw new HandlerError(500, 'server_error', `could not issue stockIds[${i}] ${quote(stockId)}`)
           }
-          send_coupon_params.push({
-            stock_id: stockId,
-            out_request_no: pending.out_request_no,
-            ...(stock.kind === 'favor' ? { create_coupon_merchant: stock.createCouponMerchant } : {}),
-            ...(pending.coupon_code !== undefined ? { coupon_code: pending.coupon_code } : {}),
-          })
-        } catch (e) {
-          kit.report(`${name}: could not issue stockIds[${i}] (${stockId})`, e)
-          throw new HandlerError(500, 'server_error', `could not issue stockIds[${i}] ${quote(stockId)}`)
-        }
-      }
+        }),
+      )
       let sign: string
       try {
         sign = signSendCouponParams({ send_coupon_params, send_coupon_merchant: merchantId }, apiV2Key)
