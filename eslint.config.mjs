@@ -61,5 +61,11 @@ export default tseslint.config(
   },
   { files: ['playground/src/**', 'playground/test/**'], languageOptions: { globals: { ...globals.browser } } },
   { files: ['test/**', 'bench/**'], languageOptions: { globals: { ...globals.jest, ...miniProgram } } },
+  // the WeChat Pay examples: Node programs, and a mini-program page
+  { files: ['examples/pay/**/*.mjs'], languageOptions: { globals: { ...globals.node } } },
+  {
+    files: ['examples/pay/pages/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.es2021, ...miniProgram } },
+  },
   prettier,
 )

@@ -39,7 +39,11 @@ const minifyWxml = (s) =>
  */
 const MODULES = [
   { source: 'utils/index.ts', shipped: 'utils/index' },
-  { source: 'components/common/card-call.ts', shipped: 'common/card-call' },
+  // what the tags share (components/common): each file one shipped module
+  ...fs
+    .readdirSync(path.join(ROOT, 'components/common'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => ({ source: `components/common/${f}`, shipped: `common/${f.replace(/\.ts$/, '')}` })),
   ...COMPONENTS.map((name) => ({ source: `components/${name}/index.ts`, shipped: `${name}/index` })),
 ]
 const SHIPPED_BY_SOURCE = new Map(MODULES.map((m) => [path.join(ROOT, m.source.replace(/\.ts$/, '')), m.shipped]))

@@ -58,3 +58,45 @@ export {
   type RetryOptions,
   type TransportOptions,
 } from './wechat'
+// WeChat Pay coupons (商家券 / 代金券): the send-coupon plugin's sign and endpoint.
+export {
+  APIV2_KEY_LENGTH,
+  SEND_COUPON_PARAM_FIELDS,
+  SendCouponSignError,
+  sendCouponSignSource,
+  signSendCouponParams,
+  verifySendCouponSign,
+  type SendCouponSignParams,
+} from './pay/sign'
+export {
+  createOutRequestNo,
+  createSendCouponHandler,
+  type SendCouponHandlerOptions,
+  type SendCouponStock,
+} from './pay/send-coupon-handler'
+export { createPayCouponsHandler, type PayCouponsHandlerOptions } from './pay/pay-coupons-handler'
+export type {
+  PayCoupon,
+  PayCouponState,
+  PayCouponsResponseBody,
+  SendCouponAnswer,
+  SendCouponParam,
+  SendCouponParamsRequestBody,
+  SendCouponParamsResponseBody,
+  SendCouponPluginParams,
+  SendCouponResultItem,
+} from '../utils/send-coupon-rules'
+export { MAX_COUPONS_PER_SEND, SEND_COUPON_ERRCODES, SEND_COUPON_RESULT_CODES } from '../utils/send-coupon-rules'
+export {
+  listBusifavorCoupons,
+  useBusifavorCoupon,
+  WechatPayApiError,
+  type BusifavorCoupon,
+  type BusifavorCouponState,
+  type ListBusifavorCouponsOptions,
+  type PayApiClient,
+  type PayApiOptions,
+  type PayApiRequest,
+  type UseBusifavorCouponOptions,
+  type WechatpayAxiosPluginLike,
+} from './pay/busifavor'

@@ -213,7 +213,15 @@ describe.each(COMPONENTS.flatMap((name) => Object.keys(TABLES).map((file) => [na
 )
 
 /** Every folder with a README: each has the Chinese one (README.zh-CN.md) and the English one beside it (README.md). */
-const README_DIRS = ['.', ...COMPONENTS.map((c) => `components/${c}`), 'server', 'testing', 'demo', 'playground']
+const README_DIRS = [
+  '.',
+  ...COMPONENTS.map((c) => `components/${c}`),
+  'server',
+  'server/pay',
+  'testing',
+  'demo',
+  'playground',
+]
 
 describe.each(README_DIRS)('%s: README.zh-CN.md and README.md say the same', (dir) => {
   const read = (file: string) => fs.readFileSync(path.join(ROOT, dir, file), 'utf8')

@@ -223,3 +223,23 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     state,
   }
 }
+
+// WeChat Pay: the send-coupon plugin stand-in, the coupon rules and the 商家券 APIv3 (pay-*.ts).
+export {
+  createPayPlatform,
+  sendCouponStandIn,
+  SIMULATOR_PUBLIC_KEY_ID,
+  type PayPlatform,
+  type PayPlatformOptions,
+  type PayPlatformState,
+  type ToastRecord,
+} from './pay-platform'
+export {
+  PAY_COUPON_STATES,
+  type HeldPayCoupon,
+  type PayCouponState,
+  type PayStock,
+  type SheetAction,
+} from './pay-coupons'
+export type { PluginSheet, PluginStandIn } from './pay-plugin'
+export { PAY_API, chinaRfc3339 } from './pay-api'

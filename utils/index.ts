@@ -42,3 +42,32 @@ export type {
   UserCardStatus,
   UserCardsResponseBody,
 } from './protocol'
+// WeChat Pay coupons through the send-coupon plugin: its rules and the client of your send-coupon endpoint.
+export {
+  fetchSendCouponParams,
+  isSendCouponSupported,
+  requestSendCouponParams,
+  sendCouponParamsFromSource,
+  type SendCouponParamsRequestOptions,
+  type SendCouponParamsSource,
+} from './send-coupon'
+export {
+  MAX_COUPONS_PER_SEND,
+  SEND_COUPON_ERRCODES,
+  SEND_COUPON_PLUGIN_MIN_VERSION,
+  SEND_COUPON_RESULT_CODES,
+  readSendCouponAnswer,
+  type PayCoupon,
+  type PayCouponState,
+  type PayCouponsResponseBody,
+  type SendCouponAnswer,
+  type SendCouponFailReason,
+  type SendCouponOutcome,
+  type SendCouponParam,
+  type SendCouponParamsRequestBody,
+  type SendCouponParamsResponseBody,
+  type SendCouponPluginParams,
+  type SendCouponResult,
+  type SendCouponResultItem,
+  type SentCoupon,
+} from './send-coupon-rules'

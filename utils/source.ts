@@ -2,6 +2,7 @@
 // utils/protocol.ts) or a function of the page. Every failure is a CardError('source') that names its cause.
 import { CardError } from './error'
 import type { CardExtRequestBody, CardExtResponseBody } from './protocol'
+import { postJson, sourceError as cardSourceError } from './request'
 import { isPlainObject } from './rules'
 import type { AddCardInput } from './validate'
 
@@ -20,7 +21,7 @@ export interface CardExtRequestOptions {
   timeoutMs: number
 }
 
-const sourceError = (message: string, detail: string) => new CardError('source', `card source: ${message}`, { detail })
+const sourceError = (message: string, detail: string) => cardSourceError('card source', message, detail)
 
 /**
  * Checks what a source answered: `{ cardList: [{ cardId, cardExt }] }` (the endpoint) or the list itself (a
@@ -45,49 +46,14 @@ export function cardListFromSource(answer: unknown): AddCardInput[] {
  * that is not JSON or has the wrong shape.
  */
 export function requestCardList(options: CardExtRequestOptions): Promise<AddCardInput[]> {
-  return new Promise((resolve, reject) => {
-    const body: CardExtRequestBody = { cardIds: options.cardIds, data: options.data }
-    // wx.request's own timeout is 2.10.0+; this timer covers older clients and one that never calls back
-    const noAnswer = () => sourceError(`no answer from ${options.url} within ${options.timeoutMs} ms`, 'timeout')
-    const timer = setTimeout(() => reject(noAnswer()), options.timeoutMs)
-    const settle = (outcome: () => void) => {
-      clearTimeout(timer)
-      outcome()
-    }
-    // wx.request's own timeout and this timer say the same: no answer in time
-    const failed = (errMsg: string) =>
-      settle(() =>
-        reject(
-          /timeout/.test(errMsg) ? noAnswer() : sourceError(`request to ${options.url} failed: ${errMsg}`, errMsg),
-        ),
-      )
-    try {
-      wx.request({
-        url: options.url,
-        method: 'POST',
-        data: body as unknown as WechatMiniprogram.IAnyObject,
-        header: { 'content-type': 'application/json', ...options.header },
-        timeout: options.timeoutMs,
-        success: ({ statusCode, data }) =>
-          settle(() => {
-            if (statusCode !== 200) {
-              const said = isPlainObject(data) && typeof data.message === 'string' ? `: ${data.message}` : ''
-              return reject(sourceError(`${options.url} answered HTTP ${statusCode}${said}`, `HTTP ${statusCode}`))
-            }
-            // wx.request parses JSON itself and hands over the text when it cannot
-            if (typeof data === 'string')
-              return reject(sourceError(`${options.url} answered something that is not JSON`, 'not JSON'))
-            try {
-              resolve(cardListFromSource(data as CardExtResponseBody))
-            } catch (error) {
-              reject(error)
-            }
-          }),
-        fail: ({ errMsg }) => failed(errMsg),
-      })
-    } catch (thrown) {
-      failed(thrown instanceof Error ? thrown.message : String(thrown))
-    }
+  const body: CardExtRequestBody = { cardIds: options.cardIds, data: options.data }
+  return postJson({
+    url: options.url,
+    body,
+    header: options.header,
+    timeoutMs: options.timeoutMs,
+    label: 'card source',
+    read: (data) => cardListFromSource(data as CardExtResponseBody),
   })
 }
 

@@ -36,8 +36,23 @@ export interface CancelDetail {
 export interface UnsupportedDetail {
   /** What the client reports ('' when it does not say). */
   SDKVersion: string
-  /** '1.1.0'. */
+  /** '1.1.0' for the card API; the guard's own minimum for a tag with another guard. */
   required: string
+}
+
+/**
+ * What a tag needs from the client, for the Behavior's version guard: a name for messages (`wx.addCard`), the base
+ * library it needs, and whether this client has it (numeric compare, plus whatever else it needs).
+ */
+export interface CallGuard {
+  name: string
+  required: string
+  isSupported(): boolean
+}
+
+/** The guard of a card API: `wx.<api>`, base library 1.1.0, and the function present. */
+function cardApiGuard(api: CardApi): CallGuard {
+  return { name: `wx.${api}`, required: CARD_API_MIN_VERSION, isSupported: () => isCardApiSupported(api) }
 }
 
 /** The one outcome of a tap. */
@@ -117,14 +132,15 @@ export const cardCallProperties = {
  *   (page show) and `answer-timeout` ms have passed, and a late answer is ignored;
  * - `reportCardError(error)`: a rejection as `unsupported` (with WeChat's upgrade modal), `cancel` or `fail`.
  */
-export function cardCallBehavior(api: CardApi) {
+export function cardCallBehavior(api: CardApi | CallGuard) {
+  const guard = typeof api === 'string' ? cardApiGuard(api) : api
   return Behavior<
     { fallback: boolean },
     typeof cardCallProperties,
     {
       isCallInFlight(): boolean
       startCardCall<Value>(work: () => Promise<Value>, done: (result: CallResult<Value>) => void): void
-      reportCardError(error: unknown): void
+      reportCardError(error: unknown, extra?: object): void
     },
     [],
     CardCallState
@@ -133,7 +149,7 @@ export function cardCallBehavior(api: CardApi) {
     data: { fallback: false },
     lifetimes: {
       attached() {
-        if (this.data.useFallbackSlot && !isCardApiSupported(api)) this.setData({ fallback: true })
+        if (this.data.useFallbackSlot && !guard.isSupported()) this.setData({ fallback: true })
       },
       detached() {
         // a call that answers later finds itself gone: no setData, no event
@@ -151,7 +167,7 @@ export function cardCallBehavior(api: CardApi) {
         inFlight.timer = setTimeout(() => {
           const error = new CardError(
             'timeout',
-            `wx.${api} did not answer within ${timeoutMs} ms after the page showed again`,
+            `${guard.name} did not answer within ${timeoutMs} ms after the page showed again`,
             {
               detail: 'timeout',
             },
@@ -180,18 +196,19 @@ export function cardCallBehavior(api: CardApi) {
           (error: unknown) => inFlight.finish({ ok: false, error }),
         )
       },
-      reportCardError(error: unknown) {
+      // `extra`: more fields for the `fail` detail (a tag's own, e.g. why in the user's terms)
+      reportCardError(error: unknown, extra?: object) {
         const cardError = error instanceof CardError ? error : new CardError('fail', String(error))
         const { code, message, errMsg, detail, index, field } = cardError
         if (code === 'unsupported') {
           if (this.data.showUpgradeModal) showUpgradeModal(this.data.upgradeText)
-          settleShared(this, 'unsupported', { SDKVersion: getSDKVersion(), required: CARD_API_MIN_VERSION })
+          settleShared(this, 'unsupported', { SDKVersion: getSDKVersion(), required: guard.required })
         } else if (code === 'cancel') {
           settleShared(this, 'cancel', { code, errMsg })
         } else {
           // In the devtools console, so a developer sees which card and field are wrong.
           if (code === 'invalid' || code === 'source') console.error(`[weapp-card-coupon] ${message}`)
-          settleShared(this, 'fail', { code, message, errMsg, detail, index, field })
+          settleShared(this, 'fail', { code, message, errMsg, detail, index, field, ...extra })
         }
       },
     },

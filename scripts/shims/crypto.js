@@ -96,3 +96,11 @@ export function timingSafeEqual(a, b) {
   for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i]
   return diff === 0
 }
+
+// WeChat Pay's sign (HMAC-SHA256) and its simulator's RSA keys: testing/index.ts exports the WeChat Pay simulator,
+// which the demo and the playground bundle with the card simulator but do not run yet. Calling one throws, naming it.
+export const createHmac = (alg) => unsupported(`createHmac('${alg}')`)
+export const createSign = (alg) => unsupported(`createSign('${alg}')`)
+export const createVerify = (alg) => unsupported(`createVerify('${alg}')`)
+export const createPublicKey = () => unsupported('createPublicKey')
+export const generateKeyPairSync = (type) => unsupported(`generateKeyPairSync('${type}')`)

@@ -18,16 +18,23 @@ export interface Block {
   code: string
 }
 
+/**
+ * The folders whose READMEs quote files of the repository (examples/pay) instead of holding examples of their own:
+ * excerpts.test.ts checks their quotes, and test/examples runs the files.
+ */
+export const QUOTING_DIRS = ['components/send-coupon-button', 'server/pay']
+
 /** The folders whose READMEs have runnable examples: the root, each component's, the server's and the simulator's. */
-const EXAMPLE_DIRS = () => [
-  '.',
-  ...fs
-    .readdirSync(path.join(ROOT, 'components'))
-    .map((d) => `components/${d}`)
-    .filter((d) => fs.statSync(path.join(ROOT, d)).isDirectory()),
-  'server',
-  'testing',
-]
+const EXAMPLE_DIRS = () =>
+  [
+    '.',
+    ...fs
+      .readdirSync(path.join(ROOT, 'components'))
+      .map((d) => `components/${d}`)
+      .filter((d) => fs.statSync(path.join(ROOT, d)).isDirectory()),
+    'server',
+    'testing',
+  ].filter((dir) => !QUOTING_DIRS.includes(dir))
 
 /** Every README (README.md, README.zh-CN.md …) of these folders, relative to the repository. */
 export function readmes(dirs: string[] = EXAMPLE_DIRS()): string[] {

@@ -15,9 +15,9 @@
  */
 import fs from 'fs'
 import path from 'path'
-import { blocksOf, missingNpmCommands, readmes, ROOT, type Block } from './blocks'
+import { blocksOf, missingNpmCommands, QUOTING_DIRS, readmes, ROOT, type Block } from './blocks'
 
-const DIRS = ['demo', 'playground']
+const DIRS = ['demo', 'playground', ...QUOTING_DIRS]
 /** What a block's file may be, by the block's language. */
 const LANGS: Record<string, RegExp> = {
   js: /\.[cm]?js$/,

@@ -22,6 +22,8 @@ function templatesOf(root: string, entry: string, npmDir: string | undefined, ou
   out.add(entry)
   const json = JSON.parse(fs.readFileSync(path.join(root, entry + '.json'), 'utf8'))
   for (const p of Object.values<string>(json.usingComponents || {})) {
+    // a plugin's component (plugin://…) has no files here: a stand-in takes its place (loadComponent's standIns)
+    if (p.startsWith('plugin://')) continue
     const abs = npmPath(p, npmDir)
     templatesOf(root, abs ? abs.slice(1) : path.join(path.dirname(entry), p), npmDir, out)
   }
@@ -68,7 +70,13 @@ function wxsList(root: string, vantDir: string, reached: string[]): string[] {
  * inside it (without extension). npm paths resolve as `npmPath` says: pass `npmDir = '/miniprogram_npm/'` for a
  * mini-program after "构建 npm".
  */
-export function loadComponent(entry: string, root = ROOT, npmDir?: string): string {
+export function loadComponent(
+  entry: string,
+  root = ROOT,
+  npmDir?: string,
+  /** A registered component for each plugin path (`plugin://sendCoupon/send-coupon` → simulate.load(stand-in)). */
+  standIns: Record<string, string> = {},
+): string {
   const vantDir = npmDir ? npmDir + '@vant/weapp/' : VANT
   // simulate compiles once per rootPath and caches it, so the list covers every sibling component
   // (a second load in the same file reuses the first compile)
@@ -84,6 +92,10 @@ export function loadComponent(entry: string, root = ROOT, npmDir?: string): stri
   for (const e of reached) {
     const json = JSON.parse(fs.readFileSync(path.join(root, e + '.json'), 'utf8'))
     for (const [tag, p] of Object.entries<string>(json.usingComponents || {})) {
+      if (p.startsWith('plugin://')) {
+        if (standIns[p]) usingComponents[tag] = standIns[p]
+        continue
+      }
       const abs = npmPath(p, npmDir)
       if (abs) usingComponents[tag] = abs
     }

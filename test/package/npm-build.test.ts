@@ -54,6 +54,7 @@ it("installs the tarball with @vant/weapp as a real dependency, sharing the app'
     'add-card-button',
     'common',
     'open-card-list',
+    'send-coupon-button',
     'utils',
   ])
 })
