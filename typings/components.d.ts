@@ -38,8 +38,18 @@ export interface CancelDetail {
 export interface UnsupportedDetail {
   /** What the client reports ('' when it does not say). */
   SDKVersion: string
-  /** '1.1.0'. */
+  /** '1.1.0' for the card API; the guard's own minimum for a tag with another guard. */
   required: string
+}
+
+/**
+ * What a tag needs from the client, for the Behavior's version guard: a name for messages (`wx.addCard`), the base
+ * library it needs, and whether this client has it (numeric compare, plus whatever else it needs).
+ */
+export interface CallGuard {
+  name: string
+  required: string
+  isSupported(): boolean
 }
 
 /** The one outcome of a tap. */
