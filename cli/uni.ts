@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// npx weapp-card-coupon-uni [dir]: puts our tags into a uni-app project (Vue 3, mp-weixin), which cannot take
-// components from npm: our miniprogram_dist into <dir>/wxcomponents/weapp-card-coupon/, and the vant files the tags
-// reach (found from their usingComponents, vant's relations and every require/import, not a fixed list) from
+// npx weapp-card-coupon-uni [dir]: puts our card tags into a uni-app project (Vue 3, mp-weixin), which cannot take
+// components from npm: the files of miniprogram_dist they reach into <dir>/wxcomponents/weapp-card-coupon/, and the
+// vant files they reach (found from their usingComponents, vant's relations and every require/import, not a fixed list) from
 // vant's CommonJS lib/ into <dir>/wxcomponents/miniprogram_npm/@vant/weapp/, where WeChat finds `@vant/weapp/…`
 // walking up from our components. <dir>: the folder of pages.json (default: src/ when it has one, else the current
 // folder). Run it again after each update of the package (it replaces what it copied before).
@@ -12,20 +12,11 @@ import { reachedFiles } from './component-graph'
 const PACKAGE = path.resolve(__dirname, '..', '..')
 const OURS = path.join(PACKAGE, 'miniprogram_dist')
 const TAGS = ['add-card-button', 'open-card-list']
-/** The shipped file types (typings stay out). */
-const SHIPPED = /\.(js|json|wxml|wxss|wxs)$/
-
 /** vant's CommonJS build: what WeChat's 构建 npm copies (vant's `miniprogram` field), not its ES-module dist/. */
 function vantLib(): string {
   const manifest = require.resolve('@vant/weapp/package.json', { paths: [PACKAGE] })
   const { miniprogram } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { miniprogram?: string }
   return path.join(path.dirname(manifest), miniprogram ?? 'lib')
-}
-
-function filesBelow(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((d) => (d.isDirectory() ? filesBelow(path.join(dir, d.name)) : [path.join(dir, d.name)]))
 }
 
 /** The uni-app source folder: the argument, else src/ when it has pages.json, else the current folder. */
@@ -50,12 +41,15 @@ function main(): void {
   const lib = vantLib()
   const targetOurs = path.join(dir, 'wxcomponents', 'weapp-card-coupon')
   const targetVant = path.join(dir, 'wxcomponents', 'miniprogram_npm', '@vant', 'weapp')
-  const ours = filesBelow(OURS).filter((f) => SHIPPED.test(f) && !f.endsWith('.d.ts'))
-  const vant = reachedFiles(
+  // every file the two tags reach: ours (not the other entries of miniprogram_dist: send-coupon-button needs a
+  // WeChat Pay plugin the app may not declare) and vant's
+  const reached = reachedFiles(
     TAGS.map((tag) => path.join(OURS, tag, 'index')),
     (npmPath) =>
       npmPath.startsWith('@vant/weapp/') ? path.join(lib, npmPath.slice('@vant/weapp/'.length)) : undefined,
-  ).filter((f) => f.startsWith(lib + path.sep))
+  )
+  const ours = reached.filter((f) => f.startsWith(OURS + path.sep))
+  const vant = reached.filter((f) => f.startsWith(lib + path.sep))
 
   let bytes = 0
   for (const [files, from, to] of [

@@ -1,5 +1,5 @@
 // The uni-app bin (cli/uni.ts, shipped as dist/cli/uni.js: npx weapp-card-coupon-uni [dir]) on a uni-app source
-// folder: our components into wxcomponents/weapp-card-coupon, and exactly the vant files they reach into
+// folder: the files of ours the card tags reach into wxcomponents/weapp-card-coupon, and those of vant into
 // wxcomponents/miniprogram_npm/@vant/weapp. npm run test:uni builds a real uni-app project with it.
 import { execFileSync } from 'child_process'
 import fs from 'fs'
@@ -31,20 +31,33 @@ beforeAll(() => {
   fs.writeFileSync(path.join(VANT, 'old', 'index.js'), '')
 })
 
-it('copies our miniprogram_dist (no typings) and the vant files the tags reach, relations included', () => {
+it('copies the files of ours and of vant the card tags reach (relations included), nothing else', () => {
   const output = execFileSync(process.execPath, [BIN, SRC], { cwd: ROOT, encoding: 'utf8' })
-  const ours = relativeFiles(path.join(ROOT, 'miniprogram_dist')).filter((f) => !f.endsWith('.d.ts'))
-  expect(relativeFiles(OURS)).toEqual(ours)
+  const mp = path.join(ROOT, 'miniprogram_dist')
+  const reached = reachedFiles(
+    ['add-card-button', 'open-card-list'].map((tag) => path.join(mp, tag, 'index')),
+    (npmPath) => path.join(VANT_LIB, npmPath.replace(/^@vant\/weapp\//, '')),
+  )
+  const ours = relativeFiles(OURS)
+  expect(ours).toEqual(expect.arrayContaining(['common/card-call.js', 'open-card-list/card-row.wxs', 'utils/index.js']))
+  // the other entries of the package stay out (send-coupon-button needs a WeChat Pay plugin), typings too
+  expect(ours.filter((f) => f.startsWith('send-coupon-button/') || f.endsWith('.d.ts'))).toEqual([])
+  expect(ours).toEqual(
+    reached
+      .filter((f) => f.startsWith(mp + path.sep))
+      .map((f) => path.relative(mp, f))
+      .sort(),
+  )
   const vant = relativeFiles(VANT)
   // checkbox-group: no usingComponents names it; vant's checkbox relates to it (useParent)
   expect(vant).toEqual(expect.arrayContaining(['checkbox-group/index.js', 'common/index.wxss', 'wxs/utils.wxs']))
   expect(vant).not.toContain('old/index.js')
-  // exactly what the tags reach (every file of it, nothing else), all from vant's CommonJS lib
-  const reached = reachedFiles(
-    ['add-card-button', 'open-card-list'].map((tag) => path.join(ROOT, 'miniprogram_dist', tag, 'index')),
-    (npmPath) => path.join(VANT_LIB, npmPath.replace(/^@vant\/weapp\//, '')),
-  ).filter((f) => f.startsWith(VANT_LIB + path.sep))
-  expect(vant).toEqual(reached.map((f) => path.relative(VANT_LIB, f)).sort())
+  expect(vant).toEqual(
+    reached
+      .filter((f) => f.startsWith(VANT_LIB + path.sep))
+      .map((f) => path.relative(VANT_LIB, f))
+      .sort(),
+  )
   for (const file of vant)
     expect(fs.readFileSync(path.join(VANT, file))).toEqual(fs.readFileSync(path.join(VANT_LIB, file)))
   expect(output).toContain('"add-card-button": "/wxcomponents/weapp-card-coupon/add-card-button/index"')
