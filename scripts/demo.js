@@ -41,7 +41,20 @@ const PLATFORM_ENTRY = [
 function nodeAliases() {
   const alias = {}
   alias.crypto = alias['node:crypto'] = path.join(SHIMS, 'crypto.js')
-  for (const m of ['http', 'https', 'net', 'url', 'fs', 'os', 'child_process', 'events', 'stream', 'util', 'zlib']) {
+  for (const m of [
+    'http',
+    'https',
+    'net',
+    'url',
+    'fs',
+    'os',
+    'path',
+    'child_process',
+    'events',
+    'stream',
+    'util',
+    'zlib',
+  ]) {
     alias[m] = alias['node:' + m] = path.join(SHIMS, 'node-stub.js')
   }
   return alias

@@ -66,6 +66,16 @@ export {
   type FixtureCard,
   type FixtureCardName,
 } from './fixtures'
+export {
+  installRequest,
+  loadPage,
+  renderPage,
+  request,
+  waitFor,
+  type MiniProgramOptions,
+  type RenderPageOptions,
+  type SimulatedComponent,
+} from './miniprogram'
 export type {
   DateInfo,
   HeldCard,

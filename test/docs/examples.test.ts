@@ -92,6 +92,9 @@ const LANGS: Record<string, RegExp> = { json: /\.json$/, xml: /\.wxml$/, js: /\.
 
 function kindOf(block: Block): Kind {
   if (block.lang === 'bash') return 'shell'
+  // a quote of a project's file (the Taro and uni-app projects, examples/): excerpts.test.ts checks the quote;
+  // npm run test:taro / test:uni build and render the frameworks', npm test runs the examples
+  if (/^(frameworks|examples)\//.test(block.file)) return 'text'
   if (block.lang === 'text') return 'text'
   if (block.file.startsWith('pages/')) return 'page'
   if (/\.test\.[jt]s$/.test(block.file)) return 'test'

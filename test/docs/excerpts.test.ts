@@ -18,6 +18,10 @@ import path from 'path'
 import { blocksOf, missingNpmCommands, QUOTING_DIRS, readmes, ROOT, type Block } from './blocks'
 
 const DIRS = ['demo', 'playground', ...QUOTING_DIRS]
+/** The root and testing READMEs run their own examples and also quote projects (frameworks/, examples/): those
+ * quotes follow the convention too. */
+const MIXED = ['.', 'testing']
+const IS_QUOTE = (f: Block) => /^(frameworks|examples)\//.test(f.file)
 /** What a block's file may be, by the block's language. */
 const LANGS: Record<string, RegExp> = {
   js: /\.[cm]?js$/,
@@ -26,16 +30,19 @@ const LANGS: Record<string, RegExp> = {
   xml: /\.wxml$/,
   css: /\.(wxss|css)$/,
   html: /\.html$/,
+  tsx: /\.tsx$/,
+  vue: /\.vue$/,
 }
 const EXEMPT = ['bash', 'text']
 
 /** A block as this test reads it: its lines, without the fences. */
 type Fence = Block & { lines: string[] }
 
-const readmesHere = readmes(DIRS)
+const readmesHere = [...readmes(DIRS), ...readmes(MIXED)]
 
 function fencesOf(readme: string): Fence[] {
-  return blocksOf(readme).map((block) => ({ ...block, lines: block.code.split('\n').slice(0, -1) }))
+  const blocks = blocksOf(readme).filter((block) => !MIXED.includes(path.dirname(readme)) || IS_QUOTE(block))
+  return blocks.map((block) => ({ ...block, lines: block.code.split('\n').slice(0, -1) }))
 }
 
 const isFile = (absolute: string) =>

@@ -84,9 +84,12 @@ function compile(
 /** The ```ts blocks of a README whose file (after the language: ```ts server.ts) `which` accepts, each its own module. */
 function tsBlocks(readme: string, which: (file: string) => boolean = () => true): string[] {
   if (!fs.existsSync(path.join(ROOT, readme))) return []
-  return blocksOf(readme)
-    .filter((block) => block.lang === 'ts' && which(block.file))
-    .map((block) => `${block.code}\nexport {}\n`)
+  return (
+    blocksOf(readme)
+      // (a quote of a project's file is type-checked with that project: npm run test:taro / test:uni, examples/ in npm test)
+      .filter((block) => block.lang === 'ts' && which(block.file) && !/^(frameworks|examples)\//.test(block.file))
+      .map((block) => `${block.code}\nexport {}\n`)
+  )
 }
 const isTest = (file: string) => file.endsWith('.test.ts')
 
