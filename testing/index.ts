@@ -1,7 +1,9 @@
 // weapp-card-coupon/testing: a card platform in one process, to test a card server and mini-program code end to end
 // without a certified account. The facade: createCardPlatform puts together the platform's card rules and state
-// (platform.ts), the simulated wx client (wx.ts) and WeChat's server API (wechat-api.ts), on one clock.
+// (platform.ts), the simulated wx client (wx.ts) and WeChat's server API (wechat-api.ts), on one clock, with the
+// simulator's own endpoints for a page in another process beside that API (page-bridge.ts).
 import { isPlainObject } from '../utils/rules'
+import { createPageBridge } from './page-bridge'
 import {
   checkPlatformOptions,
   createCardRules,
@@ -31,6 +33,7 @@ import {
   type SimWx,
 } from './wx'
 
+export { PAGE_BRIDGE_PREFIX } from './page-bridge'
 export {
   CODE_GET_PATH,
   DECRYPT_PATH,
@@ -111,6 +114,18 @@ export interface CardPlatformOptions {
   now?: (() => number) | undefined
 }
 
+/** Where and what `listen()` serves. */
+export interface PlatformListenOptions {
+  /** The port on 127.0.0.1; default 0: a free one. */
+  port?: number | undefined
+  /**
+   * Also answer the simulator's own endpoints under `/simulator/` (not WeChat's): the simulated wx.addCard /
+   * wx.openCard of a page outside this process (the browser playground, WeChat devtools) and the hands a demo
+   * plays the user and the merchant with. See page-bridge.ts.
+   */
+  pageBridge?: boolean | undefined
+}
+
 /** Everything the platform remembers, for a test to read: the card bag, the requests, the client's calls. */
 export interface PlatformState extends CardState {
   /** Requests per API (over HTTP and through `fetch`), whatever the answer. */
@@ -138,8 +153,12 @@ export interface CardPlatform {
   install(target?: object, options?: InstallOptions): () => void
   /** Changes the simulated client (base library version, missing APIs); installed targets follow at once. */
   setClient(settings: ClientSettings): void
-  /** Starts WeChat's API (stable_token, getticket, decrypt, getcardlist, code/get) on 127.0.0.1 (free port). */
-  listen(): Promise<Listening>
+  /**
+   * Starts WeChat's API (stable_token, getticket, decrypt, getcardlist, code/get) on 127.0.0.1, on a free port or
+   * `options.port`; with `pageBridge`, the simulator's own endpoints beside it. Rejects a port in use (EADDRINUSE)
+   * and, with a TypeError, one that is not an integer from 0 to 65535.
+   */
+  listen(options?: PlatformListenOptions): Promise<Listening>
   /**
    * The same API in process, with the global fetch's signature: pass it as the server toolkit's `fetch` (any
    * baseUrl) where there is no socket (a mini-program, a browser). Answers on a later macrotask; honours `signal`.
@@ -203,7 +222,7 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     cards: rules.cardBag,
   }
 
-  return {
+  const platform: CardPlatform = {
     wx: client.wx,
     install: client.install,
     setClient: client.setClient,
@@ -211,7 +230,11 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     heldCalls: client.heldCalls,
     setAnswerDelay: client.setAnswerDelay,
     throwOnNextCall: client.throwOnNextCall,
-    listen: () => listenHttp(backend),
+    listen: (listenOptions = {}) =>
+      listenHttp(backend, {
+        port: listenOptions.port,
+        answerFirst: listenOptions.pageBridge ? createPageBridge(platform, o.cards) : undefined,
+      }),
     fetch: createApiFetch(backend),
     setCardStatus: rules.setCardStatus,
     advanceTime(ms) {
@@ -232,6 +255,7 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     nextUserAction: rules.nextUserAction,
     state,
   }
+  return platform
 }
 
 // WeChat Pay: the send-coupon plugin stand-in, the coupon rules and the 商家券 APIv3 (pay-*.ts).

@@ -422,12 +422,27 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
 
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8' }
 
-/** Starts the API server on 127.0.0.1, on a free port. */
-export function listenHttp(b: ApiBackend): Promise<Listening> {
+/** How `listen()` serves: the port, and what answers before WeChat's router. */
+export interface ListenOptions {
+  /** The port on 127.0.0.1; default 0: a free one. */
+  port?: number | undefined
+  /**
+   * Answers the requests it recognises before WeChat's router looks at them (the simulator's own endpoints, see
+   * page-bridge.ts); undefined for any other request.
+   */
+  answerFirst?: ((r: ApiRequest) => Promise<ApiAnswer> | undefined) | undefined
+}
+
+/** Starts the API server on 127.0.0.1 (a free port unless `port` is given). */
+export function listenHttp(b: ApiBackend, options: ListenOptions = {}): Promise<Listening> {
+  const { port = 0, answerFirst } = options
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
+    return Promise.reject(new TypeError(`listen: port must be an integer from 0 to 65535, got ${String(port)}`))
   const server = createServer((req, res) => {
     const url = req.url || '/'
     inFlight(b, apiOf(url), async () => {
-      const answer = answerRequest(b, { method: req.method || 'GET', url, body: await readBody(req) })
+      const request = { method: req.method || 'GET', url, body: await readBody(req) }
+      const answer = (await answerFirst?.(request)) ?? answerRequest(b, request)
       // Answered on a later macrotask, as platform.fetch: requests sent together are seen in flight together.
       await new Promise((resolve) => setTimeout(resolve, 0))
       res.writeHead(answer.status, JSON_HEADERS)
@@ -439,13 +454,13 @@ export function listenHttp(b: ApiBackend): Promise<Listening> {
   })
   return new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.off('error', reject)
       const addr = server.address()
-      const port = addr && typeof addr === 'object' ? addr.port : 0
+      const boundPort = addr && typeof addr === 'object' ? addr.port : 0
       let closing: Promise<void> | undefined
       resolve({
-        url: `http://127.0.0.1:${port}`,
+        url: `http://127.0.0.1:${boundPort}`,
         close: () => {
           closing =
             closing ||
