@@ -1,7 +1,9 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // the tests of test/, and the test examples the READMEs quote (examples/), on the package's entries
+  testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/examples/**/*.test.ts'],
+  moduleNameMapper: { '^weapp-card-coupon/(server|testing|utils)(/index)?$': '<rootDir>/$1/index.ts' },
   transform: {
     '^.+\\.ts$': '<rootDir>/test/helpers/ts-transform.js',
     // a component's .wxs module is CommonJS ES5: its logic loads it as it is (the build bundles it the same way)

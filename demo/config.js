@@ -1,15 +1,15 @@
-// Used when the simulator switch is off: your card server, running the ready-made handlers of
-// weapp-card-coupon/server (its README's "A card server"). Add its host to the mini-program's request 合法域名.
+// Where the demo's pages find your card server and the card-platform simulator. `npm start` (and `npm run demo`,
+// for WeChat devtools) runs both on 127.0.0.1 at these URLs: examples/server.ts, the ready-made handlers of
+// weapp-card-coupon/server, on the simulator process (npx weapp-card-coupon-simulator). For your own server, put its
+// URL here and add its host to the mini-program's request 合法域名.
 module.exports = {
-  // POST { cardIds } → { cardList: [{ cardId, cardExt }] }: <add-card-button card-ext-url>, every tap
-  cardExtUrl: '',
-  // POST { cards: [{ cardId, encryptCode }] } → { cards: [{ cardId, code }] }: the codes wx.addCard returned
-  cardCodesUrl: '',
-  // GET → { cards: [{ cardId, code, status, canConsume, beginTime, endTime }] }: the 我的卡券 page
-  userCardsUrl: '',
-  // The login token your server's getOpenid accepts, sent as `Authorization: Bearer <token>`
-  // (e.g. the DEV_SESSION that README's server was started with).
-  token: '',
-  // Your cards in place of the simulator's, by the names the pages use (your server's `cards` table lists them).
+  // your card server: POST /card-ext, POST /card-codes, GET /user-cards
+  serverUrl: 'http://127.0.0.1:8040',
+  // the simulator: its /simulator/ endpoints answer the pages' wx.addCard / wx.openCard (simulator switch on)
+  simulatorUrl: 'http://127.0.0.1:8041',
+  // the session token your server's getOpenid accepts (the local server's DEV_SESSION); app.js keeps it as your
+  // login flow would, and the pages send it as `Authorization: Bearer <token>`
+  token: 'demo-session',
+  // your cards with the simulator off, by the names the pages use (on, the simulator's own cards)
   cardIds: { coupon: '', voucher: '', custom: '', member: '', soldOut: '' },
 }

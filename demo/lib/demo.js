@@ -1,85 +1,22 @@
-// The demo's card platform and "server".
+// What the demo's pages share: the switch between the card-platform simulator and the real client, the card ids
+// and titles the pages show, the requests to your card server, and the hands the simulator lends the pages.
 //
-// With the simulator on, wx.addCard / wx.openCard are the card-platform simulator's (weapp-card-coupon/testing),
-// and the demo's server is the real thing: the ready-made handlers of weapp-card-coupon/server (card-ext,
-// card-codes, user-cards), running here in process because a mini-program has no HTTP server. They reach the
-// simulator's WeChat API through platform.fetch. A fake platform, so fake secrets. In your app the same handlers
-// run on your server, and the pages reach them with wx.request at the URLs of config.js.
+// Every request goes over wx.request, as in your app: to your card server at config.js's serverUrl (locally the
+// ready-made handlers of weapp-card-coupon/server, examples/server.ts) and, with the simulator on, to the simulator
+// process at config.js's simulatorUrl, which answers wx.addCard / wx.openCard (lib/simulator.js).
 const config = require('../config')
+const simulator = require('./simulator')
 
-let vendor = null
-try {
-  // built by `npm run demo`: the simulator and the server toolkit, bundled for the mini-program runtime
-  vendor = require('../vendor/platform.js')
-} catch (e) {
-  vendor = null
-}
-
-const OPENID = 'o-demo-user'
-// The login token the pages send (Authorization: Bearer …); your wx.login flow issues a real one.
-const SESSION = 'demo-session'
-const API_TICKET = 'demo-api-ticket'
-const STALE_API_TICKET = 'demo-api-ticket-of-last-week'
-// What the simulator's stable_token accepts (its defaults).
-const APPID = 'wx0000000000card00'
-const APP_SECRET = 'simulator-app-secret-0000000000'
-const DAY_MS = 24 * 3600 * 1000
-
-/**
- * The demo's cards. How the card platform has them (stock `quantity`, per-user `getLimit`, validity `dateInfo`;
- * 30 days from the day added when absent), how your server issues them (`useCustomCode`, `bindOpenid`) and what
- * your card table says for the list (`title`, `value`, `condition`). Pages name them by `name`: config.js maps
- * the names to your own card ids when the simulator is off.
- */
-const CARDS = [
-  {
-    name: 'coupon',
-    cardId: 'pDemoCoupon',
-    title: '满100减20',
-    value: '¥20',
-    condition: '满100元可用',
-    quantity: 100,
-    getLimit: 3,
-  },
-  {
-    name: 'voucher',
-    cardId: 'pDemoVoucher',
-    title: '无门槛券',
-    value: '¥5',
-    condition: '无门槛，领取后 7 天有效',
-    dateInfo: { type: 'DATE_TYPE_FIX_TERM', fixedTerm: 7 },
-  },
-  {
-    name: 'custom',
-    cardId: 'pDemoCustom',
-    title: '自定义码券',
-    value: '8折',
-    condition: '商户自己的券码',
-    useCustomCode: true,
-  },
-  {
-    name: 'member',
-    cardId: 'pDemoMember',
-    title: '会员卡',
-    value: 'VIP',
-    condition: '每人限 1 张，一年有效',
-    bindOpenid: true,
-    getLimit: 1,
-    dateInfo: { type: 'DATE_TYPE_FIX_TERM', fixedTerm: 365 },
-  },
-  { name: 'soldOut', cardId: 'pDemoSoldOut', title: '限量券（已抢光）', value: '¥50', condition: '限量', quantity: 0 },
-]
 const CURRENT_VERSION = '3.12.0'
 const OLD_VERSION = '1.0.9'
+const DAY_MS = 24 * 3600 * 1000
 
-// One platform and one server for the whole session: the card bag, stock, used nonces and the clock survive
-// every switch.
-let platform = null
-let server = null
+// One simulated client for the whole session: the version, the delay and the user's queued actions survive every
+// switch (the card bag, stock and clock live in the simulator process).
+const client = simulator.createSimulatedClient({ SDKVersion: CURRENT_VERSION })
 let uninstall = null
-let version = CURRENT_VERSION
-let answerDelayMs = 0
-let customCodes = 0
+/** The simulator's cards (`{ name, cardId, title, description, extra }`), once it has answered. */
+let catalogue = []
 const listeners = []
 
 function notify() {
@@ -89,187 +26,120 @@ const onChange = (listener) => listeners.push(listener)
 const offChange = (listener) => listeners.indexOf(listener) >= 0 && listeners.splice(listeners.indexOf(listener), 1)
 
 /**
- * The demo's server: the three endpoints of server/README.md's card server, on the simulator. The providers fetch
- * the access_token and the api_ticket from the simulator's WeChat API (platform.fetch) on its clock, so moving the
- * clock by days expires them and they are fetched again, as on a real server.
- */
-function createServer() {
-  // The toolkit reaches WeChat through `fetch`: here the simulator's platform.fetch, which answers WeChat's API in
-  // process whatever the host (so baseUrl stays WeChat's default).
-  const fetch = platform.fetch
-  const now = platform.now
-  const tokens = vendor.createStableAccessTokenProvider({ appid: APPID, secret: APP_SECRET, fetch, now })
-  const tickets = vendor.createApiTicketProvider({ getAccessToken: tokens.getAccessToken, appid: APPID, fetch, now })
-  const getAccessToken = tokens.getAccessToken
-  // Your login flow maps the token the page sends to the user's openid; never read the openid from the body.
-  const getOpenid = ({ headers }) => (headers.authorization === `Bearer ${SESSION}` ? OPENID : undefined)
-  // The cards this server issues, and how (a code from createCode for a custom-code card, the openid for a bound one).
-  const cards = {}
-  for (const card of CARDS) cards[card.cardId] = { useCustomCode: card.useCustomCode, bindOpenid: card.bindOpenid }
-  const createCode = () => `DEMO${Date.now().toString(36)}${++customCodes}`.toUpperCase() // yours: from your code pool
-  return {
-    cardExt: vendor.createCardExtHandler({ getOpenid, getTicket: tickets.getTicket, cards, createCode }),
-    // What a server whose api_ticket cache went stale signs with: WeChat answers 签名错误.
-    staleCardExt: vendor.createCardExtHandler({
-      getOpenid,
-      getTicket: () => Promise.resolve(STALE_API_TICKET),
-      cards,
-      createCode,
-    }),
-    cardCodes: vendor.createCardCodesHandler({ getOpenid, getAccessToken, cards, fetch }),
-    userCards: vendor.createUserCardsHandler({ getOpenid, getAccessToken, cards, fetch }),
-  }
-}
-
-/**
  * Switches wx.addCard / wx.openCard (and the version the client reports) between the simulator and the real
- * client. The client's own showModal stays, so the upgrade modal is the real one.
+ * client. The client's own showModal stays, so the upgrade modal is the real one. Resolves once the simulator's
+ * cards are known.
  */
 function useSimulator(on) {
   if (uninstall) uninstall()
-  uninstall = null
-  if (on && !vendor) {
-    wx.showModal({ title: '缺少模拟平台', content: '请先在项目根目录运行 npm run demo', showCancel: false })
-  } else if (on) {
-    if (!platform) {
-      platform = vendor.createCardPlatform({
-        apiTicket: API_TICKET,
-        accessToken: 'demo-access-token',
-        openid: OPENID,
-        appid: APPID,
-        secret: APP_SECRET,
-        cards: CARDS,
-        SDKVersion: version,
-      })
-      platform.setAnswerDelay(answerDelayMs)
-      server = createServer()
-    }
-    uninstall = platform.install(wx, { all: true, keep: ['showModal'] })
-  }
+  uninstall = on ? client.install(wx) : null
   notify()
+  if (!on || catalogue.length) return Promise.resolve()
+  return simulator.cards().then(
+    (cards) => {
+      catalogue = cards
+      notify()
+    },
+    (error) => {
+      console.error(error)
+      wx.showModal({
+        title: '无法连接模拟平台',
+        content: '请先在项目根目录运行 npm start 或 npm run demo',
+        showCancel: false,
+      })
+    },
+  )
 }
 
 const isSimulated = () => uninstall !== null
-const isOld = () => isSimulated() && version === OLD_VERSION
+const isOld = () => isSimulated() && client.version() === OLD_VERSION
 
 /** Makes the simulated client report `SDKVersion` (e.g. OLD_VERSION: too old for the card APIs). */
 function setVersion(SDKVersion) {
-  version = SDKVersion
-  if (platform) platform.setClient({ SDKVersion })
+  client.setVersion(SDKVersion)
   notify()
 }
 
 /** The card ids the pages use, by name: the simulator's, or yours from config.js. */
 function cardIds() {
-  const ids = {}
-  for (const card of CARDS) ids[card.name] = isSimulated() ? card.cardId : (config.cardIds || {})[card.name] || ''
+  const ids = Object.assign({}, config.cardIds)
+  if (isSimulated()) for (const card of catalogue) ids[card.name] = card.cardId
   return ids
 }
 
-/** What your card table says about a card: `{ title, value, condition }` (the card id as title when unknown). */
-function cardInfo(cardId) {
-  const ids = cardIds()
-  return CARDS.find((card) => ids[card.name] === cardId) || { title: cardId }
-}
+/** What your card table says about a card: `{ title, description, extra }` (the card id as title when unknown). */
+const cardInfo = (cardId) => catalogue.find((card) => card.cardId === cardId) || { title: cardId }
 
-// ---------------------------------------------------------------- requests to "your server"
+// ---------------------------------------------------------------- requests to your server
 
-/** The JSON of a 200 answer; any other status rejects with the handler's `code` and `message`. */
-function answerOf(status, body, endpoint) {
-  if (status === 200) return body
-  const said = body && body.message ? ` ${body.code}: ${body.message}` : ''
-  throw new Error(`${endpoint}: HTTP ${status}${said}`)
-}
+/** The login token your server knows the user by: app.js keeps it, as your login flow would. */
+const requestHeader = () => ({ Authorization: `Bearer ${wx.getStorageSync('token')}` })
 
-/** One request to a handler of the demo's server, in process, as the page's wx.request would bring it. */
-function handle(handler, endpoint, method, body) {
-  return handler
-    .handle({
-      method,
-      url: endpoint,
-      headers: { authorization: `Bearer ${SESSION}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    .then((answer) => answerOf(answer.status, JSON.parse(answer.body), endpoint))
-}
-
-const ENDPOINTS = {
-  cardCodes: { path: '/card-codes', method: 'POST' },
-  userCards: { path: '/user-cards', method: 'GET' },
-}
-
-/**
- * Asks your server's endpoint `name` (cardCodes, userCards): with the simulator, its handler in process;
- * otherwise wx.request to config.js's URL, with the login token. Resolves the JSON of a 200 answer.
- */
-function ask(name, body) {
-  const { path, method } = ENDPOINTS[name]
-  if (isSimulated()) return handle(server[name], path, method, body)
-  const url = config[`${name}Url`]
-  if (!url) return Promise.reject(new Error(`config.js: ${name}Url is not set`))
+/** `GET` (no data) or `POST` (data) to your server; resolves the JSON of a 200, else rejects naming the error. */
+function request(path, data) {
   return new Promise((resolve, reject) =>
     wx.request({
-      url,
-      method,
-      data: body,
-      header: { Authorization: `Bearer ${config.token}` },
+      url: config.serverUrl + path,
+      method: data === undefined ? 'GET' : 'POST',
+      data,
+      header: requestHeader(),
       // wx.request calls success for every HTTP status
-      success: ({ statusCode, data }) => {
-        try {
-          resolve(answerOf(statusCode, data, url))
-        } catch (error) {
-          reject(error)
-        }
+      success: ({ statusCode, data: body }) => {
+        if (statusCode === 200) return resolve(body)
+        const said = body && body.message ? ` ${body.code}: ${body.message}` : ''
+        reject(new Error(`${path}: HTTP ${statusCode}${said}`))
       },
-      fail: ({ errMsg }) => reject(new Error(`${url}: ${errMsg}`)),
+      fail: ({ errMsg }) => reject(new Error(`${path}: ${errMsg}`)),
     }),
   )
 }
 
-/**
- * `<add-card-button>`'s tap-time source on the simulator: every tap POSTs `{ cardIds }` to the card-ext handler
- * and adds the fresh cardExts it answers. (Off the simulator the buttons use `card-ext-url` instead.)
- */
-const cardSource = (ids) => handle(server.cardExt, '/card-ext', 'POST', { cardIds: ids }).then((body) => body.cardList)
-
-/** The same from a server that signs with a stale api_ticket (simulator only). */
-const staleCardSource = (ids) =>
-  handle(server.staleCardExt, '/card-ext', 'POST', { cardIds: ids }).then((body) => body.cardList)
-
 /** Sends what wx.addCard returned (encrypted codes) to POST /card-codes; resolves one result per card. */
 function decryptCodes(added) {
   const cards = added.map((card) => ({ cardId: card.cardId, encryptCode: card.code }))
-  return ask('cardCodes', { cards }).then((body) => body.cards)
+  return request('/card-codes', { cards }).then((body) => body.cards)
 }
 
 /** GET /user-cards: the user's cards with their states, `{ cardId, code, status, canConsume, beginTime, endTime }`. */
-const userCards = () => ask('userCards').then((body) => body.cards)
+const userCards = () => request('/user-cards').then((body) => body.cards)
+
+/**
+ * A card source for setCardSource that asks POST /card-ext as card-ext-url does, then changes the signature of what
+ * the server signed: WeChat answers 签名错误, as for a cardExt changed after signing or signed with a stale ticket.
+ */
+const tamperedCardSource = (cardIds) =>
+  request('/card-ext', { cardIds }).then(({ cardList }) =>
+    cardList.map(({ cardId, cardExt }) => ({
+      cardId,
+      cardExt: JSON.stringify(Object.assign(JSON.parse(cardExt), { signature: '0'.repeat(40) })),
+    })),
+  )
 
 // ---------------------------------------------------------------- the simulator's hands (user, merchant, time)
 
-/** Changes the state of held cards (`{ cardId, code }`), as WeChat does when the user uses, gives away or deletes one. */
-function setCardStatus(cards, status) {
-  for (const card of cards) platform.setCardStatus(card, status)
-}
+/** Changes the state of held cards, as WeChat does when the user uses, gives away or deletes one. */
+const setCardStatus = (cards, status) => simulator.setCardStatus(cards, status)
 
 /** The next card/code/get look-up fails once: that card reads UNKNOWN (状态未知) in the next list. */
-const failNextLookUp = () => platform.failNextRequest('code_get')
+const failNextLookUp = () => simulator.failNextRequest('code_get')
 
 /** Moves the platform's clock `days` ahead: cards past their end date read EXPIRE. */
-const advanceDays = (days) => platform.advanceTime(days * DAY_MS)
+const advanceDays = (days) => simulator.advanceTime(days * DAY_MS)
 
-/** What the pages' tags and requests need of the switches: state, card ids, and config.js's server. */
+// ---------------------------------------------------------------- page behaviors
+
+/** What the pages' tags and requests need of the switches: state, card ids, and your server. */
 const demoData = () => ({
   simulated: isSimulated(),
   old: isOld(),
   ids: cardIds(),
-  cardExtUrl: config.cardExtUrl,
-  requestHeader: { Authorization: `Bearer ${config.token}` },
+  cardExtUrl: `${config.serverUrl}/card-ext`,
+  requestHeader: requestHeader(),
 })
 
 /**
- * For pages: keeps `data.simulated`, `data.old`, `data.ids` (card ids by name) and config.js's `data.cardExtUrl`
- * and `data.requestHeader` (the tags' card-ext-url mode) in step with the switches, and re-mounts the tags inside
+ * For pages: keeps `data.simulated`, `data.old`, `data.ids` (card ids by name), `data.cardExtUrl` and
+ * `data.requestHeader` (the tags' card-ext-url mode) in step with the switches, and re-mounts the tags inside
  * `wx:if="{{ mounted }}"` after each switch (a tag decides its fallback when attached); then calls the page's
  * `onDemoChange()`, if any.
  */
@@ -310,31 +180,26 @@ const logBehavior = Behavior({
 })
 
 module.exports = {
-  CARDS,
   OLD_VERSION,
   CURRENT_VERSION,
   pageBehavior,
   logBehavior,
   useSimulator,
   isSimulated,
-  version: () => version,
+  version: client.version,
   setVersion,
-  /** Answers the next addCard/openCard as the user would. */
-  nextUserAction: (action) => isSimulated() && platform.nextUserAction(action),
+  /** Queues what the user does on the next card page of the simulator ('accept' or 'cancel'). */
+  nextUserAction: (action) => isSimulated() && client.nextUserAction(action),
   /** Delays the simulator's answers so the loading state can be seen. */
-  setSlow(ms) {
-    answerDelayMs = ms
-    if (platform) platform.setAnswerDelay(ms)
-  },
-  isSlow: () => answerDelayMs > 0,
+  setSlow: (ms) => client.setAnswerDelay(ms),
+  isSlow: () => client.answerDelay() > 0,
   onChange,
   offChange,
   cardIds,
   cardInfo,
-  cardSource,
-  staleCardSource,
   decryptCodes,
   userCards,
+  tamperedCardSource,
   setCardStatus,
   failNextLookUp,
   advanceDays,

@@ -1,14 +1,14 @@
 // Local stand-ins for the vant icon font (loaded from a CDN, which the page must not reach): a few glyphs drawn
 // as SVG masks in the icon's colour. Icons not listed render empty rather than as tofu boxes.
-const stroke = (d, w = 2.2) =>
+const stroke = (d: string, w = 2.2) =>
   `<path d='${d}' fill='none' stroke='black' stroke-width='${w}' stroke-linecap='round' stroke-linejoin='round'/>`
 const ring = `<circle cx='12' cy='12' r='9.5' fill='none' stroke='black' stroke-width='1.8'/>`
 // a filled disc with the mark cut out
-const disc = (mark) =>
+const disc = (mark: string) =>
   `<mask id='m'><rect width='24' height='24' fill='white'/>${mark}</mask><circle cx='12' cy='12' r='10.5' mask='url(#m)'/>`
 const photo = `<rect x='3' y='5' width='18' height='14' rx='2' fill='none' stroke='black' stroke-width='1.6'/>${stroke('M3.8 16.5l5-5 4 4 2.6-2.6 4.8 4.8', 1.6)}<circle cx='16' cy='9.2' r='1.6'/>`
 
-const ICONS = {
+const ICONS: Record<string, string> = {
   success: stroke('M4.5 12.5l5 5L19.5 7', 2.6),
   arrow: stroke('M9 5l7 7-7 7'),
   'arrow-left': stroke('M15 5l-7 7 7 7'),
@@ -28,10 +28,11 @@ const ICONS = {
   circle: ring,
 }
 
-const uri = (body) =>
+const uri = (body: string) =>
   `url("data:image/svg+xml,${encodeURIComponent(`<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'>${body}</svg>`)}")`
 
-module.exports = function iconsCss() {
+/** The CSS of the stand-ins, one rule per icon. */
+export function iconsCss(): string {
   let css = '/* vant icon font replaced by local SVG masks (see playground/src/icons.js) */\n'
   css += '.van-icon::before{content:"";font-family:inherit}\n'
   for (const [name, body] of Object.entries(ICONS)) {

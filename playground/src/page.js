@@ -1,6 +1,7 @@
 // The playground page: the demo's pages (demo/) in a phone frame, the side panel (next user action, base library,
 // dark mode), the event log, and the logging `wx` the pages and components call. The card APIs on that `wx` are
-// the simulator's, installed by the demo itself (demo/app.js → demo/lib/demo.js).
+// the simulator's, installed by the demo itself (demo/app.js → demo/lib/demo.js); wx.request goes over HTTP, to the
+// card server and the simulator process through this page's own server (playground/server.ts).
 const runtime = require('./runtime')
 const { setRemoteImageHandler } = require('./builtins')
 const { createDemoPages } = require('./pages')
@@ -59,6 +60,58 @@ function showModal(o = {}) {
   dialog.showModal()
 }
 
+// ---------------------------------------------------------------- wx.showToast, wx.request, storage
+
+function showToast(o = {}) {
+  const toast = $('#pg-toast')
+  toast.textContent = o.title || ''
+  toast.hidden = false
+  clearTimeout(showToast.timer)
+  showToast.timer = setTimeout(() => (toast.hidden = true), o.duration || 1500)
+  const res = { errMsg: 'showToast:ok' }
+  if (o.success) o.success(res)
+  if (o.complete) o.complete(res)
+}
+
+const queryOf = (data) =>
+  new URLSearchParams(
+    Object.entries(data).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
+  ).toString()
+
+/** wx.request over the browser's fetch, with the client's contract: success for every HTTP status, JSON parsed. */
+function request(o) {
+  const method = (o.method || 'GET').toUpperCase()
+  let url = o.url
+  let body
+  if (method === 'GET' && o.data && typeof o.data === 'object') url += (url.includes('?') ? '&' : '?') + queryOf(o.data)
+  else if (o.data !== undefined) body = typeof o.data === 'string' ? o.data : JSON.stringify(o.data)
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), o.timeout || 60000)
+  const finish = (callback, res) => {
+    clearTimeout(timer)
+    if (callback) callback(res)
+    if (o.complete) o.complete(res)
+  }
+  fetch(url, { method, body, headers: { 'content-type': 'application/json', ...o.header }, signal: controller.signal })
+    .then(async (response) => {
+      const text = await response.text()
+      let data = text
+      try {
+        data = JSON.parse(text)
+      } catch {
+        // not JSON: the client hands over the text
+      }
+      const header = Object.fromEntries(response.headers.entries())
+      finish(o.success, { data, statusCode: response.status, header, errMsg: 'request:ok' })
+    })
+    .catch((error) =>
+      finish(o.fail, { errMsg: `request:fail ${controller.signal.aborted ? 'timeout' : error.message}` }),
+    )
+  return { abort: () => controller.abort() }
+}
+
+const storage = new Map()
+
 // ---------------------------------------------------------------- wx
 
 const settings = { action: 'accept', dark: false }
@@ -97,7 +150,10 @@ function logged(name, impl, beforeCardCall) {
     }
     try {
       const r = impl(...args)
-      if (quiet || r === undefined) return r
+      // a call with callbacks is answered through them (what it returns, e.g. wx.request's task, is not news)
+      const callbacks =
+        o && typeof o === 'object' && ['success', 'fail', 'complete'].some((k) => typeof o[k] === 'function')
+      if (quiet || r === undefined || callbacks) return r
       // promise style (no callbacks, as vant's navigateTo): log the answer, not the pending Promise
       if (r && typeof r.then === 'function') {
         r.then(
@@ -204,8 +260,22 @@ function boot(opts) {
       log,
     })
     let lib = null
+    // the demo's servers, through this page's own server (one origin: no CORS)
+    Object.assign(opts.demo.config(), {
+      serverUrl: location.origin + opts.proxied.server,
+      simulatorUrl: location.origin + opts.proxied.simulator,
+    })
+    const client = {
+      ...BROWSER_CLIENT,
+      showModal,
+      showToast,
+      request,
+      setStorageSync: (key, value) => void storage.set(key, value),
+      getStorageSync: (key) => (storage.has(key) ? storage.get(key) : ''),
+      ...demoPages.navigation,
+    }
     // wx must exist before the component modules run: vant reads getSystemInfoSync at load time
-    globalThis.wx = loggedWx({ ...BROWSER_CLIENT, showModal, ...demoPages.navigation }, () => {
+    globalThis.wx = loggedWx(client, () => {
       // the panel's choice, on the demo's platform (its own "下一次：用户取消" switch queues there too)
       if (settings.action === 'cancel') lib.nextUserAction('cancel')
     })

@@ -25,6 +25,13 @@ globalThis.Component = (definition) => {
   defs.set(evaluating, definition)
 }
 globalThis.Behavior = (definition) => jComponent.behavior(definition)
+// A page built with Page(): a Component whose data is the page's and whose methods are its functions (lifecycles
+// such as onLoad and onShow included: src/pages.js calls them as it does for Component-built pages).
+globalThis.Page = (definition) => {
+  const methods = {}
+  for (const [key, value] of Object.entries(definition)) if (typeof value === 'function') methods[key] = value
+  globalThis.Component({ data: definition.data || {}, methods })
+}
 let currentPages = () => []
 globalThis.getCurrentPages = () => currentPages() // vant's link mixin reads the stack depth before navigateTo
 

@@ -1,18 +1,19 @@
-#!/usr/bin/env node
-// `npm run test:browser` (not part of `npm test`): builds and serves the playground, drives the demo's pages in
-// headless Debian Chromium through playwright-core, and saves screenshots to playground/.out/screenshots/.
-// The tests run in order on one page, as a user would go: each starts where the previous one left off.
-// Every request that is not for 127.0.0.1 is aborted and fails the run.
-const fs = require('fs')
-const os = require('os')
-const path = require('path')
-const assert = require('assert/strict')
-const esbuild = require('esbuild')
-const { chromium } = require('playwright-core')
-const { build, OUT } = require('../build')
-const { serve } = require('../server')
+// `npm run test:browser` (not part of `npm test`): starts the demo's servers (the simulator process and the card
+// server of the READMEs), builds and serves the playground, drives the demo's pages in headless Debian Chromium
+// through playwright-core, and saves screenshots to playground/.out/screenshots/. The tests run in order on one
+// page, as a user would go: each starts where the previous one left off. Every request that is not for 127.0.0.1
+// is aborted and fails the run.
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { chromium, type Locator, type Page } from 'playwright-core'
+import { verifyCardExt } from '../../server/sign'
+import { FIXTURE_ACCOUNT } from '../../testing/fixtures'
+import { demoConfig, startLocalServers } from '../../scripts/local-servers'
+import { build, OUT, PROXIED } from '../build'
+import { serve } from '../server'
 
-const ROOT = path.resolve(__dirname, '../..')
 const SHOTS = path.join(OUT, 'screenshots')
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
 const ARGS = [
@@ -25,42 +26,41 @@ const ARGS = [
   '--disable-sync',
 ]
 
-const tests = []
-const test = (name, fn) => tests.push({ name, fn })
-
-/** server/sign.ts for node, to check the page's signatures with node's own crypto. */
-function nodeSign() {
-  const { outputFiles } = esbuild.buildSync({
-    entryPoints: [path.join(ROOT, 'server/sign.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    write: false,
-  })
-  const m = { exports: {} }
-  new Function('module', 'exports', 'require', outputFiles[0].text)(m, m.exports, require)
-  return m.exports
+/** One line of the playground's event log (window.__pg.entries, see src/page.js). */
+interface Entry {
+  kind: string
+  text: string
+  // what was logged: a wx call's options, an answer, an event's detail
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read as the page logged it, field by field
+  data: any
+}
+declare global {
+  interface Window {
+    __pg: { ready: boolean; error: string | null; bootMs: number; entries: Entry[] }
+    wx: Record<string, unknown>
+  }
 }
 
-let page
-const offHost = []
-const pageErrors = []
-const figures = {}
+const tests: { name: string; fn: () => Promise<void> }[] = []
+const test = (name: string, fn: () => Promise<void>) => tests.push({ name, fn })
 
-// The ticket demo/lib/demo.js's in-process server signs with on its simulator (a fake platform, so a fake secret).
-const DEMO_API_TICKET = 'demo-api-ticket'
+let page: Page
+const offHost: string[] = []
+const pageErrors: string[] = []
+const figures: Record<string, number> = {}
 
 // ---------------------------------------------------------------- helpers
 
-const entries = () => page.evaluate(() => window.__pg.entries.map(({ kind, text, data }) => ({ kind, text, data })))
+const entries = (): Promise<Entry[]> =>
+  page.evaluate(() => window.__pg.entries.map(({ kind, text, data }) => ({ kind, text, data })))
 const mark = async () => (await entries()).length
 
 /** Waits until an entry after `since` matches kind (and text), returns it. */
-async function waitEntry(since, kind, text = '', timeout = 5000) {
+async function waitEntry(since: number, kind: string, text = '', timeout = 5000): Promise<Entry> {
   const h = await page
     .waitForFunction(
       ([since, kind, text]) => window.__pg.entries.slice(since).find((e) => e.kind === kind && e.text.includes(text)),
-      [since, kind, text],
+      [since, kind, text] as const,
       { timeout },
     )
     .catch(async () => {
@@ -70,25 +70,25 @@ async function waitEntry(since, kind, text = '', timeout = 5000) {
         .join('\n  ')
       throw new Error(`no "${kind}" entry containing "${text}" after #${since}; got:\n  ${tail}`)
     })
-  return h.jsonValue()
+  return (await h.jsonValue()) as Entry
 }
 
-const since = async (n, kind, text = '') =>
+const since = async (n: number, kind: string, text = '') =>
   (await entries()).slice(n).filter((e) => e.kind === kind && e.text.includes(text))
-const demoPage = (route) => page.locator(`.pg-page[data-route="${route}"]`)
+const demoPage = (route: string) => page.locator(`.pg-page[data-route="${route}"]`)
 const addPage = () => demoPage('pages/add/index')
 const cardsPage = () => demoPage('pages/cards/index')
 /** A tag on the demo page by its data-name (what the page's own log prints). */
-const tag = (p, name) => p.locator(`[data-name="${name}"]`)
+const tag = (p: Locator, name: string) => p.locator(`[data-name="${name}"]`)
 /** A vant switch of the add page's "模拟用户与客户端" group, by its cell title. */
-const demoSwitch = (title) => addPage().locator('van-cell', { hasText: title }).locator('.van-switch')
+const demoSwitch = (title: string) => addPage().locator('van-cell', { hasText: title }).locator('.van-switch')
 const navTitle = () => page.locator('.pg-navbar__title').textContent()
-const bgOf = (locator) => locator.evaluate((el) => getComputedStyle(el).backgroundColor)
-const shot = (name, locator = page.locator('.pg-phone')) => locator.screenshot({ path: path.join(SHOTS, name) })
-const setAction = (a) => page.check(`input[name=pg-action][value=${a}]`)
-const pageLog = (p, text) => p.locator('.log', { hasText: text }).waitFor()
+const bgOf = (locator: Locator) => locator.evaluate((el) => getComputedStyle(el).backgroundColor)
+const shot = (name: string, locator = page.locator('.pg-phone')) => locator.screenshot({ path: path.join(SHOTS, name) })
+const setAction = (a: string) => page.check(`input[name=pg-action][value=${a}]`)
+const pageLog = (p: Locator, text: string) => p.locator('.log', { hasText: text }).waitFor()
 
-async function navigate(cellText, route) {
+async function navigate(cellText: string, route: string) {
   const n = await mark()
   await demoPage('pages/index/index').locator('van-cell', { hasText: cellText }).click()
   await waitEntry(n, 'wx', `wx.navigateTo({"url":"/${route}"}`)
@@ -131,18 +131,18 @@ test('index → add through the cell: every tag mounted, custom-class linked, va
   assert.equal(await addPage().locator('add-card-button').count(), 11)
   // external class resolved through the owner (bundle-time exparser patch): literal custom-class would stay otherwise
   const button = tag(addPage(), '单张').locator('wx-button')
-  const cls = await button.getAttribute('class')
+  const cls = (await button.getAttribute('class')) ?? ''
   assert.match(cls, /\bdemo-shadow\b/)
   assert.doesNotMatch(cls, /\bcustom-class\b/)
   assert.notEqual(await button.evaluate((el) => getComputedStyle(el).boxShadow), 'none') // the page's wxss applies
   // our own class sits on van-button's host, where vant's variables are set
-  assert.match(await tag(addPage(), '单张').locator('van-button').getAttribute('class'), /\bcard-add\b/)
+  assert.match((await tag(addPage(), '单张').locator('van-button').getAttribute('class')) ?? '', /\bcard-add\b/)
   assert.equal(await bgOf(button), 'rgb(7, 193, 96)') // vant primary #07c160
   await shot('02-add.png')
 })
 
-test('add-card-button: three clicks add three cards (3 per user), each cardExt fresh from the card-ext handler at tap time', async () => {
-  const sent = []
+test("add-card-button: three clicks add three cards (3 per user), each cardExt fresh from the card server's card-ext at tap time", async () => {
+  const sent: { cardId: string; cardExt: string }[] = []
   for (const name of ['单张', '单张', '单张 default']) {
     const n = await mark()
     const t = Date.now()
@@ -157,16 +157,12 @@ test('add-card-button: three clicks add three cards (3 per user), each cardExt f
   }
   await page.locator('#pg-log li[data-kind="event success"]', { hasText: '@pages/add/index' }).first().waitFor() // shown
   await pageLog(addPage(), '单张 default → success: 1 张成功，0 张失败')
-  // each added code went to the in-process card-codes handler, which decrypted it
+  // each added code went to the card server's card-codes, which decrypted it
   await pageLog(addPage(), '/card-codes → ')
-  // signed in the page (sha1 shim) by the card-ext handler, a new nonce each time; node's crypto agrees
+  // signed by the card server with the simulator's api_ticket, a new nonce each time
   assert.equal(new Set(sent.map((item) => item.cardExt)).size, 3)
-  for (const item of sent) {
-    assert.ok(
-      nodeSign().verifyCardExt(item.cardExt, { apiTicket: DEMO_API_TICKET, cardId: item.cardId }),
-      'signature verifies with node crypto',
-    )
-  }
+  for (const item of sent)
+    assert.ok(verifyCardExt(item.cardExt, { apiTicket: FIXTURE_ACCOUNT.apiTicket, cardId: item.cardId }))
 })
 
 test("loading: the page's slow switch delays the simulator, the button loads until it answers (a 4th card: over the limit)", async () => {
@@ -207,17 +203,17 @@ test('card list (Enter on the focused button) and partial success (the sold-out 
   await tag(addPage(), '部分成功').click()
   const partial = await waitEntry(n, 'event success')
   assert.deepEqual(
-    partial.data.succeeded.map((c) => c.cardId),
+    partial.data.succeeded.map((c: { cardId: string }) => c.cardId),
     ['pDemoVoucher'],
   )
   assert.deepEqual(
-    partial.data.failed.map((c) => c.cardId),
+    partial.data.failed.map((c: { cardId: string }) => c.cardId),
     ['pDemoSoldOut'],
   )
   await pageLog(addPage(), '部分成功 → success: 1 张成功，1 张失败')
 })
 
-test('invalid input never reaches wx.addCard and names the field; a stale signature fails at WeChat', async () => {
+test('invalid input never reaches wx.addCard and names the field; a spoilt signature fails at WeChat', async () => {
   const n = await mark()
   for (const [name, field] of [
     ['缺签名', 'cardExt.signature'],
@@ -254,7 +250,7 @@ test("base library 1.0.9 (panel): the page's switch follows, fallback slot shows
   await tag(addPage(), '单张').click()
   await waitEntry(n, 'event unsupported', '@pages/add/index')
   await page.locator('#pg-modal[open]').waitFor()
-  assert.match(await page.locator('.pg-modal__content').textContent(), /版本过低/)
+  assert.match((await page.locator('.pg-modal__content').textContent()) ?? '', /版本过低/)
   assert.equal((await since(n, 'wx', 'wx.addCard(')).length, 0)
   await page.screenshot({ path: path.join(SHOTS, '05-upgrade-modal.png') })
   await confirmModal()
@@ -279,20 +275,20 @@ test('dark mode maps prefers-color-scheme: dark onto the phone: vant, app.wxss a
 /** The rows of the my-cards list, and each row's state (its class card-item--<state>). */
 const myCards = () => tag(cardsPage(), '我的卡券')
 const rows = () => myCards().locator('.card-item')
-const waitRowStates = (states) =>
+const waitRowStates = (states: string[]) =>
   page.waitForFunction(
     (want) =>
       JSON.stringify(
         [...document.querySelectorAll('[data-name="我的卡券"] .card-item')].map(
-          (el) => /card-item--(\S+)/.exec(el.getAttribute('class'))[1],
+          (el) => /card-item--(\S+)/.exec(el.getAttribute('class') ?? '')?.[1],
         ),
       ) === JSON.stringify(want),
     states,
   )
 /** A van-button of the my-cards page by its exact text. */
-const cardsButton = (text) =>
+const cardsButton = (text: string) =>
   cardsPage().locator('van-button', { hasText: new RegExp(`^${text.replace(/[()+]/g, '\\$&')}$`) })
-const checkRow = (i) => myCards().locator('.van-checkbox__icon').nth(i).click()
+const checkRow = (i: number) => myCards().locator('.van-checkbox__icon').nth(i).click()
 const selectedText = () => cardsPage().locator('.hint', { hasText: '已选' }).textContent()
 const STATUSES = ['CONSUMED', 'EXPIRE', 'GIFTING', 'GIFT_SUCC', 'GIFT_TIMEOUT', 'DELETE', 'UNAVAILABLE']
 
@@ -305,7 +301,7 @@ test('back, then 我的卡券 lists the added cards from the user-cards handler;
   // 满100减20 ×3 (the fourth was refused), the list (2), the partial add (1): read in onShow
   await waitRowStates(['open', 'open', 'open', 'open', 'open', 'open'])
   assert.match(
-    await rows().first().textContent(),
+    (await rows().first().textContent()) ?? '',
     /满100减20.*满100元可用 · \d{4}\.\d{2}\.\d{2} - \d{4}\.\d{2}\.\d{2}.*¥20/,
   )
   for (let added = 7; added <= 9; added++) {
@@ -343,7 +339,7 @@ test('the state buttons and a failed look-up: every state shows, drawn as coupon
   for (const [i, status] of STATUSES.entries()) {
     await checkRow(i + 1)
     await cardsPage().locator('.hint', { hasText: '已选 1 张' }).waitFor()
-    const button = {
+    const button: string = {
       CONSUMED: '使用',
       EXPIRE: '过期',
       GIFTING: '转赠',
@@ -351,19 +347,19 @@ test('the state buttons and a failed look-up: every state shows, drawn as coupon
       GIFT_TIMEOUT: '转赠超时',
       DELETE: '删除',
       UNAVAILABLE: '设为失效',
-    }[status]
+    }[status as 'CONSUMED']
     await cardsButton(button).click()
     await page.waitForFunction(
       ([i, status]) =>
         document
           .querySelectorAll('[data-name="我的卡券"] .card-item')
-          [i + 1].classList.contains(`card-item--${status}`),
-      [i, status],
+          [i + 1]?.classList.contains(`card-item--${status}`),
+      [i, status] as const,
     )
   }
   await cardsButton('查询失败一次（状态未知）').click()
   await waitRowStates(['UNKNOWN', ...STATUSES, 'open'])
-  const text = await myCards().textContent()
+  const text = (await myCards().textContent()) ?? ''
   for (const words of ['状态未知', '已使用', '已过期', '转赠中', '已转赠', '转赠超时', '已删除', '已失效', '查看'])
     assert.ok(text.includes(words), words)
   // the list's own states: pending (no code yet) and expired by its end date
@@ -393,7 +389,7 @@ test('the state buttons and a failed look-up: every state shows, drawn as coupon
 })
 
 test("the coupon rows are the page's wxss through the tag's style hooks; dark mode", async () => {
-  const style = (locator, ...props) =>
+  const style = (locator: Locator, ...props: string[]) =>
     locator.evaluate((el, props) => props.map((p) => getComputedStyle(el).getPropertyValue(p)), props)
   const usable = rows().nth(8)
   // card-item and card-item--open: a white ticket with a red edge and notches (mask)
@@ -458,12 +454,30 @@ test('simulator off: the real client (none in a browser), version not settable; 
   await simulatorSwitch.click()
   await demoPage('pages/index/index').locator('.van-switch--on').waitFor({ state: 'detached' })
   assert.equal(await page.isDisabled('#pg-version'), true)
-  assert.equal(await page.evaluate(() => typeof globalThis.wx.addCard), 'undefined')
+  assert.equal(await page.evaluate(() => typeof window.wx.addCard), 'undefined')
   await simulatorSwitch.click()
   await demoPage('pages/index/index').locator('.van-switch--on').waitFor()
   assert.equal(await page.isDisabled('#pg-version'), false)
   await navigate('open-card-list', 'pages/cards/index')
   await waitRowStates(['EXPIRE', ...STATUSES, 'EXPIRE', 'open'])
+})
+
+test("the README's pages: my cards adds a card through the card server, lists it decrypted and opens it", async () => {
+  await back()
+  await navigate('我的卡券：领取', 'pages/my-cards/index')
+  const myPage = demoPage('pages/my-cards/index')
+  const n = await mark()
+  await myPage.locator('add-card-button').click()
+  await waitEntry(n, 'event success', '@pages/my-cards/index')
+  // the new card, decrypted by the card server: first in the list, and it opens
+  await myPage.locator('.card-item').first().locator('text=查看').waitFor()
+  assert.match((await myPage.locator('.card-item').first().textContent()) ?? '', /自定义码券/)
+  await myPage.locator('.card-item').first().click()
+  const open = await waitEntry(n, 'wx', 'wx.openCard(')
+  assert.equal(open.data.cardList[0].cardId, 'pDemoCustom')
+  await waitEntry(n, 'wx', 'wx.showToast({"title":"已打开 1 张"')
+  await shot('11-readme-my-cards.png')
+  await back()
 })
 
 test('nothing left 127.0.0.1 and the page threw nothing', async () => {
@@ -479,61 +493,69 @@ test('nothing left 127.0.0.1 and the page threw nothing', async () => {
 
 async function main() {
   const t0 = Date.now()
-  figures.buildMs = (await build({ quiet: true })).ms
-  fs.mkdirSync(SHOTS, { recursive: true })
-  const { server, url } = await serve(0)
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-chromium-'))
-  let t = Date.now()
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1200, height: 900 },
-    deviceScaleFactor: 1,
-  })
-  figures.chromiumStartMs = Date.now() - t
+  // (a fresh machine's check for chromium goes here, before anything is started)
+  const servers = await startLocalServers({ session: demoConfig().token })
   let passed = 0
   let failed = 0
   try {
-    await context.route('**/*', (route) => {
-      const u = new URL(route.request().url())
-      if (u.protocol === 'data:' || u.hostname === '127.0.0.1') return route.continue()
-      offHost.push(u.href)
-      return route.abort()
+    figures.buildMs = (await build({ quiet: true })).ms
+    fs.mkdirSync(SHOTS, { recursive: true })
+    const { server, url } = await serve(0, {
+      [PROXIED.server]: servers.serverUrl,
+      [PROXIED.simulator]: servers.simulatorUrl,
     })
-    page = context.pages()[0] || (await context.newPage())
-    page.on('pageerror', (e) => pageErrors.push(e.message))
-    t = Date.now()
-    await page.goto(url)
-    await page.waitForFunction(() => window.__pg && (window.__pg.ready || window.__pg.error), null, { timeout: 15000 })
-    figures.pageLoadMs = Date.now() - t
-    figures.bootMs = await page.evaluate(() => window.__pg.bootMs)
-    for (const { name, fn } of tests) {
-      const ts = Date.now()
-      try {
-        await fn()
-        passed++
-        console.log(`  ✓ ${name} (${Date.now() - ts} ms)`)
-      } catch (e) {
-        failed++
-        console.log(
-          `  ✗ ${name}\n    ${String((e && e.stack) || e)
-            .split('\n')
-            .slice(0, 6)
-            .join('\n    ')}`,
-        )
-        await page
-          .screenshot({
-            path: path.join(SHOTS, `failed-${tests.findIndex((x) => x.name === name)}.png`),
-            fullPage: true,
-          })
-          .catch(() => {})
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-chromium-'))
+    let t = Date.now()
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1200, height: 900 },
+      deviceScaleFactor: 1,
+    })
+    figures.chromiumStartMs = Date.now() - t
+    try {
+      await context.route('**/*', (route) => {
+        const u = new URL(route.request().url())
+        if (u.protocol === 'data:' || u.hostname === '127.0.0.1') return route.continue()
+        offHost.push(u.href)
+        return route.abort()
+      })
+      page = context.pages()[0] ?? (await context.newPage())
+      page.on('pageerror', (e) => pageErrors.push(e.message))
+      t = Date.now()
+      await page.goto(url)
+      await page.waitForFunction(() => window.__pg && (window.__pg.ready || window.__pg.error), null, {
+        timeout: 15000,
+      })
+      figures.pageLoadMs = Date.now() - t
+      figures.bootMs = await page.evaluate(() => window.__pg.bootMs)
+      for (const [index, { name, fn }] of tests.entries()) {
+        const ts = Date.now()
+        try {
+          await fn()
+          passed++
+          console.log(`  ✓ ${name} (${Date.now() - ts} ms)`)
+        } catch (e) {
+          failed++
+          console.log(
+            `  ✗ ${name}\n    ${String(e instanceof Error ? e.stack : e)
+              .split('\n')
+              .slice(0, 6)
+              .join('\n    ')}`,
+          )
+          await page
+            .screenshot({ path: path.join(SHOTS, `failed-${index}.png`), fullPage: true })
+            .catch(() => undefined)
+        }
       }
+    } finally {
+      await context.close()
+      server.close()
+      fs.rmSync(profile, { recursive: true, force: true })
     }
   } finally {
-    await context.close()
-    server.close()
-    fs.rmSync(profile, { recursive: true, force: true })
+    await servers.stop()
   }
   figures.totalMs = Date.now() - t0
   console.log(
@@ -546,7 +568,7 @@ async function main() {
   process.exitCode = failed ? 1 : 0
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e)
   process.exit(1)
 })

@@ -28,23 +28,17 @@ Component({
     },
     ready() {
       // the page's tags exist once it has rendered
-      this.connectCardSources()
+      this.connectCardSource()
     },
   },
   methods: {
-    /**
-     * Tap-time mode: a signed cardExt works once, so every tap gets fresh ones. On the simulator each button's
-     * source asks the demo's card-ext handler (in process); otherwise `card-ext-url` posts to your server.
-     */
-    connectCardSources() {
-      const source = demo.isSimulated() ? demo.cardSource : null
-      for (const button of this.selectAllComponents('.fresh')) button.setCardSource(source)
-      // shown on the simulator only
-      if (demo.isSimulated()) this.selectComponent('#stale').setCardSource(demo.staleCardSource)
+    /** The programmatic mode: a source function, here one that spoils the signature of what the server signed. */
+    connectCardSource() {
+      this.selectComponent('#tampered').setCardSource(demo.tamperedCardSource)
     },
     onDemoChange() {
-      // the switch re-mounted the tags: the new ones get their source
-      this.connectCardSources()
+      // the switch re-mounted the tags: the new one gets its source
+      this.connectCardSource()
     },
     onSuccess(e) {
       const { succeeded, failed } = e.detail

@@ -23,8 +23,8 @@ function toRow(card) {
     beginTime: card.beginTime,
     endTime: card.endTime,
     title: info.title,
-    description: info.condition,
-    extra: info.value,
+    description: info.description,
+    extra: info.extra,
   }
 }
 
@@ -58,19 +58,12 @@ Component({
     statusActions: STATUS_ACTIONS,
     examples: clientSideExamples(),
   },
-  lifetimes: {
-    ready() {
-      // the page's tags exist once it has rendered
-      this.connectCardSource()
-    },
-  },
   methods: {
     // pages built with Component() take page lifecycles in methods
     onShow() {
       this.refresh()
     },
     onDemoChange() {
-      this.connectCardSource()
       this.refresh()
     },
 
@@ -84,12 +77,6 @@ Component({
       )
     },
 
-    /** The "领一张" button gets fresh cardExts at tap time, like the add page's. */
-    connectCardSource() {
-      const button = this.selectComponent('#add')
-      if (button) button.setCardSource(demo.isSimulated() ? demo.cardSource : null)
-    },
-
     /**
      * A card added here shows at once, pending: wx.addCard returns its code encrypted, and only your server can
      * decrypt it. The next list from /user-cards has it with its code and state.
@@ -97,7 +84,7 @@ Component({
     onAdded(e) {
       const pending = e.detail.succeeded.map((card) => {
         const info = demo.cardInfo(card.cardId)
-        return { cardId: card.cardId, title: info.title, description: info.condition, extra: info.value }
+        return { cardId: card.cardId, title: info.title, description: info.description, extra: info.extra }
       })
       this.setData({ cards: this.data.cards.concat(pending) })
       this.refresh()
@@ -113,16 +100,20 @@ Component({
 
     /** The simulator plays the user or the merchant: the selected cards change state, then the list is read again. */
     onSetStatus(e) {
-      demo.setCardStatus(this.data.selected, e.currentTarget.dataset.status)
-      this.refresh()
+      this.simulate(demo.setCardStatus(this.data.selected, e.currentTarget.dataset.status))
     },
     onLookUpFails() {
-      demo.failNextLookUp()
-      this.refresh()
+      this.simulate(demo.failNextLookUp())
     },
     onAdvanceClock() {
-      demo.advanceDays(30)
-      this.refresh()
+      this.simulate(demo.advanceDays(30))
+    },
+    /** Once the simulator has done it, the list is read again. */
+    simulate(done) {
+      return done.then(
+        () => this.refresh(),
+        (error) => this.print(`simulator → ${error.message}`),
+      )
     },
   },
 })

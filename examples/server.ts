@@ -1,0 +1,56 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import {
+  createApiTicketProvider,
+  createCardCodesHandler,
+  createCardExtHandler,
+  createStableAccessTokenProvider,
+  createUserCardsHandler,
+  type CardExtRule,
+  type CardHandler,
+  type HandlerRequest,
+} from 'weapp-card-coupon/server'
+
+// Configuration from the environment. An empty appid or secret throws a TypeError naming it, at start.
+const appid = process.env.WECHAT_APPID ?? ''
+const baseUrl = process.env.WECHAT_API_BASE_URL // unset in production; the simulator's URL to try it out
+const tokens = createStableAccessTokenProvider({ appid, secret: process.env.WECHAT_SECRET ?? '', baseUrl })
+const tickets = createApiTicketProvider({ getAccessToken: tokens.getAccessToken, appid, baseUrl })
+
+// Your login flow (wx.login → your server → code2Session) keeps session token → openid, and the page sends its
+// token in a header: wx.request sends no cookies. DEV_SESSION and DEV_OPENID let you try the server out.
+const sessions = new Map<string, string>()
+if (process.env.DEV_SESSION && process.env.DEV_OPENID) sessions.set(process.env.DEV_SESSION, process.env.DEV_OPENID)
+const getOpenid = ({ headers }: HandlerRequest): string | undefined => {
+  const auth = headers.authorization
+  return typeof auth === 'string' ? sessions.get(auth.replace(/^Bearer /, '')) : undefined
+}
+
+// The cards this server issues, and how: a custom-code card gets a code from createCode; a bound card the openid.
+// (These are the simulator's cards: put yours here.)
+const cards: Record<string, CardExtRule> = {
+  pDemoCoupon: {},
+  pDemoVoucher: {},
+  pDemoCustom: { useCustomCode: true, outerStr: 'mini-program' },
+  pDemoMember: { bindOpenid: true },
+  pDemoLastOne: {},
+  pDemoSoldOut: {},
+}
+let issued = 0
+const createCode = () => `C${Date.now().toString(36)}${++issued}`.toUpperCase() // yours: from your code pool
+
+const routes = new Map<string, CardHandler>([
+  ['/card-ext', createCardExtHandler({ getOpenid, getTicket: tickets.getTicket, cards, createCode })],
+  ['/card-codes', createCardCodesHandler({ getOpenid, getAccessToken: tokens.getAccessToken, cards, baseUrl })],
+  ['/user-cards', createUserCardsHandler({ getOpenid, getAccessToken: tokens.getAccessToken, cards, baseUrl })],
+])
+
+const server = createServer((req, res) => {
+  const handler = routes.get((req.url ?? '/').split('?')[0] ?? '/')
+  if (handler) void handler(req, res)
+  else res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"not_found","message":"no such path"}')
+})
+// HOST: unset, every address; PORT 0: a free port
+server.listen(Number(process.env.PORT ?? 8080), process.env.HOST, () => {
+  console.log(`card server: http://${process.env.HOST ?? 'localhost'}:${(server.address() as AddressInfo).port}`)
+})

@@ -1,0 +1,113 @@
+// The two servers the demo's pages talk to, as real Node processes on 127.0.0.1: the card-platform simulator (the
+// package's bin, dist/testing/bin/simulator.js: WeChat's server API and its own /simulator/ endpoints, for the
+// fixture account and cards) and the card server of the READMEs (examples/server.ts, the ready-made handlers of
+// weapp-card-coupon/server, run with tsx) pointed at it. `npm start`, `npm run demo`, the browser test and the
+// demo's tests all start them here. Both run on the build: `npm run build` first.
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { FIXTURE_ACCOUNT } from '../testing/fixtures'
+
+const ROOT = path.resolve(__dirname, '..')
+const SIMULATOR_BIN = path.join(ROOT, 'dist/testing/bin/simulator.js')
+const CARD_SERVER = path.join(ROOT, 'examples/server.ts')
+/** How long a server may take to print its URL (tsx compiles on the first start: seconds on a busy machine). */
+const START_TIMEOUT_MS = 60_000
+
+/** demo/config.js: where the demo's pages find the two servers, and the session token they send. */
+export interface DemoConfig {
+  serverUrl: string
+  simulatorUrl: string
+  token: string
+}
+export const demoConfig = (): DemoConfig => require(path.join(ROOT, 'demo/config.js'))
+
+export interface LocalServers {
+  /** The simulator: WeChat's API (the card server's WECHAT_API_BASE_URL) and /simulator/ for the pages. */
+  simulatorUrl: string
+  /** The card server: POST /card-ext, POST /card-codes, GET /user-cards. */
+  serverUrl: string
+  /** Stops both (SIGTERM) and resolves when they have exited. */
+  stop(): Promise<void>
+}
+
+export interface LocalServerOptions {
+  /** Ports on 127.0.0.1; 0 (the default): free ones. */
+  simulatorPort?: number
+  serverPort?: number
+  /** The session token the card server knows the user by (its DEV_SESSION; the user is the fixture's openid). */
+  session: string
+  /** Where the servers' own output goes; default: nowhere but their first line, the URL. */
+  log?: (line: string) => void
+}
+
+/** Starts `args` with this Node and resolves the first http URL it prints; rejects when it exits first. */
+function startProcess(name: string, args: string[], env: NodeJS.ProcessEnv, log?: (line: string) => void) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'pipe' })
+  let output = ''
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${name}: no URL after ${START_TIMEOUT_MS} ms:\n${output}`)),
+      START_TIMEOUT_MS,
+    )
+    const read = (chunk: Buffer) => {
+      output += chunk
+      for (const line of String(chunk).split('\n')) if (line.trim()) log?.(`${name}: ${line}`)
+      const found = /http:\/\/127\.0\.0\.1:\d+/.exec(output)
+      if (found) {
+        clearTimeout(timer)
+        resolve(found[0])
+      }
+    }
+    child.stdout.on('data', read)
+    child.stderr.on('data', read)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`${name} exited (${code}) before it listened:\n${output}`))
+    })
+  })
+  return { child, url }
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+}
+
+/** Starts the simulator, then the card server on it; both stopped again if either fails to start. */
+export async function startLocalServers(o: LocalServerOptions): Promise<LocalServers> {
+  if (!fs.existsSync(SIMULATOR_BIN) || !fs.existsSync(path.join(ROOT, 'dist/server/index.js')))
+    throw new Error('the local servers run on the build: run `npm run build` first')
+  const started: ChildProcess[] = []
+  const stop = async () => {
+    await Promise.all(started.map(stopProcess))
+  }
+  try {
+    const simulator = startProcess('simulator', [SIMULATOR_BIN, '--port', String(o.simulatorPort ?? 0)], {}, o.log)
+    started.push(simulator.child)
+    const simulatorUrl = await simulator.url
+    const server = startProcess(
+      'card server',
+      ['--import', 'tsx', CARD_SERVER],
+      {
+        TSX_TSCONFIG_PATH: path.join(ROOT, 'examples/tsconfig.json'),
+        HOST: '127.0.0.1',
+        PORT: String(o.serverPort ?? 0),
+        WECHAT_API_BASE_URL: simulatorUrl,
+        WECHAT_APPID: FIXTURE_ACCOUNT.appid,
+        WECHAT_SECRET: FIXTURE_ACCOUNT.secret,
+        DEV_SESSION: o.session,
+        DEV_OPENID: FIXTURE_ACCOUNT.openid,
+      },
+      o.log,
+    )
+    started.push(server.child)
+    return { simulatorUrl, serverUrl: await server.url, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
