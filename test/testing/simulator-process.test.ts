@@ -1,0 +1,158 @@
+// The simulator as its own process (the package's bin, built: dist/testing/bin/simulator.js) and its own endpoints
+// for a page in another process (testing/page-bridge.ts, under /simulator/).
+import { spawn, type ChildProcessWithoutNullStreams } from 'child_process'
+import { createServer } from 'net'
+import path from 'path'
+import { createCardExt } from '../../server'
+import {
+  createCardPlatform,
+  FIXTURE_ACCOUNT,
+  FIXTURE_CARDS,
+  fixturePlatformOptions,
+  type Listening,
+} from '../../testing'
+
+const BIN = path.resolve(__dirname, '../../dist/testing/bin/simulator.js')
+
+/** Starts the bin; resolves once it has printed everything up to "Ctrl-C stops it.". */
+function startBin(...args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args])
+  let output = ''
+  const printed = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      output += chunk
+      if (output.includes('Ctrl-C stops it.')) resolve(output)
+    })
+    child.stderr.on('data', (chunk) => (output += chunk))
+    child.once('exit', () => reject(new Error(`the simulator exited:\n${output}`)))
+  })
+  return { child, printed }
+}
+const exited = (child: ChildProcessWithoutNullStreams) =>
+  new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) })
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+  })
+
+describe('npx weapp-card-coupon-simulator', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'prints its URL, the AppID, secret and card ids; answers WeChat and the pages; stops on %s with 0, the port free',
+    async (signal) => {
+      const port = await freePort()
+      const { child, printed } = startBin('--port', String(port))
+      const output = await printed
+      const url = `http://127.0.0.1:${port}`
+      expect(output).toContain(`weapp-card-coupon simulator: ${url}`)
+      for (const shown of [FIXTURE_ACCOUNT.appid, FIXTURE_ACCOUNT.secret, ...FIXTURE_CARDS.map((c) => c.cardId)])
+        expect(output).toContain(shown)
+      const token = await post(`${url}/cgi-bin/stable_token`, { grant_type: 'client_credential', ...FIXTURE_ACCOUNT })
+      expect(await token.json()).toMatchObject({ access_token: FIXTURE_ACCOUNT.accessToken })
+      const cards = await (await fetch(`${url}/simulator/cards`)).json()
+      expect(cards).toEqual({ cards: FIXTURE_CARDS })
+      const stopped = exited(child)
+      child.kill(signal)
+      expect(await stopped).toBe(0)
+      // the port is free again
+      await new Promise<void>((resolve, reject) => {
+        const again = createServer().once('error', reject)
+        again.listen(port, '127.0.0.1', () => again.close(() => resolve()))
+      })
+    },
+  )
+
+  it('refuses a bad --port (exit 2) and a port in use (exit 1), saying which', async () => {
+    const bad = startBin('--port', 'eighty')
+    bad.printed.catch(() => undefined)
+    expect(await exited(bad.child)).toBe(2)
+    const taken = createServer().listen(0, '127.0.0.1')
+    await new Promise((resolve) => taken.once('listening', resolve))
+    const { port } = taken.address() as { port: number }
+    const busy = startBin('--port', String(port))
+    let said = ''
+    busy.child.stderr.on('data', (chunk) => (said += chunk))
+    busy.printed.catch(() => undefined)
+    expect(await exited(busy.child)).toBe(1)
+    expect(said).toContain(`port ${port} is in use`)
+    taken.close()
+  })
+})
+
+describe('the page bridge: listen({ pageBridge: true })', () => {
+  const platform = createCardPlatform(fixturePlatformOptions())
+  let api: Listening
+  beforeAll(async () => {
+    api = await platform.listen({ pageBridge: true })
+  })
+  afterAll(() => api.close())
+  const card = (cardId: string) => ({
+    cardId,
+    cardExt: createCardExt({ apiTicket: FIXTURE_ACCOUNT.apiTicket, cardId }),
+  })
+  const answer = async (response: Promise<Response>) => {
+    const r = await response
+    return [r.status, await r.json()]
+  }
+
+  it("answers what wx.addCard / wx.openCard would, against the card bag WeChat's API reads; the user may cancel", async () => {
+    const [status, added] = await answer(post(`${api.url}/simulator/wx/addCard`, { cardList: [card('pDemoCoupon')] }))
+    expect([status, added.errMsg, added.cardList[0].isSuccess]).toEqual([200, 'addCard:ok', true])
+    expect(platform.state.held[0]?.encryptCode).toBe(added.cardList[0].code)
+    const { code } = platform.state.held[0] ?? { code: '' }
+    const opened = post(`${api.url}/simulator/wx/openCard`, { cardList: [{ cardId: 'pDemoCoupon', code }] })
+    expect(await answer(opened)).toEqual([200, { errMsg: 'openCard:ok' }])
+    const cancelled = post(`${api.url}/simulator/wx/addCard`, {
+      cardList: [card('pDemoVoucher')],
+      userAction: 'cancel',
+    })
+    expect(await answer(cancelled)).toEqual([200, { errMsg: 'addCard:fail cancel' }])
+    expect(await answer(post(`${api.url}/simulator/wx/addCard`, {}))).toEqual([
+      200,
+      { errMsg: 'addCard:fail parameter error: parameter.cardList should be Array instead of Undefined;' },
+    ])
+  })
+
+  it("the hands: a card's state, a failed request, the clock; refusals are 400, 404 or 405 with the reason", async () => {
+    const { cardId, code } = platform.state.held[0] ?? { cardId: '', code: '' }
+    expect(await answer(post(`${api.url}/simulator/card-status`, { cardId, code, status: 'CONSUMED' }))).toEqual([
+      200,
+      { ok: true },
+    ])
+    expect(platform.state.held[0]?.status).toBe('CONSUMED')
+    const before = platform.now()
+    await post(`${api.url}/simulator/advance-time`, { ms: 1000 })
+    expect(platform.now() - before).toBeGreaterThanOrEqual(1000)
+    await post(`${api.url}/simulator/fail-next-request`, { api: 'getticket' })
+    const ticket = await fetch(`${api.url}/cgi-bin/ticket/getticket?access_token=x&type=wx_card`)
+    expect(await ticket.json()).toEqual({ errcode: -1, errmsg: 'system error' })
+    const refusals = await Promise.all([
+      answer(post(`${api.url}/simulator/card-status`, { cardId, code: 'none', status: 'CONSUMED' })),
+      answer(post(`${api.url}/simulator/wx/addCard`, 'not json')),
+      answer(post(`${api.url}/simulator/wx/addCard`, { cardList: [], userAction: 'maybe' })),
+      answer(fetch(`${api.url}/simulator/nothing`)),
+      answer(fetch(`${api.url}/simulator/wx/addCard`)),
+    ])
+    expect(refusals.map(([status, body]) => [status, Object.keys(body)])).toEqual([
+      [400, ['error']],
+      [400, ['error']],
+      [400, ['error']],
+      [404, ['error']],
+      [405, ['error']],
+    ])
+    expect(refusals[0]?.[1].error).toMatch(/holds no card/)
+  })
+
+  it('stays off without pageBridge: /simulator/ is then an unknown path, as for WeChat', async () => {
+    const plain = await platform.listen()
+    try {
+      expect((await fetch(`${plain.url}/simulator/cards`)).status).toBe(404)
+    } finally {
+      await plain.close()
+    }
+  })
+})
