@@ -45,8 +45,12 @@ export default tseslint.config(
       ],
     },
   },
-  // CommonJS files, and tests that load modules lazily (after jest.resetModules or a patched global).
-  { files: ['**/*.js', '**/*.cjs', 'test/**', 'bench/**'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  // CommonJS files, tests that load modules lazily (after jest.resetModules or a patched global), and the tools
+  // that load untyped CommonJS packages (miniprogram-compiler, miniprogram-ci) or the demo's config.js.
+  {
+    files: ['**/*.js', '**/*.cjs', 'test/**', 'bench/**', 'scripts/**', 'playground/**'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     files: ['utils/**', 'components/**', 'demo/**', 'bench/baseline-list/**'],
     languageOptions: { globals: { ...miniProgram } },
@@ -56,7 +60,17 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.commonjs, ...globals.es2021, ...miniProgram } },
   },
   {
-    files: ['server/**', 'testing/**', 'scripts/**', 'bench/**', 'playground/**', '*.js', '*.mjs', 'test/**'],
+    files: [
+      'server/**',
+      'testing/**',
+      'scripts/**',
+      'bench/**',
+      'playground/**',
+      'examples/**',
+      '*.js',
+      '*.mjs',
+      'test/**',
+    ],
     languageOptions: { globals: { ...globals.node } },
   },
   { files: ['playground/src/**', 'playground/test/**'], languageOptions: { globals: { ...globals.browser } } },
@@ -67,5 +81,6 @@ export default tseslint.config(
     files: ['examples/pay/pages/**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.es2021, ...miniProgram } },
   },
+  { files: ['examples/**/*.test.ts'], languageOptions: { globals: { ...globals.jest } } },
   prettier,
 )

@@ -56,7 +56,9 @@ async function main() {
     session: config.token,
   })
   console.log(`simulator: ${servers.simulatorUrl}\ncard server: ${servers.serverUrl}`)
-  console.log('devtools reaches them with 详情 → 本地设置 → 不校验合法域名 (project.config.json sets it). Ctrl-C stops them.')
+  console.log(
+    'devtools reaches them with 详情 → 本地设置 → 不校验合法域名 (project.config.json sets it). Ctrl-C stops them.',
+  )
   const stop = () => void servers.stop().then(() => process.exit(0))
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

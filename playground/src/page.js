@@ -276,7 +276,7 @@ function boot(opts) {
     }
     // wx must exist before the component modules run: vant reads getSystemInfoSync at load time
     globalThis.wx = loggedWx(client, () => {
-      // the panel's choice, on the demo's platform (its own "下一次：用户取消" switch queues there too)
+      // the panel's choice, queued on the demo's simulated client (as its own "下一次：用户取消" switch does)
       if (settings.action === 'cancel') lib.nextUserAction('cancel')
     })
     runtime.registerGraph(opts.graph, opts.loaders, onComponentEvent)

@@ -1,4 +1,4 @@
-// The fenced code blocks of the READMEs, with the file path each one names (see examples.test.ts for the rules).
+// The fenced code blocks of the READMEs, with the file each one quotes (see excerpts.test.ts for the rules).
 import fs from 'fs'
 import path from 'path'
 
@@ -11,40 +11,34 @@ export interface Block {
   line: number
   /** The info string's first word: `ts`, `js`, `json`, `xml`, `bash`, `text`. */
   lang: string
-  /** The info string's second word: the file the block is (`pages/add/index.js`, `server.ts`); '' when absent. */
+  /** The info string's second word: the file the block quotes (`demo/pages/add/index.js`); '' when absent. */
   file: string
   /** Any further words of the info string (a block names one file: more is a mistake the tests report). */
   extra: string[]
   code: string
 }
 
-/**
- * The folders whose READMEs quote files of the repository (examples/pay) instead of holding examples of their own:
- * excerpts.test.ts checks their quotes, and test/examples runs the files.
- */
-export const QUOTING_DIRS = ['components/send-coupon-button', 'server/pay']
-
-/** The folders whose READMEs have runnable examples: the root, each component's, the server's and the simulator's. */
-const EXAMPLE_DIRS = () =>
-  [
-    '.',
-    ...fs
-      .readdirSync(path.join(ROOT, 'components'))
-      .map((d) => `components/${d}`)
-      .filter((d) => fs.statSync(path.join(ROOT, d)).isDirectory()),
-    'server',
-    'testing',
-  ].filter((dir) => !QUOTING_DIRS.includes(dir))
-
-/** Every README (README.md, README.zh-CN.md …) of these folders, relative to the repository. */
-export function readmes(dirs: string[] = EXAMPLE_DIRS()): string[] {
-  return dirs.flatMap((dir) =>
-    fs
-      .readdirSync(path.join(ROOT, dir))
-      .filter((f) => /^README(\.[\w-]+)?\.md$/.test(f))
-      .sort()
-      .map((f) => path.posix.join(dir, f)),
-  )
+/** Every README of the repository (README.md, README.zh-CN.md …, outside node_modules and builds), relative to it. */
+export function readmes(): string[] {
+  const skip = new Set([
+    'node_modules',
+    'miniprogram_npm',
+    'miniprogram_dist',
+    'dist',
+    'coverage',
+    '.tmp',
+    '.git',
+    '.out',
+  ])
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((d) => {
+      const rel = path.posix.join(dir, d.name)
+      if (d.isDirectory()) return skip.has(d.name) ? [] : walk(rel)
+      return /^README(\.[\w-]+)?\.md$/.test(d.name) ? [rel] : []
+    })
+  return walk('.')
+    .map((f) => f.replace(/^\.\//, ''))
+    .sort()
 }
 
 /** The fenced blocks of one README, in order, also those indented in a list item. */
@@ -84,6 +78,3 @@ export function missingNpmCommands(text: string): string[] {
   }
   return missing
 }
-
-/** `components/add-card-button/README.zh-CN.md` → `components-add-card-button-README-zh-CN`: a folder name. */
-export const slug = (readme: string) => readme.replace(/\.md$/, '').replace(/[^\w-]+/g, '-')

@@ -1,11 +1,12 @@
 /**
- * The code blocks of demo/README*.md and playground/README*.md are quoted from the code they describe, never
- * written beside it: the demo's code runs in test/demo.test.ts and in the playground's browser test, so an excerpt
- * that is a true quote is tested with it.
+ * The code blocks of every README are quoted from files of the repository, never written beside them: the example
+ * programs (examples/), the demo's pages (demo/) and the code a README explains are linted, type-checked and run
+ * by `npm test` (test/examples.test.ts, test/demo.test.ts, the tests under examples/), so a block that is a true
+ * quote is tested with them.
  *
  * THE CONVENTION (for whoever writes or changes such a block):
- * - A block names the file it is quoted from, relative to the repository, after its language: ```js
- *   demo/lib/demo.js, ```xml demo/pages/add/index.wxml. The file exists and its extension fits the language.
+ * - A block names the file it is quoted from, relative to the repository, after its language: ```ts
+ *   examples/server.ts, ```xml demo/pages/add/index.wxml. The file exists and its extension fits the language.
  *   ```bash (commands: every `npm run <script>` names a script of package.json) and ```text are exempt.
  * - Every non-empty line of the block is a line of that file (both trimmed, whitespace runs as one space), in the
  *   file's order. A line that is only `…` or `// …` marks an elision: lines that follow each other in the block
@@ -15,13 +16,8 @@
  */
 import fs from 'fs'
 import path from 'path'
-import { blocksOf, missingNpmCommands, QUOTING_DIRS, readmes, ROOT, type Block } from './blocks'
+import { blocksOf, missingNpmCommands, readmes, ROOT, type Block } from './blocks'
 
-const DIRS = ['demo', 'playground', ...QUOTING_DIRS]
-/** The root and testing READMEs run their own examples and also quote projects (frameworks/, examples/): those
- * quotes follow the convention too. */
-const MIXED = ['.', 'testing']
-const IS_QUOTE = (f: Block) => /^(frameworks|examples)\//.test(f.file)
 /** What a block's file may be, by the block's language. */
 const LANGS: Record<string, RegExp> = {
   js: /\.[cm]?js$/,
@@ -38,11 +34,10 @@ const EXEMPT = ['bash', 'text']
 /** A block as this test reads it: its lines, without the fences. */
 type Fence = Block & { lines: string[] }
 
-const readmesHere = [...readmes(DIRS), ...readmes(MIXED)]
+const readmesHere = readmes()
 
 function fencesOf(readme: string): Fence[] {
-  const blocks = blocksOf(readme).filter((block) => !MIXED.includes(path.dirname(readme)) || IS_QUOTE(block))
-  return blocks.map((block) => ({ ...block, lines: block.code.split('\n').slice(0, -1) }))
+  return blocksOf(readme).map((block) => ({ ...block, lines: block.code.split('\n').slice(0, -1) }))
 }
 
 const isFile = (absolute: string) =>
@@ -98,7 +93,8 @@ describe.each(readmesHere)('%s', (readme) => {
   it('every block but bash and text names one file of the repository, in a language that fits it', () => {
     const problems = excerpts.flatMap((f) => {
       const absolute = path.resolve(ROOT, f.file)
-      if (!f.file) return [`${at(f)}: \`\`\`${f.lang || '?'} names no file (\`\`\`${f.lang || 'js'} demo/lib/demo.js)`]
+      if (!f.file)
+        return [`${at(f)}: \`\`\`${f.lang || '?'} names no file (\`\`\`${f.lang || 'ts'} examples/server.ts)`]
       if (f.extra.length) return [`${at(f)}: the info string has more than a language and a file`]
       if (!LANGS[f.lang]) return [`${at(f)}: unknown language ${f.lang || '(none)'}`]
       if (!LANGS[f.lang]!.test(f.file)) return [`${at(f)}: a ${f.lang} block cannot quote ${f.file}`]

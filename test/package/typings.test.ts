@@ -1,13 +1,13 @@
 /**
  * Our typings compile in the three kinds of project users have, against the installed tarball, each with `strict`,
  * `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess` and `skipLibCheck: false`: (a) a mini-program project
- * with miniprogram-api-typings, (b) a Node server project with only @types/node (every server README example
- * compiles there), (c) a jest project with @types/node and @types/jest using the simulator and the utils types.
+ * with miniprogram-api-typings, (b) a Node server project with @types/node (the server examples the READMEs quote,
+ * examples/*.ts, compile there), (c) a jest project with @types/node and @types/jest (the test examples,
+ * examples/testing/, compile there).
  */
 import fs from 'fs'
 import path from 'path'
 import ts from 'typescript'
-import { blocksOf } from '../docs/blocks'
 import { ROOT } from '../helpers/simulate'
 
 const { CONSUMER, packageFixture } = require('../setup/package-fixture.js') as {
@@ -81,24 +81,15 @@ function compile(
   return { diagnostics, ours }
 }
 
-/** The ```ts blocks of a README whose file (after the language: ```ts server.ts) `which` accepts, each its own module. */
-function tsBlocks(readme: string, which: (file: string) => boolean = () => true): string[] {
-  if (!fs.existsSync(path.join(ROOT, readme))) return []
-  return (
-    blocksOf(readme)
-      // (a quote of a project's file is type-checked with that project: npm run test:taro / test:uni, examples/ in npm test)
-      .filter((block) => block.lang === 'ts' && which(block.file) && !/^(frameworks|examples)\//.test(block.file))
-      .map((block) => `${block.code}\nexport {}\n`)
+/** The example files of `dir` (examples/, examples/testing/) by name, as they are. */
+function exampleFiles(dir: string): Record<string, string> {
+  const at = path.join(ROOT, 'examples', dir)
+  return Object.fromEntries(
+    fs
+      .readdirSync(at)
+      .filter((name) => name.endsWith('.ts'))
+      .map((name) => [name, fs.readFileSync(path.join(at, name), 'utf8')]),
   )
-}
-const isTest = (file: string) => file.endsWith('.test.ts')
-
-/** The blocks once each: a translation's block that differs only in its comments is the same code. */
-function distinct(blocks: string[]): string[] {
-  const printer = ts.createPrinter({ removeComments: true })
-  const code = (block: string) => printer.printFile(ts.createSourceFile('block.ts', block, ts.ScriptTarget.Latest))
-  const seen = new Set<string>()
-  return blocks.filter((block) => !seen.has(code(block)) && Boolean(seen.add(code(block))))
 }
 
 it('(a) a mini-program project (miniprogram-api-typings): both tags’ Props and Events, the utils', () => {
@@ -160,35 +151,31 @@ Page({
   )
 })
 
-it('(b) a Node server project (only @types/node, ESM, nodenext): every server README example, the main README’s server', () => {
-  const blocks = distinct([
-    ...tsBlocks('server/README.md'),
-    ...tsBlocks('server/README.zh-CN.md'),
-    ...tsBlocks('README.md', (file) => !isTest(file)),
-    ...tsBlocks('README.zh-CN.md', (file) => !isTest(file)),
-  ])
-  // the translations' blocks are the English ones with other comments: each English block, once
-  const english = [...tsBlocks('server/README.md'), ...tsBlocks('README.md', (file) => !isTest(file))]
-  expect(blocks).toHaveLength(english.length)
-  expect(blocks.length).toBeGreaterThan(0)
-  const files = Object.fromEntries(blocks.map((code, i) => [`example${i}.ts`, code]))
-  const { diagnostics, ours } = compile(
-    'server-project',
-    files,
-    {
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      lib: ['lib.es2022.d.ts'],
-      types: ['node'],
-      verbatimModuleSyntax: true,
-    },
-    { type: 'module' },
-  )
-  expect(diagnostics).toEqual([])
-  expect(ours).toContain('node_modules/weapp-card-coupon/dist/server/index.d.ts')
+it('(b) a Node server project (@types/node, ESM, nodenext): every server example the READMEs quote', () => {
+  const files = exampleFiles('.')
+  // the framework recipes once our typings have been checked: the frameworks' own .d.ts are not on trial
+  const frameworks = ['express.ts', 'koa.ts', 'fastify.ts', 'card-handlers.ts']
+  const [ours, theirs] = [false, true].map((skipLibCheck) =>
+    compile(
+      skipLibCheck ? 'server-project-frameworks' : 'server-project',
+      Object.fromEntries(Object.entries(files).filter(([name]) => frameworks.includes(name) === skipLibCheck)),
+      {
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        lib: ['lib.es2022.d.ts'],
+        types: ['node'],
+        verbatimModuleSyntax: true,
+        skipLibCheck,
+      },
+      { type: 'module' },
+    ),
+  ) as [ReturnType<typeof compile>, ReturnType<typeof compile>]
+  expect([...ours.diagnostics, ...theirs.diagnostics]).toEqual([])
+  expect(ours.ours).toContain('node_modules/weapp-card-coupon/dist/server/index.d.ts')
+  expect(Object.keys(files)).toEqual(expect.arrayContaining([...frameworks, 'server.ts', 'redis-ioredis.ts']))
 })
 
-it('(c) a jest project (@types/node + @types/jest): the simulator, the utils types, the README tests', () => {
+it('(c) a jest project (@types/node + @types/jest): the simulator, the utils types, the test examples', () => {
   const spec = `
 import { createCardPlatform, type HeldCall, type PlatformState } from 'weapp-card-coupon/testing'
 import { createCardExt } from 'weapp-card-coupon/server'
@@ -211,17 +198,8 @@ test('adds a card', async () => {
   undo()
 })
 `
-  const blocks = distinct([
-    ...tsBlocks('testing/README.md'),
-    ...tsBlocks('testing/README.zh-CN.md'),
-    ...tsBlocks('README.md', isTest),
-    ...tsBlocks('README.zh-CN.md', isTest),
-  ])
-  expect(blocks).toHaveLength([...tsBlocks('testing/README.md'), ...tsBlocks('README.md', isTest)].length)
-  const files = {
-    'simulator.test.ts': spec,
-    ...Object.fromEntries(blocks.map((code, i) => [`readme${i}.test.ts`, code])),
-  }
+  const files = { 'simulator.test.ts': spec, ...exampleFiles('testing') }
+  expect(Object.keys(files)).toEqual(expect.arrayContaining(['signing-server.test.ts', 'simulator.ts']))
   const { diagnostics, ours } = compile('jest-project', files, {
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,

@@ -3,7 +3,13 @@
 // server API (what a card server calls) and the simulator's own endpoints for pages (/simulator/) on 127.0.0.1,
 // for the fixture account and cards (testing/fixtures.ts), prints what a card server needs to reach it, and stops
 // on SIGINT / SIGTERM (Ctrl-C) with exit code 0.
-import { FIXTURE_ACCOUNT, FIXTURE_CARDS, PAGE_BRIDGE_PREFIX, createCardPlatform, fixturePlatformOptions } from '../index'
+import {
+  FIXTURE_ACCOUNT,
+  FIXTURE_CARDS,
+  PAGE_BRIDGE_PREFIX,
+  createCardPlatform,
+  fixturePlatformOptions,
+} from '../index'
 
 const USAGE = 'usage: weapp-card-coupon-simulator [--port N]   (N: 0 to 65535; default 0, a free port)'
 

@@ -1,0 +1,126 @@
+// The programs the READMEs quote (examples/), each run as a user runs it: `tsx` on the built package, its WeChat
+// API the card-platform simulator's (on 127.0.0.1, the fixture account), the Redis ones on a real redis-server on a
+// free port. (The test examples, examples/testing/*.test.ts, are jest tests of their own.)
+import { spawn } from 'child_process'
+import path from 'path'
+import { createCardPlatform, FIXTURE_ACCOUNT, fixturePlatformOptions, type CardPlatform } from '../testing'
+
+const { startRedis } = require('./server/redis-server.js') as {
+  startRedis(): Promise<{ url: string; stop(): Promise<void> }>
+}
+
+const ROOT = path.resolve(__dirname, '..')
+const SESSION = 'examples-session'
+
+/** A fresh simulator, listening; the environment the examples read to reach it. */
+async function simulator() {
+  const platform = createCardPlatform(fixturePlatformOptions())
+  const api = await platform.listen()
+  const env = {
+    WECHAT_API_BASE_URL: api.url,
+    WECHAT_APPID: FIXTURE_ACCOUNT.appid,
+    WECHAT_SECRET: FIXTURE_ACCOUNT.secret,
+    DEV_SESSION: SESSION,
+    DEV_OPENID: FIXTURE_ACCOUNT.openid,
+  }
+  return { platform, env, close: api.close }
+}
+
+/** Runs examples/`file` with tsx; `until` resolves on the first output that matches, else on exit. */
+function run(file: string, env: Record<string, string>, until?: RegExp) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'examples', file)], {
+    cwd: ROOT,
+    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(ROOT, 'examples/tsconfig.json'), ...env },
+  })
+  let stdout = ''
+  let stderr = ''
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.once('exit', (code) => resolve({ code, stdout, stderr }))
+  })
+  const matched = until
+    ? new Promise<RegExpExecArray>((resolve, reject) => {
+        child.stdout.on('data', () => {
+          const m = until.exec(stdout)
+          if (m) resolve(m)
+        })
+        void done.then(() => reject(new Error(`${file} exited (${stdout}${stderr})`)))
+      })
+    : undefined
+  return { done, matched, stop: () => child.kill() }
+}
+
+describe.each([
+  // the card server of the READMEs, and the same handlers mounted in three frameworks
+  ['server.ts', ['pDemoCoupon', 'pDemoVoucher', 'pDemoCustom', 'pDemoMember', 'pDemoLastOne']],
+  ['express.ts', ['pDemoCoupon', 'pDemoCustom', 'pDemoMember']],
+  ['koa.ts', ['pDemoCoupon', 'pDemoCustom', 'pDemoMember']],
+  ['fastify.ts', ['pDemoCoupon', 'pDemoCustom', 'pDemoMember']],
+])('examples/%s', (file, cardIds) => {
+  let sim: Awaited<ReturnType<typeof simulator>>
+  let server: ReturnType<typeof run>
+  let url = ''
+  beforeAll(async () => {
+    sim = await simulator()
+    server = run(file, { ...sim.env, PORT: '0', HOST: '127.0.0.1' }, /http:\/\/[\w.[\]:]+:(\d+)/)
+    url = `http://127.0.0.1:${(await server.matched)?.[1]}`
+  }, 60000)
+  afterAll(async () => {
+    server.stop()
+    await server.done
+    await sim.close()
+  })
+  const ask = (path: string, body?: unknown, session = SESSION) =>
+    fetch(url + path, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${session}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+
+  it('signs a cardExt for each of its cards that the platform accepts, decrypts the codes, lists the cards', async () => {
+    const cardExt = await ask('/card-ext', { cardIds })
+    expect(cardExt.status).toBe(200)
+    const { cardList } = (await cardExt.json()) as { cardList: { cardId: string; cardExt: string }[] }
+    const added = await (sim.platform as CardPlatform).wx.addCard({ cardList })
+    expect(added.cardList.map((card) => [card.cardId, card.isSuccess])).toEqual(cardIds.map((id) => [id, true]))
+    const codes = await ask('/card-codes', {
+      cards: added.cardList.map((card) => ({ cardId: card.cardId, encryptCode: card.code })),
+    })
+    expect(await codes.json()).toEqual({
+      cards: sim.platform.state.held.map(({ cardId, code }) => ({ cardId, code })),
+    })
+    const userCards = (await (await ask('/user-cards')).json()) as { cards: { cardId: string; status: string }[] }
+    expect(userCards.cards.map((card) => [card.cardId, card.status])).toEqual(cardIds.map((id) => [id, 'NORMAL']))
+    expect((await ask('/user-cards', undefined, 'someone-else')).status).toBe(401)
+  })
+})
+
+describe('the scripts', () => {
+  let sim: Awaited<ReturnType<typeof simulator>>
+  let redis: { url: string; stop(): Promise<void> }
+  beforeAll(async () => {
+    ;[sim, redis] = await Promise.all([simulator(), startRedis()])
+  }, 60000)
+  afterAll(() => Promise.all([sim.close(), redis.stop()]))
+
+  it('each exits 0 with nothing on stderr, printing what it is for', async () => {
+    const added = await sim.platform.wx.addCard({
+      cardList: [{ cardId: 'pDemoCoupon', cardExt: JSON.parse((await run('sign.ts', sim.env).done).stdout).cardExt }],
+    })
+    expect(added.cardList[0]?.isSuccess).toBe(true) // sign.ts's cardExt
+    const env = { ...sim.env, ENCRYPT_CODE: added.cardList[0]?.code ?? '', REDIS_URL: redis.url }
+    const scripts: [string, RegExp][] = [
+      ['decrypt.ts', new RegExp(`^code: ${sim.platform.state.held[0]?.code}\n$`)],
+      ['user-cards.ts', /^pDemoCoupon NORMAL usable {2}until \d{4}-/],
+      ['in-process.ts', /^200 \[ 'pCoupon NORMAL' \]\n$/],
+      ['own-store.ts', /^api_ticket ready: true\n$/],
+      ['redis-ioredis.ts', /^api_ticket ready: true\n$/],
+      ['redis-node-redis.ts', /^api_ticket ready: true\n$/],
+      ['testing/simulator.ts', /^[A-Za-z0-9+/=]{64}\n$/],
+    ]
+    const results = await Promise.all(scripts.map(([file]) => run(file, env).done))
+    expect(results.map((r, i) => [scripts[i]?.[0], r.code, r.stderr])).toEqual(scripts.map(([file]) => [file, 0, '']))
+    for (const [i, r] of results.entries()) expect(r.stdout).toMatch(scripts[i]?.[1] ?? /^$/)
+  }, 60000)
+})
