@@ -64,7 +64,8 @@ async function main() {
   process.once('SIGTERM', stop)
 }
 
-if (require.main === module) {
+// run as a script (not imported by the tests)
+if (process.argv[1] && path.resolve(process.argv[1]) === __filename) {
   main().catch((e: unknown) => {
     console.error(e instanceof Error ? e.message : e)
     process.exit(1)

@@ -142,10 +142,18 @@ const detailOf = (c: Comp, start: string) => {
   const line = logOf(c).find((l) => l.startsWith(start)) ?? ''
   return JSON.parse(line.slice(line.indexOf('{')))
 }
-const tap = (component: Comp, selector: string) => component.querySelector(selector).dispatchEvent('tap')
-const tapButton = (tag: Comp) => tap(byTag(tag, 'van-button')[0], '.van-button')
+const textOf = (c: Comp) => c.dom?.textContent ?? ''
+const htmlOf = (c: Comp) => c.dom?.innerHTML ?? ''
+const classOf = (c: Comp) => c.dom?.getAttribute('class') ?? ''
+const tap = (component: Comp, selector: string) => {
+  const node = component.querySelector(selector)
+  if (!node) throw new Error(`nothing matches ${selector}`)
+  node.dispatchEvent('tap')
+}
+const tapButton = (tag: Comp) => tap(innerButton(tag), '.van-button')
 const tapSwitch = (c: Comp, index: number) => tap(byTag(c, 'van-switch')[index], '.van-switch')
-const isLoading = (tag: Comp) => byTag(tag, 'van-button')[0].dom.innerHTML.includes('van-button--loading')
+const innerButton = (tag: Comp) => byTag(tag, 'van-button')[0] as Comp
+const isLoading = (tag: Comp) => htmlOf(innerButton(tag)).includes('van-button--loading')
 
 let errors: jest.SpyInstance
 beforeEach(() => {
@@ -196,7 +204,7 @@ describe('the add page', () => {
   const servers = localServers()
   let c: Comp
   const named = (name: string) => {
-    const found = byTag(c, 'add-card-button').find((b) => b.dom.getAttribute('data-name') === name)
+    const found = byTag(c, 'add-card-button').find((b) => b.dom?.getAttribute('data-name') === name)
     if (!found) throw new Error(`no add-card-button named ${name}`)
     return found
   }
@@ -254,7 +262,7 @@ describe('the add page', () => {
     }
     // the developer sees which field in the devtools console too
     expect(String(errors.mock.calls[0]?.[0])).toContain('cardList[0].cardExt.signature')
-    expect(byTag(named('空列表'), 'van-button')[0].dom.innerHTML).toContain('van-button--disabled')
+    expect(htmlOf(innerButton(named('空列表')))).toContain('van-button--disabled')
     expect(addCard).not.toHaveBeenCalled()
     tapButton(named('签名错误'))
     await wait(() => logs(c, '签名错误 → fail'))
@@ -281,7 +289,7 @@ describe('the add page', () => {
     tapSwitch(c, 2)
     await wait(() => (c.data as { old: boolean }).old)
     expect(wx().getSystemInfoSync().SDKVersion).toBe('1.0.9')
-    expect(c.dom.textContent).toContain('当前微信版本过低，请升级后领取')
+    expect(textOf(c)).toContain('当前微信版本过低，请升级后领取')
     expect(byTag(named('fallback'), 'van-button')).toHaveLength(0)
     tapButton(named('单张'))
     await wait(() => logs(c, '单张 → unsupported {"SDKVersion":"1.0.9","required":"1.1.0"}'))
@@ -297,12 +305,11 @@ describe('the my-cards page', () => {
   const lists = (c: Comp) => byTag(c, 'open-card-list')
   const rowsOf = (list: Comp) => list.querySelectorAll('.card-item')
   /** Each row's state, from its class card-item--<state>. */
-  const statesOf = (list: Comp) =>
-    rowsOf(list).map((row) => /card-item--(\S+)/.exec(row.dom.getAttribute('class') ?? '')?.[1])
+  const statesOf = (list: Comp) => rowsOf(list).map((row) => /card-item--(\S+)/.exec(classOf(row))?.[1])
   const show = (c: Comp) => (c.instance as unknown as { onShow(): void }).onShow()
   const selectedOf = (c: Comp) => (c.data as { selected: { cardId: string; code: string }[] }).selected
   const tapPageButton = (c: Comp, text: string) => {
-    const button = byTag(c, 'van-button').find((b) => b.dom.textContent?.trim() === text)
+    const button = byTag(c, 'van-button').find((b) => textOf(b)?.trim() === text)
     if (!button) throw new Error(`no van-button ${text}`)
     tap(button, '.van-button')
   }
@@ -313,7 +320,7 @@ describe('the my-cards page', () => {
     const [mine, examples, empty] = lists(c) as [Comp, Comp, Comp]
     show(c)
     await flush()
-    expect(mine.dom.textContent).toContain('在“添加到卡包”页或下方领取后出现在这里')
+    expect(textOf(mine)).toContain('在“添加到卡包”页或下方领取后出现在这里')
     // the page's own add button, nine times: one card of each state, then a usable one
     for (let added = 1; added <= 9; added++) {
       tapButton(byTag(c, 'add-card-button')[0] as Comp)
@@ -324,7 +331,7 @@ describe('the my-cards page', () => {
     await demo().failNextLookUp() // the first card's card/code/get fails: 状态未知
     show(c)
     await wait(() => statesOf(mine).join() === ['UNKNOWN', ...STATUSES, 'open'].join())
-    const text = mine.dom.textContent ?? ''
+    const text = textOf(mine)
     for (const words of ['状态未知', '已使用', '已过期', '转赠中', '已转赠', '转赠超时', '已删除', '已失效', '查看'])
       expect(text).toContain(words)
     // the card's words and value from the simulator's catalogue, the validity in the label
@@ -377,11 +384,11 @@ describe("the README's pages, and the simulator switch", () => {
     const c = await open('pages/my-cards/index', servers)
     const list = byTag(c, 'open-card-list')[0] as Comp
     await flush()
-    expect(list.dom.textContent).toContain('点上面的按钮领一张')
+    expect(textOf(list)).toContain('点上面的按钮领一张')
     const shown = toasts()
     tapButton(byTag(c, 'add-card-button')[0] as Comp)
     await wait(() => list.querySelectorAll('.card-item--open').length === 1)
-    expect(list.dom.textContent).toContain('自定义码券')
+    expect(textOf(list)).toContain('自定义码券')
     list.querySelectorAll('.card-item--open')[0]?.dispatchEvent('tap')
     await wait(() => shown().includes('已打开 1 张'))
   })
@@ -392,7 +399,7 @@ describe("the README's pages, and the simulator switch", () => {
       const c = await open(route, servers)
       const button = byTag(c, 'add-card-button')[0] as Comp
       // card-list: enabled once the page has its signed cards
-      await wait(() => !byTag(button, 'van-button')[0]?.dom.innerHTML.includes('van-button--disabled'))
+      await wait(() => !htmlOf(innerButton(button)).includes('van-button--disabled'))
       const before = (await demo().userCards()).length
       tapButton(button)
       await eventually(async () => (await demo().userCards()).length === before + 1)
@@ -407,14 +414,14 @@ describe("the README's pages, and the simulator switch", () => {
   it('card states: the rows the tag works out from the cards alone, with the page’s words', async () => {
     const c = await open('pages/card-states/index', servers)
     const rows = (byTag(c, 'open-card-list')[0] as Comp).querySelectorAll('.card-item')
-    expect(rows.map((row) => /card-item--(\S+)/.exec(row.dom.getAttribute('class') ?? '')?.[1])).toEqual([
+    expect(rows.map((row) => /card-item--(\S+)/.exec(classOf(row))?.[1])).toEqual([
       'open',
       'CONSUMED',
       'EXPIRE',
       'pending',
     ])
-    expect(c.dom.textContent).toContain('已核销')
-    expect(c.dom.textContent).toContain('去使用')
+    expect(textOf(c)).toContain('已核销')
+    expect(textOf(c)).toContain('去使用')
   })
 
   it('the simulator switch off: the client’s own card API and config.js’s cards; on again: the same card bag, kept by the simulator', async () => {

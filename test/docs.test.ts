@@ -117,100 +117,100 @@ const TABLES = {
 } as const
 type Table = Exclude<keyof (typeof TABLES)['README.md'], 'sections'>
 
-describe.each(COMPONENTS.flatMap((name) => Object.keys(TABLES).map((file) => [name, file as keyof typeof TABLES])))(
-  '%s %s',
-  (name, file) => {
-    const dir = path.join(ROOT, 'components', name)
-    const text = fs.readFileSync(path.join(dir, file), 'utf8')
-    const headings = TABLES[file]
-    /** The table under a heading, found by its name in this README's language. */
-    const readme = Object.entries(headings).reduce(
-      (md, [table, heading]) =>
-        typeof heading === 'string' && heading !== table ? md.replace(`### ${heading}\n`, `### ${table}\n`) : md,
-      text,
-    )
-    const wxml = fs.readFileSync(path.join(dir, 'index.wxml'), 'utf8')
-    const wxss = fs.readFileSync(path.join(dir, 'index.wxss'), 'utf8')
-    const ts = fs.readFileSync(path.join(dir, 'index.ts'), 'utf8')
-    const def = definition(name)
+describe.each(
+  COMPONENTS.flatMap((name) =>
+    Object.keys(TABLES).map((file): [string, keyof typeof TABLES] => [name, file as keyof typeof TABLES]),
+  ),
+)('%s %s', (name, file) => {
+  const dir = path.join(ROOT, 'components', name)
+  const text = fs.readFileSync(path.join(dir, file), 'utf8')
+  const headings = TABLES[file]
+  /** The table under a heading, found by its name in this README's language. */
+  const readme = Object.entries(headings).reduce(
+    (md, [table, heading]) =>
+      typeof heading === 'string' && heading !== table ? md.replace(`### ${heading}\n`, `### ${table}\n`) : md,
+    text,
+  )
+  const wxml = fs.readFileSync(path.join(dir, 'index.wxml'), 'utf8')
+  const wxss = fs.readFileSync(path.join(dir, 'index.wxss'), 'utf8')
+  const ts = fs.readFileSync(path.join(dir, 'index.ts'), 'utf8')
+  const def = definition(name)
 
-    it("has vant's sections, in order", () => {
-      // the heading's whole text (\b would never match after a Chinese word: it is no \w)
-      const at = headings.sections.map((h) => text.search(new RegExp(`^${h}(?!\\S)`, 'm')))
-      expect(headings.sections.filter((_, i) => at[i]! < 0)).toEqual([])
-      expect([...at].sort((a, b) => a - b)).toEqual(at)
-    })
+  it("has vant's sections, in order", () => {
+    // the heading's whole text (\b would never match after a Chinese word: it is no \w)
+    const at = headings.sections.map((h) => text.search(new RegExp(`^${h}(?!\\S)`, 'm')))
+    expect(headings.sections.filter((_, i) => at[i]! < 0)).toEqual([])
+    expect([...at].sort((a, b) => a - b)).toEqual(at)
+  })
 
-    it('has the five tables', () => {
-      for (const h of ['Props', 'Events', 'Slots', 'External classes', 'CSS variables'] satisfies Table[])
-        expect([headings[h], readme.includes(`### ${h}\n`)]).toEqual([headings[h], true])
-    })
+  it('has the five tables', () => {
+    for (const h of ['Props', 'Events', 'Slots', 'External classes', 'CSS variables'] satisfies Table[])
+      expect([headings[h], readme.includes(`### ${h}\n`)]).toEqual([headings[h], true])
+  })
 
-    it('Props lists exactly the component properties', () => {
-      expect(column(readme, 'Props').sort()).toEqual(Object.keys(def.properties).map(kebab).sort())
-    })
+  it('Props lists exactly the component properties', () => {
+    expect(column(readme, 'Props').sort()).toEqual(Object.keys(def.properties).map(kebab).sort())
+  })
 
-    it('Events lists exactly the events the code triggers', () => {
-      const documented = column(readme, 'Events')
-        .map((c) => c.replace(/^bind:/, ''))
-        .sort()
-      // settle(this, 'x', …) and emit(this, 'x', …) in the component, plus what the shared Behavior emits for every CardError code, run for real
-      const own = [...ts.matchAll(/(?:settle|emit)\(\w+, '(\w+)'/g)].map((m) => m[1])
-      const fromErrors = new Set<string>(['complete'])
-      const { methods, CardErrorClass } = sharedBehavior()
-      const host = {
-        data: { showUpgradeModal: false, upgradeText: '' },
-        triggerEvent: (name: string) => fromErrors.add(name),
-      }
-      const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined)
-      const codes: CardErrorCode[] = ['invalid', 'unsupported', 'cancel', 'fail', 'timeout', 'source']
-      for (const code of codes) methods.reportCardError.call(host, new CardErrorClass(code, 'x'))
-      quiet.mockRestore()
-      const emitted = [...new Set([...own, ...fromErrors])].sort()
-      expect(documented).toEqual(emitted)
-    })
+  it('Events lists exactly the events the code triggers', () => {
+    const documented = column(readme, 'Events')
+      .map((c) => c.replace(/^bind:/, ''))
+      .sort()
+    // settle(this, 'x', …) and emit(this, 'x', …) in the component, plus what the shared Behavior emits for every CardError code, run for real
+    const own = [...ts.matchAll(/(?:settle|emit)\(\w+, '(\w+)'/g)].map((m) => m[1])
+    const fromErrors = new Set<string>(['complete'])
+    const { methods, CardErrorClass } = sharedBehavior()
+    const host = {
+      data: { showUpgradeModal: false, upgradeText: '' },
+      triggerEvent: (name: string) => fromErrors.add(name),
+    }
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined)
+    const codes: CardErrorCode[] = ['invalid', 'unsupported', 'cancel', 'fail', 'timeout', 'source']
+    for (const code of codes) methods.reportCardError.call(host, new CardErrorClass(code, 'x'))
+    quiet.mockRestore()
+    const emitted = [...new Set([...own, ...fromErrors])].sort()
+    expect(documented).toEqual(emitted)
+  })
 
-    it('bind:fail names exactly the CardError codes that can reach the fail event', () => {
-      // every code the tag can make, and an error that is no CardError (a throw), through the shared Behavior
-      const reached = new Set<string>()
-      const { methods, CardErrorClass } = sharedBehavior()
-      const host = {
-        data: { showUpgradeModal: false, upgradeText: '' },
-        triggerEvent: (event: string, detail: { code?: string }) =>
-          event === 'fail' && reached.add(String(detail.code)),
-      }
-      const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined)
-      for (const code of producedCodes(name)) methods.reportCardError.call(host, new CardErrorClass(code, 'x'))
-      methods.reportCardError.call(host, new Error('x'))
-      quiet.mockRestore()
-      // the event.detail cell of the bind:fail row: `{ code: 'a' \| 'b', … }`
-      const row = readme.split('\n').find((l) => /^\|\s*bind:fail\s*\|/.test(l)) ?? ''
-      const detail = row.split(/(?<!\\)\|/)[3] ?? ''
-      const union = /code: ('\w+'(?:\s*\\\|\s*'\w+')*)/.exec(detail)?.[1] ?? ''
-      const documented = [...union.matchAll(/'(\w+)'/g)].map((m) => m[1]).sort()
-      expect(documented).toEqual([...reached].sort())
-    })
+  it('bind:fail names exactly the CardError codes that can reach the fail event', () => {
+    // every code the tag can make, and an error that is no CardError (a throw), through the shared Behavior
+    const reached = new Set<string>()
+    const { methods, CardErrorClass } = sharedBehavior()
+    const host = {
+      data: { showUpgradeModal: false, upgradeText: '' },
+      triggerEvent: (event: string, detail: { code?: string }) => event === 'fail' && reached.add(String(detail.code)),
+    }
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined)
+    for (const code of producedCodes(name)) methods.reportCardError.call(host, new CardErrorClass(code, 'x'))
+    methods.reportCardError.call(host, new Error('x'))
+    quiet.mockRestore()
+    // the event.detail cell of the bind:fail row: `{ code: 'a' \| 'b', … }`
+    const row = readme.split('\n').find((l) => /^\|\s*bind:fail\s*\|/.test(l)) ?? ''
+    const detail = row.split(/(?<!\\)\|/)[3] ?? ''
+    const union = /code: ('\w+'(?:\s*\\\|\s*'\w+')*)/.exec(detail)?.[1] ?? ''
+    const documented = [...union.matchAll(/'(\w+)'/g)].map((m) => m[1]).sort()
+    expect(documented).toEqual([...reached].sort())
+  })
 
-    it('Slots lists exactly the slots in the template', () => {
-      const slots = [...wxml.matchAll(/<slot\b([^>]*)>/g)].map((m) => /name="([^"]+)"/.exec(m[1])?.[1] ?? '(default)')
-      expect(column(readme, 'Slots').sort()).toEqual([...new Set(slots)].sort())
-    })
+  it('Slots lists exactly the slots in the template', () => {
+    const slots = [...wxml.matchAll(/<slot\b([^>]*)>/g)].map((m) => /name="([^"]+)"/.exec(m[1])?.[1] ?? '(default)')
+    expect(column(readme, 'Slots').sort()).toEqual([...new Set(slots)].sort())
+  })
 
-    it('External classes lists exactly externalClasses', () => {
-      expect(column(readme, 'External classes').sort()).toEqual([...(def.externalClasses || [])].sort())
-    })
+  it('External classes lists exactly externalClasses', () => {
+    expect(column(readme, 'External classes').sort()).toEqual([...(def.externalClasses || [])].sort())
+  })
 
-    it('CSS variables lists exactly the --card-* variables the styles read, with the fallbacks they use', () => {
-      const used = [...new Set([...wxss.matchAll(/var\((--card-[\w-]+)/g)].map((m) => m[1]))].sort()
-      const rows = column(readme, 'CSS variables')
-      expect([...rows].sort()).toEqual(used)
-      for (const v of used) {
-        // every --card-* falls back to a vant variable or a literal, never to nothing
-        expect([v, new RegExp(`var\\(${v},\\s*[^)\\s]`).test(wxss)]).toEqual([v, true])
-      }
-    })
-  },
-)
+  it('CSS variables lists exactly the --card-* variables the styles read, with the fallbacks they use', () => {
+    const used = [...new Set([...wxss.matchAll(/var\((--card-[\w-]+)/g)].map((m) => m[1]))].sort()
+    const rows = column(readme, 'CSS variables')
+    expect([...rows].sort()).toEqual(used)
+    for (const v of used) {
+      // every --card-* falls back to a vant variable or a literal, never to nothing
+      expect([v, new RegExp(`var\\(${v},\\s*[^)\\s]`).test(wxss)]).toEqual([v, true])
+    }
+  })
+})
 
 /** Every folder with a README: each has the Chinese one (README.zh-CN.md) and the English one beside it (README.md). */
 const README_DIRS = [...new Set(readmes().map((readme) => path.posix.dirname(readme)))]
