@@ -1,18 +1,44 @@
 // The two servers the demo's pages talk to, as real Node processes on 127.0.0.1: the card-platform simulator (the
 // package's bin, dist/testing/bin/simulator.js: WeChat's server API and its own /simulator/ endpoints, for the
 // fixture account and cards) and the card server of the READMEs (examples/server.ts, the ready-made handlers of
-// weapp-card-coupon/server, run with tsx) pointed at it. `npm start`, `npm run demo`, the browser test and the
-// demo's tests all start them here. Both run on the build: `npm run build` first.
-import { spawn, type ChildProcess } from 'node:child_process'
+// weapp-card-coupon/server) pointed at it. `npm start`, `npm run demo`, the browser test and the demo's tests all
+// start them here. Both run on the build: `npm run build` first.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { FIXTURE_ACCOUNT } from '../testing/fixtures'
 
 const ROOT = path.resolve(__dirname, '..')
 const SIMULATOR_BIN = path.join(ROOT, 'dist/testing/bin/simulator.js')
-const CARD_SERVER = path.join(ROOT, 'examples/server.ts')
-/** How long a server may take to print its URL (tsx compiles on the first start: seconds on a busy machine). */
+/** How long a server may take to print its URL (seconds on a busy machine; the margin is ten times that). */
 const START_TIMEOUT_MS = 60_000
+
+/**
+ * An example of examples/ (`server.ts`, `testing/simulator.ts`) as Node runs it after a transpile-only runner such
+ * as tsx: an ES module (its own relative imports bundled in, packages left to Node), written once per process under
+ * the repository's .tmp/, where `weapp-card-coupon/*` resolves to this package's build, as in a user's project.
+ * Returns the file to run with `node`.
+ */
+export function exampleProgram(example: string): string {
+  const outfile = path.join(ROOT, '.tmp', 'examples', String(process.pid), example.replace(/\.ts$/, '.mjs'))
+  if (!fs.existsSync(outfile)) {
+    // esbuild's command line, in a process of its own: the API refuses to load in jest's jsdom environment
+    execFileSync(process.execPath, [
+      require.resolve('esbuild/bin/esbuild'),
+      path.join(ROOT, 'examples', example),
+      `--outfile=${outfile}`,
+      '--bundle',
+      '--packages=external',
+      // from the package as a user has it (examples/tsconfig.json maps it to the build for type-checking only)
+      '--external:weapp-card-coupon/*',
+      '--format=esm',
+      '--platform=node',
+      '--target=node18',
+      '--log-level=warning',
+    ])
+  }
+  return outfile
+}
 
 /** demo/config.js: where the demo's pages find the two servers, and the session token they send. */
 export interface DemoConfig {
@@ -91,9 +117,8 @@ export async function startLocalServers(o: LocalServerOptions): Promise<LocalSer
     const simulatorUrl = await simulator.url
     const server = startProcess(
       'card server',
-      ['--import', 'tsx', CARD_SERVER],
+      [exampleProgram('server.ts')],
       {
-        TSX_TSCONFIG_PATH: path.join(ROOT, 'examples/tsconfig.json'),
         HOST: '127.0.0.1',
         PORT: String(o.serverPort ?? 0),
         WECHAT_API_BASE_URL: simulatorUrl,

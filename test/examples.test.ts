@@ -1,8 +1,10 @@
-// The programs the READMEs quote (examples/), each run as a user runs it: `tsx` on the built package, its WeChat
-// API the card-platform simulator's (on 127.0.0.1, the fixture account), the Redis ones on a real redis-server on a
-// free port. (The test examples, examples/testing/*.test.ts, are jest tests of their own.)
+// The programs the READMEs quote (examples/), each run as a user runs it after a transpile-only runner (an ES module
+// on the built package, scripts/local-servers.ts exampleProgram), its WeChat API the card-platform simulator's (on
+// 127.0.0.1, the fixture account), the Redis ones on a real redis-server on a free port. (The test examples,
+// examples/testing/*.test.ts, are jest tests of their own.)
 import { spawn } from 'child_process'
 import path from 'path'
+import { exampleProgram } from '../scripts/local-servers'
 import { createCardPlatform, FIXTURE_ACCOUNT, fixturePlatformOptions, type CardPlatform } from '../testing'
 
 const { startRedis } = require('./server/redis-server.js') as {
@@ -26,12 +28,9 @@ async function simulator() {
   return { platform, env, close: api.close }
 }
 
-/** Runs examples/`file` with tsx; `until` resolves on the first output that matches, else on exit. */
+/** Runs examples/`file`; `until` resolves on the first output that matches, else on exit. */
 function run(file: string, env: Record<string, string>, until?: RegExp) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'examples', file)], {
-    cwd: ROOT,
-    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(ROOT, 'examples/tsconfig.json'), ...env },
-  })
+  const child = spawn(process.execPath, [exampleProgram(file)], { cwd: ROOT, env: { ...process.env, ...env } })
   let stdout = ''
   let stderr = ''
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
