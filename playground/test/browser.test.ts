@@ -193,46 +193,14 @@ test("cancel on WeChat's card page (the panel's next user action) → cancel eve
   await setAction('accept')
 })
 
-test('card list (Enter on the focused button) and partial success (the sold-out card fails)', async () => {
+test('Enter on a focused button taps it; a spoilt signature comes back from the simulator as WeChat says it', async () => {
   let n = await mark()
   await tag(addPage(), '多张').locator('wx-button').focus()
   await page.keyboard.press('Enter')
-  const list = await waitEntry(n, 'event success')
-  assert.equal(list.data.succeeded.length, 2)
+  assert.equal((await waitEntry(n, 'event success')).data.succeeded.length, 2)
   n = await mark()
-  await tag(addPage(), '部分成功').click()
-  const partial = await waitEntry(n, 'event success')
-  assert.deepEqual(
-    partial.data.succeeded.map((c: { cardId: string }) => c.cardId),
-    ['pDemoVoucher'],
-  )
-  assert.deepEqual(
-    partial.data.failed.map((c: { cardId: string }) => c.cardId),
-    ['pDemoSoldOut'],
-  )
-  await pageLog(addPage(), '部分成功 → success: 1 张成功，1 张失败')
-})
-
-test('invalid input never reaches wx.addCard and names the field; a spoilt signature fails at WeChat', async () => {
-  const n = await mark()
-  for (const [name, field] of [
-    ['缺签名', 'cardExt.signature'],
-    ['毫秒时间戳', 'cardExt.timestamp'],
-    ['泄露 api_ticket', 'cardExt.api_ticket'],
-  ]) {
-    const m = await mark()
-    await tag(addPage(), name).click()
-    const bad = await waitEntry(m, 'event fail')
-    assert.equal(bad.data.code, 'invalid')
-    assert.equal(bad.data.field, field)
-  }
-  assert.ok(await tag(addPage(), '空列表').locator('.van-button--disabled').isVisible())
-  assert.equal((await since(n, 'wx', 'wx.addCard(')).length, 0)
-  const m = await mark()
   await tag(addPage(), '签名错误').click()
-  const sig = await waitEntry(m, 'event fail')
-  assert.equal(sig.data.code, 'fail')
-  assert.match(sig.data.errMsg, /签名错误/)
+  assert.match((await waitEntry(n, 'event fail')).data.errMsg, /签名错误/)
   // the overview for docs/: the add page with its events, the log beside it
   await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: path.join(SHOTS, '00-overview.png') })
@@ -292,19 +260,19 @@ const checkRow = (i: number) => myCards().locator('.van-checkbox__icon').nth(i).
 const selectedText = () => cardsPage().locator('.hint', { hasText: '已选' }).textContent()
 const STATUSES = ['CONSUMED', 'EXPIRE', 'GIFTING', 'GIFT_SUCC', 'GIFT_TIMEOUT', 'DELETE', 'UNAVAILABLE']
 
-test('back, then 我的卡券 lists the added cards from the user-cards handler; three more from its own button', async () => {
+test("back, then 我的卡券 lists the added cards from the card server's user-cards; four more from its own button", async () => {
   await back()
   assert.equal(await addPage().count(), 0) // unloaded
   assert.equal(await navTitle(), 'weapp-card-coupon')
   await navigate('open-card-list', 'pages/cards/index')
   assert.equal(await navTitle(), '我的卡券')
-  // 满100减20 ×3 (the fourth was refused), the list (2), the partial add (1): read in onShow
-  await waitRowStates(['open', 'open', 'open', 'open', 'open', 'open'])
+  // 满100减20 ×3 (the fourth was refused), the list (2): read in onShow
+  await waitRowStates(Array(5).fill('open'))
   assert.match(
     (await rows().first().textContent()) ?? '',
     /满100减20.*满100元可用 · \d{4}\.\d{2}\.\d{2} - \d{4}\.\d{2}\.\d{2}.*¥20/,
   )
-  for (let added = 7; added <= 9; added++) {
+  for (let added = 6; added <= 9; added++) {
     const n = await mark()
     await tag(cardsPage(), '领券').click()
     await waitEntry(n, 'event success', '@pages/cards/index')
@@ -424,22 +392,12 @@ test("the coupon rows are the page's wxss through the tag's style hooks; dark mo
   assert.equal(await bgOf(usable), 'rgb(255, 255, 255)')
 })
 
-test("the platform's clock +30 days: the 7-day and 30-day cards expire, the year-long card would not; a new card is usable", async () => {
-  await cardsButton('时间 +30 天').click()
-  // row 0 (its look-up works again) and row 8 were usable: now past their end dates, as WeChat says
-  await waitRowStates(['EXPIRE', ...STATUSES, 'EXPIRE'])
-  const n = await mark()
-  await tag(cardsPage(), '领券').click()
-  await waitEntry(n, 'event success', '@pages/cards/index')
-  await waitRowStates(['EXPIRE', ...STATUSES, 'EXPIRE', 'open'])
-})
-
 test('my cards on base library 1.0.9: the example list shows its fallback slot; a usable row → unsupported + upgrade modal', async () => {
   await page.selectOption('#pg-version', '1.0.9')
   await tag(cardsPage(), '示例').locator('.fallback').waitFor()
   await shot('10-cards-fallback-1.0.9.png')
   const n = await mark()
-  await rows().nth(9).click()
+  await rows().nth(8).click()
   await waitEntry(n, 'event unsupported', '@pages/cards/index')
   await page.locator('#pg-modal[open]').waitFor()
   await confirmModal()
@@ -459,7 +417,7 @@ test('simulator off: the real client (none in a browser), version not settable; 
   await demoPage('pages/index/index').locator('.van-switch--on').waitFor()
   assert.equal(await page.isDisabled('#pg-version'), false)
   await navigate('open-card-list', 'pages/cards/index')
-  await waitRowStates(['EXPIRE', ...STATUSES, 'EXPIRE', 'open'])
+  await waitRowStates(['open', ...STATUSES, 'open'])
 })
 
 test("the README's pages: my cards adds a card through the card server, lists it decrypted and opens it", async () => {
@@ -469,10 +427,10 @@ test("the README's pages: my cards adds a card through the card server, lists it
   const n = await mark()
   await myPage.locator('add-card-button').click()
   await waitEntry(n, 'event success', '@pages/my-cards/index')
-  // the new card, decrypted by the card server: first in the list, and it opens
-  await myPage.locator('.card-item').first().locator('text=查看').waitFor()
-  assert.match((await myPage.locator('.card-item').first().textContent()) ?? '', /自定义码券/)
-  await myPage.locator('.card-item').first().click()
+  // the new card, decrypted by the card server: listed under the page's name for it, and it opens
+  const added = myPage.locator('.card-item--open', { hasText: '自定义码券' })
+  await added.waitFor()
+  await added.click()
   const open = await waitEntry(n, 'wx', 'wx.openCard(')
   assert.equal(open.data.cardList[0].cardId, 'pDemoCustom')
   await waitEntry(n, 'wx', 'wx.showToast({"title":"已打开 1 张"')
