@@ -1,7 +1,7 @@
 /**
  * The code blocks of every README are quoted from files of the repository, never written beside them: the example
  * programs (examples/), the demo's pages (demo/) and the code a README explains are linted, type-checked and run
- * by `npm test` (test/examples.test.ts, test/demo.test.ts, the tests under examples/), so a block that is a true
+ * by `npm test` (test/examples/, test/demo.test.ts, the tests under examples/), so a block that is a true
  * quote is tested with them.
  *
  * THE CONVENTION (for whoever writes or changes such a block):

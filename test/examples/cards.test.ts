@@ -1,17 +1,17 @@
-// The programs the READMEs quote (examples/), each run as a user runs it after a transpile-only runner (an ES module
+// The card programs the READMEs quote (examples/*.ts), each run as a user runs it after a transpile-only runner (an ES module
 // on the built package, scripts/local-servers.ts exampleProgram), its WeChat API the card-platform simulator's (on
 // 127.0.0.1, the fixture account), the Redis ones on a real redis-server on a free port. (The test examples,
 // examples/testing/*.test.ts, are jest tests of their own.)
 import { spawn } from 'child_process'
 import path from 'path'
-import { exampleProgram } from '../scripts/local-servers'
-import { createCardPlatform, FIXTURE_ACCOUNT, fixturePlatformOptions, type CardPlatform } from '../testing'
+import { exampleProgram } from '../../scripts/local-servers'
+import { createCardPlatform, FIXTURE_ACCOUNT, fixturePlatformOptions, type CardPlatform } from '../../testing'
 
-const { startRedis } = require('./server/redis-server.js') as {
+const { startRedis } = require('../server/redis-server.js') as {
   startRedis(): Promise<{ url: string; stop(): Promise<void> }>
 }
 
-const ROOT = path.resolve(__dirname, '..')
+const ROOT = path.resolve(__dirname, '../..')
 const SESSION = 'examples-session'
 
 /** A fresh simulator, listening; the environment the examples read to reach it. */
