@@ -108,7 +108,11 @@ export async function startLocalServers(o: LocalServerOptions): Promise<LocalSer
   if (!fs.existsSync(SIMULATOR_BIN) || !fs.existsSync(path.join(ROOT, 'dist/server/index.js')))
     throw new Error('the local servers run on the build: run `npm run build` first')
   const started: ChildProcess[] = []
+  // however this process ends (a crash included), the servers it started end with it
+  const orphans = () => started.forEach((child) => child.kill())
+  process.once('exit', orphans)
   const stop = async () => {
+    process.off('exit', orphans)
     await Promise.all(started.map(stopProcess))
   }
   try {
