@@ -11,11 +11,10 @@ import {
   type HandlerRequest,
   type UserCardsResponseBody,
 } from '../../server'
-import { createCardPlatform } from '../../testing'
+import { ACCOUNT, ID, makePlatform } from '../helpers/platform'
 
 const T0 = Date.UTC(2026, 5, 1, 4, 0, 0)
-const TICKET = 'in-process-api-ticket'
-const USER = 'oInProcess0001'
+const USER = ACCOUNT.openid
 
 /** What a page's wx.request carries in the demo: the login token in a header, the session in the app's memory. */
 interface Session {
@@ -23,26 +22,13 @@ interface Session {
 }
 
 function setUp() {
-  const platform = createCardPlatform({
-    apiTicket: TICKET,
-    accessToken: 'in-process-token',
-    openid: USER,
-    now: () => T0,
-    cards: [
-      { cardId: 'pCoupon', dateInfo: { type: 'DATE_TYPE_FIX_TERM', fixedTerm: 3 } },
-      { cardId: 'pMember', useCustomCode: true, bindOpenid: true },
-    ],
-  })
+  const platform = makePlatform({ now: () => T0 })
   const transport = { fetch: platform.fetch, now: platform.now } // no baseUrl: the default host, answered in process
-  const tokens = createStableAccessTokenProvider({
-    appid: 'wx0000000000card00',
-    secret: 'simulator-app-secret-0000000000',
-    ...transport,
-  })
+  const tokens = createStableAccessTokenProvider({ appid: ACCOUNT.appid, secret: ACCOUNT.secret, ...transport })
   const tickets = createApiTicketProvider({ getAccessToken: tokens.getAccessToken, ...transport })
   // The context type is the app's own: here a session object the demo looked up already.
   const getOpenid = (r: HandlerRequest<Session>) => r.context?.openid
-  const cards = { pCoupon: {}, pMember: { useCustomCode: true, bindOpenid: true } }
+  const cards = { [ID.voucher]: {}, [ID.custom]: { useCustomCode: true } }
   let memberCodes = 0
   const cardExt = createCardExtHandler<Session>({
     getOpenid,
@@ -72,7 +58,7 @@ it('add → decrypt → consume, expire → the list with states, all in process
   const issued = await cardExt.handle({
     method: 'POST',
     headers: {},
-    body: new TextEncoder().encode(JSON.stringify({ cardIds: ['pCoupon', 'pCoupon', 'pMember'] })),
+    body: new TextEncoder().encode(JSON.stringify({ cardIds: [ID.voucher, ID.voucher, ID.custom] })),
     context,
   })
   expect(issued.status).toBe(200)
@@ -91,15 +77,15 @@ it('add → decrypt → consume, expire → the list with states, all in process
   expect(saved).toEqual(codes)
 
   platform.setCardStatus(platform.state.held[0], 'CONSUMED')
-  platform.advanceTime(3 * 86_400_000) // the coupons' 3 days are over; the member card has 30
+  platform.advanceTime(7 * 86_400_000) // the vouchers' 7 days are over; the custom-code card has 30
   const listed = await userCards.handle({ method: 'GET', url: '/user-cards', headers: {}, context })
   const { cards: held } = JSON.parse(listed.body) as UserCardsResponseBody
   expect(held.map((c) => [c.cardId, c.code, c.status, c.canConsume])).toEqual([
-    ['pCoupon', codes[0], 'CONSUMED', false],
-    ['pCoupon', codes[1], 'EXPIRE', false],
-    ['pMember', 'M1', 'NORMAL', true],
+    [ID.voucher, codes[0], 'CONSUMED', false],
+    [ID.voucher, codes[1], 'EXPIRE', false],
+    [ID.custom, 'M1', 'NORMAL', true],
   ])
-  const one = await userCards.handle({ method: 'GET', url: '/user-cards?cardId=pMember', headers: {}, context })
+  const one = await userCards.handle({ method: 'GET', url: `/user-cards?cardId=${ID.custom}`, headers: {}, context })
   expect((JSON.parse(one.body) as UserCardsResponseBody).cards).toHaveLength(1)
   // every WeChat request went through platform.fetch; the expired token was renewed on the way
   expect(platform.state.requests).toMatchObject({ getticket: 1, decrypt: 3, getcardlist: 2, code_get: 4, other: 0 })
@@ -114,8 +100,8 @@ it('handle() applies the same checks to text, bytes and parsed bodies', async ()
       { method: 'POST', headers: {}, body: new TextEncoder().encode('x'.repeat(16_385)), context },
       { method: 'POST', headers: {}, body: 'x'.repeat(16_385), context },
       { method: 'POST', headers: {}, body: { cardIds: ['x'.repeat(16_385)] }, context },
-      { method: 'POST', headers: {}, body: '{"cardIds":["pCoupon"]}' },
-      { method: 'post', headers: {}, body: { cardIds: ['pCoupon'] }, context },
+      { method: 'POST', headers: {}, body: `{"cardIds":["${ID.voucher}"]}` },
+      { method: 'post', headers: {}, body: { cardIds: [ID.voucher] }, context },
     ].map((r) => cardExt.handle(r)),
   )
   expect(answers.map((a) => [a.status, (JSON.parse(a.body) as { code?: string }).code])).toEqual([
@@ -138,7 +124,7 @@ it('handle() never rejects: a request that is not one answers 500 server_error',
     getAccessToken: async () => 't',
     onError: (e) => errors.push(e),
   })
-  const answer = await handler.handle(null as unknown as HandlerRequest)
+  const answer = await handler.handle(null as never)
   expect([answer.status, JSON.parse(answer.body)]).toEqual([
     500,
     { code: 'server_error', message: 'unexpected server error' },
@@ -152,18 +138,18 @@ it('without onError, a failure is one console.error line, with every secret it c
   const handler = createCardExtHandler({
     getOpenid: () => USER,
     getTicket: async () => ticket,
-    cards: { pCoupon: { useCustomCode: true } },
+    cards: { [ID.custom]: { useCustomCode: true } },
     // an app bug that puts secrets in its error
     createCode: () => Promise.reject(new Error(`pool failed (ticket ${ticket}, secret ${secret})`)),
   })
   const error = jest.spyOn(console, 'error').mockImplementation(() => undefined)
   try {
-    const answer = await handler.handle({ method: 'POST', headers: {}, body: { cardIds: ['pCoupon'] } })
+    const answer = await handler.handle({ method: 'POST', headers: {}, body: { cardIds: [ID.custom] } })
     expect(answer.status).toBe(500)
     expect(answer.body).not.toMatch(/pool failed|known-ticket|eeee/)
     expect(error).toHaveBeenCalledTimes(1)
     expect(error.mock.calls[0]).toEqual([
-      'weapp-card-coupon: card-ext handler: could not issue cardIds[0] (pCoupon): Error: pool failed (ticket ***, secret ***)',
+      'weapp-card-coupon: card-ext handler: could not issue cardIds[0] (pDemoCustom): Error: pool failed (ticket ***, secret ***)',
     ])
   } finally {
     error.mockRestore()

@@ -1,3 +1,5 @@
+// createApiTicketProvider (server/ticket.ts) against a stand-in for WeChat on 127.0.0.1: the request, caching,
+// invalidation, retries and a rejected access_token.
 import {
   createApiTicketProvider,
   createMemoryStore,
@@ -5,6 +7,7 @@ import {
   type ApiTicketProviderOptions,
   type CredentialStore,
 } from '../../server'
+import { expectTypeError } from '../helpers/platform'
 import { reply, startServer, type Handler, type TestServer } from './http-server'
 
 let srv: TestServer
@@ -58,7 +61,7 @@ const provider = (o: Partial<ApiTicketProviderOptions> = {}) =>
     baseUrl: srv.baseUrl,
     now: () => clock,
     retryDelayMs: 1,
-    timeoutMs: 2000,
+    timeoutMs: 10_000, // a bound for a stuck test: cases about no answer set their own
     ...o,
   })
 
@@ -232,12 +235,15 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     expect(srv.requests).toHaveLength(2)
   })
 
-  it('shares one failure between concurrent callers', async () => {
-    srv.handle(errcode(40164, 'invalid ip'))
-    const p = provider({ maxRetries: 0 })
+  it('shares one fetch, its retries and its failure between concurrent callers', async () => {
+    srv.handle((_, res) => reply(res, 500, 'down'))
+    const p = provider({ maxRetries: 2 })
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => p.getTicket()))
-    expect(results.every((r) => r.status === 'rejected')).toBe(true)
-    expect(srv.requests).toHaveLength(1)
+    const reasons = results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'resolved'))
+    expect(new Set(reasons)).toEqual(
+      new Set(['Error: WeChat cgi-bin/ticket/getticket: HTTP 500 Internal Server Error']),
+    )
+    expect(srv.requests).toHaveLength(3)
   })
 
   it.each<[string, Handler, RegExp]>([
@@ -333,19 +339,27 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     expect(srv.requests).toHaveLength(0)
   })
 
-  it.each<[string, Partial<ApiTicketProviderOptions>, RegExp]>([
+  it.each<[string, Record<string, unknown> | undefined, string]>([
+    ['no options', undefined, 'getAccessToken is required'],
+    ['no getAccessToken', { getAccessToken: undefined }, 'getAccessToken is required'],
+    ['a token string as getAccessToken', { getAccessToken: 'ACCESS_TOKEN' }, 'getAccessToken is required'],
+    ['an empty appid', { appid: '' }, 'appid must be a non-empty string'],
+    ['an empty key', { key: '' }, 'key must be a non-empty string'],
+    // the transport and retry options every server function shares (server/wechat.ts), all of them here
+    ['a relative baseUrl', { baseUrl: '/api' }, 'baseUrl must be an http(s) URL'],
+    ['a baseUrl without a scheme', { baseUrl: 'api.weixin.qq.com' }, 'baseUrl must be an http(s) URL'],
     [
-      'no getAccessToken',
-      { getAccessToken: undefined as unknown as ApiTicketProviderOptions['getAccessToken'] },
-      /getAccessToken is required/,
+      'a fetch that is not a function',
+      { fetch: 'fetch' },
+      'no fetch available; pass options.fetch (Node 18+ has a global fetch)',
     ],
-    ['a negative margin', { refreshMarginSeconds: -1 }, /refreshMarginSeconds/],
-    ['a fractional maxRetries', { maxRetries: 1.5 }, /maxRetries/],
-    ['an empty key', { key: '' }, /key/],
-    ['a store without set', { store: { get: async () => undefined } as unknown as CredentialStore }, /store/],
-    ['a relative baseUrl', { baseUrl: '/api' }, /baseUrl/],
-  ])('throws a TypeError at creation for %s', (_, patch, message) => {
-    expect(() => provider(patch)).toThrow(TypeError)
-    expect(() => provider(patch)).toThrow(message)
+    ['a zero timeoutMs', { timeoutMs: 0 }, 'timeoutMs must be a positive number'],
+    ['a NaN timeoutMs', { timeoutMs: NaN }, 'timeoutMs must be a positive number'],
+    ['a fractional maxRetries', { maxRetries: 1.5 }, 'maxRetries must be an integer >= 0'],
+    ['a negative maxRetries', { maxRetries: -1 }, 'maxRetries must be an integer >= 0'],
+    ['a negative retryDelayMs', { retryDelayMs: -1 }, 'retryDelayMs must be a number >= 0'],
+  ])('throws a TypeError naming the option at creation for %s', async (_, patch, message) => {
+    const make = () => (patch ? provider(patch) : createApiTicketProvider(undefined as never))
+    await expectTypeError(make, `createApiTicketProvider: ${message}`)
   })
 })
