@@ -600,3 +600,73 @@ describe('GET /user-cards', () => {
     )
   })
 })
+
+describe('handle(): the same core without a socket', () => {
+  it('handle() applies the same checks to text, bytes and parsed bodies', async () => {
+    // the session is the app's own context here (a typed object it looked up), not a header
+    const context = { openid: USER }
+    const cardExt = createCardExtHandler<{ openid: string }>({
+      getOpenid: (r) => r.context?.openid,
+      getTicket: async () => TICKET,
+      cards: { [PLAIN]: {} },
+    })
+    const answers = await Promise.all(
+      [
+        { method: 'POST', headers: {}, body: '{"cardIds":', context },
+        { method: 'POST', headers: {}, body: new TextEncoder().encode('x'.repeat(16_385)), context },
+        { method: 'POST', headers: {}, body: 'x'.repeat(16_385), context },
+        { method: 'POST', headers: {}, body: { cardIds: ['x'.repeat(16_385)] }, context },
+        { method: 'POST', headers: {}, body: `{"cardIds":["${ID.voucher}"]}` },
+        { method: 'post', headers: {}, body: { cardIds: [ID.voucher] }, context },
+      ].map((r) => cardExt.handle(r)),
+    )
+    expect(answers.map((a) => [a.status, (JSON.parse(a.body) as { code?: string }).code])).toEqual([
+      [400, 'invalid_json'],
+      [413, 'body_too_large'],
+      [413, 'body_too_large'],
+      [413, 'body_too_large'],
+      [401, 'no_session'],
+      [200, undefined],
+    ])
+    // a UTF-8 body is measured in bytes: 6 000 three-byte characters are 18 000 bytes
+    const chinese = await cardExt.handle({ method: 'POST', headers: {}, body: `"${'券'.repeat(6000)}"`, context })
+    expect(chinese.status).toBe(413)
+  })
+
+  it('handle() never rejects: a request that is not one answers 500 server_error', async () => {
+    const errors: Error[] = []
+    const handler = createUserCardsHandler({
+      getOpenid: () => USER,
+      getAccessToken: async () => 't',
+      onError: (e) => errors.push(e),
+    })
+    const answer = await handler.handle(null as never)
+    expect([answer.status, JSON.parse(answer.body)]).toEqual([
+      500,
+      { code: 'server_error', message: 'unexpected server error' },
+    ])
+    expect(errors[0].message).toMatch(/user-cards handler: handle\(\) takes \{ method, headers/)
+  })
+
+  it('without onError, a failure is one console.error line, with every secret it carried taken out', async () => {
+    const secret = 'e'.repeat(32)
+    const ticket = 'known-ticket-short'
+    const handler = createCardExtHandler({
+      getOpenid: () => USER,
+      getTicket: async () => ticket,
+      cards: { [ID.custom]: { useCustomCode: true } },
+      // an app bug that puts secrets in its error
+      createCode: () => Promise.reject(new Error(`pool failed (ticket ${ticket}, secret ${secret})`)),
+    })
+    const error = jest.mocked(console.error).mockImplementation(() => undefined) // the file's spy: see afterAll
+    const answer = await handler.handle({ method: 'POST', headers: {}, body: { cardIds: [ID.custom] } })
+    expect(answer.status).toBe(500)
+    expect(answer.body).not.toMatch(/pool failed|known-ticket|eeee/)
+    expect(error.mock.calls).toEqual([
+      [
+        'weapp-card-coupon: card-ext handler: could not issue cardIds[0] (pDemoCustom): Error: pool failed (ticket ***, secret ***)',
+      ],
+    ])
+    error.mockClear() // only this handler has no onError
+  })
+})

@@ -81,46 +81,16 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     expect(tokenCalls).toEqual([{ forceRefresh: false }])
   })
 
-  it('shares one upstream request between 1,000 concurrent callers', async () => {
-    srv.handle(ok())
-    const p = provider()
-    const tickets = await Promise.all(Array.from({ length: 1000 }, () => p.getTicket()))
-    expect(new Set(tickets)).toEqual(new Set(['ticket-1']))
-    expect(srv.requests).toHaveLength(1)
-    expect(tokenCalls).toHaveLength(1)
-  })
-
-  it('stores expiresAt = now + expires_in and refreshAt = expiresAt − margin, and refetches from refreshAt on', async () => {
+  // when to refresh, and one fetch for concurrent callers, are the cache's (cache.test.ts)
+  it.each<[Partial<ApiTicketProviderOptions>, string]>([
+    [{}, 'wx_card_api_ticket'],
+    [{ appid: 'wxapp' }, 'wx_card_api_ticket:wxapp'],
+    [{ key: 'app-1' }, 'app-1'],
+  ])('stores the ticket under its key: %j → %s', async (options, key) => {
     srv.handle(ok())
     const store = createMemoryStore()
-    const p = provider({ store })
-    await p.getTicket()
-    await expect(store.get('wx_card_api_ticket')).resolves.toEqual({
-      value: 'ticket-1',
-      expiresAt: T0 + 7200 * 1000,
-      refreshAt: T0 + (7200 - 300) * 1000,
-    })
-    clock = T0 + (7200 - 300) * 1000 - 1
-    await expect(p.getTicket()).resolves.toBe('ticket-1')
-    expect(srv.requests).toHaveLength(1)
-    clock = T0 + (7200 - 300) * 1000
-    await expect(p.getTicket()).resolves.toBe('ticket-2')
-    expect(srv.requests).toHaveLength(2)
-  })
-
-  it('honours refreshMarginSeconds and key', async () => {
-    srv.handle(ok())
-    const store = createMemoryStore()
-    const p = provider({ store, refreshMarginSeconds: 0, key: 'app-1' })
-    await p.getTicket()
-    await expect(store.get('app-1')).resolves.toEqual({
-      value: 'ticket-1',
-      expiresAt: T0 + 7200 * 1000,
-      refreshAt: T0 + 7200 * 1000,
-    })
-    clock = T0 + 7200 * 1000 - 1
-    await expect(p.getTicket()).resolves.toBe('ticket-1')
-    expect(srv.requests).toHaveLength(1)
+    await provider({ store, ...options }).getTicket()
+    await expect(store.get(key)).resolves.toMatchObject({ value: 'ticket-1', expiresAt: T0 + 7200_000 })
   })
 
   it('refetches after invalidate()', async () => {
