@@ -161,7 +161,7 @@ describe('examples/pay/pages/coupon in miniprogram-simulate, from 构建 npm, ag
       expect(ok()).toBe(true)
     }
     await until(() => !!button.data.params)
-    byTag(button, 'van-button')[0].querySelector('.van-button').dispatchEvent('tap')
+    byTag(button, 'van-button')[0]?.querySelector('.van-button')?.dispatchEvent('tap')
     await until(() => pay.plugin.sheets().length === 1)
     pay.plugin.sheets()[0]!.confirm()
     await until(() => (page.data.coupons as unknown[]).length === 1)

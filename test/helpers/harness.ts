@@ -118,12 +118,12 @@ export function useHarness() {
       page.attach(document.createElement('parent-wrapper'))
       return { page, c: h.listen(the(page, '#c')) }
     },
-    /** Detaches `c` while its wx call is held, then answers: the tag makes no setData and emits nothing. */
-    async expectSilentAfterDetach(c: Root) {
+    /** Detaches `c` while its call is held, then answers (as the platform would): no setData, no event. */
+    async expectSilentAfterDetach(c: Root, answer = () => h.answer()) {
       h.events.length = 0
       const setData = jest.spyOn(c.instance, 'setData')
       c.detach()
-      h.answer()
+      answer()
       await h.flush()
       expect(setData).not.toHaveBeenCalled()
       expect(h.events).toEqual([])

@@ -40,7 +40,7 @@ declare namespace simulate {
     usingComponents?: Record<string, string>
   }
 
-  /** A component (or a page built with Component()) defined in place. */
+  /** A component (or a page built with Component()) defined in place: its options, its template. */
   interface Definition {
     template: string
     usingComponents?: Record<string, string>
@@ -52,6 +52,8 @@ declare const simulate: {
   /** Registers a component from its folder path (without extension), or one defined in place; resolves its id. */
   load(componentPath: string, options?: simulate.LoadOptions): string
   load(definition: simulate.Definition): string
+  /** A definition built elsewhere (a stand-in's: Component() options with a template), as an object. */
+  load(definition: object): string
   /** Renders a registered component with these properties (not attached yet). */
   render<Methods extends object = object>(id: string, properties?: Record<string, unknown>): simulate.Root<Methods>
 }
