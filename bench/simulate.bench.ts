@@ -6,6 +6,7 @@ import v8 from 'v8'
 import vm from 'vm'
 import { createCardExt } from '../server/sign'
 import { createCardPlatform, type CardPlatform } from '../testing/index'
+import type { Node } from 'miniprogram-simulate'
 import type * as Sim from '../test/helpers/simulate'
 
 const OUT = process.env.BENCH_OUT
@@ -18,15 +19,8 @@ const OURS_ADD = 'components/add-card-button/index'
 const OURS_LIST = 'components/open-card-list/index'
 const BASELINE_LIST = 'bench/baseline-list/index'
 
-/** The part of j-component's rendered node this file uses (the library ships no typings for it). */
-interface Comp {
-  dom: HTMLElement
-  attach(parent: Element): void
-  detach(): void
-  addEventListener(name: string, f: () => void): void
-  querySelector(selector: string): Comp
-  dispatchEvent(name: string): void
-}
+/** A rendered node (miniprogram-simulate's, typed in test/types), and what this file reaches inside it. */
+type Comp = Node<{ updateCard(index: number, fields: object): void }>
 type XNode = { childNodes?: XNode[]; shadowRoot?: XNode; __virtual?: boolean; is?: string }
 type Exparser = { Component: { prototype: { setData(d: object): void } } }
 type SetDataCall = { is: string; bytes: number; payload: string }
@@ -70,8 +64,8 @@ function registry(instrument = true) {
   const helper = require('../test/helpers/simulate') as typeof Sim
   const sim = {
     loadComponent: helper.loadComponent,
-    render: (id: string, props: object) => helper.simulate.render(id, props) as unknown as Comp,
-    byTag: (c: Comp, tag: string) => helper.byTag(c as never, tag) as unknown as Comp[],
+    render: (id: string, props: Record<string, unknown>): Comp => helper.simulate.render(id, props),
+    byTag: helper.byTag,
   }
   const jComponent = require('j-component') as { create(id: string, props?: object): Comp }
   const exparser = require('miniprogram-exparser') as Exparser
@@ -120,7 +114,7 @@ function countNodes(c: Comp, tagOf: (is: string) => string | undefined) {
     if (x.shadowRoot) walk(x.shadowRoot)
     for (const k of x.childNodes || []) walk(k)
   }
-  walk((c as unknown as { _exparserNode: XNode })._exparserNode, true)
+  walk((c as Comp & { _exparserNode: XNode })._exparserNode, true)
   return n
 }
 
@@ -169,7 +163,7 @@ describe('P2 setData economy', () => {
       const events = listen(c, ['success', 'fail', 'cancel', 'unsupported', 'complete'])
       c.attach(document.createElement('parent-wrapper'))
       const stop = record(r.rec, id)
-      r.sim.byTag(c, 'van-button')[0].querySelector('.van-button').dispatchEvent('tap')
+      r.sim.byTag(c, 'van-button')[0].querySelector('.van-button')?.dispatchEvent('tap')
       await flush()
       await answerHeldCall(platform)
       const got = stop()
@@ -196,7 +190,7 @@ describe('P2 setData economy', () => {
       expect(r.sim.byTag(c, 'van-cell')[3].dom.textContent).toContain('券3')
 
       let stop = record(r.rec, id)
-      r.sim.byTag(c, 'van-cell')[3].querySelector('.van-cell').dispatchEvent('tap')
+      r.sim.byTag(c, 'van-cell')[3].querySelector('.van-cell')?.dispatchEvent('tap')
       await flush()
       expect(platform.state.log.map((call) => call.cardList)).toEqual([[{ cardId: 'p3', code: 'c3' }]])
       await answerHeldCall(platform, { errMsg: 'openCard:ok' })
@@ -204,7 +198,7 @@ describe('P2 setData economy', () => {
       expect(events).toEqual(['open', 'complete'])
 
       stop = record(r.rec, id)
-      r.sim.byTag(c, 'van-checkbox')[3].querySelector('.van-checkbox__icon-wrap').dispatchEvent('tap')
+      r.sim.byTag(c, 'van-checkbox')[3].querySelector('.van-checkbox__icon-wrap')?.dispatchEvent('tap')
       await flush()
       const select = stop()
       expect(select.ours).toBeGreaterThan(0) // the tap reached the component
@@ -212,7 +206,7 @@ describe('P2 setData economy', () => {
 
       // one row's state changes (the page learned the card was used): the list's own path-keyed update
       stop = record(r.rec, id)
-      ;(c.instance as unknown as { updateCard(i: number, f: object): void }).updateCard(5, { status: 'CONSUMED' })
+      c.instance.updateCard(5, { status: 'CONSUMED' })
       await flush()
       const rowState = stop()
       expect(r.sim.byTag(c, 'van-cell')[5].dom.textContent).toContain('已使用')

@@ -16,7 +16,7 @@ export interface WechatpayAxiosPluginLike {
       method: string,
       data?: unknown,
       config?: { params?: Record<string, string | number> },
-    ): Promise<{ status: number; data: unknown }>
+    ): PromiseLike<{ status: number; data: unknown }>
   }
 }
 
@@ -27,7 +27,7 @@ export type PayApiRequest = (request: {
   path: string
   query?: Record<string, string> | undefined
   body?: object | undefined
-}) => Promise<{ status: number; data: unknown }>
+}) => PromiseLike<{ status: number; data: unknown }>
 
 /** How to reach WeChat Pay's APIv3: your SDK, typed by shape so that none is a dependency of this package. */
 export type PayApiClient = WechatpayAxiosPluginLike | PayApiRequest
@@ -72,7 +72,7 @@ async function call(
   const api = `${request.method} ${request.path.replace(/\/users\/[^/]+/, '/users/{openid}')}`
   // wechatpay-axios-plugin's instance is itself a function (a Proxy of one): look for its client first
   const sdk = (client as { client?: unknown }).client
-  let send: () => Promise<{ status: number; data: unknown }>
+  let send: () => PromiseLike<{ status: number; data: unknown }>
   if (isObject(sdk) && typeof sdk.request === 'function') {
     const decorator = sdk as WechatpayAxiosPluginLike['client']
     send = () =>

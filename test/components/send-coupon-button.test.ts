@@ -7,7 +7,7 @@ import { createSendCouponHandler, type SendCouponStock } from '../../server/pay/
 import { verifySendCouponSign } from '../../server/pay/sign'
 import { createPayPlatform, sendCouponStandIn, type PayPlatform } from '../../testing'
 import type { SendCouponPluginParams } from '../../utils'
-import { useHarness, flush } from '../helpers/harness'
+import { useHarness } from '../helpers/harness'
 import { byTag, loadComponent, ROOT, simulate } from '../helpers/simulate'
 import type { SendCouponButtonInstance } from '../../components/send-coupon-button/index'
 
@@ -100,14 +100,14 @@ const shield = (c: Root) => c.querySelector('.coupon-send__shield')
 /** A user's tap: on the shield when it covers the button (it lies on top), else on vant's button. */
 async function tap(c: Root) {
   const cover = shield(c)
-  ;(cover ?? vanButton(c).querySelector('.van-button')).dispatchEvent('tap')
-  await flush()
+  ;(cover ?? vanButton(c)?.querySelector('.van-button'))?.dispatchEvent('tap')
+  await h.flush()
 }
 /** Waits (real HTTP) until fresh parameters are in hand or the fetch ended. */
 async function untilSettled(c: Root) {
   const deadline = Date.now() + 10_000
-  while (c.data.loading && Date.now() < deadline) await flush()
-  await flush()
+  while (c.data.loading && Date.now() < deadline) await h.flush()
+  await h.flush()
 }
 const params = (c: Root) => c.data.params as SendCouponPluginParams | null
 
@@ -171,7 +171,7 @@ describe('the tap and the plugin’s answer', () => {
     const [sheet] = pay.plugin.sheets()
     expect(sheet?.send_coupon_params).toEqual(before.send_coupon_params)
     sheet!.confirm()
-    await flush()
+    await h.flush()
     expect(names()).toEqual(['success', 'complete'])
     const success = h.events[0]![1] as { succeeded: { stockId: string; code: string }[]; failed: unknown[] }
     expect(success.succeeded.map((s) => [s.stockId, s.code])).toEqual([
@@ -186,7 +186,7 @@ describe('the tap and the plugin’s answer', () => {
     expect(after.send_coupon_params.some((p) => used.includes(p.out_request_no))).toBe(false)
     // the result's button: `confirm`
     sheet!.acknowledge()
-    await flush()
+    await h.flush()
     expect(names()).toEqual(['success', 'complete', 'confirm'])
   })
 
@@ -196,14 +196,14 @@ describe('the tap and the plugin’s answer', () => {
     await tap(first)
     first.detach()
     pay.plugin.sheets()[0]!.confirm()
-    await flush()
+    await h.flush()
     expect(h.events).toEqual([])
     const again = render({ stockId: 'S1' })
     await untilSettled(again)
     expect(params(again)!.send_coupon_params[0]!.out_request_no).toBe(pay.state.coupons[0]!.outRequestNo)
     await tap(again)
     pay.plugin.sheets()[0]!.confirm()
-    await flush()
+    await h.flush()
     expect(names()).toEqual(['success', 'complete'])
     expect((h.events[0]![1] as { succeeded: { code: string }[] }).succeeded[0]!.code).toBe('DUPREQUEST')
     expect(pay.state.coupons).toHaveLength(1)
@@ -215,12 +215,12 @@ describe('the tap and the plugin’s answer', () => {
     const before = params(c)
     await tap(c)
     pay.plugin.sheets()[0]!.close()
-    await flush()
+    await h.flush()
     expect(h.events).toEqual([])
     expect(params(c)).toEqual(before)
     await tap(c)
     pay.plugin.sheets()[0]!.confirm()
-    await flush()
+    await h.flush()
     expect(names()).toEqual(['success', 'complete'])
   })
 
@@ -229,7 +229,7 @@ describe('the tap and the plugin’s answer', () => {
     await untilSettled(c)
     await tap(c)
     pay.plugin.sheets()[0]!.confirm()
-    await flush()
+    await h.flush()
     expect(names()).toEqual(['fail', 'complete'])
     expect(h.events[0]![1]).toMatchObject({
       code: 'fail',
@@ -245,13 +245,13 @@ describe('the tap and the plugin’s answer', () => {
     await untilSettled(c)
     await tap(c)
     pay.plugin.sheets()[0]!.confirm()
-    await flush()
+    await h.flush()
     expect(pay.state.toasts.map((t) => t.title)).toEqual(['来晚了，券已抢光'])
     const quiet = render({ stockId: 'SOLD', showToast: false })
     await untilSettled(quiet)
     await tap(quiet)
     pay.plugin.sheets()[0]!.confirm()
-    await flush()
+    await h.flush()
     expect(pay.state.toasts).toHaveLength(1)
   })
 
@@ -261,7 +261,7 @@ describe('the tap and the plugin’s answer', () => {
     await untilSettled(c)
     await tap(c)
     pay.plugin.sheets()[0]!.confirm()
-    await flush()
+    await h.flush()
     expect(h.events[0]).toEqual([
       'fail',
       expect.objectContaining({ code: 'fail', detail: 'SIGN_ERROR', reason: 'failed', errMsg: '签名错误' }),
@@ -275,7 +275,7 @@ describe('the tap and the plugin’s answer', () => {
     const before = params(c)!.send_coupon_params[0]!.out_request_no
     await tap(c)
     pay.plugin.sheets()[0]!.respond({ errcode: 'SYSTEMERROR', msg: '发券超时', send_coupon_result: [] })
-    await flush()
+    await h.flush()
     expect(h.events[0]![1]).toMatchObject({ code: 'fail', detail: 'SYSTEMERROR', reason: 'failed' })
     await untilSettled(c)
     expect(params(c)!.send_coupon_params[0]!.out_request_no).toBe(before)

@@ -21,13 +21,14 @@ import {
 import type { SendCouponPluginParams } from '../../utils'
 import { byTag, loadComponent, ROOT, simulate } from '../helpers/simulate'
 
-const { CONSUMER, packageFixture } = require('../setup/package-fixture.js') as {
+const { CONSUMER, RUN_DIR, packageFixture } = require('../setup/package-fixture.js') as {
   CONSUMER: string
+  RUN_DIR: string
   packageFixture(): Promise<unknown>
 }
 
 const EXAMPLE = path.join(ROOT, 'examples/pay')
-const WORK = path.join(ROOT, '.tmp', 'pay-example')
+const WORK = path.join(RUN_DIR, 'pay-example')
 const KEY = 'e'.repeat(32)
 const STOCK_ID = '1212000000000001'
 const SESSION = 'dev-session-token'
@@ -161,7 +162,7 @@ describe('examples/pay/pages/coupon in miniprogram-simulate, from 构建 npm, ag
       expect(ok()).toBe(true)
     }
     await until(() => !!button.data.params)
-    byTag(button, 'van-button')[0].querySelector('.van-button').dispatchEvent('tap')
+    byTag(button, 'van-button')[0]?.querySelector('.van-button')?.dispatchEvent('tap')
     await until(() => pay.plugin.sheets().length === 1)
     pay.plugin.sheets()[0]!.confirm()
     await until(() => (page.data.coupons as unknown[]).length === 1)

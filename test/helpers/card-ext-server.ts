@@ -1,9 +1,9 @@
-// A card-ext endpoint on 127.0.0.1 speaking the tags' protocol (utils/protocol.ts), signing with the harness's
-// simulated ticket, with switchable faults: what <add-card-button>'s tap-time mode meets in the field.
+// A card-ext endpoint on 127.0.0.1 speaking the tags' protocol (utils/protocol.ts), signing with the fixture
+// account's ticket, with switchable faults: what <add-card-button>'s tap-time mode meets in the field.
 import { createServer, type IncomingHttpHeaders } from 'http'
 import type { AddressInfo } from 'net'
 import type { CardExtRequestBody } from '../../utils'
-import { signedCardExt } from './harness'
+import { freshCards } from './platform'
 
 export type Fault = 'none' | 'http500' | 'hang' | 'notJson' | 'wrongShape' | 'badCardExt'
 
@@ -43,7 +43,7 @@ export async function startCardExtServer(): Promise<CardExtServer> {
             cardList: body.cardIds.map((cardId) => ({ cardId, cardExt: '{"timestamp":1700000000000}' })),
           })
         default:
-          return json(200, { cardList: body.cardIds.map((cardId) => ({ cardId, cardExt: signedCardExt(cardId) })) })
+          return json(200, { cardList: freshCards(...body.cardIds) })
       }
     })
   })

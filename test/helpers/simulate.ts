@@ -1,7 +1,10 @@
 // Loads our real components in miniprogram-simulate with the official compiler and vant's real templates.
 import fs from 'fs'
 import path from 'path'
-import simulate from 'miniprogram-simulate'
+import simulate, { type Node } from 'miniprogram-simulate'
+import RootComponent from 'j-component/src/render/component'
+import { getTagName } from 'j-component/src/tool/utils'
+import { wxmlToJs } from 'miniprogram-compiler'
 
 export const ROOT = path.resolve(__dirname, '../..')
 const VANT = '/node_modules/@vant/weapp/lib/'
@@ -117,28 +120,26 @@ export function loadComponent(
 
 export { simulate }
 
-type Node = { is?: string; shadowRoot?: Node; childNodes?: Node[]; __componentNode__?: unknown }
+/** An exparser node, as far as byTag walks it. */
+type ExparserNode = { is?: string; shadowRoot?: ExparserNode; childNodes?: ExparserNode[]; __componentNode__?: Node }
 // j-component exposes only its root wrapper; its base class wraps any inner exparser node.
-const RootComponent = require('j-component/src/render/component')
-const { getTagName } = require('j-component/src/tool/utils')
-const Wrapper = Object.getPrototypeOf(RootComponent)
-
-type Comp = ReturnType<typeof simulate.render>
+const Wrapper = Object.getPrototypeOf(RootComponent) as new (node: ExparserNode) => Node
 
 /**
  * Finds child components by their usingComponents tag (e.g. 'van-button') inside `root`'s own template.
  * miniprogram-simulate registers components under generated ids, so tag selectors do not match.
  */
-export function byTag(root: Comp, tag: string): Comp[] {
-  const out: Comp[] = []
-  const walk = (n: Node) => {
+export function byTag(root: Node, tag: string): Node[] {
+  const found: Node[] = []
+  const walk = (n: ExparserNode) => {
     for (const c of n.childNodes || []) {
-      if (c.is && getTagName(c.is) === tag) out.push((c.__componentNode__ as Comp) || new Wrapper(c))
+      if (c.is && getTagName(c.is) === tag) found.push(c.__componentNode__ || new Wrapper(c))
       walk(c)
     }
   }
-  walk((root as unknown as { _exparserNode: Node })._exparserNode.shadowRoot as Node)
-  return out
+  const { _exparserNode } = root as Node & { _exparserNode: ExparserNode }
+  if (_exparserNode.shadowRoot) walk(_exparserNode.shadowRoot)
+  return found
 }
 
 /** A node of the official compiler's virtual tree: attributes camel-cased (`ariaLabel`), `wx-` tag prefix. */
@@ -156,9 +157,6 @@ export function templateTree(entry: string, data: object, root = ROOT): Template
   const key = `${root}:${entry}`
   let gwx = compiledTemplates.get(key)
   if (!gwx) {
-    const { wxmlToJs } = require('miniprogram-compiler') as {
-      wxmlToJs(root: string, o: { wxmlList: string[]; wxsList: string[] }): string
-    }
     // the .wxs modules beside the template only (by default wcc would take every .wxs under the root)
     const dir = path.join(root, path.dirname(entry))
     const wxsList = fs

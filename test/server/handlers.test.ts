@@ -14,21 +14,19 @@ import {
   type CardHandler,
   type HandlerRequest,
 } from '../../server'
-import { createCardPlatform, type CardPlatform, type Listening } from '../../testing'
+import type { CardPlatform, Listening } from '../../testing'
+import { ACCOUNT, ID, makePlatform } from '../helpers/platform'
 import { httpRequest, type ClientAnswer } from './http-server'
 
-// As long as real ones: 32 hex (AppSecret), a token and a ticket of WeChat's length.
-const APPID = 'wx5f3a9c0d1e2b4a68'
-const SECRET = '9f86d081884c7d659a2feaa0c55ad015'
-const FIRST_TOKEN = '81_Yq0Tn3kX9vW2pL7sR5mB1cD4fG6hJ8kLzXcVbNmQwErTyUiOpAsDfGhJkL0123456789abcdefGHIJKL'
-const TICKET = 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg'
-const USER = 'oHandlerUser0001'
+const { appid: APPID, secret: SECRET, accessToken: FIRST_TOKEN, apiTicket: TICKET, openid: USER } = ACCOUNT
 const SESSIONS: Record<string, string> = { 'Bearer s-user': USER }
 
+/** This server's catalogue: an ordinary card, a custom-code one, one bound to the user; the platform has more. */
+const [PLAIN, CUSTOM, BOUND, OTHER] = [ID.voucher, ID.custom, ID.member, ID.coupon]
 const CARDS: Record<string, CardExtRule> = {
-  pPlain: {},
-  pCustom: { useCustomCode: true },
-  pBound: { bindOpenid: true, outerStr: 'home-banner' },
+  [PLAIN]: {},
+  [CUSTOM]: { useCustomCode: true },
+  [BOUND]: { bindOpenid: true, outerStr: 'home-banner' },
 }
 
 let platform: CardPlatform
@@ -56,19 +54,7 @@ afterAll(() => {
 
 beforeEach(async () => {
   errors.length = 0
-  platform = createCardPlatform({
-    apiTicket: TICKET,
-    accessToken: FIRST_TOKEN,
-    openid: USER,
-    appid: APPID,
-    secret: SECRET,
-    cards: [
-      { cardId: 'pPlain' },
-      { cardId: 'pCustom', useCustomCode: true },
-      { cardId: 'pBound', bindOpenid: true },
-      { cardId: 'pOther' },
-    ],
-  })
+  platform = makePlatform()
   wechat = await platform.listen()
   const onError = (e: Error) => errors.push(e)
   const tokens = createStableAccessTokenProvider({
@@ -88,7 +74,7 @@ beforeEach(async () => {
       ...common,
       getTicket: tickets.getTicket,
       cards: CARDS,
-      createCode: ({ cardId }) => `${cardId.slice(1, 4).toUpperCase()}${++codes}`,
+      createCode: () => `CODE${++codes}`,
     }),
     '/card-codes': createCardCodesHandler({ ...common, getAccessToken: tokens.getAccessToken, cards: CARDS }),
     '/user-cards': createUserCardsHandler({ ...common, getAccessToken: tokens.getAccessToken, cards: CARDS }),
@@ -170,8 +156,8 @@ describe('every handler: method, session, body', () => {
     ['a session named like an Object.prototype member', { authorization: 'constructor' }],
   ])('%s → 401 no_session, on every endpoint', async (_, headers) => {
     const answers = await Promise.all([
-      post('/card-ext', { cardIds: ['pPlain'] }, headers),
-      post('/card-codes', { cards: [{ cardId: 'pPlain', encryptCode: 'x' }] }, headers),
+      post('/card-ext', { cardIds: [PLAIN] }, headers),
+      post('/card-codes', { cards: [{ cardId: PLAIN, encryptCode: 'x' }] }, headers),
       send('GET', '/user-cards', { headers }),
     ])
     for (const r of answers)
@@ -193,7 +179,7 @@ describe('every handler: method, session, body', () => {
   })
 
   it('a body over maxBodyBytes → 413 body_too_large: declared (Content-Length) or streamed (chunked)', async () => {
-    const big = JSON.stringify({ cardIds: ['pPlain'], data: { pad: 'x'.repeat(20_000) } })
+    const big = JSON.stringify({ cardIds: [PLAIN], data: { pad: 'x'.repeat(20_000) } })
     const declared = await send('POST', '/card-ext', { raw: big })
     expect([declared.status, declared.json?.code]).toEqual([413, 'body_too_large'])
     expect(declared.json?.message).toBe(`the body is ${big.length} bytes; at most 16384 are accepted`)
@@ -206,28 +192,28 @@ describe('every handler: method, session, body', () => {
   })
 
   it('takes a body a framework already parsed (express.json()), size limit included', async () => {
-    const r = await post('/parsed/card-ext', { cardIds: ['pPlain'] })
+    const r = await post('/parsed/card-ext', { cardIds: [PLAIN] })
     expect(r.status).toBe(200)
-    const big = await post('/parsed/card-codes', { cards: [{ cardId: 'pPlain', encryptCode: 'x'.repeat(20_000) }] })
+    const big = await post('/parsed/card-codes', { cards: [{ cardId: PLAIN, encryptCode: 'x'.repeat(20_000) }] })
     expect(big.json?.code).toBe('body_too_large')
   })
 })
 
 describe('POST /card-ext', () => {
   it('one freshly signed cardExt per card, in order: custom code, bound openid, outer_str; WeChat accepts them', async () => {
-    const r = await post('/card-ext', { cardIds: ['pPlain', 'pCustom', 'pBound', 'pPlain'], data: { scene: 'home' } })
+    const r = await post('/card-ext', { cardIds: [PLAIN, CUSTOM, BOUND, PLAIN], data: { scene: 'home' } })
     expect(r.status).toBe(200)
     expect(r.headers['cache-control']).toBe('no-store')
     const { cardList } = r.json as { cardList: { cardId: string; cardExt: string }[] }
-    expect(cardList.map((c) => c.cardId)).toEqual(['pPlain', 'pCustom', 'pBound', 'pPlain'])
+    expect(cardList.map((c) => c.cardId)).toEqual([PLAIN, CUSTOM, BOUND, PLAIN])
     const exts = cardList.map((c) => JSON.parse(c.cardExt) as Record<string, unknown>)
-    expect(exts[1].code).toMatch(/^CUS\d+$/)
+    expect(exts[1].code).toMatch(/^CODE\d+$/)
     expect(exts[2]).toMatchObject({ openid: USER, outer_str: 'home-banner' })
     expect(exts[0].openid).toBeUndefined()
     expect(exts[0].nonce_str).not.toBe(exts[3].nonce_str)
     for (const c of cardList) expect(verifyCardExt(c.cardExt, { apiTicket: TICKET, cardId: c.cardId })).toBe(true)
     await addCards(cardList)
-    expect(platform.state.held.map((h) => h.cardId)).toEqual(['pPlain', 'pCustom', 'pBound', 'pPlain'])
+    expect(platform.state.held.map((h) => h.cardId)).toEqual([PLAIN, CUSTOM, BOUND, PLAIN])
     expect(platform.state.requests).toMatchObject({ stable_token: 1, getticket: 1 })
   })
 
@@ -239,40 +225,40 @@ describe('POST /card-ext', () => {
       cards: CARDS,
       createCode,
     })
-    const r = await handler.handle({ method: 'POST', headers: {}, body: { cardIds: ['pCustom'], data: { shop: 7 } } })
+    const r = await handler.handle({ method: 'POST', headers: {}, body: { cardIds: [CUSTOM], data: { shop: 7 } } })
     expect(r.status).toBe(200)
-    expect(createCode).toHaveBeenCalledWith({ cardId: 'pCustom', openid: USER, data: { shop: 7 } })
+    expect(createCode).toHaveBeenCalledWith({ cardId: CUSTOM, openid: USER, data: { shop: 7 } })
   })
 
   it.each<[string, unknown, string]>([
-    ['a JSON array', ['pPlain'], 'the body must be a JSON object with cardIds'],
-    ['no cardIds', { cardId: 'pPlain' }, 'cardIds must be an array'],
-    ['cardIds as a string', { cardIds: 'pPlain' }, 'cardIds must be an array'],
+    ['a JSON array', [PLAIN], 'the body must be a JSON object with cardIds'],
+    ['no cardIds', { cardId: PLAIN }, 'cardIds must be an array'],
+    ['cardIds as a string', { cardIds: PLAIN }, 'cardIds must be an array'],
     ['no card', { cardIds: [] }, 'cardIds is empty'],
-    ['11 cards', { cardIds: Array(11).fill('pPlain') }, 'cardIds has 11 items; at most 10 per request'],
-    ['a number', { cardIds: ['pPlain', 7] }, 'cardIds[1] must be a string, got number'],
+    ['11 cards', { cardIds: Array(11).fill(PLAIN) }, 'cardIds has 11 items; at most 10 per request'],
+    ['a number', { cardIds: [PLAIN, 7] }, 'cardIds[1] must be a string, got number'],
     ['an empty id', { cardIds: [''] }, 'cardIds[0] is empty'],
     [
       'a padded id',
-      { cardIds: [' pPlain'] },
+      { cardIds: [` ${PLAIN}`] },
       'cardIds[0] has leading or trailing whitespace (WeChat matches it exactly)',
     ],
     [
       'a newline inside',
-      { cardIds: ['pPl\nain'] },
+      { cardIds: ['pDemo\nVoucher'] },
       'cardIds[0] contains whitespace or a control character (WeChat matches it exactly)',
     ],
-    ['data not an object', { cardIds: ['pPlain'], data: 'home' }, 'data must be an object when present'],
+    ['data not an object', { cardIds: [PLAIN], data: 'home' }, 'data must be an object when present'],
   ])('%s → 400 invalid_request', async (_, body, message) => {
     const r = await post('/card-ext', body)
     expect([r.status, r.json]).toEqual([400, { code: 'invalid_request', message }])
     expect(platform.state.requests.getticket).toBe(0)
   })
 
-  it.each(['pNope', 'pOther', 'constructor', '__proto__', 'toString'])(
+  it.each(['pNope', OTHER, 'constructor', '__proto__', 'toString'])(
     'a card this server does not issue (%s) → 404 unknown_card, before any WeChat call',
     async (cardId) => {
-      const r = await post('/card-ext', { cardIds: ['pPlain', cardId] })
+      const r = await post('/card-ext', { cardIds: [PLAIN, cardId] })
       expect([r.status, r.json]).toEqual([
         404,
         { code: 'unknown_card', message: `cardIds[1] ${JSON.stringify(cardId)} is not a card this server issues` },
@@ -283,7 +269,7 @@ describe('POST /card-ext', () => {
 
   it('no api_ticket from WeChat → 502 wechat_error; the cause goes to onError, not to the client', async () => {
     platform.failNextRequest('getticket', { errcode: 40164, errmsg: 'invalid ip 10.0.0.8, not in whitelist' })
-    const r = await post('/card-ext', { cardIds: ['pPlain'] })
+    const r = await post('/card-ext', { cardIds: [PLAIN] })
     expect([r.status, r.json]).toEqual([
       502,
       { code: 'wechat_error', message: 'could not get the api_ticket from WeChat; try again later' },
@@ -318,16 +304,19 @@ describe('POST /card-ext', () => {
       'bad ticket ***',
     ],
   ])('%s → 500 server_error naming the card; the cause (redacted) to onError', async (_, o, cause) => {
-    const r = await issue(handlerWith(o), ['pPlain', 'pCustom'])
-    expect(r).toEqual({ status: 500, body: { code: 'server_error', message: 'could not issue cardIds[1] "pCustom"' } })
+    const r = await issue(handlerWith(o), [PLAIN, CUSTOM])
+    expect(r).toEqual({
+      status: 500,
+      body: { code: 'server_error', message: `could not issue cardIds[1] "${CUSTOM}"` },
+    })
     expect(errors).toHaveLength(1)
-    expect(errors[0].message).toMatch(/^card-ext handler: could not issue cardIds\[1\] \(pCustom\): /)
+    expect(errors[0].message).toMatch(/^card-ext handler: could not issue cardIds\[1\] \(pDemoCustom\): /)
     expect(errors[0].message).toContain(cause)
   })
 
   it('getOpenid rejecting → 500 server_error; an openid WeChat cannot match → 500 too', async () => {
-    const failing = await issue(handlerWith({ getOpenid: () => Promise.reject(new Error('redis down')) }), ['pPlain'])
-    const padded = await issue(handlerWith({ getOpenid: () => ` ${USER}` }), ['pPlain'])
+    const failing = await issue(handlerWith({ getOpenid: () => Promise.reject(new Error('redis down')) }), [PLAIN])
+    const padded = await issue(handlerWith({ getOpenid: () => ` ${USER}` }), [PLAIN])
     for (const r of [failing, padded])
       expect(r).toEqual({ status: 500, body: { code: 'server_error', message: 'could not read the session' } })
     expect(errors.map((e) => e.message)).toEqual([
@@ -337,20 +326,20 @@ describe('POST /card-ext', () => {
   })
 
   it('a function catalogue decides per card (and may be asynchronous)', async () => {
-    const handler = handlerWith({ cards: async (cardId) => (cardId.startsWith('pPl') ? {} : undefined) })
-    expect((await issue(handler, ['pPlain'])).status).toBe(200)
-    expect((await issue(handler, ['pBound'])).status).toBe(404)
+    const handler = handlerWith({ cards: async (cardId) => (cardId === PLAIN ? {} : undefined) })
+    expect((await issue(handler, [PLAIN])).status).toBe(200)
+    expect((await issue(handler, [BOUND])).status).toBe(404)
   })
 
   it.each<[string, Partial<CardExtHandlerOptions>, RegExp]>([
     ['no getOpenid', { getOpenid: undefined }, /createCardExtHandler: getOpenid must be a function/],
     ['no getTicket', { getTicket: undefined }, /getTicket must be a function/],
     ['no cards', { cards: undefined }, /cards must be an object or a Map by card id, or a function/],
-    ['cards as an array', { cards: ['pPlain'] as never }, /cards must be an object or a Map/],
+    ['cards as an array', { cards: [PLAIN] as never }, /cards must be an object or a Map/],
     [
       'a custom-code card without createCode',
       { createCode: undefined },
-      /createCode is required: card pCustom has useCustomCode/,
+      /createCode is required: card pDemoCustom has useCustomCode/,
     ],
     ['maxCards 0', { maxCards: 0 }, /maxCards must be an integer >= 1/],
     ['maxBodyBytes 1.5', { maxBodyBytes: 1.5 }, /maxBodyBytes must be an integer >= 1/],
@@ -361,17 +350,17 @@ describe('POST /card-ext', () => {
   })
 
   it('a Map catalogue works, and a custom-code card in it needs createCode too', async () => {
-    const cards = new Map<string, CardExtRule>([['pPlain', {}]])
-    expect((await issue(handlerWith({ cards }), ['pPlain'])).status).toBe(200)
-    expect(() =>
-      handlerWith({ cards: new Map([['pCustom', { useCustomCode: true }]]), createCode: undefined }),
-    ).toThrow(/createCode is required/)
+    const cards = new Map<string, CardExtRule>([[PLAIN, {}]])
+    expect((await issue(handlerWith({ cards }), [PLAIN])).status).toBe(200)
+    expect(() => handlerWith({ cards: new Map([[CUSTOM, { useCustomCode: true }]]), createCode: undefined })).toThrow(
+      /createCode is required/,
+    )
   })
 })
 
 describe('POST /card-codes: one result per code', () => {
   it('decrypted, malformed, unknown to WeChat, failed at WeChat: each answered on its own, in order', async () => {
-    const issued = (await post('/card-ext', { cardIds: ['pPlain', 'pCustom', 'pBound'] })).json as {
+    const issued = (await post('/card-ext', { cardIds: [PLAIN, CUSTOM, BOUND] })).json as {
       cardList: { cardId: string; cardExt: string }[]
     }
     const [plain, custom, bound] = await addCards(issued.cardList)
@@ -391,11 +380,11 @@ describe('POST /card-codes: one result per code', () => {
       headers: SESSION,
       body: JSON.stringify({
         cards: [
-          { cardId: 'pBound', encryptCode: bound },
-          { cardId: 'pPlain', encryptCode: plain },
-          { cardId: 'pPlain', encryptCode: spaced },
-          { cardId: 'pPlain', encryptCode: 'bm90LWlzc3VlZC1ieS13ZWNoYXQ=' },
-          { cardId: 'pCustom', encryptCode: custom },
+          { cardId: BOUND, encryptCode: bound },
+          { cardId: PLAIN, encryptCode: plain },
+          { cardId: PLAIN, encryptCode: spaced },
+          { cardId: PLAIN, encryptCode: 'bm90LWlzc3VlZC1ieS13ZWNoYXQ=' },
+          { cardId: CUSTOM, encryptCode: custom },
         ],
       }),
     })
@@ -405,12 +394,12 @@ describe('POST /card-codes: one result per code', () => {
     expect(JSON.parse(r.body)).toEqual({
       cards: [
         {
-          cardId: 'pBound',
+          cardId: BOUND,
           error: { code: 'wechat_error', message: 'WeChat could not decrypt this code now; try again later' },
         },
-        { cardId: 'pPlain', code: held[0].code },
+        { cardId: PLAIN, code: held[0].code },
         {
-          cardId: 'pPlain',
+          cardId: PLAIN,
           error: {
             code: 'invalid_code',
             message:
@@ -418,24 +407,24 @@ describe('POST /card-codes: one result per code', () => {
           },
         },
         {
-          cardId: 'pPlain',
+          cardId: PLAIN,
           error: { code: 'invalid_code', message: 'WeChat does not know this code (40056 invalid serial code)' },
         },
-        { cardId: 'pCustom', code: held[1].code },
+        { cardId: CUSTOM, code: held[1].code },
       ],
     })
     expect(onCode.mock.calls.map(([card]) => card)).toEqual([
-      { openid: USER, cardId: 'pPlain', code: held[0].code },
-      { openid: USER, cardId: 'pCustom', code: held[1].code },
+      { openid: USER, cardId: PLAIN, code: held[0].code },
+      { openid: USER, cardId: CUSTOM, code: held[1].code },
     ])
     expect(platform.state.requests.decrypt).toBe(4) // the spaced one never reached WeChat
     expect(errors.map((e) => e.message)).toEqual([
-      'card-codes handler: cards[0] (pBound): WeChatApiError: WeChat card/code/decrypt failed: errcode -1, errmsg system error',
+      `card-codes handler: cards[0] (${BOUND}): WeChatApiError: WeChat card/code/decrypt failed: errcode -1, errmsg system error`,
     ])
   })
 
   it('onCode failing for one code makes that one server_error; the batch still answers 200', async () => {
-    const issued = (await post('/card-ext', { cardIds: ['pPlain', 'pPlain'] })).json as {
+    const issued = (await post('/card-ext', { cardIds: [PLAIN, PLAIN] })).json as {
       cardList: { cardId: string; cardExt: string }[]
     }
     const [a, b] = await addCards(issued.cardList)
@@ -449,19 +438,19 @@ describe('POST /card-codes: one result per code', () => {
     const r = await handler.handle({
       method: 'POST',
       headers: SESSION,
-      body: { cards: [a, b].map((encryptCode) => ({ cardId: 'pPlain', encryptCode })) },
+      body: { cards: [a, b].map((encryptCode) => ({ cardId: PLAIN, encryptCode })) },
     })
     expect(JSON.parse(r.body)).toEqual({
       cards: [
-        { cardId: 'pPlain', error: { code: 'server_error', message: 'could not save this code' } },
-        { cardId: 'pPlain', code: platform.state.held[1].code },
+        { cardId: PLAIN, error: { code: 'server_error', message: 'could not save this code' } },
+        { cardId: PLAIN, code: platform.state.held[1].code },
       ],
     })
-    expect(errors[0].message).toBe('card-codes handler: onCode failed for cards[0] (pPlain): Error: db down')
+    expect(errors[0].message).toBe(`card-codes handler: onCode failed for cards[0] (${PLAIN}): Error: db down`)
   })
 
   it('a batch shares one access_token and refreshes it at most once (40001 on every code)', async () => {
-    const issued = (await post('/card-ext', { cardIds: ['pPlain', 'pPlain', 'pPlain', 'pPlain'] })).json as {
+    const issued = (await post('/card-ext', { cardIds: [PLAIN, PLAIN, PLAIN, PLAIN] })).json as {
       cardList: { cardId: string; cardExt: string }[]
     }
     const encrypted = await addCards(issued.cardList)
@@ -478,7 +467,7 @@ describe('POST /card-codes: one result per code', () => {
     const r = await handler.handle({
       method: 'POST',
       headers: SESSION,
-      body: { cards: encrypted.map((encryptCode) => ({ cardId: 'pPlain', encryptCode })) },
+      body: { cards: encrypted.map((encryptCode) => ({ cardId: PLAIN, encryptCode })) },
     })
     const { cards } = JSON.parse(r.body) as { cards: { code?: string }[] }
     expect(cards.map((c) => c.code)).toEqual(platform.state.held.map((h) => h.code))
@@ -492,28 +481,22 @@ describe('POST /card-codes: one result per code', () => {
     ['no cards', { cards: [] }, 400, 'invalid_request', 'cards is empty'],
     [
       '21 codes',
-      { cards: Array(21).fill({ cardId: 'pPlain', encryptCode: 'x' }) },
+      { cards: Array(21).fill({ cardId: PLAIN, encryptCode: 'x' }) },
       400,
       'invalid_request',
       'cards has 21 items; at most 20 per request',
     ],
     [
       'an item that is a string',
-      { cards: ['pPlain'] },
+      { cards: [PLAIN] },
       400,
       'invalid_request',
       'cards[0] must be an object { cardId, encryptCode }',
     ],
-    [
-      'no encryptCode',
-      { cards: [{ cardId: 'pPlain' }] },
-      400,
-      'invalid_request',
-      'cards[0].encryptCode must be a string',
-    ],
+    ['no encryptCode', { cards: [{ cardId: PLAIN }] }, 400, 'invalid_request', 'cards[0].encryptCode must be a string'],
     [
       'a padded cardId',
-      { cards: [{ cardId: 'pPlain ', encryptCode: 'x' }] },
+      { cards: [{ cardId: `${PLAIN} `, encryptCode: 'x' }] },
       400,
       'invalid_request',
       'cards[0].cardId has leading or trailing whitespace (WeChat matches it exactly)',
@@ -522,7 +505,7 @@ describe('POST /card-codes: one result per code', () => {
       'a card this server does not know',
       {
         cards: [
-          { cardId: 'pPlain', encryptCode: 'x' },
+          { cardId: PLAIN, encryptCode: 'x' },
           { cardId: 'hasOwnProperty', encryptCode: 'x' },
         ],
       },
@@ -537,23 +520,23 @@ describe('POST /card-codes: one result per code', () => {
   })
 
   it('an empty encryptCode is that code’s invalid_code, not a failed request', async () => {
-    const r = await post('/card-codes', { cards: [{ cardId: 'pPlain', encryptCode: '' }] })
+    const r = await post('/card-codes', { cards: [{ cardId: PLAIN, encryptCode: '' }] })
     expect([r.status, r.json]).toEqual([
       200,
-      { cards: [{ cardId: 'pPlain', error: { code: 'invalid_code', message: 'encryptCode is required' } }] },
+      { cards: [{ cardId: PLAIN, error: { code: 'invalid_code', message: 'encryptCode is required' } }] },
     ])
   })
 })
 
 describe('GET /user-cards', () => {
   async function holdEverything(): Promise<void> {
-    const issued = (await post('/card-ext', { cardIds: ['pPlain', 'pPlain', 'pCustom', 'pBound'] })).json as {
+    const issued = (await post('/card-ext', { cardIds: [PLAIN, PLAIN, CUSTOM, BOUND] })).json as {
       cardList: { cardId: string; cardExt: string }[]
     }
     await addCards(issued.cardList)
     // a card of the same AppID this server does not issue
-    const other = createCardExtHandler({ getOpenid: () => USER, getTicket: async () => TICKET, cards: { pOther: {} } })
-    const r = await other.handle({ method: 'POST', headers: {}, body: { cardIds: ['pOther'] } })
+    const other = createCardExtHandler({ getOpenid: () => USER, getTicket: async () => TICKET, cards: { [OTHER]: {} } })
+    const r = await other.handle({ method: 'POST', headers: {}, body: { cardIds: [OTHER] } })
     await addCards((JSON.parse(r.body) as { cardList: { cardId: string; cardExt: string }[] }).cardList)
   }
 
@@ -575,19 +558,19 @@ describe('GET /user-cards', () => {
         endTime: h.endTime,
       })),
     )
-    expect(cards.map((c) => c.cardId)).not.toContain('pOther') // held, but not in this server's catalogue
+    expect(cards.map((c) => c.cardId)).not.toContain(OTHER) // held, but not in this server's catalogue
   })
 
   it('?cardId= lists one card; unknown → 404, malformed → 400', async () => {
     await holdEverything()
-    const one = await send('GET', '/user-cards?cardId=pCustom')
-    expect((one.json as { cards: { cardId: string }[] }).cards.map((c) => c.cardId)).toEqual(['pCustom'])
-    const unknown = await send('GET', '/user-cards?cardId=pOther')
+    const one = await send('GET', `/user-cards?cardId=${CUSTOM}`)
+    expect((one.json as { cards: { cardId: string }[] }).cards.map((c) => c.cardId)).toEqual([CUSTOM])
+    const unknown = await send('GET', `/user-cards?cardId=${OTHER}`)
     expect([unknown.status, unknown.json]).toEqual([
       404,
-      { code: 'unknown_card', message: 'cardId "pOther" is not a card of this server' },
+      { code: 'unknown_card', message: `cardId "${OTHER}" is not a card of this server` },
     ])
-    const padded = await send('GET', '/user-cards?cardId=%20pPlain')
+    const padded = await send('GET', `/user-cards?cardId=%20${PLAIN}`)
     expect([padded.status, padded.json?.code]).toEqual([400, 'invalid_request'])
     const broken = await send('GET', '/user-cards?cardId=%E0%A4%A')
     expect([broken.status, broken.json?.code]).toEqual([400, 'invalid_request'])
@@ -615,5 +598,75 @@ describe('GET /user-cards', () => {
     expect(errors[0].message).toBe(
       'user-cards handler: getUserCards failed: WeChatApiError: WeChat card/user/getcardlist failed: errcode 40003, errmsg invalid openid',
     )
+  })
+})
+
+describe('handle(): the same core without a socket', () => {
+  it('handle() applies the same checks to text, bytes and parsed bodies', async () => {
+    // the session is the app's own context here (a typed object it looked up), not a header
+    const context = { openid: USER }
+    const cardExt = createCardExtHandler<{ openid: string }>({
+      getOpenid: (r) => r.context?.openid,
+      getTicket: async () => TICKET,
+      cards: { [PLAIN]: {} },
+    })
+    const answers = await Promise.all(
+      [
+        { method: 'POST', headers: {}, body: '{"cardIds":', context },
+        { method: 'POST', headers: {}, body: new TextEncoder().encode('x'.repeat(16_385)), context },
+        { method: 'POST', headers: {}, body: 'x'.repeat(16_385), context },
+        { method: 'POST', headers: {}, body: { cardIds: ['x'.repeat(16_385)] }, context },
+        { method: 'POST', headers: {}, body: `{"cardIds":["${ID.voucher}"]}` },
+        { method: 'post', headers: {}, body: { cardIds: [ID.voucher] }, context },
+      ].map((r) => cardExt.handle(r)),
+    )
+    expect(answers.map((a) => [a.status, (JSON.parse(a.body) as { code?: string }).code])).toEqual([
+      [400, 'invalid_json'],
+      [413, 'body_too_large'],
+      [413, 'body_too_large'],
+      [413, 'body_too_large'],
+      [401, 'no_session'],
+      [200, undefined],
+    ])
+    // a UTF-8 body is measured in bytes: 6 000 three-byte characters are 18 000 bytes
+    const chinese = await cardExt.handle({ method: 'POST', headers: {}, body: `"${'券'.repeat(6000)}"`, context })
+    expect(chinese.status).toBe(413)
+  })
+
+  it('handle() never rejects: a request that is not one answers 500 server_error', async () => {
+    const errors: Error[] = []
+    const handler = createUserCardsHandler({
+      getOpenid: () => USER,
+      getAccessToken: async () => 't',
+      onError: (e) => errors.push(e),
+    })
+    const answer = await handler.handle(null as never)
+    expect([answer.status, JSON.parse(answer.body)]).toEqual([
+      500,
+      { code: 'server_error', message: 'unexpected server error' },
+    ])
+    expect(errors[0].message).toMatch(/user-cards handler: handle\(\) takes \{ method, headers/)
+  })
+
+  it('without onError, a failure is one console.error line, with every secret it carried taken out', async () => {
+    const secret = 'e'.repeat(32)
+    const ticket = 'known-ticket-short'
+    const handler = createCardExtHandler({
+      getOpenid: () => USER,
+      getTicket: async () => ticket,
+      cards: { [ID.custom]: { useCustomCode: true } },
+      // an app bug that puts secrets in its error
+      createCode: () => Promise.reject(new Error(`pool failed (ticket ${ticket}, secret ${secret})`)),
+    })
+    const error = jest.mocked(console.error).mockImplementation(() => undefined) // the file's spy: see afterAll
+    const answer = await handler.handle({ method: 'POST', headers: {}, body: { cardIds: [ID.custom] } })
+    expect(answer.status).toBe(500)
+    expect(answer.body).not.toMatch(/pool failed|known-ticket|eeee/)
+    expect(error.mock.calls).toEqual([
+      [
+        'weapp-card-coupon: card-ext handler: could not issue cardIds[0] (pDemoCustom): Error: pool failed (ticket ***, secret ***)',
+      ],
+    ])
+    error.mockClear() // only this handler has no onError
   })
 })

@@ -2,29 +2,24 @@
 // running the built providers (dist/server) against the simulator's HTTP API. A front server on 127.0.0.1 passes
 // requests to the simulator and can hold getticket answers, so a lock holder can be killed mid-fetch.
 import { Redis } from 'ioredis'
-import { createCardPlatform, type CardPlatform, type Listening } from '../../testing'
-import { startWorker } from './fleet'
+import type { CardPlatform, Listening } from '../../testing'
+import { ACCOUNT, makePlatform } from '../helpers/platform'
+import { startWorker, type FleetConfig, type Worker } from './fleet'
 import { startServer, type TestServer } from './http-server'
-import { startRedis } from './redis-server'
+import { startRedis, type RedisServer } from './redis-server'
 
-type Worker = Awaited<ReturnType<typeof startWorker>>
-interface Tickets {
-  count: number
-  distinct: string[]
-  errors: string[]
-}
-
-const APPID = 'wx1234567890abcdef'
-const SECRET = '0123456789abcdef0123456789abcdef'
-const TICKET = 'sim-api-ticket-fleet-0001'
-/** The lock expiry while a holder gets killed; otherwise 5 s, so a slow fetch on a busy machine keeps its lock. */
-const KILL_LOCK_TTL_MS = 1000
+const { appid: APPID, secret: SECRET, apiTicket: TICKET } = ACCOUNT
+/**
+ * The lock expiry while a holder gets killed: the others must still be waiting on it when the test looks, however
+ * busy the machine (≥ 10× what the test does in between). Otherwise 5 s, so a slow fetch keeps its lock.
+ */
+const KILL_LOCK_TTL_MS = 3000
 const LOCK_TTL_MS = 5000
 /** Long enough that a busy machine (other suites, lint) never turns a slow Redis reply into a store fault. */
 const STORE_TIMEOUT_MS = 1000
 const TICKET_KEY = `weapp-card-coupon:wx_card_api_ticket:${APPID}`
 
-let redis: Awaited<ReturnType<typeof startRedis>>
+let redis: RedisServer
 let look: Redis
 let platform: CardPlatform
 let api: Listening
@@ -35,23 +30,15 @@ const held: (() => void)[] = []
 let workers: Worker[] = []
 
 const getticketCount = () => front.requests.filter((r) => r.path === '/cgi-bin/ticket/getticket').length
-const tickets = (w: Worker, n: number, deadlineMs?: number) =>
-  w.call({ cmd: 'tickets', n, deadlineMs }) as Promise<Tickets>
-const faults = (w: Worker) => w.call({ cmd: 'faults' }) as Promise<string[]>
+const tickets = (w: Worker, n: number, deadlineMs?: number) => w.call({ cmd: 'tickets', n, deadlineMs })
+const faults = (w: Worker) => w.call({ cmd: 'faults' })
 
 beforeAll(async () => {
   redis = await startRedis()
   look = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true, maxRetriesPerRequest: 1 })
   look.on('error', () => undefined)
   await look.connect()
-  platform = createCardPlatform({
-    apiTicket: TICKET,
-    accessToken: 'sim-token-fleet',
-    openid: 'oUser1',
-    cards: [],
-    appid: APPID,
-    secret: SECRET,
-  })
+  platform = makePlatform()
   api = await platform.listen()
   front = await startServer()
   front.handle((req, res) => {
@@ -68,7 +55,7 @@ beforeAll(async () => {
     if (hold && req.path === '/cgi-bin/ticket/getticket') held.push(() => void pass())
     else void pass()
   })
-  const config = (client: string) => ({
+  const config = (client: FleetConfig['client']): FleetConfig => ({
     client,
     redisPort: redis.port,
     baseUrl: front.baseUrl,
@@ -77,7 +64,9 @@ beforeAll(async () => {
     lockTtlMs: LOCK_TTL_MS,
     storeTimeoutMs: STORE_TIMEOUT_MS,
   })
-  workers = await Promise.all(['ioredis', 'node-redis', 'ioredis', 'node-redis'].map((c) => startWorker(config(c))))
+  workers = await Promise.all(
+    (['ioredis', 'node-redis', 'ioredis', 'node-redis'] as const).map((c) => startWorker(config(c))),
+  )
 })
 
 afterAll(async () => {
@@ -136,7 +125,7 @@ describe('4 processes sharing a real Redis (2 × ioredis, 2 × node-redis)', () 
     expect(reported.length).toBeGreaterThan(0)
     for (const message of reported) {
       expect(message).toMatch(
-        /^createApiTicketProvider: store (get|set|lock) failed for wx_card_api_ticket:wx1234567890abcdef \(.+\); serving/,
+        /^createApiTicketProvider: store (get|set|lock) failed for wx_card_api_ticket:wx0000000000card00 \(.+\); serving/,
       )
       expect(message).not.toContain(TICKET)
     }

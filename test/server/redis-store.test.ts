@@ -1,4 +1,5 @@
-// createRedisStore with both real clients (ioredis, node-redis) against a real redis-server started here.
+// createRedisStore (server/redis-store.ts) with both real clients (ioredis, node-redis) against a real
+// redis-server started here, and the providers on a Redis that cannot be reached.
 import { Redis } from 'ioredis'
 import { createClient } from 'redis'
 import {
@@ -8,10 +9,9 @@ import {
   type RedisClientLike,
   type StoredCredential,
 } from '../../server'
-import { createCardPlatform, type Listening } from '../../testing'
-import { startRedis } from './redis-server'
-
-type RedisServer = Awaited<ReturnType<typeof startRedis>>
+import { ACCOUNT, expectTypeError, makePlatform } from '../helpers/platform'
+import { closedPort } from './http-server'
+import { startRedis, type RedisServer } from './redis-server'
 /** What the tests need of a client besides the store: raw commands to look at Redis, and a way to close it. */
 interface Client {
   name: string
@@ -141,17 +141,17 @@ describe.each(clients)('createRedisStore with %s', (_, connect) => {
 
   it('shares one ticket between two providers with their own clients (one getticket, one stable_token)', async () => {
     const other = await connect()
-    const platform = createCardPlatform({ apiTicket: 'sim-ticket', accessToken: 'sim-token', openid: 'o', cards: [] })
-    const api: Listening = await platform.listen()
+    const platform = makePlatform()
+    const api = await platform.listen()
     try {
       const providers = [c, other].map((x) => {
         const store = createRedisStore(x.client)
-        const common = { store, baseUrl: api.url, appid: 'wx0000000000card00' }
-        const tokens = createStableAccessTokenProvider({ ...common, secret: 'simulator-app-secret-0000000000' })
+        const common = { store, baseUrl: api.url, appid: ACCOUNT.appid }
+        const tokens = createStableAccessTokenProvider({ ...common, secret: ACCOUNT.secret })
         return createApiTicketProvider({ ...common, getAccessToken: tokens.getAccessToken })
       })
       const all = await Promise.all(Array.from({ length: 200 }, (__, i) => providers[i % 2].getTicket()))
-      expect(new Set(all)).toEqual(new Set(['sim-ticket']))
+      expect(new Set(all)).toEqual(new Set([ACCOUNT.apiTicket]))
       expect(platform.state.requests).toMatchObject({ stable_token: 1, getticket: 1 })
       expect(await c.raw('EXISTS', 'weapp-card-coupon:wx_card_api_ticket:wx0000000000card00')).toBe(1)
       expect(await c.raw('EXISTS', 'weapp-card-coupon:access_token:wx0000000000card00')).toBe(1)
@@ -170,7 +170,7 @@ describe('the 30 s rule for forced refreshes through Redis', () => {
   it('instances on ioredis and node-redis, all told their token was rejected at once, force once', async () => {
     const [io, nr] = await Promise.all(clients.map(([, connect]) => connect()))
     await io.raw('FLUSHALL')
-    const platform = createCardPlatform({ apiTicket: 't', accessToken: 'sim-token', openid: 'o', cards: [] })
+    const platform = makePlatform()
     const api = await platform.listen()
     let forced = 0
     const counting: typeof fetch = (input, init) => {
@@ -180,20 +180,20 @@ describe('the 30 s rule for forced refreshes through Redis', () => {
     try {
       const providers = [io, nr, io, nr].map((x) =>
         createStableAccessTokenProvider({
-          appid: 'wx0000000000card00',
-          secret: 'simulator-app-secret-0000000000',
+          appid: ACCOUNT.appid,
+          secret: ACCOUNT.secret,
           store: createRedisStore(x.client),
           baseUrl: api.url,
           fetch: counting,
         }),
       )
       const first = await Promise.all(providers.map((p) => p.getAccessToken()))
-      expect(new Set(first)).toEqual(new Set(['sim-token']))
+      expect(new Set(first)).toEqual(new Set([ACCOUNT.accessToken]))
       const renewed = await Promise.all(
         providers.flatMap((p) => Array.from({ length: 25 }, () => p.getAccessToken({ forceRefresh: true }))),
       )
       expect(new Set(renewed).size).toBe(1)
-      expect(renewed[0]).not.toBe('sim-token')
+      expect(renewed[0]).not.toBe(ACCOUNT.accessToken)
       expect(forced).toBe(1)
       expect(Number(await io.raw('PTTL', 'weapp-card-coupon:access_token:wx0000000000card00:force'))).toBeGreaterThan(0)
     } finally {
@@ -203,16 +203,72 @@ describe('the 30 s rule for forced refreshes through Redis', () => {
   })
 })
 
+describe('a Redis that cannot be reached: the providers serve what they fetched, and say why once', () => {
+  let port: number
+  beforeAll(async () => {
+    port = await closedPort()
+  })
+  const KEY = 'wx_card_api_ticket:wx0000000000card00'
+
+  it.each<[string, () => { client: RedisClientLike; close(): void }, Record<string, number>, string]>([
+    [
+      'ioredis on a closed port (commands queued until storeTimeoutMs)',
+      () => {
+        // a short disconnectTimeout: the socket of a refused connection never closes again, so ioredis waits it out
+        const client = new Redis({ port, host: '127.0.0.1', disconnectTimeout: 10 })
+        client.on('error', () => undefined)
+        return { client, close: () => client.disconnect() }
+      },
+      { storeTimeoutMs: 50 },
+      `the store (get ${KEY}) did not answer within 50 ms (storeTimeoutMs)`,
+    ],
+    [
+      'node-redis never connected (commands refused)',
+      () => {
+        const client = createClient({ url: `redis://127.0.0.1:${port}` })
+        client.on('error', () => undefined)
+        return { client, close: () => undefined }
+      },
+      {},
+      `Redis GET weapp-card-coupon:${KEY} failed: The client is closed`,
+    ],
+  ])('%s', async (_, connect, options, cause) => {
+    const { client, close } = connect()
+    const platform = makePlatform()
+    const api = await platform.listen()
+    try {
+      const reported: string[] = []
+      const tickets = createApiTicketProvider({
+        getAccessToken: async () => ACCOUNT.accessToken,
+        appid: ACCOUNT.appid,
+        baseUrl: api.url,
+        store: createRedisStore(client),
+        onError: (e) => reported.push(e.message),
+        ...options,
+      })
+      for (let i = 0; i < 3; i++) await expect(tickets.getTicket()).resolves.toBe(ACCOUNT.apiTicket)
+      expect(platform.state.requests.getticket).toBe(1)
+      expect(reported).toEqual([
+        `createApiTicketProvider: store get failed for ${KEY} (Error: ${cause}); serving the api_ticket held in this process`,
+      ])
+    } finally {
+      close()
+      await api.close()
+    }
+  })
+})
+
 describe('createRedisStore options', () => {
-  it.each<[string, unknown, unknown, RegExp]>([
-    ['no client', undefined, undefined, /client must be an ioredis client \(call\) or a node-redis v4\+ client/],
-    ['a plain object', {}, undefined, /client must be/],
-    ['a client URL', 'redis://127.0.0.1:6379', undefined, /client must be/],
-    ['an empty prefix', { call: async () => null }, { prefix: '' }, /prefix must be a non-empty string/],
-    ['a numeric prefix', { sendCommand: async () => null }, { prefix: 7 }, /prefix must be a non-empty string/],
-  ])('throws a TypeError for %s', (_, client, options, message) => {
-    const make = () => createRedisStore(client as RedisClientLike, options as { prefix?: string })
-    expect(make).toThrow(TypeError)
-    expect(make).toThrow(message)
+  const CLIENT = 'client must be an ioredis client (call) or a node-redis v4+ client (sendCommand)'
+  it.each<[string, unknown, unknown, string]>([
+    ['no client', undefined, undefined, CLIENT],
+    ['a null client', null, undefined, CLIENT],
+    ['a client with neither call nor sendCommand', { get: () => undefined }, undefined, CLIENT],
+    ['a call that is not a function', { call: 'GET' }, undefined, CLIENT],
+    ['a client URL', 'redis://127.0.0.1:6379', undefined, CLIENT],
+    ['an empty prefix', { call: async () => null }, { prefix: '' }, 'prefix must be a non-empty string'],
+    ['a numeric prefix', { sendCommand: async () => null }, { prefix: 7 }, 'prefix must be a non-empty string'],
+  ])('throws a TypeError for %s', async (_, client, options, message) => {
+    await expectTypeError(() => createRedisStore(client as never, options as never), `createRedisStore: ${message}`)
   })
 })

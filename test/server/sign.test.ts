@@ -1,6 +1,9 @@
+// The 卡券签名 (server/sign.ts): signCardExt against peer vectors and an independent reference, createCardExt
+// checking every value with the client's rules (utils/rules.ts) and naming the option, verifyCardExt, nonces.
 import { createHash } from 'crypto'
 import { validateCardExt } from '../../utils'
-import { createCardExt, createNonceStr, signCardExt, verifyCardExt, type CardExtOptions } from '../../server'
+import { createCardExt, createNonceStr, signCardExt, verifyCardExt } from '../../server'
+import { expectTypeError, PROTO_NAMES, spoiled, withItemKey } from '../helpers/platform'
 
 // Peer vectors from wechatpy's card signing tests.
 const TICKET = 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg'
@@ -161,35 +164,77 @@ describe('createCardExt', () => {
     })
   })
 
-  const ms = 1700000000000
-  it.each<[string, Partial<CardExtOptions>, string]>([
-    ['no apiTicket', { apiTicket: '' }, 'apiTicket is required'],
-    ['no cardId', { cardId: '' }, 'cardId is empty'],
-    ['a numeric cardId', { cardId: 7 as unknown as string }, 'cardId must be a string, got number'],
+  it('signs a fresh cardExt every time, even within one second', () => {
+    const made = new Set<string>()
+    for (let i = 0; i < 500; i++) made.add(createCardExt({ apiTicket: TICKET, cardId: CARD_ID, timestamp: TIMESTAMP }))
+    expect(made.size).toBe(500)
+  })
+
+  it.each(PROTO_NAMES)('never reads an option named %s, nor copies it into the cardExt', (name) => {
+    const cardExt = createCardExt(
+      withItemKey({ apiTicket: TICKET, cardId: CARD_ID, timestamp: 1, nonceStr: 'n' }, name),
+    )
+    expect(Object.keys(JSON.parse(cardExt))).toEqual(['timestamp', 'nonce_str', 'signature'])
+    expect(verifyCardExt(cardExt, { apiTicket: TICKET, cardId: CARD_ID })).toBe(true)
+  })
+
+  const LETTERS = 'may contain only letters and digits (A-Z, a-z, 0-9)'
+  const MS = 'looks like milliseconds (13 digits): use seconds, Math.floor(Date.now() / 1000)'
+  type Refusal = [string, Record<string, unknown> | undefined, string]
+  it.each<Refusal>([
+    ['no options', undefined, 'apiTicket is required'],
+    ['an empty apiTicket', { apiTicket: '' }, 'apiTicket is required'],
+    // WeChat would answer 签名错误; the message never shows the ticket
     [
-      'milliseconds timestamp',
-      { timestamp: ms },
-      'timestamp looks like milliseconds (13 digits): use seconds, Math.floor(Date.now() / 1000)',
+      'an apiTicket read with its newline',
+      { apiTicket: `${TICKET}\n` },
+      'apiTicket has whitespace or a control character',
     ],
-    ['fractional timestamp', { timestamp: 1.5 }, 'timestamp must be integer seconds (digits only), got 1.5'],
-    ['bad nonceStr', { nonceStr: 'has space' }, 'nonceStr may contain only letters and digits (A-Z, a-z, 0-9)'],
-    ['long nonceStr', { nonceStr: 'a'.repeat(33) }, 'nonceStr is too long: 33 characters (at most 32)'],
-    ['non-string code', { code: 123 as unknown as string }, 'code must be a string, got number'],
     [
-      'code with a dash (the client would refuse it)',
-      { code: 'SHOP-2026-0001' },
-      'code may contain only letters and digits (A-Z, a-z, 0-9)',
+      'an apiTicket pasted with a space',
+      { apiTicket: ` ${TICKET}` },
+      'apiTicket has whitespace or a control character',
     ],
-    ['21-character code', { code: '1'.repeat(21) }, 'code is too long: 21 characters (at most 20)'],
+    ['no cardId', { cardId: undefined }, 'cardId must be a string, got undefined'],
+    ['an empty cardId', { cardId: '' }, 'cardId is empty'],
+    ['a numeric cardId', { cardId: 7 }, 'cardId must be a string, got number'],
+    ...spoiled(CARD_ID).map(([what, cardId, problem]): Refusal => [
+      `a cardId with a ${what}`,
+      { cardId },
+      `cardId ${problem}`,
+    ]),
+    ...spoiled('oXyz-_1').map(([what, openid, problem]): Refusal => [
+      `an openid with a ${what}`,
+      { openid },
+      `openid ${problem}`,
+    ]),
+    ...spoiled('SHOP0001').map(([what, code]): Refusal => [`a code with a ${what}`, { code }, `code ${LETTERS}`]),
+    ['an empty timestamp', { timestamp: '' }, 'timestamp is empty'],
     [
-      'milliseconds fixedBeginTimestamp',
-      { fixedBeginTimestamp: ms },
-      'fixedBeginTimestamp looks like milliseconds (13 digits): use seconds, Math.floor(Date.now() / 1000)',
+      'a boolean timestamp',
+      { timestamp: true },
+      'timestamp must be integer seconds (a number or a string of digits), got boolean',
     ],
-  ])('throws a TypeError naming the option for %s', (_, patch, message) => {
-    const create = () => createCardExt({ apiTicket: TICKET, cardId: CARD_ID, ...patch })
-    expect(create).toThrow(TypeError)
-    expect(create).toThrow(`createCardExt: ${message}`)
+    ['a fractional timestamp', { timestamp: 1.5 }, 'timestamp must be integer seconds (digits only), got 1.5'],
+    ['a timestamp that is a word', { timestamp: 'now' }, 'timestamp must be integer seconds (digits only), got "now"'],
+    ['a timestamp in milliseconds', { timestamp: 1700000000000 }, `timestamp ${MS}`],
+    ['a nonceStr with a space', { nonceStr: 'has space' }, `nonceStr ${LETTERS}`],
+    ['a nonceStr of 33 characters', { nonceStr: 'a'.repeat(33) }, 'nonceStr is too long: 33 characters (at most 32)'],
+    ['a numeric nonceStr', { nonceStr: 12345 }, 'nonceStr must be a string, got number'],
+    ['a numeric code', { code: 123 }, 'code must be a string, got number'],
+    ['a code with a dash (the client would refuse it)', { code: 'SHOP-2026-0001' }, `code ${LETTERS}`],
+    ['a 21-character code', { code: '1'.repeat(21) }, 'code is too long: 21 characters (at most 20)'],
+    ['a numeric openid', { openid: 7 }, 'openid must be a string, got number'],
+    ['a numeric outerStr', { outerStr: 7 }, 'outerStr must be a string, got number'],
+    ['a fixedBeginTimestamp in milliseconds', { fixedBeginTimestamp: 1700000000000 }, `fixedBeginTimestamp ${MS}`],
+    [
+      'a fixedBeginTimestamp word',
+      { fixedBeginTimestamp: 'soon' },
+      'fixedBeginTimestamp must be integer seconds (digits only), got "soon"',
+    ],
+  ])('throws a TypeError naming the option for %s', async (_, patch, message) => {
+    const options = patch && { apiTicket: TICKET, cardId: CARD_ID, ...patch }
+    await expectTypeError(() => createCardExt(options as never), `createCardExt: ${message}`)
   })
 })
 

@@ -1,3 +1,5 @@
+// createApiTicketProvider (server/ticket.ts) against a stand-in for WeChat on 127.0.0.1: the request, caching,
+// invalidation, retries and a rejected access_token.
 import {
   createApiTicketProvider,
   createMemoryStore,
@@ -5,6 +7,7 @@ import {
   type ApiTicketProviderOptions,
   type CredentialStore,
 } from '../../server'
+import { expectTypeError } from '../helpers/platform'
 import { reply, startServer, type Handler, type TestServer } from './http-server'
 
 let srv: TestServer
@@ -58,7 +61,7 @@ const provider = (o: Partial<ApiTicketProviderOptions> = {}) =>
     baseUrl: srv.baseUrl,
     now: () => clock,
     retryDelayMs: 1,
-    timeoutMs: 2000,
+    timeoutMs: 10_000, // a bound for a stuck test: cases about no answer set their own
     ...o,
   })
 
@@ -78,46 +81,16 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     expect(tokenCalls).toEqual([{ forceRefresh: false }])
   })
 
-  it('shares one upstream request between 1,000 concurrent callers', async () => {
-    srv.handle(ok())
-    const p = provider()
-    const tickets = await Promise.all(Array.from({ length: 1000 }, () => p.getTicket()))
-    expect(new Set(tickets)).toEqual(new Set(['ticket-1']))
-    expect(srv.requests).toHaveLength(1)
-    expect(tokenCalls).toHaveLength(1)
-  })
-
-  it('stores expiresAt = now + expires_in and refreshAt = expiresAt − margin, and refetches from refreshAt on', async () => {
+  // when to refresh, and one fetch for concurrent callers, are the cache's (cache.test.ts)
+  it.each<[Partial<ApiTicketProviderOptions>, string]>([
+    [{}, 'wx_card_api_ticket'],
+    [{ appid: 'wxapp' }, 'wx_card_api_ticket:wxapp'],
+    [{ key: 'app-1' }, 'app-1'],
+  ])('stores the ticket under its key: %j → %s', async (options, key) => {
     srv.handle(ok())
     const store = createMemoryStore()
-    const p = provider({ store })
-    await p.getTicket()
-    await expect(store.get('wx_card_api_ticket')).resolves.toEqual({
-      value: 'ticket-1',
-      expiresAt: T0 + 7200 * 1000,
-      refreshAt: T0 + (7200 - 300) * 1000,
-    })
-    clock = T0 + (7200 - 300) * 1000 - 1
-    await expect(p.getTicket()).resolves.toBe('ticket-1')
-    expect(srv.requests).toHaveLength(1)
-    clock = T0 + (7200 - 300) * 1000
-    await expect(p.getTicket()).resolves.toBe('ticket-2')
-    expect(srv.requests).toHaveLength(2)
-  })
-
-  it('honours refreshMarginSeconds and key', async () => {
-    srv.handle(ok())
-    const store = createMemoryStore()
-    const p = provider({ store, refreshMarginSeconds: 0, key: 'app-1' })
-    await p.getTicket()
-    await expect(store.get('app-1')).resolves.toEqual({
-      value: 'ticket-1',
-      expiresAt: T0 + 7200 * 1000,
-      refreshAt: T0 + 7200 * 1000,
-    })
-    clock = T0 + 7200 * 1000 - 1
-    await expect(p.getTicket()).resolves.toBe('ticket-1')
-    expect(srv.requests).toHaveLength(1)
+    await provider({ store, ...options }).getTicket()
+    await expect(store.get(key)).resolves.toMatchObject({ value: 'ticket-1', expiresAt: T0 + 7200_000 })
   })
 
   it('refetches after invalidate()', async () => {
@@ -232,12 +205,15 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     expect(srv.requests).toHaveLength(2)
   })
 
-  it('shares one failure between concurrent callers', async () => {
-    srv.handle(errcode(40164, 'invalid ip'))
-    const p = provider({ maxRetries: 0 })
+  it('shares one fetch, its retries and its failure between concurrent callers', async () => {
+    srv.handle((_, res) => reply(res, 500, 'down'))
+    const p = provider({ maxRetries: 2 })
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => p.getTicket()))
-    expect(results.every((r) => r.status === 'rejected')).toBe(true)
-    expect(srv.requests).toHaveLength(1)
+    const reasons = results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'resolved'))
+    expect(new Set(reasons)).toEqual(
+      new Set(['Error: WeChat cgi-bin/ticket/getticket: HTTP 500 Internal Server Error']),
+    )
+    expect(srv.requests).toHaveLength(3)
   })
 
   it.each<[string, Handler, RegExp]>([
@@ -333,19 +309,27 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     expect(srv.requests).toHaveLength(0)
   })
 
-  it.each<[string, Partial<ApiTicketProviderOptions>, RegExp]>([
+  it.each<[string, Record<string, unknown> | undefined, string]>([
+    ['no options', undefined, 'getAccessToken is required'],
+    ['no getAccessToken', { getAccessToken: undefined }, 'getAccessToken is required'],
+    ['a token string as getAccessToken', { getAccessToken: 'ACCESS_TOKEN' }, 'getAccessToken is required'],
+    ['an empty appid', { appid: '' }, 'appid must be a non-empty string'],
+    ['an empty key', { key: '' }, 'key must be a non-empty string'],
+    // the transport and retry options every server function shares (server/wechat.ts), all of them here
+    ['a relative baseUrl', { baseUrl: '/api' }, 'baseUrl must be an http(s) URL'],
+    ['a baseUrl without a scheme', { baseUrl: 'api.weixin.qq.com' }, 'baseUrl must be an http(s) URL'],
     [
-      'no getAccessToken',
-      { getAccessToken: undefined as unknown as ApiTicketProviderOptions['getAccessToken'] },
-      /getAccessToken is required/,
+      'a fetch that is not a function',
+      { fetch: 'fetch' },
+      'no fetch available; pass options.fetch (Node 18+ has a global fetch)',
     ],
-    ['a negative margin', { refreshMarginSeconds: -1 }, /refreshMarginSeconds/],
-    ['a fractional maxRetries', { maxRetries: 1.5 }, /maxRetries/],
-    ['an empty key', { key: '' }, /key/],
-    ['a store without set', { store: { get: async () => undefined } as unknown as CredentialStore }, /store/],
-    ['a relative baseUrl', { baseUrl: '/api' }, /baseUrl/],
-  ])('throws a TypeError at creation for %s', (_, patch, message) => {
-    expect(() => provider(patch)).toThrow(TypeError)
-    expect(() => provider(patch)).toThrow(message)
+    ['a zero timeoutMs', { timeoutMs: 0 }, 'timeoutMs must be a positive number'],
+    ['a NaN timeoutMs', { timeoutMs: NaN }, 'timeoutMs must be a positive number'],
+    ['a fractional maxRetries', { maxRetries: 1.5 }, 'maxRetries must be an integer >= 0'],
+    ['a negative maxRetries', { maxRetries: -1 }, 'maxRetries must be an integer >= 0'],
+    ['a negative retryDelayMs', { retryDelayMs: -1 }, 'retryDelayMs must be a number >= 0'],
+  ])('throws a TypeError naming the option at creation for %s', async (_, patch, message) => {
+    const make = () => (patch ? provider(patch) : createApiTicketProvider(undefined as never))
+    await expectTypeError(make, `createApiTicketProvider: ${message}`)
   })
 })

@@ -9,15 +9,12 @@ import {
   type CredentialStore,
   type StableAccessTokenProviderOptions,
 } from '../../server'
-import { createCardExt } from '../../server/sign'
-import { createCardPlatform, STABLE_TOKEN_PATH, type CardPlatform, type Listening } from '../../testing'
+import { STABLE_TOKEN_PATH, type CardPlatform, type Listening } from '../../testing'
+import { ACCOUNT, expectTypeError, ext, ID, makePlatform } from '../helpers/platform'
 import { reply, startServer, type TestServer } from './http-server'
 
 const T0 = 1_700_000_000_000
-const APPID = 'wx1234567890abcdef'
-const SECRET = '0123456789abcdef0123456789abcdef'
-const TICKET = 'sim-api-ticket-0001'
-const FIRST_TOKEN = 'sim-access-token-0001'
+const { appid: APPID, secret: SECRET, apiTicket: TICKET, accessToken: FIRST_TOKEN } = ACCOUNT
 let clock = T0
 let platform: CardPlatform
 let api: Listening
@@ -33,15 +30,7 @@ const consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m
 beforeEach(async () => {
   clock = T0
   bodies = []
-  platform = createCardPlatform({
-    apiTicket: TICKET,
-    accessToken: FIRST_TOKEN,
-    openid: 'oUser1',
-    cards: [{ cardId: 'pPlain' }],
-    appid: APPID,
-    secret: SECRET,
-    now: () => clock,
-  })
+  platform = makePlatform({ now: () => clock })
   api = await platform.listen()
 })
 afterEach(async () => {
@@ -58,7 +47,7 @@ const provider = (o: Partial<StableAccessTokenProviderOptions> = {}) =>
     fetch: recording,
     now: () => clock,
     retryDelayMs: 1,
-    timeoutMs: 2000,
+    timeoutMs: 10_000, // a bound for a stuck test: cases about no answer set their own
     ...o,
   })
 /** What another party does: a forced refresh straight at the simulator. */
@@ -208,7 +197,7 @@ describe('createStableAccessTokenProvider', () => {
         /^createStableAccessTokenProvider: WeChat still returns the rejected access_token, and a forced refresh needs the store .*which failed/,
       )
       expect(forced()).toBe(0)
-      expect(errors[0].message).toMatch(/store lock failed for access_token:wx1234567890abcdef \(Error: LOADING\)/)
+      expect(errors[0].message).toMatch(/store lock failed for access_token:wx0000000000card00 \(Error: LOADING\)/)
     })
 
     it("passes WeChat's daily limit (45009) through as a WeChatApiError", async () => {
@@ -272,28 +261,31 @@ describe('createStableAccessTokenProvider', () => {
     }
   })
 
-  it.each<[string, Partial<StableAccessTokenProviderOptions>, RegExp]>([
-    ['no appid', { appid: undefined as unknown as string }, /appid must be a non-empty string/],
-    ['an empty appid', { appid: '' }, /appid must be a non-empty string/],
-    ['a numeric appid', { appid: 123 as unknown as string }, /appid must be a non-empty string/],
-    ['no secret', { secret: undefined as unknown as string }, /secret must be a non-empty string/],
-    ['an empty secret', { secret: '' }, /secret must be a non-empty string/],
-    ['an empty key', { key: '' }, /key must be a non-empty string/],
-    ['a zero timeoutMs', { timeoutMs: 0 }, /timeoutMs must be a positive number/],
-    ['a negative maxRetries', { maxRetries: -1 }, /maxRetries must be an integer >= 0/],
-    ['a relative baseUrl', { baseUrl: 'api.weixin.qq.com' }, /baseUrl must be an http\(s\) URL/],
-    ['a margin of two hours', { refreshMarginSeconds: 7200 }, /refreshMarginSeconds/],
-  ])('throws a TypeError naming the option for %s, before any request', (_, patch, message) => {
-    expect(() => provider(patch)).toThrow(TypeError)
-    expect(() => provider(patch)).toThrow(message)
-    expect(() => provider({ ...patch, secret: SECRET })).not.toThrow(new RegExp(SECRET))
+  const WHITESPACE = 'has leading or trailing whitespace (WeChat matches it exactly)'
+  it.each<[string, Record<string, unknown> | undefined, string]>([
+    ['no options', undefined, 'options are required'],
+    ['no appid', { appid: undefined }, 'appid must be a non-empty string'],
+    ['an empty appid', { appid: '' }, 'appid must be a non-empty string'],
+    ['a numeric appid', { appid: 123 }, 'appid must be a non-empty string'],
+    ['an appid pasted with a space', { appid: ` ${APPID}` }, `appid ${WHITESPACE}`],
+    ['no secret', { secret: undefined }, 'secret must be a non-empty string'],
+    ['an empty secret', { secret: '' }, 'secret must be a non-empty string'],
+    // a secret read from a file or an env var often ends in a newline; the message never shows it
+    ['a secret read with its newline', { secret: `${SECRET}\n` }, `secret ${WHITESPACE}`],
+    ['a secret pasted with a space', { secret: ` ${SECRET}` }, `secret ${WHITESPACE}`],
+    ['an empty key', { key: '' }, 'key must be a non-empty string'],
+    // the transport, retry and cache options are checked by what every server function shares: one of each here
+    ['a relative baseUrl', { baseUrl: 'api.weixin.qq.com' }, 'baseUrl must be an http(s) URL'],
+    ['a string maxRetries', { maxRetries: '2' }, 'maxRetries must be an integer >= 0'],
+    [
+      'a margin of two hours',
+      { refreshMarginSeconds: 7200 },
+      'refreshMarginSeconds must be a number of seconds >= 0 and < 7200',
+    ],
+  ])('throws a TypeError naming the option for %s, before any request', async (_, patch, message) => {
+    const make = () => (patch ? provider(patch) : createStableAccessTokenProvider(undefined as never))
+    await expectTypeError(make, `createStableAccessTokenProvider: ${message}`)
     expect(platform.state.requests.stable_token).toBe(0)
-  })
-
-  it('throws a TypeError without options', () => {
-    expect(() => createStableAccessTokenProvider(undefined as unknown as StableAccessTokenProviderOptions)).toThrow(
-      new TypeError('createStableAccessTokenProvider: options are required'),
-    )
   })
 
   describe('plugged into the other server functions', () => {
@@ -312,7 +304,7 @@ describe('createStableAccessTokenProvider', () => {
       expect(platform.state.requests).toMatchObject({ stable_token: 3, getticket: 2 })
       expect(forced()).toBe(0)
       const { cardList } = (await platform.wx.addCard({
-        cardList: [{ cardId: 'pPlain', cardExt: createCardExt({ apiTicket: ticket, cardId: 'pPlain' }) }],
+        cardList: [{ cardId: ID.voucher, cardExt: ext(ID.voucher, { apiTicket: ticket }) }],
       })) as { cardList: { isSuccess: boolean }[] }
       expect(cardList[0].isSuccess).toBe(true)
     })
@@ -320,7 +312,7 @@ describe('createStableAccessTokenProvider', () => {
     it('decryptCardCode: refreshes the token once after 40001 and decrypts', async () => {
       const tokens = provider()
       await platform.wx.addCard({
-        cardList: [{ cardId: 'pPlain', cardExt: createCardExt({ apiTicket: TICKET, cardId: 'pPlain' }) }],
+        cardList: [{ cardId: ID.voucher, cardExt: ext(ID.voucher) }],
       })
       const [held] = platform.state.held
       await tokens.getAccessToken()

@@ -1,31 +1,19 @@
 // getUserCards against the card-platform simulator: over HTTP (baseUrl) and in process (platform.fetch), and against
 // test/server/http-server.ts where an answer WeChat might give must be exact.
 import { getUserCards, WeChatApiError, type AccessTokenRequest, type GetUserCardsOptions } from '../../server'
-import { createCardExt } from '../../server/sign'
-import { createCardPlatform, type CardPlatform, type Listening } from '../../testing'
+import type { CardPlatform, Listening } from '../../testing'
+import { ACCOUNT, ext, ID, makePlatform } from '../helpers/platform'
 import { reply, startServer } from './http-server'
 
 const T0 = Date.UTC(2026, 2, 1, 2, 0, 0) // 10:00 in China
 const DAY0 = Date.UTC(2026, 2, 1, 0, 0, 0) / 1000 - 8 * 3600
 const DAY = 86_400
-const TICKET = 'user-cards-api-ticket'
-const TOKEN = 'user-cards-access-token-0001'
-const OPENID = 'oUserCards0001'
+const { accessToken: TOKEN, openid: OPENID } = ACCOUNT
 
 let platform: CardPlatform
 let api: Listening
 beforeEach(async () => {
-  platform = createCardPlatform({
-    apiTicket: TICKET,
-    accessToken: TOKEN,
-    openid: OPENID,
-    now: () => T0,
-    expiredAccessTokens: ['old-token'],
-    cards: [
-      { cardId: 'pCoupon', dateInfo: { type: 'DATE_TYPE_FIX_TERM', fixedTerm: 7 } },
-      { cardId: 'pMember', useCustomCode: true },
-    ],
-  })
+  platform = makePlatform({ now: () => T0, expiredAccessTokens: ['old-token'] })
   api = await platform.listen()
 })
 afterEach(() => api.close())
@@ -35,7 +23,7 @@ async function addCards(cardId: string, count: number): Promise<void> {
   let codes = 0
   const cardList = Array.from({ length: count }, () => ({
     cardId,
-    cardExt: createCardExt({ apiTicket: TICKET, cardId, ...(cardId === 'pMember' ? { code: `M${++codes}` } : {}) }),
+    cardExt: ext(cardId, cardId === ID.custom ? { code: `M${++codes}` } : {}),
   }))
   await platform.wx.addCard({ cardList })
 }
@@ -49,15 +37,15 @@ const options = (o: Partial<GetUserCardsOptions> = {}): GetUserCardsOptions => (
 
 describe('getUserCards: the held cards with their states', () => {
   it('joins getcardlist with code/get: every state, validity in seconds, in the order WeChat lists them', async () => {
-    await addCards('pCoupon', 8)
-    await addCards('pMember', 1)
+    await addCards(ID.voucher, 8)
+    await addCards(ID.custom, 1)
     const held = platform.state.held
     const statuses = ['CONSUMED', 'GIFTING', 'GIFT_SUCC', 'GIFT_TIMEOUT', 'DELETE', 'UNAVAILABLE', 'EXPIRE'] as const
     statuses.forEach((status, i) => platform.setCardStatus(held[i], status))
     const cards = await getUserCards(options())
     expect(cards).toEqual([
       ...statuses.map((status, i) => ({
-        cardId: 'pCoupon',
+        cardId: ID.voucher,
         code: held[i].code,
         status,
         canConsume: false,
@@ -65,7 +53,7 @@ describe('getUserCards: the held cards with their states', () => {
         endTime: DAY0 + 7 * DAY - 1,
       })),
       {
-        cardId: 'pCoupon',
+        cardId: ID.voucher,
         code: held[7].code,
         status: 'NORMAL',
         canConsume: true,
@@ -73,7 +61,7 @@ describe('getUserCards: the held cards with their states', () => {
         endTime: DAY0 + 7 * DAY - 1,
       },
       {
-        cardId: 'pMember',
+        cardId: ID.custom,
         code: 'M1',
         status: 'NORMAL',
         canConsume: true,
@@ -85,16 +73,12 @@ describe('getUserCards: the held cards with their states', () => {
   })
 
   it('a card past its end time reads EXPIRE (the simulator clock moved a week)', async () => {
-    await addCards('pCoupon', 1)
+    await addCards(ID.voucher, 1)
     platform.advanceTime(7 * DAY * 1000)
     // the token has its 7200 s on the same clock: the source hands out the renewed one
     const renewed = await platform.fetch('http://simulator/cgi-bin/stable_token', {
       method: 'POST',
-      body: JSON.stringify({
-        grant_type: 'client_credential',
-        appid: 'wx0000000000card00',
-        secret: 'simulator-app-secret-0000000000',
-      }),
+      body: JSON.stringify({ grant_type: 'client_credential', appid: ACCOUNT.appid, secret: ACCOUNT.secret }),
     })
     const { access_token: token } = (await renewed.json()) as { access_token: string }
     const [card] = await getUserCards(options({ getAccessToken: async () => token }))
@@ -102,34 +86,34 @@ describe('getUserCards: the held cards with their states', () => {
   })
 
   it('cardId asks for one card only (card_id); an empty bag is an empty list with no look-up', async () => {
-    await addCards('pCoupon', 2)
-    await addCards('pMember', 1)
-    expect((await getUserCards(options({ cardId: 'pMember' }))).map((c) => c.code)).toEqual(['M1'])
-    const nobody = createCardPlatform({ apiTicket: TICKET, accessToken: TOKEN, openid: OPENID, cards: [] })
+    await addCards(ID.voucher, 2)
+    await addCards(ID.custom, 1)
+    expect((await getUserCards(options({ cardId: ID.custom }))).map((c) => c.code)).toEqual(['M1'])
+    const nobody = makePlatform()
     await expect(getUserCards(options({ baseUrl: undefined, fetch: nobody.fetch }))).resolves.toEqual([])
     expect(nobody.state.requests).toMatchObject({ getcardlist: 1, code_get: 0 })
   })
 
   it('one failing look-up marks that card UNKNOWN (no times) and is reported; the others are read', async () => {
-    await addCards('pCoupon', 3)
+    await addCards(ID.voucher, 3)
     platform.failNextRequest('code_get')
     const errors: Error[] = []
     const cards = await getUserCards(options({ concurrency: 1, onError: (e) => errors.push(e) }))
     expect(cards[0]).toEqual({
-      cardId: 'pCoupon',
+      cardId: ID.voucher,
       code: platform.state.held[0].code,
       status: 'UNKNOWN',
       canConsume: false,
     })
     expect(cards.slice(1).map((c) => c.status)).toEqual(['NORMAL', 'NORMAL'])
     expect(errors.map((e) => e.message)).toEqual([
-      'getUserCards: card/code/get failed for card_list[0] (pCoupon): WeChatApiError: WeChat card/code/get failed: errcode -1, errmsg system error',
+      'getUserCards: card/code/get failed for card_list[0] (pDemoVoucher): WeChatApiError: WeChat card/code/get failed: errcode -1, errmsg system error',
     ])
     expect(errors[0].message).not.toContain(platform.state.held[0].code)
   })
 
   it('without onError, failures are one console.warn per call', async () => {
-    await addCards('pCoupon', 3)
+    await addCards(ID.voucher, 3)
     for (let i = 0; i < 3; i++) platform.failNextRequest('code_get')
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined)
     try {
@@ -145,7 +129,7 @@ describe('getUserCards: the held cards with their states', () => {
 
 describe('getUserCards: concurrency', () => {
   it('in process: exactly `concurrency` look-ups at once at the simulator, never more', async () => {
-    await addCards('pCoupon', 20)
+    await addCards(ID.voucher, 20)
     for (const concurrency of [1, 3, 8]) {
       platform.state.maxInFlight.code_get = 0
       const cards = await getUserCards(options({ baseUrl: undefined, fetch: platform.fetch, concurrency }))
@@ -158,7 +142,7 @@ describe('getUserCards: concurrency', () => {
   })
 
   it('over HTTP: never more than `concurrency` look-ups at the simulator at once', async () => {
-    await addCards('pCoupon', 12)
+    await addCards(ID.voucher, 12)
     await getUserCards(options({ concurrency: 3 })) // once with connections still to open, once with them open
     platform.state.maxInFlight.code_get = 0
     const cards = await getUserCards(options({ concurrency: 3 }))
@@ -184,7 +168,7 @@ describe('getUserCards: the access_token', () => {
     ['40001 (a token replaced elsewhere)', 'stale-token', 40001],
     ['42001 (an expired token)', 'old-token', 42001],
   ])('getcardlist answered %s: refreshed once, with the rejected token', async (_, first, errcode) => {
-    await addCards('pCoupon', 2)
+    await addCards(ID.voucher, 2)
     const { asked, getAccessToken } = source(first)
     const cards = await getUserCards(options({ getAccessToken }))
     expect(cards.map((c) => c.status)).toEqual(['NORMAL', 'NORMAL'])
@@ -194,7 +178,7 @@ describe('getUserCards: the access_token', () => {
   })
 
   it('concurrent look-ups all rejected (40014): one refresh for the whole list', async () => {
-    await addCards('pCoupon', 6)
+    await addCards(ID.voucher, 6)
     for (let i = 0; i < 3; i++) platform.failNextRequest('code_get', { errcode: 40014, errmsg: 'invalid access_token' })
     const { asked, getAccessToken } = source(TOKEN)
     const cards = await getUserCards(

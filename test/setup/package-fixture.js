@@ -1,14 +1,21 @@
 // The heavy step of the package tests, done once per jest run by the first suite that asks (`packageFixture()`):
 // npm pack the built package, install the tarball in a consumer mini-program (next to an app vant 1.11.x), and
 // run WeChat's own "构建 npm" builder (miniprogram-ci packNpmManually) on it. Nothing here asserts.
-// The jest globalSetup clears the last run's fixture; on a whole run (no path filter) it also starts building the
-// new one in a child process at once, so the suites that need it seldom wait (globalTeardown waits for that child).
+// The jest globalSetup names this run's own scratch folder; on a whole run (no path filter) it also starts building
+// the fixture in a child process at once, so the suites that need it seldom wait (globalTeardown waits for that
+// child, then removes the folder).
 const { execFileSync } = require('child_process')
 const fs = require('fs')
 const path = require('path')
 
 const ROOT = path.resolve(__dirname, '../..')
-const FIXTURE = path.join(ROOT, '.tmp', 'package-fixture')
+const SCRATCH = path.join(ROOT, '.tmp')
+/**
+ * This run's scratch folder, `.tmp/run-<pid of jest's main process>`: the globalSetup puts it in the environment the
+ * workers inherit, so two test runs in one checkout never share (or delete) each other's files.
+ */
+const RUN_DIR = process.env.WEAPP_TEST_RUN_DIR || path.join(SCRATCH, `run-${process.pid}`)
+const FIXTURE = path.join(RUN_DIR, 'package-fixture')
 const CONSUMER = path.join(FIXTURE, 'consumer')
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 /** The app's own vant: the oldest version our range admits (the locked one, relabelled). */
@@ -129,22 +136,39 @@ async function packageFixture() {
 
 let builder
 
-/** jest globalSetup: this run builds its own fixture (from this build); on a whole run, starts building it now. */
+/** True while process `pid` runs. */
+function alive(pid) {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return error.code === 'EPERM'
+  }
+}
+
+/** jest globalSetup: this run's folder (and fixture, from this build); on a whole run, starts building it now. */
 function setup(globalConfig) {
-  fs.rmSync(FIXTURE, { recursive: true, force: true })
-  fs.rmSync(LOCK, { recursive: true, force: true })
+  process.env.WEAPP_TEST_RUN_DIR = RUN_DIR
+  // what a run that was killed left behind
+  for (const name of fs.existsSync(SCRATCH) ? fs.readdirSync(SCRATCH) : []) {
+    const pid = /^run-(\d+)$/.exec(name)?.[1]
+    if (pid && !alive(Number(pid))) fs.rmSync(path.join(SCRATCH, name), { recursive: true, force: true })
+  }
+  fs.rmSync(RUN_DIR, { recursive: true, force: true })
   if (globalConfig && globalConfig.testPathPatterns && globalConfig.testPathPatterns.isSet()) return
   const { spawn } = require('child_process')
   builder = spawn(process.execPath, [__filename], { stdio: 'ignore' })
 }
 
-/** jest globalTeardown: no builder left running. */
-function teardown() {
-  if (!builder || builder.exitCode !== null) return undefined
-  return new Promise((resolve) => {
-    builder.once('exit', resolve)
-    builder.kill()
-  })
+/** jest globalTeardown: no builder left running, and this run's folder gone. */
+async function teardown() {
+  if (builder && builder.exitCode === null) {
+    await new Promise((resolve) => {
+      builder.once('exit', resolve)
+      builder.kill()
+    })
+  }
+  fs.rmSync(RUN_DIR, { recursive: true, force: true })
 }
 
 if (require.main === module) {
@@ -158,5 +182,6 @@ if (require.main === module) {
 module.exports = setup
 module.exports.teardown = teardown
 module.exports.packageFixture = packageFixture
+module.exports.RUN_DIR = RUN_DIR
 module.exports.FIXTURE = FIXTURE
 module.exports.CONSUMER = CONSUMER

@@ -2,6 +2,7 @@
 // the platform clock.
 import {
   CODE_GET_PATH,
+  FIXTURE_CARDS,
   GET_CARD_LIST_PATH,
   STABLE_TOKEN_PATH,
   type CardPlatform,
@@ -10,7 +11,7 @@ import {
   type Listening,
 } from '../../testing'
 import { WECHAT_USER_CARD_STATUSES } from '../../utils/protocol'
-import { add, callApi, ext, makePlatform, TOKEN, USER } from './fixtures'
+import { ACCOUNT, add, callApi, ext, ID, makePlatform } from '../helpers/platform'
 
 // 2026-03-01 10:00 in China (UTC+8)
 const T0 = Date.UTC(2026, 2, 1, 2, 0, 0)
@@ -21,14 +22,14 @@ const RANGE = { beginTimestamp: DAY0 + 10 * DAY, endTimestamp: DAY0 + 20 * DAY }
 
 let p: CardPlatform
 let api: Listening
-let token = TOKEN
+let token: string = ACCOUNT.accessToken
 beforeEach(async () => {
-  token = TOKEN
+  token = ACCOUNT.accessToken
   p = makePlatform({
     now: () => T0,
     cards: [
-      { cardId: 'pPlain' },
-      { cardId: 'pCustom', useCustomCode: true },
+      ...FIXTURE_CARDS,
+      // the validity kinds no fixture card has: a fixed range, and a term that starts the next day
       { cardId: 'pRange', dateInfo: { type: 'DATE_TYPE_FIX_TIME_RANGE', ...RANGE } },
       { cardId: 'pLater', dateInfo: { type: 'DATE_TYPE_FIX_TERM', fixedBeginTerm: 1, fixedTerm: 2 } },
     ],
@@ -43,39 +44,35 @@ const post = (path: string, body: unknown, accessToken = token) =>
 /** Moves the clock; the access_token has its 7200 s on the same clock, so a new one is fetched (normal mode). */
 async function later(ms: number): Promise<void> {
   p.advanceTime(ms)
-  const body = {
-    grant_type: 'client_credential',
-    appid: 'wx0000000000card00',
-    secret: 'simulator-app-secret-0000000000',
-  }
+  const body = { grant_type: 'client_credential', appid: ACCOUNT.appid, secret: ACCOUNT.secret }
   token = String((await callApi(api.url, 'POST', STABLE_TOKEN_PATH, JSON.stringify(body))).body.access_token)
 }
-const cardList = async (body: unknown = { openid: USER }) => (await post(GET_CARD_LIST_PATH, body)).body
+const cardList = async (body: unknown = { openid: ACCOUNT.openid }) => (await post(GET_CARD_LIST_PATH, body)).body
 const codeGet = async (card: { cardId: string; code: string }, checkConsume: boolean | undefined = false) =>
   (await post(CODE_GET_PATH, { card_id: card.cardId, code: card.code, check_consume: checkConsume })).body
 
-/** Adds the cards (a custom code for pCustom) and returns what the platform holds. */
+/** Adds the cards (a custom code for the custom-code card) and returns what the platform holds. */
 async function hold(...cardIds: string[]): Promise<HeldCard[]> {
   await add(
     p,
-    cardIds.map((cardId, i) => ({ cardId, cardExt: ext(cardId, cardId === 'pCustom' ? { code: `CODE${i}` } : {}) })),
+    cardIds.map((cardId, i) => ({ cardId, cardExt: ext(cardId, cardId === ID.custom ? { code: `CODE${i}` } : {}) })),
   )
   return p.state.held.slice(-cardIds.length)
 }
 
 describe('POST /card/user/getcardlist', () => {
   it("lists the user's cards in the order added, codes decrypted; card_id filters, '' means all", async () => {
-    const held = await hold('pPlain', 'pCustom', 'pPlain')
+    const held = await hold(ID.voucher, ID.custom, ID.voucher)
     const all = held.map((h) => ({ code: h.code, card_id: h.cardId }))
     expect(await cardList()).toEqual({ errcode: 0, errmsg: 'ok', card_list: all, has_share_card: false })
-    expect((await cardList({ openid: USER, card_id: 'pPlain' })).card_list).toEqual([all[0], all[2]])
-    expect((await cardList({ openid: USER, card_id: '' })).card_list).toEqual(all)
-    expect((await cardList({ openid: USER, card_id: 'pRange' })).card_list).toEqual([])
+    expect((await cardList({ openid: ACCOUNT.openid, card_id: ID.voucher })).card_list).toEqual([all[0], all[2]])
+    expect((await cardList({ openid: ACCOUNT.openid, card_id: '' })).card_list).toEqual(all)
+    expect((await cardList({ openid: ACCOUNT.openid, card_id: 'pRange' })).card_list).toEqual([])
     expect(p.state.requests.getcardlist).toBe(4)
   })
 
   it('lists cards in every state (consumed, deleted… are still listed; code/get tells them apart)', async () => {
-    const [a, b] = await hold('pPlain', 'pPlain')
+    const [a, b] = await hold(ID.voucher, ID.voucher)
     p.setCardStatus(a, 'CONSUMED')
     p.setCardStatus(b, 'DELETE')
     expect((await cardList()).card_list).toHaveLength(2)
@@ -85,11 +82,11 @@ describe('POST /card/user/getcardlist', () => {
     ['no openid', {}, 41009, 'missing openid'],
     ['an empty openid', { openid: '' }, 41009, 'missing openid'],
     ['another user (the simulator knows one)', { openid: 'oSomeoneElse' }, 40003, 'invalid openid'],
-    ['the openid with a trailing space', { openid: `${USER} ` }, 40003, 'invalid openid'],
+    ['the openid with a trailing space', { openid: `${ACCOUNT.openid} ` }, 40003, 'invalid openid'],
     ['a numeric openid', { openid: 42 }, 40003, 'invalid openid'],
-    ['an unknown card_id', { openid: USER, card_id: 'pNope' }, 40073, 'invalid card_id'],
-    ['an inherited name as card_id', { openid: USER, card_id: 'constructor' }, 40073, 'invalid card_id'],
-    ['a numeric card_id', { openid: USER, card_id: 7 }, 40073, 'invalid card_id'],
+    ['an unknown card_id', { openid: ACCOUNT.openid, card_id: 'pNope' }, 40073, 'invalid card_id'],
+    ['an inherited name as card_id', { openid: ACCOUNT.openid, card_id: 'constructor' }, 40073, 'invalid card_id'],
+    ['a numeric card_id', { openid: ACCOUNT.openid, card_id: 7 }, 40073, 'invalid card_id'],
   ])('%s → WeChat error', async (_, body, errcode, errmsg) => {
     expect(await cardList(body)).toEqual({ errcode, errmsg })
   })
@@ -97,16 +94,16 @@ describe('POST /card/user/getcardlist', () => {
   it.each<[string, string, string | undefined, number]>([
     ['a wrong access_token', 'GET_WRONG', '{"openid":"x"}', 40001],
     ['no access_token', '', '{"openid":"x"}', 41001],
-    ['an empty body', TOKEN, '', 44002],
-    ['malformed JSON', TOKEN, '{"openid":', 47001],
-    ['a JSON array', TOKEN, '[]', 47001],
+    ['an empty body', ACCOUNT.accessToken, '', 44002],
+    ['malformed JSON', ACCOUNT.accessToken, '{"openid":', 47001],
+    ['a JSON array', ACCOUNT.accessToken, '[]', 47001],
   ])('%s → WeChat error', async (_, accessToken, body, errcode) => {
     const query = accessToken ? `?access_token=${accessToken}` : ''
     expect((await callApi(api.url, 'POST', GET_CARD_LIST_PATH + query, body)).body.errcode).toBe(errcode)
   })
 
   it('wants POST (43002)', async () => {
-    expect((await callApi(api.url, 'GET', `${GET_CARD_LIST_PATH}?access_token=${TOKEN}`)).body).toEqual({
+    expect((await callApi(api.url, 'GET', `${GET_CARD_LIST_PATH}?access_token=${ACCOUNT.accessToken}`)).body).toEqual({
       errcode: 43002,
       errmsg: 'require POST method',
     })
@@ -115,13 +112,13 @@ describe('POST /card/user/getcardlist', () => {
 
 describe('POST /card/code/get', () => {
   it("answers WeChat's shape: the card's validity in seconds, the holder, can_consume, user_card_status", async () => {
-    const [plain] = await hold('pPlain')
+    const [plain] = await hold(ID.coupon)
     expect(await codeGet(plain)).toEqual({
       errcode: 0,
       errmsg: 'ok',
       // the default date_info: 30 days from the day added, China time, the last day until 23:59:59
-      card: { card_id: 'pPlain', begin_time: DAY0, end_time: DAY0 + 30 * DAY - 1 },
-      openid: USER,
+      card: { card_id: ID.coupon, begin_time: DAY0, end_time: DAY0 + 30 * DAY - 1 },
+      openid: ACCOUNT.openid,
       can_consume: true,
       user_card_status: 'NORMAL',
     })
@@ -129,7 +126,7 @@ describe('POST /card/code/get', () => {
   })
 
   it('carries outer_str when the cardExt had one', async () => {
-    await add(p, [{ cardId: 'pPlain', cardExt: ext('pPlain', { outerStr: 'channel-7' }) }])
+    await add(p, [{ cardId: ID.voucher, cardExt: ext(ID.voucher, { outerStr: 'channel-7' }) }])
     expect(await codeGet(p.state.held[0])).toMatchObject({ outer_str: 'channel-7', user_card_status: 'NORMAL' })
   })
 
@@ -158,7 +155,7 @@ describe('POST /card/code/get', () => {
 
   it('a card added after the clock moved gets its term from that day', async () => {
     p.advanceTime(5 * DAY * 1000)
-    const [card] = await hold('pPlain')
+    const [card] = await hold(ID.coupon)
     expect(card).toMatchObject({ beginTime: DAY0 + 5 * DAY, endTime: DAY0 + 35 * DAY - 1 })
   })
 
@@ -166,7 +163,7 @@ describe('POST /card/code/get', () => {
   it.each(states)(
     'setCardStatus(%s): answered with can_consume false; check_consume true refuses it',
     async (status) => {
-      const [card, other] = await hold('pPlain', 'pPlain')
+      const [card, other] = await hold(ID.voucher, ID.voucher)
       p.setCardStatus(card, status)
       expect(await codeGet(card)).toMatchObject({ errcode: 0, user_card_status: status, can_consume: false })
       expect(await codeGet(other)).toMatchObject({ user_card_status: 'NORMAL', can_consume: true })
@@ -185,7 +182,7 @@ describe('POST /card/code/get', () => {
   )
 
   it('a gift: GIFTING, then GIFT_SUCC or GIFT_TIMEOUT', async () => {
-    const [given, returned] = await hold('pPlain', 'pPlain')
+    const [given, returned] = await hold(ID.voucher, ID.voucher)
     for (const card of [given, returned]) p.setCardStatus(card, 'GIFTING')
     p.setCardStatus(given, 'GIFT_SUCC')
     p.setCardStatus(returned, 'GIFT_TIMEOUT')
@@ -196,15 +193,15 @@ describe('POST /card/code/get', () => {
   })
 
   it('check_consume defaults to true', async () => {
-    const [card] = await hold('pPlain')
+    const [card] = await hold(ID.voucher)
     p.setCardStatus(card, 'CONSUMED')
     expect((await post(CODE_GET_PATH, { card_id: card.cardId, code: card.code })).body.errcode).toBe(40099)
   })
 
   it('finds a platform-code card without card_id; a custom code needs card_id (41011)', async () => {
-    const [plain, custom] = await hold('pPlain', 'pCustom')
+    const [plain, custom] = await hold(ID.voucher, ID.custom)
     expect((await post(CODE_GET_PATH, { code: plain.code, check_consume: false })).body).toMatchObject({
-      card: { card_id: 'pPlain' },
+      card: { card_id: ID.voucher },
     })
     expect((await post(CODE_GET_PATH, { code: custom.code, check_consume: false })).body).toEqual({
       errcode: 41011,
@@ -238,22 +235,24 @@ describe('POST /card/code/get', () => {
       'data format error',
     ],
   ])('%s → WeChat error', async (_, body, errcode, errmsg) => {
-    const [card] = await hold('pPlain')
+    const [card] = await hold(ID.voucher)
     expect((await post(CODE_GET_PATH, body(card))).body).toEqual({ errcode, errmsg })
   })
 
   it('refuses a wrong token (40001) and wants POST (43002)', async () => {
-    const [card] = await hold('pPlain')
+    const [card] = await hold(ID.voucher)
     expect((await post(CODE_GET_PATH, { card_id: card.cardId, code: card.code }, 'nope')).body.errcode).toBe(40001)
-    expect((await callApi(api.url, 'GET', `${CODE_GET_PATH}?access_token=${TOKEN}`)).body.errcode).toBe(43002)
+    expect((await callApi(api.url, 'GET', `${CODE_GET_PATH}?access_token=${ACCOUNT.accessToken}`)).body.errcode).toBe(
+      43002,
+    )
     expect(p.state.requests.code_get).toBe(2)
   })
 })
 
 describe('state changes and the clock', () => {
   it('setCardStatus refuses a card the user does not hold and a status WeChat does not have', async () => {
-    const [card] = await hold('pPlain')
-    expect(() => p.setCardStatus({ cardId: 'pPlain', code: '000000000000' }, 'CONSUMED')).toThrow(
+    const [card] = await hold(ID.voucher)
+    expect(() => p.setCardStatus({ cardId: ID.voucher, code: '000000000000' }, 'CONSUMED')).toThrow(
       /setCardStatus: the user holds no card with this cardId and code/,
     )
     expect(() => p.setCardStatus({ cardId: 'pRange', code: card.code }, 'CONSUMED')).toThrow(TypeError)
@@ -301,7 +300,7 @@ describe('state changes and the clock', () => {
 
 describe('failNextRequest and the requests in flight', () => {
   it('answers the queued faults first, one per request, then as usual', async () => {
-    const [card] = await hold('pPlain')
+    const [card] = await hold(ID.voucher)
     p.failNextRequest('code_get')
     p.failNextRequest('code_get', { errcode: 45009, errmsg: 'reach max api daily quota limit' })
     expect(await codeGet(card)).toEqual({ errcode: -1, errmsg: 'system error' })
@@ -317,7 +316,7 @@ describe('failNextRequest and the requests in flight', () => {
   })
 
   it('counts the requests being answered over HTTP, and the most at once', async () => {
-    const held = await hold('pPlain', 'pPlain', 'pPlain', 'pPlain')
+    const held = await hold(ID.voucher, ID.voucher, ID.voucher, ID.voucher)
     const answers = await Promise.all(held.map((card) => codeGet(card)))
     expect(answers.every((a) => a.user_card_status === 'NORMAL')).toBe(true)
     expect(p.state.inFlight.code_get).toBe(0)

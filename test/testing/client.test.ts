@@ -1,7 +1,7 @@
 // The simulated client's timing and fault controls: hold mode (answer later, raw, twice or never), the answer
 // delay, a synchronous throw, and the call log.
 import type { AddCardSuccessCallbackResult, CardPlatform, GeneralCallbackResult } from '../../testing'
-import { ext, ID, makePlatform, nextMacrotask } from './fixtures'
+import { ext, ID, makePlatform, nextMacrotask } from '../helpers/platform'
 
 /** What one callback-style call received, in order: `success:<errMsg>`, `fail:<errMsg>`, `complete:<errMsg>`. */
 function recordedCall(p: CardPlatform, api: 'addCard' | 'openCard', cardList: unknown): string[] {
@@ -12,7 +12,7 @@ function recordedCall(p: CardPlatform, api: 'addCard' | 'openCard', cardList: un
   return seen
 }
 
-const plainCard = () => [{ cardId: ID.plain, cardExt: ext(ID.plain) }]
+const plainCard = () => [{ cardId: ID.voucher, cardExt: ext(ID.voucher) }]
 
 describe('hold()', () => {
   it('keeps calls pending, oldest first, until answer() decides them with the platform rules at that moment', async () => {
@@ -45,7 +45,7 @@ describe('hold()', () => {
   it('never answers a call the test leaves held', async () => {
     const p = makePlatform()
     p.hold()
-    const seen = recordedCall(p, 'openCard', [{ cardId: ID.plain, code: '1' }])
+    const seen = recordedCall(p, 'openCard', [{ cardId: ID.voucher, code: '1' }])
     for (let i = 0; i < 5; i++) await nextMacrotask()
     expect([seen, p.state.log[0].status, p.heldCalls().length]).toEqual([[], 'pending', 1])
   })
@@ -85,7 +85,7 @@ describe('hold()', () => {
       ['complete', { errMsg: 'addCard:fail late' }],
     ])
     expect((results[0] as unknown[])[1]).toBe(raw)
-    expect([p.state.held, p.state.nonces, p.state.taken[ID.plain]]).toEqual([[], [], 0])
+    expect([p.state.held, p.state.nonces, p.state.taken[ID.voucher]]).toEqual([[], [], 0])
   })
 
   it('a held promise-style call returns its Promise, settled when the call is answered', async () => {
@@ -141,8 +141,8 @@ describe('setAnswerDelay()', () => {
     expect(settled).toBe(true)
   })
 
-  it.each([-1, NaN, Infinity, '5' as unknown as number])('refuses %p', (ms) => {
-    expect(() => makePlatform().setAnswerDelay(ms)).toThrow(TypeError)
+  it.each([-1, NaN, Infinity, '5'])('refuses %p', (ms) => {
+    expect(() => makePlatform().setAnswerDelay(ms as never)).toThrow(TypeError)
   })
 })
 
@@ -151,7 +151,7 @@ describe('throwOnNextCall()', () => {
     const p = makePlatform()
     const error = new Error('native crash')
     p.throwOnNextCall('addCard', error)
-    const seen = recordedCall(p, 'openCard', [{ cardId: ID.plain, code: '1' }])
+    const seen = recordedCall(p, 'openCard', [{ cardId: ID.voucher, code: '1' }])
     expect(() => p.wx.addCard({ cardList: plainCard() })).toThrow(error)
     expect([p.state.calls.addCard, p.state.log.map((c) => c.api)]).toEqual([0, ['openCard']])
     const next = recordedCall(p, 'addCard', plainCard())

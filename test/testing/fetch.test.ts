@@ -10,10 +10,9 @@ import {
   type CardPlatform,
   type Listening,
 } from '../../testing'
-import { add, callApi, ext, makePlatform, TICKET, TOKEN, USER } from './fixtures'
+import { ACCOUNT, add, callApi, ext, ID, makePlatform } from '../helpers/platform'
 
-const APPID = 'wx0000000000card00'
-const SECRET = 'simulator-app-secret-0000000000'
+const { appid: APPID, secret: SECRET, apiTicket: TICKET, accessToken: TOKEN, openid: USER } = ACCOUNT
 const T0 = 1_772_330_400_000
 
 let p: CardPlatform
@@ -22,8 +21,8 @@ beforeEach(async () => {
   p = makePlatform({ now: () => T0 })
   api = await p.listen()
   await add(p, [
-    { cardId: 'pPlain', cardExt: ext('pPlain') },
-    { cardId: 'pCustomCode', cardExt: ext('pCustomCode', { code: 'MYCODE1' }) },
+    { cardId: ID.voucher, cardExt: ext(ID.voucher) },
+    { cardId: ID.custom, cardExt: ext(ID.custom, { code: 'MYCODE1' }) },
   ])
 })
 afterEach(() => api.close())
@@ -64,7 +63,7 @@ describe('platform.fetch answers what the socket server answers', () => {
       'code/get',
       'POST',
       CODE_GET_PATH + q,
-      () => JSON.stringify({ card_id: 'pCustomCode', code: 'MYCODE1', check_consume: false }),
+      () => JSON.stringify({ card_id: ID.custom, code: 'MYCODE1', check_consume: false }),
     ],
     ['code/get by GET', 'GET', CODE_GET_PATH + q, undefined],
     ['an unknown path', 'GET', '/cgi-bin/token?grant_type=client_credential', undefined],
@@ -175,8 +174,8 @@ describe('the server toolkit through platform.fetch (no socket, the default base
     p.setCardStatus(p.state.held[1], 'CONSUMED')
     const cards = await getUserCards({ getAccessToken: tokens.getAccessToken, openid: USER, fetch: p.fetch })
     expect(cards.map((c) => [c.cardId, c.code, c.status, c.canConsume])).toEqual([
-      ['pPlain', code, 'NORMAL', true],
-      ['pCustomCode', 'MYCODE1', 'CONSUMED', false],
+      [ID.voucher, code, 'NORMAL', true],
+      [ID.custom, 'MYCODE1', 'CONSUMED', false],
     ])
     expect(p.state.requests).toMatchObject({ stable_token: 1, getticket: 1, decrypt: 1, getcardlist: 1, code_get: 2 })
   })

@@ -1,12 +1,12 @@
+// install() and the client settings (testing/wx.ts): the simulated functions on the global wx or a given host,
+// undone exactly; an old or stripped client.
 import type { SimWx } from '../../testing'
-import { ext, ID, makePlatform } from './fixtures'
+import { addCards, getSDKVersion } from '../../utils'
+import { freshCards, ID, makePlatform, setGlobalWx } from '../helpers/platform'
 
-type Holder = { wx?: Record<string, unknown> }
-const g = globalThis as unknown as Holder
-
-afterEach(() => {
-  delete g.wx
-})
+/** The global wx as it is now. */
+const globalWx = () => Reflect.get(globalThis, 'wx') as (Record<string, unknown> & Partial<SimWx>) | undefined
+afterEach(() => setGlobalWx(undefined))
 
 /** A real client's system info: more fields than the simulator knows, and its own version. */
 const realSystemInfo = () => ({ SDKVersion: '2.10.4', platform: 'ios', brand: 'iPhone', language: 'zh_CN' })
@@ -17,8 +17,8 @@ describe('install()', () => {
     const p = makePlatform()
     expect('wx' in globalThis).toBe(false)
     const undo = p.install()
-    expect(Object.keys(g.wx || {}).sort()).toEqual(['addCard', 'openCard'])
-    expect(g.wx && g.wx.addCard).toBe(p.wx.addCard)
+    expect(Object.keys(globalWx() || {}).sort()).toEqual(['addCard', 'openCard'])
+    expect(globalWx()?.addCard).toBe(p.wx.addCard)
     undo()
     expect('wx' in globalThis).toBe(false)
   })
@@ -26,23 +26,23 @@ describe('install()', () => {
   it('patches an existing global wx and restores what was there, leaving other keys alone', () => {
     const mine = () => 'mine'
     const showModal = () => 'modal'
-    g.wx = { addCard: mine, showModal, request: 'keep' }
-    const before = g.wx
+    setGlobalWx({ addCard: mine, showModal, request: 'keep' })
+    const before = globalWx()
     const p = makePlatform()
     const undo = p.install()
-    expect(g.wx).toBe(before)
-    expect(g.wx.addCard).toBe(p.wx.addCard)
-    expect(g.wx.openCard).toBe(p.wx.openCard)
-    expect(g.wx.showModal).toBe(showModal)
+    expect(globalWx()).toBe(before)
+    expect(globalWx()?.addCard).toBe(p.wx.addCard)
+    expect(globalWx()?.openCard).toBe(p.wx.openCard)
+    expect(globalWx()?.showModal).toBe(showModal)
     undo()
-    expect(g.wx).toEqual({ addCard: mine, showModal, request: 'keep' })
-    expect('openCard' in g.wx).toBe(false)
+    expect(globalWx()).toEqual({ addCard: mine, showModal, request: 'keep' })
+    expect('openCard' in (globalWx() ?? {})).toBe(false)
   })
 
   it('installs all five functions with { all: true } on a bare wx, and undoes all of it', () => {
     const p = makePlatform()
     const undo = p.install(undefined, { all: true })
-    expect(Object.keys(g.wx || {}).sort()).toEqual([
+    expect(Object.keys(globalWx() || {}).sort()).toEqual([
       'addCard',
       'getAppBaseInfo',
       'getSystemInfoSync',
@@ -50,24 +50,24 @@ describe('install()', () => {
       'showModal',
     ])
     for (const api of ['addCard', 'openCard', 'getSystemInfoSync', 'getAppBaseInfo', 'showModal'] as const) {
-      expect(g.wx && g.wx[api]).toBe(p.wx[api])
+      expect(globalWx()?.[api]).toBe(p.wx[api])
     }
     undo()
     expect('wx' in globalThis).toBe(false)
   })
 
   it("keeps a real client's system info with { all: true }: only SDKVersion is the simulator's", () => {
-    g.wx = { getSystemInfoSync: realSystemInfo, getAppBaseInfo: realAppBaseInfo }
+    setGlobalWx({ getSystemInfoSync: realSystemInfo, getAppBaseInfo: realAppBaseInfo })
     const p = makePlatform({ SDKVersion: '2.33.0' })
     const undo = p.install(undefined, { all: true })
-    const host = g.wx as unknown as SimWx
-    expect(host.getSystemInfoSync()).toEqual({ ...realSystemInfo(), SDKVersion: '2.33.0' })
-    expect(host.getAppBaseInfo()).toEqual({ ...realAppBaseInfo(), SDKVersion: '2.33.0' })
+    const host = globalWx()
+    expect(host?.getSystemInfoSync?.()).toEqual({ ...realSystemInfo(), SDKVersion: '2.33.0' })
+    expect(host?.getAppBaseInfo?.()).toEqual({ ...realAppBaseInfo(), SDKVersion: '2.33.0' })
     p.setClient({ SDKVersion: '1.0.9' })
-    expect(host.getSystemInfoSync()).toEqual({ ...realSystemInfo(), SDKVersion: '1.0.9' })
+    expect(host?.getSystemInfoSync?.()).toEqual({ ...realSystemInfo(), SDKVersion: '1.0.9' })
     undo()
-    expect(g.wx).toEqual({ getSystemInfoSync: realSystemInfo, getAppBaseInfo: realAppBaseInfo })
-    expect(g.wx.getSystemInfoSync).toBe(realSystemInfo)
+    expect(globalWx()).toEqual({ getSystemInfoSync: realSystemInfo, getAppBaseInfo: realAppBaseInfo })
+    expect(globalWx()?.getSystemInfoSync).toBe(realSystemInfo)
   })
 
   it('installs on a given object instead of the global, and undo is idempotent', () => {
@@ -82,17 +82,15 @@ describe('install()', () => {
   })
 
   it.each([7, 'wx', null, true])('refuses a target that is not an object: %p', (target) => {
-    expect(() => makePlatform().install(target as unknown as object)).toThrow(
-      new TypeError('install: target must be an object'),
-    )
+    expect(() => makePlatform().install(target as never)).toThrow(new TypeError('install: target must be an object'))
   })
 
-  it('the installed functions are the live simulator', async () => {
+  it("the installed functions are the live simulator; without { all: true } the utils read the host's version", async () => {
+    setGlobalWx({ getSystemInfoSync: () => ({ SDKVersion: '2.30.0' }) })
     const p = makePlatform()
     const undo = p.install()
-    const call = g.wx && (g.wx.addCard as typeof p.wx.addCard)
-    const res = await call!({ cardList: [{ cardId: ID.plain, cardExt: ext(ID.plain) }] })
-    expect(res && res.errMsg).toBe('addCard:ok')
+    expect(getSDKVersion()).toBe('2.30.0')
+    expect((await addCards(freshCards(ID.voucher))).succeeded).toHaveLength(1)
     expect(p.state.held).toHaveLength(1)
     undo()
   })
@@ -133,7 +131,7 @@ describe('missing APIs (an old or stripped client)', () => {
     p.setClient({ SDKVersion: '2.1.0' })
     expect('addCard' in target).toBe(false)
     p.setClient({ missingApis: ['openCard'] })
-    expect((target as unknown as SimWx).getAppBaseInfo()).toEqual({ SDKVersion: '2.1.0' })
+    expect((target as Partial<SimWx>).getAppBaseInfo?.()).toEqual({ SDKVersion: '2.1.0' })
     expect(['addCard' in target, 'openCard' in target]).toEqual([true, false])
   })
 })

@@ -1,10 +1,11 @@
-import { add, cardsOf, ext, ID, makePlatform, open, USER } from './fixtures'
+// How the simulated WeChat judges wx.openCard (testing/platform.ts): only cards the user holds, by decrypted code.
+import { ACCOUNT, add, cardsOf, ext, ID, makePlatform, open, spoiled } from '../helpers/platform'
 
 async function platformHolding() {
   const p = makePlatform()
   const s = await add(p, [
-    { cardId: ID.plain, cardExt: ext(ID.plain) },
-    { cardId: ID.bound, cardExt: ext(ID.bound, { openid: USER }) },
+    { cardId: ID.voucher, cardExt: ext(ID.voucher) },
+    { cardId: ID.member, cardExt: ext(ID.member, { openid: ACCOUNT.openid }) },
   ])
   return { p, encrypted: cardsOf(s).map((c) => c.code), held: p.state.held }
 }
@@ -22,14 +23,14 @@ describe('wx.openCard', () => {
 
   it('refuses the encrypted code from addCard and says to decrypt it', async () => {
     const { p, encrypted } = await platformHolding()
-    const s = await open(p, [{ cardId: ID.plain, code: encrypted[0] }])
+    const s = await open(p, [{ cardId: ID.voucher, code: encrypted[0] }])
     expect(s.via).toBe('fail')
     expect(s.res.errMsg).toMatch(/^openCard:fail invalid code: .*encrypted.*card\/code\/decrypt/)
     expect(p.state.opened).toEqual([])
   })
 
   it.each([
-    ['a code the user does not hold', () => ({ cardId: ID.plain, code: '000000000000' })],
+    ['a code the user does not hold', () => ({ cardId: ID.voucher, code: '000000000000' })],
     ['a held code under another cardId', (code: string) => ({ cardId: ID.custom, code })],
     ['an unknown cardId', (code: string) => ({ cardId: 'pNope', code })],
   ])('fails for %s', async (_why, item) => {
@@ -38,11 +39,18 @@ describe('wx.openCard', () => {
     expect(s.res.errMsg).toMatch(/^openCard:fail invalid code: the user holds no card /)
   })
 
+  it.each(spoiled('110201201245'))('finds no card for the held code with a %s', async (_, code) => {
+    const p = makePlatform()
+    await add(p, [{ cardId: ID.custom, cardExt: ext(ID.custom, { code: '110201201245' }) }])
+    const s = await open(p, [{ cardId: ID.custom, code }])
+    expect(s.res.errMsg).toBe(`openCard:fail invalid code: the user holds no card ${ID.custom} with code ${code}`)
+  })
+
   it('fails the whole call when one card is not held', async () => {
     const { p, held } = await platformHolding()
     const s = await open(p, [
       { cardId: held[0].cardId, code: held[0].code },
-      { cardId: ID.plain, code: 'nope' },
+      { cardId: ID.voucher, code: 'nope' },
     ])
     expect(s.via).toBe('fail')
     expect(p.state.opened).toEqual([])
@@ -65,7 +73,7 @@ describe('wx.openCard', () => {
     ['an empty cardList', [], 'openCard:fail 参数错误'],
     [
       'an item without code',
-      [{ cardId: ID.plain }],
+      [{ cardId: ID.voucher }],
       'openCard:fail parameter error: parameter.cardList[0] should be { cardId: String, code: String };',
     ],
   ])('%s → %s', async (_why, cardList, errMsg) => {
@@ -78,7 +86,7 @@ describe('wx.openCard', () => {
     await expect(p.wx.openCard({ cardList: [{ cardId: held[0].cardId, code: held[0].code }] })).resolves.toEqual({
       errMsg: 'openCard:ok',
     })
-    await expect(p.wx.openCard({ cardList: [{ cardId: ID.plain, code: 'x' }] })).rejects.toEqual({
+    await expect(p.wx.openCard({ cardList: [{ cardId: ID.voucher, code: 'x' }] })).rejects.toEqual({
       errMsg: expect.stringMatching(/^openCard:fail /),
     })
   })

@@ -2,7 +2,7 @@
 // of its state is documented, and every documented name exists.
 import fs from 'fs'
 import path from 'path'
-import { makePlatform } from './fixtures'
+import { makePlatform } from '../helpers/platform'
 
 const readme = fs.readFileSync(path.join(__dirname, '../../testing/README.md'), 'utf8').split('\n')
 

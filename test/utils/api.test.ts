@@ -12,12 +12,21 @@ import {
   type CardExtFields,
   type OpenCardInput,
 } from '../../utils'
-import { ext, ID, installPlatform, nextMacrotask, rejectionOf, thrownBy, USER } from '../testing/fixtures'
+import {
+  ACCOUNT,
+  ext,
+  freshCards,
+  ID,
+  installPlatform,
+  nextMacrotask,
+  rejectionOf,
+  thrownBy,
+} from '../helpers/platform'
 
 /** Two cards with fresh cardExts (a cardExt works once): one as the object, one as the server's string. */
-const freshCards = (): AddCardInput[] => [
-  { cardId: ID.plain, cardExt: JSON.parse(ext(ID.plain)) as CardExtFields },
-  { cardId: ID.bound, cardExt: ext(ID.bound, { openid: USER }) },
+const twoCards = (): AddCardInput[] => [
+  { cardId: ID.coupon, cardExt: JSON.parse(ext(ID.coupon)) as CardExtFields },
+  { cardId: ID.member, cardExt: ext(ID.member, { openid: ACCOUNT.openid }) },
 ]
 
 /** Cards for openCards that pass the client's checks (the platform is not asked in hold-mode tests). */
@@ -27,7 +36,7 @@ const openList: OpenCardInput[] = [
 ]
 
 /** Starts one call of `api` through the utils (fresh input each time). */
-const start = (api: CardApi): Promise<unknown> => (api === 'addCard' ? addCards(freshCards()) : openCards(openList))
+const start = (api: CardApi): Promise<unknown> => (api === 'addCard' ? addCards(twoCards()) : openCards(openList))
 
 /** WeChat's success answer to a held call: every card added (addCard) or opened. */
 function okAnswer(call: HeldCall): object {
@@ -39,10 +48,10 @@ function okAnswer(call: HeldCall): object {
 describe('addCards', () => {
   it('calls wx.addCard once with string cardExts and splits the answer on isSuccess', async () => {
     const p = installPlatform()
-    await addCards([{ cardId: ID.few, cardExt: ext(ID.few) }]) // the only pFew in stock
+    await addCards([{ cardId: ID.lastOne, cardExt: ext(ID.lastOne) }]) // the last one in stock
     const cards: AddCardInput[] = [
-      { cardId: ID.plain, cardExt: JSON.parse(ext(ID.plain)) as CardExtFields },
-      { cardId: ID.few, cardExt: ext(ID.few) },
+      { cardId: ID.coupon, cardExt: JSON.parse(ext(ID.coupon)) as CardExtFields },
+      { cardId: ID.lastOne, cardExt: ext(ID.lastOne) },
     ]
     const r = await addCards(cards)
     expect(p.state.calls.addCard).toBe(2)
@@ -51,18 +60,24 @@ describe('addCards', () => {
       status: 'ok',
       errMsg: 'addCard:ok',
       cardList: [
-        { cardId: ID.plain, cardExt: JSON.stringify(cards[0].cardExt) },
-        { cardId: ID.few, cardExt: cards[1].cardExt },
+        { cardId: ID.coupon, cardExt: JSON.stringify(cards[0].cardExt) },
+        { cardId: ID.lastOne, cardExt: cards[1].cardExt },
       ],
     })
-    expect(r.cardList.map((c) => c.cardId)).toEqual([ID.plain, ID.few])
-    expect(r.succeeded.map((c) => [c.cardId, c.code])).toEqual([[ID.plain, p.state.held[1].encryptCode]])
-    expect(r.failed.map((c) => [c.cardId, c.code, c.isSuccess])).toEqual([[ID.few, '', false]])
+    expect(r.cardList.map((c) => c.cardId)).toEqual([ID.coupon, ID.lastOne])
+    expect(r.succeeded.map((c) => [c.cardId, c.code])).toEqual([[ID.coupon, p.state.held[1].encryptCode]])
+    expect(r.failed.map((c) => [c.cardId, c.code, c.isSuccess])).toEqual([[ID.lastOne, '', false]])
+  })
+
+  it('adds the same card three times in one call when each has its own cardExt', async () => {
+    const p = installPlatform()
+    const r = await addCards(freshCards(ID.coupon, ID.coupon, ID.coupon))
+    expect([r.succeeded.length, p.state.calls.addCard]).toEqual([3, 1])
   })
 
   it('resolves all-ok with nothing failed', async () => {
     const p = installPlatform()
-    const r = await addCards(freshCards())
+    const r = await addCards(twoCards())
     expect([r.succeeded.length, r.failed.length]).toEqual([2, 0])
     expect(r.succeeded.map((c) => c.code)).toEqual(p.state.held.map((h) => h.encryptCode))
   })
@@ -70,14 +85,14 @@ describe('addCards', () => {
   it('resolves an empty result when the success answer has no cardList', async () => {
     const p = installPlatform()
     p.hold()
-    const pending = addCards(freshCards())
+    const pending = addCards(twoCards())
     p.heldCalls()[0].respond('success', { errMsg: 'addCard:ok' })
     await expect(pending).resolves.toEqual({ cardList: [], succeeded: [], failed: [] })
   })
 
   it("rejects with the platform's own answer (a cardExt signed with another ticket)", async () => {
     const p = installPlatform()
-    const e = await rejectionOf(addCards([{ cardId: ID.plain, cardExt: ext(ID.plain, { apiTicket: 'stale' }) }]))
+    const e = await rejectionOf(addCards([{ cardId: ID.coupon, cardExt: ext(ID.coupon, { apiTicket: 'stale' }) }]))
     expect([e.code, e.errMsg, e.detail]).toEqual(['fail', 'addCard:fail 签名错误', '签名错误'])
     expect(p.state.log.map((c) => c.status)).toEqual(['fail'])
   })
@@ -88,10 +103,10 @@ describe('a spent cardExt (WeChat accepts each once)', () => {
 
   it('is refused before any call once WeChat answered addCard:ok, whatever isSuccess said', async () => {
     const p = installPlatform()
-    await addCards([{ cardId: ID.few, cardExt: ext(ID.few) }])
-    const refused = [{ cardId: ID.few, cardExt: ext(ID.few) }] // out of stock: isSuccess false, but spent
+    await addCards([{ cardId: ID.lastOne, cardExt: ext(ID.lastOne) }])
+    const refused = [{ cardId: ID.lastOne, cardExt: ext(ID.lastOne) }] // out of stock: isSuccess false, but spent
     expect((await addCards(refused)).failed).toHaveLength(1)
-    const cards = freshCards()
+    const cards = twoCards()
     await addCards(cards)
     for (const again of [cards, refused, [cards[1]]]) {
       const e = await rejectionOf(addCards(again))
@@ -101,12 +116,35 @@ describe('a spent cardExt (WeChat accepts each once)', () => {
     expect(p.state.calls.addCard).toBe(3)
   })
 
+  it('is spent by its signed values: the same values with another unsigned outer_str are refused too', async () => {
+    const p = installPlatform()
+    const signed = { nonceStr: 'reused', timestamp: 1700000000 }
+    await addCards([{ cardId: ID.coupon, cardExt: ext(ID.coupon, { ...signed, outerStr: 'first' }) }])
+    const again = [{ cardId: ID.coupon, cardExt: ext(ID.coupon, { ...signed, outerStr: 'again' }) }]
+    const e = await rejectionOf(addCards(again))
+    expect([e.code, e.index, e.field]).toEqual(['invalid', 0, 'cardExt'])
+    expect(p.state.calls.addCard).toBe(1)
+  })
+
+  it("another copy of the utils (another mini-program instance) has not seen it: WeChat's 已领完 is a fail", async () => {
+    const p = installPlatform()
+    const cards = freshCards(ID.coupon)
+    await addCards(cards)
+    let otherAddCards: typeof addCards = addCards
+    jest.isolateModules(() => {
+      otherAddCards = (require('../../utils') as typeof import('../../utils')).addCards
+    })
+    const e = await rejectionOf(otherAddCards(cards))
+    expect([e.code, e.detail, e.errMsg]).toEqual(['fail', '已领完', 'addCard:fail 已领完'])
+    expect(p.state.calls.addCard).toBe(2)
+  })
+
   it.each<[string, (p: CardPlatform) => void]>([
     ['the user cancelled', (p) => p.nextUserAction('cancel')],
     ['the call failed', (p) => p.throwOnNextCall('addCard', new Error('native crash'))],
   ])('is not spent when %s: the same cards can be retried', async (_why, spoil) => {
     const p = installPlatform()
-    const cards = freshCards()
+    const cards = twoCards()
     spoil(p)
     await rejectionOf(addCards(cards))
     expect((await addCards(cards)).succeeded).toHaveLength(2)
@@ -114,7 +152,7 @@ describe('a spent cardExt (WeChat accepts each once)', () => {
 
   it('is not spent by a fail answer', async () => {
     const p = installPlatform()
-    const cards = freshCards()
+    const cards = twoCards()
     p.hold()
     const pending = rejectionOf(addCards(cards))
     p.heldCalls()[0].respond('fail', { errMsg: 'addCard:fail system error' })
@@ -221,11 +259,11 @@ describe.each<CardApi>(['addCard', 'openCard'])('wx.%s answers and faults', (api
 describe('prepareAddCards / prepareOpenCards', () => {
   it('validate and guard once, hand back what will be sent, and call wx only on run()', async () => {
     const p = installPlatform()
-    const cards = freshCards()
+    const cards = twoCards()
     const call = prepareAddCards(cards)
     expect(call.cardList).toEqual([
-      { cardId: ID.plain, cardExt: JSON.stringify(cards[0].cardExt) },
-      { cardId: ID.bound, cardExt: cards[1].cardExt },
+      { cardId: ID.coupon, cardExt: JSON.stringify(cards[0].cardExt) },
+      { cardId: ID.member, cardExt: cards[1].cardExt },
     ])
     expect(p.state.calls.addCard).toBe(0)
     const r = await call.run()
@@ -243,7 +281,7 @@ describe('prepareAddCards / prepareOpenCards', () => {
     expect(thrownBy(() => prepareAddCards([])).code).toBe('invalid')
     expect(thrownBy(() => prepareOpenCards([openList[0], { cardId: 'pC', code: '' }], [3, 8])).index).toBe(8)
     p.setClient({ SDKVersion: '1.0.9' })
-    expect(thrownBy(() => prepareAddCards(freshCards())).code).toBe('unsupported')
+    expect(thrownBy(() => prepareAddCards(twoCards())).code).toBe('unsupported')
     expect(thrownBy(() => prepareOpenCards(openList)).code).toBe('unsupported')
     expect(p.state.log).toEqual([])
   })
@@ -252,7 +290,7 @@ describe('prepareAddCards / prepareOpenCards', () => {
 describe('openCards', () => {
   it('calls wx.openCard once with exactly the given cards and resolves them', async () => {
     const p = installPlatform()
-    await addCards(freshCards())
+    await addCards(twoCards())
     const list = p.state.held.map((h) => ({ cardId: h.cardId, code: h.code }))
     await expect(openCards(list)).resolves.toEqual({ cardList: list })
     expect(p.state.calls.openCard).toBe(1)

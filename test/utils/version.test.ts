@@ -6,16 +6,11 @@ import {
   showUpgradeModal,
   UPGRADE_TEXT,
 } from '../../utils'
-import { installPlatform } from '../testing/fixtures'
+import { installPlatform, setGlobalWx } from '../helpers/platform'
+import { versions } from 'miniprogram-versions'
 
-// Every published base library version, newest first (the package ships no typings).
-const { versions } = require('miniprogram-versions') as { versions: { sdkVer: string }[] }
-
-const g = globalThis as unknown as { wx?: unknown }
 // A few tests stand in a plain object for the client's own wx; none may leak into the next test.
-afterEach(() => {
-  delete g.wx
-})
+afterEach(() => setGlobalWx(undefined))
 
 describe('compareVersion', () => {
   const pairs: [string, string, -1 | 0 | 1][] = [
@@ -66,10 +61,9 @@ describe('compareVersion', () => {
   })
 
   it('never throws on undefined or null', () => {
-    const u = undefined as unknown as string
-    expect(compareVersion(u, u)).toBe(0)
-    expect(compareVersion(u, '1.1.0')).toBe(-1)
-    expect(compareVersion(null as unknown as string, '0')).toBe(0)
+    expect(compareVersion(undefined as never, undefined as never)).toBe(0)
+    expect(compareVersion(undefined as never, '1.1.0')).toBe(-1)
+    expect(compareVersion(null as never, '0')).toBe(0)
   })
 
   it('orders every published base library version as WeChat lists them (newest first)', () => {
@@ -115,7 +109,7 @@ describe('getSDKVersion on a misbehaving client', () => {
     throw new Error('boom')
   }
   it('prefers getAppBaseInfo when both answer', () => {
-    g.wx = { getAppBaseInfo: () => ({ SDKVersion: '3.1.0' }), getSystemInfoSync: () => ({ SDKVersion: '2.0.0' }) }
+    setGlobalWx({ getAppBaseInfo: () => ({ SDKVersion: '3.1.0' }), getSystemInfoSync: () => ({ SDKVersion: '2.0.0' }) })
     expect(getSDKVersion()).toBe('3.1.0')
   })
   it.each([
@@ -125,7 +119,7 @@ describe('getSDKVersion on a misbehaving client', () => {
     ['answering an empty SDKVersion', () => ({ SDKVersion: '' })],
     ['answering a non-string', () => ({ SDKVersion: 3 })],
   ])('falls back to getSystemInfoSync when getAppBaseInfo is %s', (_, getAppBaseInfo) => {
-    g.wx = { getAppBaseInfo, getSystemInfoSync: () => ({ SDKVersion: '1.1.0' }) }
+    setGlobalWx({ getAppBaseInfo, getSystemInfoSync: () => ({ SDKVersion: '1.1.0' }) })
     expect(getSDKVersion()).toBe('1.1.0')
   })
   it.each<[string, object]>([
@@ -134,7 +128,7 @@ describe('getSDKVersion on a misbehaving client', () => {
     ['both answering null', { getAppBaseInfo: () => null, getSystemInfoSync: () => null }],
     ['not functions', { getAppBaseInfo: '3.12.0', getSystemInfoSync: { SDKVersion: '3.12.0' } }],
   ])('returns "" when %s', (_, client) => {
-    g.wx = client
+    setGlobalWx(client)
     expect(getSDKVersion()).toBe('')
   })
 })
@@ -161,7 +155,7 @@ describe('isCardApiSupported', () => {
   })
   it('ignores a canIUse that says yes (it does not exist before 1.1.1)', () => {
     // a real client's wx with canIUse, the simulator installed on it
-    g.wx = { canIUse: () => true }
+    setGlobalWx({ canIUse: () => true })
     installPlatform({ SDKVersion: '1.0.9' })
     expect(isCardApiSupported('addCard')).toBe(false)
   })
