@@ -269,7 +269,7 @@ describe.each(README_DIRS)('%s: README.zh-CN.md and README.md say the same', (di
 })
 
 it('both READMEs state the two weights the build measures (ours, and what 构建 npm adds with vant), to 0.1 KB', () => {
-  const { clientWeight } = require('../scripts/weight.js') as {
+  const { clientWeight } = require('../scripts/weight') as {
     clientWeight(): { ours: number; withVant: number }
   }
   const { ours, withVant } = clientWeight()

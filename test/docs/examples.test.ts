@@ -64,7 +64,9 @@ const { startRedis } = require('../server/redis-server.js') as {
 
 // the package's entries, as the examples get them (the build: `npm test` builds first)
 if (!fs.existsSync(path.join(ROOT, 'dist/server')) || !fs.existsSync(path.join(ROOT, 'miniprogram_dist'))) {
-  require('child_process').execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.js')], { stdio: 'pipe' })
+  require('child_process').execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/build.ts')], {
+    stdio: 'pipe',
+  })
 }
 const { createCardExt } = require(path.join(ROOT, 'dist/server')) as { createCardExt: typeof CreateCardExt }
 const { createCardPlatform } = require(path.join(ROOT, 'dist/testing')) as {
