@@ -173,33 +173,50 @@ const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 const text = (length: number, seed: number) =>
   Array.from({ length }, (_, i) => LETTERS[(seed * 31 + i * 7 + ((seed * i) % 13)) % LETTERS.length]).join('')
 
-/** signCardExt against one createHash over the same values already sorted and joined, 256 inputs cycled. */
-function signing(fieldsOf: (i: number) => Server.SignFields) {
+/**
+ * Calls per second of `subject(i)` against `baseline(i)` (i cycles over 256 inputs), interleaved rounds of `calls`
+ * calls each; both must give the same answer for every input first.
+ */
+function throughput(subject: (i: number) => string, baseline: (i: number) => string, calls: number) {
+  for (let i = 0; i < 256; i++) {
+    if (subject(i) !== baseline(i)) throw new Error(`P4: the function and its baseline differ on input ${i}`)
+  }
+  const rate = (sign: (i: number) => string, n = calls) => {
+    gc()
+    const started = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) sink.value ^= sign(i & 255).charCodeAt(i & 31)
+    return n / (Number(process.hrtime.bigint() - started) / 1e9)
+  }
+  for (let i = 0; i < 2; i++) for (const sign of [subject, baseline]) rate(sign, calls / 4) // warm-up
+  return interleaved(P4_ROUNDS, (side) => rate(side === 'subject' ? subject : baseline))
+}
+
+/** signCardExt with the values of `fieldsOf(i)` against one sha1 over the same values already sorted and joined. */
+function cardExtSigning(fieldsOf: (i: number) => Server.SignFields) {
   const { signCardExt } = server()
   const inputs = Array.from({ length: 256 }, (_, i) => fieldsOf(i))
   const joined = inputs.map((f) =>
     [f.apiTicket, String(f.timestamp), f.cardId, f.code, f.openid, f.nonceStr].filter(Boolean).sort().join(''),
   )
-  const bareSha1 = (i: number) =>
-    crypto
-      .createHash('sha1')
-      .update(joined[i & 255]!)
-      .digest('hex')
-  inputs.forEach((fields, i) => {
-    if (signCardExt(fields) !== bareSha1(i)) throw new Error(`P4: signCardExt and the bare sha1 differ on input ${i}`)
-  })
-  const sides = { subject: (i: number) => signCardExt(inputs[i & 255]!), baseline: bareSha1 }
-  /** Calls per second of one side over `calls` calls. */
-  const rate = (side: keyof typeof sides, calls = P4_CALLS) => {
-    const sign = sides[side]
-    gc()
-    const started = process.hrtime.bigint()
-    for (let i = 0; i < calls; i++) sink.value ^= sign(i).charCodeAt(i & 31)
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9
-    return calls / seconds
-  }
-  for (let i = 0; i < 2; i++) for (const side of ['subject', 'baseline'] as const) rate(side, P4_CALLS / 4) // warm-up
-  return interleaved(P4_ROUNDS, (side) => rate(side))
+  const bareSha1 = (i: number) => crypto.createHash('sha1').update(joined[i]!).digest('hex')
+  return throughput((i) => signCardExt(inputs[i]!), bareSha1, P4_CALLS)
+}
+
+/** The send-coupon sign of 3 coupons against one HMAC-SHA256 over the same string. */
+function sendCouponSigning() {
+  const { signSendCouponParams, sendCouponSignSource } = server()
+  const key = 'K'.repeat(16) + 'k'.repeat(16)
+  const inputs = Array.from({ length: 256 }, (_, i) => ({
+    send_coupon_params: [0, 1, 2].map((c) => ({
+      stock_id: String(1212000000 + c),
+      out_request_no: `SC${(1700000000000 + i * 977 + c).toString(36)}${(i * 7919 + c).toString(16).padStart(16, '0')}`,
+    })),
+    send_coupon_merchant: '1900000001',
+  }))
+  const strings = inputs.map((params) => `${sendCouponSignSource(params)}&key=${key}`)
+  const bareHmac = (i: number) =>
+    crypto.createHmac('sha256', key).update(strings[i]!, 'utf8').digest('hex').toUpperCase()
+  return throughput((i) => signSendCouponParams(inputs[i]!, key), bareHmac, P4_CALLS / 4)
 }
 
 function signingRows(): Row[] {
@@ -210,18 +227,27 @@ function signingRows(): Row[] {
     nonceStr: text(32, i + 1),
   })
   const six = (i: number) => ({ ...four(i), code: String(100000000000 + i * 7919), openid: 'oBench' + text(22, i + 2) })
-  return [
-    ['P4a', '4 values (api_ticket, timestamp, card_id, nonce_str)', signing(four)] as const,
-    ['P4b', '6 values (those and code, openid)', signing(six)] as const,
-  ].map(([id, values, { subject, baseline, ratio }]) => ({
+  const rounds = `${P4_ROUNDS} interleaved rounds, median of the per-round ratios`
+  const row = (id: string, { subject, baseline, ratio }: ReturnType<typeof throughput>, goal: number | null) => ({
     id,
     figure: `${times(ratio)} (${int(subject)}/s vs ${int(baseline)}/s)`,
-    goal: '≥ 0.7×',
-    met: ratio >= 0.7,
-    method:
-      `signCardExt (dist/server) with ${values} against a bare sha1 of the same values already sorted and joined, ` +
-      `${P4_ROUNDS} interleaved rounds of ${int(P4_CALLS)} calls, median of the per-round ratios.`,
-  }))
+    goal: goal === null ? 'reported' : `≥ ${goal}×`,
+    met: goal === null ? null : ratio >= goal,
+  })
+  return [
+    {
+      ...row('P4a', cardExtSigning(four), 0.7),
+      method: `signCardExt (dist/server) with api_ticket, timestamp, card_id and nonce_str against a bare sha1 of the same values sorted and joined, ${rounds}.`,
+    },
+    {
+      ...row('P4b', cardExtSigning(six), 0.7),
+      method: `The same with code and openid too (6 values), ${rounds}.`,
+    },
+    {
+      ...row('P4c', sendCouponSigning(), null),
+      method: `signSendCouponParams (dist/server) for 3 coupons against a bare HMAC-SHA256 over the same string, ${rounds}.`,
+    },
+  ]
 }
 
 // ---------------------------------------------------------------- P6 / P7: the server's store on a real redis-server
