@@ -379,15 +379,13 @@ function testTime(): Row {
       stdio: 'ignore',
     })
     const started = process.hrtime.bigint()
-    const run = spawnSync('npm', ['test'], { cwd: clone, env: { ...process.env, TMPDIR: tmp }, encoding: 'utf8' })
+    const run = spawnSync('npm', ['test'], { cwd: clone, env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore' })
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
-    if (run.status !== 0)
-      throw new Error(`P5: npm test failed in the clone (exit ${run.status}):\n${run.stdout}${run.stderr}`)
     return {
       id: 'P5',
-      figure: `${seconds.toFixed(1)} s`,
+      figure: `${seconds.toFixed(1)} s${run.status === 0 ? '' : `, and npm test failed (exit ${run.status})`}`,
       goal: '≤ 60 s on 2 cores',
-      met: seconds <= 60,
+      met: run.status === 0 && seconds <= 60,
       method: 'Wall time of `npm test` in a fresh clone of HEAD after `npm ci`, with an empty jest cache.',
     }
   } finally {

@@ -1,8 +1,8 @@
 // `npm test [-- <jest args>]`: the one test command. redis-server is installed first when missing
-// (scripts/system-packages.ts). Then the build, and once it is there jest and WeChat's wcc/wcsc on the templates; eslint,
-// the Prettier check and `npm run typecheck` run beside all of it from the start (on 2 cores they fill the gaps while
-// jest waits on its servers and child processes). The build leaves type-checking to typecheck, so each project is
-// checked once. A step's output is shown only when it fails, so a green run prints a few lines besides jest's.
+// (scripts/system-packages.ts). Then the build, alone: jest needs it, and it leaves type-checking to typecheck, so
+// each project is checked once. Then jest, with WeChat's wcc/wcsc on the templates, eslint, the Prettier check and
+// `npm run typecheck` beside it (on 2 cores they fill the gaps while jest waits on its servers and child processes).
+// A step's output is shown only when it fails, so a green run prints a few lines besides jest's.
 import { spawn } from 'child_process'
 import fs from 'fs'
 import path from 'path'
@@ -43,10 +43,11 @@ function run(name: string, command: string, args: string[]): Promise<Step> {
 }
 
 /** Runs an in-process step; a throw fails it with its message. */
-async function step(name: string, work: () => Promise<string> | string): Promise<Step> {
+async function step(name: string, work: () => unknown): Promise<Step> {
   const started = Date.now()
   try {
-    return { name, ok: true, output: await work(), ms: Date.now() - started }
+    await work()
+    return { name, ok: true, output: '', ms: Date.now() - started }
   } catch (error) {
     return { name, ok: false, output: error instanceof Error ? error.message : String(error), ms: Date.now() - started }
   }
@@ -69,20 +70,19 @@ async function main(jestArgs: string[]): Promise<number> {
     console.error(`npm test: ${error.message}`)
     return 1
   }
+  const built = await step('build', () => build({ check: false }))
+  if (!report([built])) return 1
+  // jest reports on its own, as it goes
+  const jest = spawn(process.execPath, [cli('jest'), ...jestArgs], { cwd: ROOT, stdio: 'inherit' })
+  const jestCode = new Promise<number>((resolve) => jest.on('close', (code) => resolve(code ?? 1)))
   const beside = Promise.all([
     run('eslint', process.execPath, [cli('eslint'), '.']),
     run('prettier --check', process.execPath, [cli('prettier'), '--check', '--log-level', 'warn', '.']),
     run('typecheck', ...npm('run', '--silent', 'typecheck')),
   ])
-  const built = await step('build', async () => (await build({ check: false }), ''))
-  if (!report([built])) return 1
-  // jest reports on its own, as it goes
-  const jest = spawn(process.execPath, [cli('jest'), ...jestArgs], { cwd: ROOT, stdio: 'inherit' })
-  const jestCode = new Promise<number>((resolve) => jest.on('close', (code) => resolve(code ?? 1)))
   const templates = await step('wcc/wcsc', () => {
     const errors = ['components', 'miniprogram_dist', 'demo'].flatMap((root) => check(path.join(ROOT, root)).errors)
     if (errors.length) throw new Error(errors.join('\n'))
-    return ''
   })
   const code = await jestCode
   const passed = report([templates, ...(await beside)])
