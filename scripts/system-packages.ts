@@ -20,7 +20,7 @@ export interface SystemOptions {
   env?: NodeJS.ProcessEnv
   /** Whether apt-get may be run without sudo. */
   root?: boolean
-  /** The file that keeps apt from starting the daemons it installs (as .ci/run does): made for the install, then removed. */
+  /** policy-rc.d: while it exits 101, apt starts none of the daemons it installs. Made for the install, then removed. */
   policyFile?: string
   /** Where the one line goes. */
   say?: (line: string) => void
