@@ -1,10 +1,11 @@
 // `npm test [-- <jest args>]`: the one test command. redis-server is installed first when missing
-// (scripts/system-packages.ts). Then the build, alone: jest needs it, and it leaves type-checking to typecheck, so
-// each project is checked once. Then jest, with WeChat's wcc/wcsc on the templates, eslint, the Prettier check and
-// `npm run typecheck` beside it (on 2 cores they fill the gaps while jest waits on its servers and child processes).
-// A step's output is shown only when it fails, so a green run prints a few lines besides jest's.
+// (scripts/system-packages.ts). Then the build (it leaves type-checking to typecheck, so each project is checked
+// once), then jest with WeChat's wcc/wcsc on the templates. eslint, the Prettier check and `npm run typecheck` run
+// beside all of it at a lower priority: on 2 cores they take the time the build and jest leave idle (servers, child
+// processes) and never slow jest's own. A step's output is shown only when it fails.
 import { spawn } from 'child_process'
 import fs from 'fs'
+import os from 'os'
 import path from 'path'
 import { build } from './build'
 import { check } from './check-templates'
@@ -29,11 +30,16 @@ function cli(pkg: string): string {
 const npm = (...args: string[]): [string, string[]] =>
   process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath, ...args]] : ['npm', args]
 
-/** Runs a command with its output collected. */
-function run(name: string, command: string, args: string[]): Promise<Step> {
+/** Runs a command at a lower priority (nice 10) with its output collected. */
+function runBeside(name: string, command: string, args: string[]): Promise<Step> {
   const started = Date.now()
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    try {
+      os.setPriority(child.pid ?? 0, 10)
+    } catch {
+      // it has already exited, or did not start: 'close' or 'error' reports that
+    }
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk))
     child.stderr.on('data', (chunk: Buffer) => (output += chunk))
@@ -70,16 +76,16 @@ async function main(jestArgs: string[]): Promise<number> {
     console.error(`npm test: ${error.message}`)
     return 1
   }
+  const beside = Promise.all([
+    runBeside('eslint', process.execPath, [cli('eslint'), '.']),
+    runBeside('prettier --check', process.execPath, [cli('prettier'), '--check', '--log-level', 'warn', '.']),
+    runBeside('typecheck', ...npm('run', '--silent', 'typecheck')),
+  ])
   const built = await step('build', () => build({ check: false }))
   if (!report([built])) return 1
   // jest reports on its own, as it goes
   const jest = spawn(process.execPath, [cli('jest'), ...jestArgs], { cwd: ROOT, stdio: 'inherit' })
   const jestCode = new Promise<number>((resolve) => jest.on('close', (code) => resolve(code ?? 1)))
-  const beside = Promise.all([
-    run('eslint', process.execPath, [cli('eslint'), '.']),
-    run('prettier --check', process.execPath, [cli('prettier'), '--check', '--log-level', 'warn', '.']),
-    run('typecheck', ...npm('run', '--silent', 'typecheck')),
-  ])
   const templates = await step('wcc/wcsc', () => {
     const errors = ['components', 'miniprogram_dist', 'demo'].flatMap((root) => check(path.join(ROOT, root)).errors)
     if (errors.length) throw new Error(errors.join('\n'))
