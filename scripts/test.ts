@@ -36,9 +36,9 @@ function runBeside(name: string, command: string, args: string[]): Promise<Step>
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
     try {
-      os.setPriority(child.pid ?? 0, 10)
+      if (child.pid !== undefined) os.setPriority(child.pid, 10)
     } catch {
-      // it has already exited, or did not start: 'close' or 'error' reports that
+      // it has exited already: 'close' reports it
     }
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk))
