@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 // P2 (setData economy) and P3 (list rendering), measured in miniprogram-simulate with the official compiler.
-// Run by bench/run.js through bench/jest.config.js; results go to the JSON file named by BENCH_OUT.
+// Run by bench/run.ts through bench/jest.config.js; results go to the JSON file named by BENCH_OUT.
 import fs from 'fs'
 import v8 from 'v8'
 import vm from 'vm'

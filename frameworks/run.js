@@ -99,7 +99,7 @@ let tarball = ''
 step('npm pack (builds the package)', () => {
   fs.mkdirSync(WORK, { recursive: true })
   // the build that prepack runs, then pack (its output stays apart from pack's JSON)
-  run(process.execPath, [path.join(ROOT, 'scripts/build.js')])
+  run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/build.ts')])
   const packed = JSON.parse(run(NPM, ['pack', ROOT, '--ignore-scripts', '--json', '--pack-destination', WORK]))
   tarball = path.join(WORK, packed[0].filename)
 })

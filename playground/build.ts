@@ -427,7 +427,7 @@ async function bundle(nodes: GraphNode[], pages: DemoPage[]) {
     define: { global: 'globalThis', 'process.env.NODE_ENV': '"development"' },
     // a page's require of the package's utils: our sources (构建 npm puts the built ones in miniprogram_npm)
     alias: { [`${PKG}/utils/index`]: path.join(ROOT, 'utils/index.ts') },
-    // a component's .wxs module is plain ES5 JS: its logic bundles it, as scripts/build.js does
+    // a component's .wxs module is plain ES5 JS: its logic bundles it, as scripts/build.ts does
     loader: { '.wxs': 'js' },
     plugins: [patchPlugin()],
     sourcemap: 'linked',

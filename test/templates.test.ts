@@ -3,9 +3,12 @@ import fs from 'fs'
 import os from 'os'
 import path from 'path'
 
-const script = path.resolve(__dirname, '../scripts/check-templates.js')
+const script = path.resolve(__dirname, '../scripts/check-templates.ts')
 const run = (...args: string[]) =>
-  spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', cwd: path.resolve(__dirname, '..') })
+  spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    encoding: 'utf8',
+    cwd: path.resolve(__dirname, '..'),
+  })
 
 describe('check-templates (official wcc/wcsc)', () => {
   it('passes on our components', () => {

@@ -243,7 +243,7 @@ function bindPanel(lib, demoPages) {
 
 function boot(opts) {
   const t = performance.now()
-  // for playground/test/browser.test.js
+  // for playground/test/browser.test.ts
   const status = { ready: false, error: null, entries, settings }
   window.__pg = status
   try {

@@ -235,11 +235,11 @@ it('our tags load from miniprogram_npm (copied vant templates) and run tap → w
 })
 
 it('honest weight: what 构建 npm adds for our tags, measured on the builder’s output, is what the build reports', () => {
-  const { bytesOf, reachedFiles } = require('../../scripts/weight.js') as {
+  const { bytesOf, reachedFiles } = require('../../scripts/weight') as {
     bytesOf(files: string[]): number
     reachedFiles(entries: string[], resolveNpm: (npmPath: string) => string): string[]
   }
-  const { clientWeight } = require('../../scripts/weight.js') as { clientWeight(): { ours: number; withVant: number } }
+  const { clientWeight } = require('../../scripts/weight') as { clientWeight(): { ours: number; withVant: number } }
   const ours = path.join(npmDir, 'weapp-card-coupon')
   const reached = reachedFiles(
     Object.values(TAGS).map((tag) => path.join(npmDir, tag)),

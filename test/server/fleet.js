@@ -1,5 +1,5 @@
 // One server instance of a fleet, in its own Node process: its own Redis client (ioredis or node-redis), the built
-// providers (dist/server) sharing a Redis store, answering its parent over IPC. Plain JS so bench/run.js can use it.
+// providers (dist/server) sharing a Redis store, answering its parent over IPC. Plain JS so the bench can use it.
 //   parent: const w = await startWorker({ client, redisPort, baseUrl, appid, secret, ... }); await w.call({ cmd: 'tickets', n: 250 })
 //   child:  this file run by fork()
 const { fork } = require('child_process')

@@ -1,5 +1,5 @@
 // A real redis-server for a test or the bench: a free loopback port, no persistence, stopped by its owner.
-// Plain JS so bench/run.js can use it too. Missing redis-server is an error, never a skip.
+// Plain JS so the bench and the framework runs can use it too. Missing redis-server is an error, never a skip.
 const { spawn } = require('child_process')
 const net = require('net')
 

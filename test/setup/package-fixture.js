@@ -43,7 +43,7 @@ function write(file, value) {
 
 async function createPackageFixture() {
   if (!fs.existsSync(path.join(ROOT, 'miniprogram_dist')) || !fs.existsSync(path.join(ROOT, 'dist'))) {
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.js')], { stdio: 'inherit' })
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/build.ts')], { stdio: 'inherit' })
   }
   fs.rmSync(FIXTURE, { recursive: true, force: true })
   fs.mkdirSync(FIXTURE, { recursive: true })
