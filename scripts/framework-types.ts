@@ -12,6 +12,10 @@ import fs from 'fs'
 import path from 'path'
 import { execFileSync } from 'child_process'
 import ts from 'typescript'
+import { createRequire } from 'module'
+
+// Node's own require (the mini-program typings, which the tests load beside this file, declare another)
+const nodeRequire = createRequire(__filename)
 
 const ROOT = path.resolve(__dirname, '..')
 export const OUTPUT = path.join(ROOT, 'typings', 'components.d.ts')
@@ -136,11 +140,11 @@ export function generate(): string {
   const imported = utilsNames.filter((name) => referencedTypes(body).has(name)).sort()
   const text = `${HEADER}import type { ${imported.join(', ')} } from '../miniprogram_dist/utils/index'\n\n${body}`
   // Prettier's own CLI (its API loads itself with a dynamic import, which jest's CommonJS run cannot do)
-  const prettier = require.resolve('prettier/bin/prettier.cjs')
+  const prettier = nodeRequire.resolve('prettier/bin/prettier.cjs')
   return execFileSync(process.execPath, [prettier, '--stdin-filepath', OUTPUT], { input: text, encoding: 'utf8' })
 }
 
-if (require.main === module) {
+if (nodeRequire.main === module) {
   fs.mkdirSync(path.dirname(OUTPUT), { recursive: true })
   fs.writeFileSync(OUTPUT, generate())
   console.log(`wrote ${path.relative(ROOT, OUTPUT)}`)

@@ -7,6 +7,10 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { FIXTURE_ACCOUNT } from '../testing/fixtures'
+import { createRequire } from 'module'
+
+// Node's own require (the mini-program typings, which the tests load beside this file, declare another)
+const nodeRequire = createRequire(__filename)
 
 const ROOT = path.resolve(__dirname, '..')
 const SIMULATOR_BIN = path.join(ROOT, 'dist/testing/bin/simulator.js')
@@ -24,7 +28,7 @@ export function exampleProgram(example: string): string {
   if (!fs.existsSync(outfile)) {
     // esbuild's command line, in a process of its own: the API refuses to load in jest's jsdom environment
     execFileSync(process.execPath, [
-      require.resolve('esbuild/bin/esbuild'),
+      nodeRequire.resolve('esbuild/bin/esbuild'),
       path.join(ROOT, 'examples', example),
       `--outfile=${outfile}`,
       '--bundle',

@@ -4,6 +4,10 @@
 import { spawnSync } from 'child_process'
 import fs from 'fs'
 import path from 'path'
+import { createRequire } from 'module'
+
+// Node's own require (the mini-program typings, which the tests load beside this file, declare another)
+const nodeRequire = createRequire(__filename)
 
 /** The Debian packages that provide each command a test step runs. */
 export const PACKAGES = {
@@ -88,7 +92,7 @@ export function ensureSystemPackages(
     throw new Error(`apt-get installed ${packages.join(' ')}, but ${still.join(', ')} is still not on PATH`)
 }
 
-if (require.main === module) {
+if (nodeRequire.main === module) {
   try {
     const commands = process.argv.slice(2).map((name) => {
       if (name in PACKAGES) return name as SystemCommand

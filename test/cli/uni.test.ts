@@ -9,7 +9,7 @@ import { ROOT } from '../helpers/simulate'
 
 const BIN = path.join(ROOT, 'dist', 'cli', 'uni.js')
 const SRC = path.join(ROOT, '.tmp', 'uni-bin', 'src')
-const VANT_LIB = path.join(path.dirname(require.resolve('@vant/weapp/package.json')), 'lib')
+const VANT_LIB = path.join(ROOT, 'node_modules', '@vant', 'weapp', 'lib')
 const OURS = path.join(SRC, 'wxcomponents', 'weapp-card-coupon')
 const VANT = path.join(SRC, 'wxcomponents', 'miniprogram_npm', '@vant', 'weapp')
 

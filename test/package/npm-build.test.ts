@@ -8,6 +8,7 @@ import { execFileSync } from 'child_process'
 import fs from 'fs'
 import { createRequire } from 'module'
 import path from 'path'
+import { tapOn, the } from '../helpers/harness'
 import { byTag, loadComponent, ROOT, simulate } from '../helpers/simulate'
 
 interface Fixture {
@@ -208,8 +209,8 @@ it('our tags load from miniprogram_npm (copied vant templates) and run tap → w
     add.addEventListener('success', () => events.push('success'))
     add.attach(document.createElement('parent-wrapper'))
     const button = byTag(add, 'van-button')[0]
-    expect(button.querySelector('.van-button').dom.className).toMatch(/van-button--primary/)
-    button.querySelector('.van-button').dispatchEvent('tap')
+    expect(the(button, '.van-button').dom.className).toMatch(/van-button--primary/)
+    tapOn(button, '.van-button')
     for (let i = 0; i < 100 && !events.length; i++) await new Promise((r) => setTimeout(r, 5))
     expect(events).toEqual(['success'])
     expect(platform.state.held).toHaveLength(1)
@@ -225,7 +226,7 @@ it('our tags load from miniprogram_npm (copied vant templates) and run tap → w
     list.addEventListener('open', () => events.push('open'))
     list.attach(document.createElement('parent-wrapper'))
     expect(byTag(list, 'van-cell')).toHaveLength(1)
-    list.querySelector('.card-item').dispatchEvent('tap')
+    tapOn(list, '.card-item')
     for (let i = 0; i < 100 && events.length < 2; i++) await new Promise((r) => setTimeout(r, 5))
     expect(events).toEqual(['success', 'open'])
     expect(platform.state.opened).toEqual([{ cardId: 'pA', code: held[0].code }])

@@ -19,7 +19,7 @@ import { ROOT } from '../helpers/simulate'
 
 const EXAMPLE = path.join(ROOT, 'examples', 'page-test')
 const WORK = path.join(ROOT, '.tmp', 'page-test')
-const VANT_LIB = path.join(path.dirname(require.resolve('@vant/weapp/package.json')), 'lib')
+const VANT_LIB = path.join(ROOT, 'node_modules', '@vant', 'weapp', 'lib')
 
 /** The example copied to `dir`, a mini-program root below WORK (whose node_modules has the package). */
 function placeExample(dir: string): string {
