@@ -3,6 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   // the tests of test/, and the test examples the READMEs quote (examples/), on the package's entries
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/examples/**/*.test.ts'],
+  // examples/page-test is a user's mini-program: test/testing/miniprogram.test.ts installs the package beside it and
+  // runs its test there, before and after 构建 npm
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/examples/page-test/'],
   moduleNameMapper: { '^weapp-card-coupon/(server|testing|utils)(/index)?$': '<rootDir>/$1/index.ts' },
   transform: {
     '^.+\\.ts$': '<rootDir>/test/helpers/ts-transform.js',
