@@ -5,7 +5,7 @@
  * in miniprogram-simulate with WeChat's official compiler through the package's own helper, as a user's test would:
  * the framework's app and page, our tags as the build placed them, vant's real templates. The page (same in both
  * frameworks) gives <add-card-button> props, sets its card source through selectComponent when ready, shows the
- * `success` event's detail, and fills <open-card-list>'s `empty` slot. frameworks/run.js runs it.
+ * `success` event's detail, and fills <open-card-list>'s `empty` slot. frameworks/run.ts runs it.
  */
 import fs from 'fs'
 import http from 'http'

@@ -136,10 +136,11 @@ export async function build({ check = true } = {}) {
 
 if (require.main === module) {
   build({ check: !process.argv.includes('--no-check') }).then(
-    ({ ours, withVant, vantParts }) =>
+    ({ ours, copiedByNpmBuild, keptAtUpload, vantParts }) =>
       console.log(
-        `miniprogram_dist: ${kb(ours)} ours (${COMPONENTS.join(', ')}, common, utils); ` +
-          `构建 npm adds ${kb(withVant)} to an app without vant (with vant's ${vantParts.join(', ')})`,
+        `miniprogram_dist: ${kb(ours)} ours (${COMPONENTS.join(', ')}, common, utils); in an app without vant, ` +
+          `构建 npm copies ${kb(copiedByNpmBuild)} (all of vant's lib) and an upload with 过滤无依赖文件 keeps ` +
+          `${kb(keptAtUpload)} (with vant's ${vantParts.join(', ')})`,
       ),
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : error)

@@ -1,7 +1,8 @@
-// What the tags weigh in a mini-program: our own files, and everything "构建 npm" puts in an app for them (ours plus
-// the vant files our two tags reach: components by usingComponents, JS by require, templates by <wxs>/<import>/
-// <include>, styles by @import, wxs by require). The build prints it and bench P1 reports it;
-// test/package/npm-build.test.ts checks the same figures on the output of WeChat's own builder.
+// What the tags weigh in a mini-program, three ways: our own files; what "构建 npm" copies into miniprogram_npm (all
+// of ours and all of vant's lib/, whatever the app uses); and what an upload keeps with devtools' 上传时过滤无依赖文件
+// (project.config.json `setting.ignoreUploadUnusedFiles`): ours plus the vant files our tags reach (components by
+// usingComponents, JS by require, templates by <wxs>/<import>/<include>, styles by @import, wxs by require). The
+// build prints them and bench P1 reports them; test/package/npm-build.test.ts checks them on WeChat's own builder.
 import fs from 'fs'
 import path from 'path'
 
@@ -67,8 +68,10 @@ export function reachedFiles(entries: string[], resolveNpm: (npmPath: string) =>
 export interface ClientWeight {
   /** All of miniprogram_dist: both tags, the shared Behavior and the utils. */
   ours: number
-  /** What "构建 npm" adds to an app that has no vant yet: ours plus every vant file the two tags reach. */
-  withVant: number
+  /** What "构建 npm" copies into an app that has no vant yet: all of ours and all of vant's lib/. */
+  copiedByNpmBuild: number
+  /** What an upload keeps with 过滤无依赖文件 on: ours plus every vant file the tags reach. */
+  keptAtUpload: number
   /** The vant folders reached, sorted. */
   vantParts: string[]
 }
@@ -78,13 +81,19 @@ export function clientWeight(
   vantLib = path.join(path.dirname(require.resolve('@vant/weapp/package.json')), 'lib'),
 ): ClientWeight {
   const ours = filesBelow(MP)
+  const allOfVant = filesBelow(vantLib)
   const reached = reachedFiles(
     COMPONENTS.map((name) => path.join(MP, name, 'index')),
     (npmPath) => path.join(vantLib, npmPath.replace(/^@vant\/weapp\//, '')),
   )
   const vant = reached.filter((file) => file.startsWith(vantLib + path.sep))
   const vantParts = [...new Set(vant.map((file) => path.relative(vantLib, file).split(path.sep)[0] ?? ''))].sort()
-  return { ours: bytesOf(ours), withVant: bytesOf([...new Set([...ours, ...vant])]), vantParts }
+  return {
+    ours: bytesOf(ours),
+    copiedByNpmBuild: bytesOf([...ours, ...allOfVant]),
+    keptAtUpload: bytesOf([...new Set([...ours, ...vant])]),
+    vantParts,
+  }
 }
 
 /** "26.7 KB": the unit the build and the bench state weights in (1 KB = 1,000 B). */

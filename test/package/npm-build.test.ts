@@ -235,23 +235,27 @@ it('our tags load from miniprogram_npm (copied vant templates) and run tap → w
   }
 })
 
-it('honest weight: what 构建 npm adds for our tags, measured on the builder’s output, is what the build reports', () => {
+it('honest weight: what 构建 npm copies and what an upload with 过滤无依赖文件 keeps, measured on the builder’s output, is what the build reports', () => {
   const { bytesOf, reachedFiles } = require('../../scripts/weight') as {
     bytesOf(files: string[]): number
     reachedFiles(entries: string[], resolveNpm: (npmPath: string) => string): string[]
   }
-  const { clientWeight } = require('../../scripts/weight') as { clientWeight(): { ours: number; withVant: number } }
+  const { clientWeight } = require('../../scripts/weight') as {
+    clientWeight(): { ours: number; copiedByNpmBuild: number; keptAtUpload: number }
+  }
   const ours = path.join(npmDir, 'weapp-card-coupon')
   const reached = reachedFiles(
     Object.values(TAGS).map((tag) => path.join(npmDir, tag)),
     (npmPath) => path.join(npmDir, npmPath),
   )
   const ourFiles = walk(ours).filter((f) => /\.(js|json|wxml|wxss|wxs)$/.test(f))
-  const total = bytesOf([...new Set([...reached, ...ourFiles])])
-  expect({ ours: bytesOf(ourFiles), withVant: total }).toEqual({
-    ours: clientWeight().ours,
-    withVant: clientWeight().withVant,
-  })
+  const copied = walk(npmDir).filter((f) => /\.(js|json|wxml|wxss|wxs)$/.test(f))
+  const { ours: oursWeight, copiedByNpmBuild, keptAtUpload } = clientWeight()
+  expect({
+    ours: bytesOf(ourFiles),
+    copiedByNpmBuild: bytesOf(copied),
+    keptAtUpload: bytesOf([...new Set([...reached, ...ourFiles])]),
+  }).toEqual({ ours: oursWeight, copiedByNpmBuild, keptAtUpload })
 })
 
 it('none of our own files fetch a remote resource (the only remote file left is vant’s icon font)', () => {

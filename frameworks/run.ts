@@ -1,5 +1,3 @@
-#!/usr/bin/env node
-/* global require, process, __dirname, console */
 // `npm run test:taro` / `npm run test:uni`: the README's recipe for that framework, proven on the package as npm
 // gives it. Against the packed tarball (npm pack), in a work folder outside the repository (npm ci of the
 // repository never sees it):
@@ -11,21 +9,34 @@
 //   5. render    frameworks/render.test.ts renders the built page in miniprogram-simulate (official compiler).
 // Each step's output is shown when it fails; the times of all steps are printed at the end.
 // FRAMEWORKS_WORKDIR=<dir> keeps the work folder (and its node_modules) between runs.
-const { spawnSync } = require('child_process')
-const fs = require('fs')
-const os = require('os')
-const path = require('path')
+import { spawnSync } from 'child_process'
+import fs from 'fs'
+import { createRequire } from 'module'
+import os from 'os'
+import path from 'path'
 
 const ROOT = path.resolve(__dirname, '..')
+const nodeRequire = createRequire(__filename)
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx'
 
 /** What differs between the two frameworks. */
-const FRAMEWORKS = {
+interface Framework {
+  /** The built mini-program, inside the project. */
+  output: string
+  /** Where the build put our tags and vant (for the px check): ours, vant's, and vant's package folder used. */
+  ours: string
+  vant: string
+  vantSource: string
+  /** Commands (a bin of the project and its arguments) before the build. */
+  prebuild: string[][]
+  typecheck: string[]
+  negative: string
+}
+
+const FRAMEWORKS: Record<string, Framework> = {
   taro: {
-    /** The built mini-program, inside the project. */
     output: 'dist',
-    /** Where the build put our tags and vant (for the px check): ours, vant's, and vant's package folder used. */
     ours: 'dist/npm/weapp-card-coupon/miniprogram_dist',
     vant: 'dist/npm/@vant/weapp/dist',
     vantSource: 'dist',
@@ -44,10 +55,10 @@ const FRAMEWORKS = {
   },
 }
 
-const name = process.argv[2]
+const name = process.argv[2] ?? ''
 const framework = FRAMEWORKS[name]
 if (!framework) {
-  console.error(`usage: node frameworks/run.js <${Object.keys(FRAMEWORKS).join('|')}>`)
+  console.error(`usage: tsx frameworks/run.ts <${Object.keys(FRAMEWORKS).join('|')}>`)
   process.exit(2)
 }
 const SOURCE = path.join(__dirname, name)
@@ -55,9 +66,9 @@ const SOURCE = path.join(__dirname, name)
 const KEEP = process.env.FRAMEWORKS_WORKDIR
 const WORK = KEEP ? path.resolve(KEEP, name) : fs.mkdtempSync(path.join(os.tmpdir(), `weapp-card-coupon-${name}-`))
 
-const times = []
+const times: [title: string, seconds: number][] = []
 /** Runs one step: `work()` returns nothing or throws; the time is recorded. */
-function step(title, work) {
+function step(title: string, work: () => void): void {
   const started = Date.now()
   try {
     work()
@@ -73,9 +84,9 @@ function step(title, work) {
 }
 
 /** Runs a command; throws with its output when it fails. */
-function run(command, args, options = {}) {
+function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): string {
   const result = spawnSync(command, args, {
-    cwd: WORK,
+    cwd: options.cwd ?? WORK,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, CI: 'true', ...options.env },
@@ -86,7 +97,7 @@ function run(command, args, options = {}) {
 }
 
 /** Every file below `dir` whose name passes `test`. */
-function filesBelow(dir, test) {
+function filesBelow(dir: string, test: (name: string) => boolean): string[] {
   if (!fs.existsSync(dir)) return []
   return fs
     .readdirSync(dir, { withFileTypes: true })
@@ -99,9 +110,13 @@ let tarball = ''
 step('npm pack (builds the package)', () => {
   fs.mkdirSync(WORK, { recursive: true })
   // the build that prepack runs, then pack (its output stays apart from pack's JSON)
-  run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/build.ts')])
-  const packed = JSON.parse(run(NPM, ['pack', ROOT, '--ignore-scripts', '--json', '--pack-destination', WORK]))
-  tarball = path.join(WORK, packed[0].filename)
+  run(NPM, ['run', 'build'], { cwd: ROOT })
+  const packed = JSON.parse(run(NPM, ['pack', ROOT, '--ignore-scripts', '--json', '--pack-destination', WORK])) as {
+    filename: string
+  }[]
+  const filename = packed[0]?.filename
+  if (!filename) throw new Error('npm pack named no tarball')
+  tarball = path.join(WORK, filename)
 })
 
 step(`install (frameworks/${name}, pinned, and the tarball)`, () => {
@@ -115,7 +130,7 @@ step(`install (frameworks/${name}, pinned, and the tarball)`, () => {
 
 let built = ''
 step('build', () => {
-  for (const [bin, ...args] of framework.prebuild) console.log(run(NPX, ['--no-install', bin, ...args]).trimEnd())
+  for (const [bin = '', ...args] of framework.prebuild) console.log(run(NPX, ['--no-install', bin, ...args]).trimEnd())
   run(NPM, ['run', 'build'])
   const output = path.join(WORK, framework.output)
   const bytes = filesBelow(output, (f) => /\.(js|json|wxml|wxss|wxs)$/.test(f)).reduce(
@@ -127,13 +142,15 @@ step('build', () => {
 
 step('paths: every component path resolves; px untouched', () => {
   const output = path.join(WORK, framework.output)
-  const problems = []
-  const isComponent = (file) => ['.json', '.js', '.wxml'].every((ext) => fs.existsSync(file + ext))
+  const problems: string[] = []
+  const isComponent = (file: string) => ['.json', '.js', '.wxml'].every((ext) => fs.existsSync(file + ext))
   for (const json of filesBelow(output, (f) => f.endsWith('.json'))) {
-    const using = JSON.parse(fs.readFileSync(json, 'utf8')).usingComponents || {}
-    for (const [tag, target] of Object.entries(using)) {
+    const { usingComponents = {} } = JSON.parse(fs.readFileSync(json, 'utf8')) as {
+      usingComponents?: Record<string, string>
+    }
+    for (const [tag, target] of Object.entries(usingComponents)) {
       if (target.startsWith('plugin://')) continue
-      let found
+      let found: string | undefined
       if (target.startsWith('/')) found = path.join(output, target)
       else if (target.startsWith('.')) found = path.resolve(path.dirname(json), target)
       else {
@@ -149,16 +166,18 @@ step('paths: every component path resolves; px untouched', () => {
   }
   // px as the tarball has it: the same px values, in the same number, and no rpx the source did not have
   // (a style's @import counted in: Taro inlines vant's common styles, uni-app keeps the @import)
-  const styleText = (file, seen = new Set()) => {
+  const styleText = (file: string, seen = new Set<string>()): string => {
     if (seen.has(file) || !fs.existsSync(file)) return ''
     seen.add(file)
     const text = fs.readFileSync(file, 'utf8')
     const imported = [...text.matchAll(/@import\s+["']([^"']+)["']/g)]
-    return text + imported.map(([, target]) => styleText(path.resolve(path.dirname(file), target), seen)).join('\n')
+    return (
+      text + imported.map(([, target = '']) => styleText(path.resolve(path.dirname(file), target), seen)).join('\n')
+    )
   }
-  const units = (file) => (styleText(file).match(/-?[\d.]+r?px\b/g) || []).sort()
-  const installed = (pkg) => path.join(WORK, 'node_modules', pkg)
-  const pairs = [
+  const units = (file: string): string[] => (styleText(file).match(/-?[\d.]+r?px\b/g) || []).sort()
+  const installed = (pkg: string) => path.join(WORK, 'node_modules', pkg)
+  const pairs: [from: string, to: string][] = [
     [path.join(installed('weapp-card-coupon'), 'miniprogram_dist'), path.join(WORK, framework.ours)],
     [path.join(installed('@vant/weapp'), framework.vantSource), path.join(WORK, framework.vant)],
   ]
@@ -178,13 +197,13 @@ step('paths: every component path resolves; px untouched', () => {
 })
 
 step('types: our typings, no miniprogram-api-typings, a wrong prop fails', () => {
-  const [bin, ...args] = framework.typecheck
+  const [bin = '', ...args] = framework.typecheck
   const listed = run(NPX, ['--no-install', bin, ...args, 'tsconfig.json', '--listFiles'])
   const typingsFiles = listed.split('\n').filter((l) => l.includes('node_modules/weapp-card-coupon/typings/'))
   if (typingsFiles.length < 2) throw new Error(`the project does not read our typings:\n${listed}`)
   if (listed.includes('miniprogram-api-typings')) throw new Error('miniprogram-api-typings entered the program')
   // the same project with the negative case: it must fail, on the wrong value only
-  const config = JSON.parse(fs.readFileSync(path.join(WORK, 'tsconfig.json'), 'utf8'))
+  const config = JSON.parse(fs.readFileSync(path.join(WORK, 'tsconfig.json'), 'utf8')) as { include: string[] }
   fs.writeFileSync(
     path.join(WORK, 'tsconfig.negative.json'),
     JSON.stringify({ ...config, include: [...config.include, framework.negative] }),
@@ -193,7 +212,7 @@ step('types: our typings, no miniprogram-api-typings, a wrong prop fails', () =>
   try {
     run(NPX, ['--no-install', bin, ...args, 'tsconfig.negative.json'])
   } catch (error) {
-    failed = error.message
+    failed = error instanceof Error ? error.message : String(error)
   }
   const errors = failed.split('\n').filter((l) => /error TS\d+/.test(l))
   if (!errors.length) throw new Error(`${framework.negative} type-checks: a wrong prop value went unnoticed`)
@@ -211,11 +230,11 @@ step('types: our typings, no miniprogram-api-typings, a wrong prop fails', () =>
 })
 
 step('render (miniprogram-simulate, official compiler)', () => {
-  const jest = require.resolve('jest/bin/jest', { paths: [ROOT] })
+  const jest = nodeRequire.resolve('jest/bin/jest', { paths: [ROOT] })
   const config = {
     rootDir: WORK,
     roots: ['<rootDir>/test'],
-    testEnvironment: require.resolve('jest-environment-jsdom', { paths: [ROOT] }),
+    testEnvironment: nodeRequire.resolve('jest-environment-jsdom', { paths: [ROOT] }),
     transform: { '^.+\\.ts$': path.join(ROOT, 'test/helpers/ts-transform.js') },
     testTimeout: 60000,
   }
