@@ -24,6 +24,7 @@ const SOURCES = [
   'components/common/card-call.ts',
   'components/add-card-button/index.ts',
   'components/open-card-list/index.ts',
+  'components/send-coupon-button/index.ts',
 ]
 const UTILS = path.join(ROOT, 'utils', 'index.ts')
 

@@ -2,6 +2,7 @@
 //   components/common/card-call.ts
 //   components/add-card-button/index.ts
 //   components/open-card-list/index.ts
+//   components/send-coupon-button/index.ts
 // without miniprogram-api-typings, for typings/jsx.d.ts and typings/vue.d.ts.
 import type {
   AddCardInput,
@@ -9,6 +10,10 @@ import type {
   CardExtFields,
   CardSource,
   OpenCardResult,
+  SendCouponFailReason,
+  SendCouponParamsSource,
+  SendCouponResult,
+  SentCoupon,
   UserCardStatus,
 } from '../miniprogram_dist/utils/index'
 
@@ -231,4 +236,106 @@ export interface OpenCardListInstance {
    * length of the list; a selected row that no longer opens is unchecked.
    */
   updateCard(index: number, fields: Partial<CardItem>): void
+}
+
+/** Properties of `<send-coupon-button>` (camelCase here, kebab-case in WXML). */
+export interface SendCouponButtonProps {
+  /**
+   * Show a toast (wx.showToast, no icon) when the user's tap came to nothing; cancel shows none.
+   * @default true
+   */
+  showToast: boolean
+  /** The toast's words by reason; a partial object keeps the tag's other defaults. */
+  toastTexts: Partial<Record<SendCouponFailReason, string>>
+  /**
+   * The batches (批次号) to issue in one tap: at most 10, one kind (商家券 or 代金券).
+   * @default []
+   */
+  stockIds: string[]
+  /**
+   * One batch: the shorthand of `stock-ids`.
+   * @default ''
+   */
+  stockId: string
+  /**
+   * Your send-coupon endpoint: signed parameters come from it (`POST { stockIds, spent, data }`).
+   * @default ''
+   */
+  paramsUrl: string
+  /**
+   * Request headers, e.g. your login token (wx.request sends no cookies).
+   * @default {}
+   */
+  requestHeader: Record<string, string>
+  /**
+   * Extra fields sent as `data` in the request body.
+   * @default {}
+   */
+  requestData: Record<string, unknown>
+  /**
+   * ms before the request counts as failed.
+   * @default 10000
+   */
+  requestTimeout: number
+  /**
+   * The plugin's result button says 立即使用 instead of 我知道了 (listen to `confirm`).
+   * @default false
+   */
+  suggestImmediateUse: boolean
+  /** @default '领取优惠券' */
+  text: string
+  /** @default '' */
+  ariaLabel: string
+  /** @default 'primary' */
+  type: string
+  /** @default 'normal' */
+  size: string
+  /** @default '' */
+  color: string
+  /** @default false */
+  block: boolean
+  /** @default false */
+  round: boolean
+  /** @default false */
+  plain: boolean
+  /** @default false */
+  disabled: boolean
+  /** @default true */
+  showUpgradeModal: boolean
+  /** @default false */
+  useFallbackSlot: boolean
+  upgradeText: string
+  /**
+   * ms after the user is back on the page (page show) before a call WeChat never answered fails as `timeout`.
+   * @default 5000
+   */
+  answerTimeout: number
+}
+
+/** Detail of `fail`: why no coupon reached the user. */
+export interface SendCouponFailDetail extends FailDetail {
+  /** Why, in the user's terms (what the toast said): sold_out, limit, not_running, retry, network, failed. */
+  reason: SendCouponFailReason
+  /** The coupons the plugin answered for, each with its code (empty when the call itself failed). */
+  coupons: SentCoupon[]
+}
+
+/** `event.detail` of each event of `<send-coupon-button>`. */
+export interface SendCouponButtonEvents extends CardCallEvents {
+  /** At least one coupon reached the user (SUCCESS, or DUPREQUEST: already received); `failed` lists the others. */
+  success: SendCouponResult
+  fail: SendCouponFailDetail
+  /** The user tapped the plugin's result button (我知道了 / 立即使用): e.g. take them to where the coupon is used. */
+  confirm: Record<string, never>
+}
+
+/** What `selectComponent('#…')` gives a page: the methods of `<send-coupon-button>` meant for it. */
+export interface SendCouponButtonInstance {
+  /**
+   * Your own auth or transport: `source(stockIds, spent)` resolves the plugin's signed parameters. Wins over
+   * `params-url`; `null` removes it. Fresh parameters are fetched at once.
+   */
+  setParamsSource(source: SendCouponParamsSource | null): void
+  /** Fetches fresh parameters now (e.g. after the page changed the user's session). */
+  refresh(): void
 }

@@ -1,8 +1,15 @@
-// weapp-card-coupon/jsx: <add-card-button> and <open-card-list> in Taro's React JSX, typed from the tags' own
+// weapp-card-coupon/jsx: <add-card-button>, <open-card-list> and <send-coupon-button> in Taro's React JSX, typed from the tags' own
 // Props and Events (typings/components.d.ts, generated from components/). Reference it once, e.g. in
 // types/global.d.ts: /// <reference types="weapp-card-coupon/jsx" />. It needs no mini-program typings.
 import type { CSSProperties, ReactNode } from 'react'
-import type { AddCardButtonEvents, AddCardButtonProps, OpenCardListEvents, OpenCardListProps } from './components'
+import type {
+  AddCardButtonEvents,
+  AddCardButtonProps,
+  OpenCardListEvents,
+  OpenCardListProps,
+  SendCouponButtonEvents,
+  SendCouponButtonProps,
+} from './components'
 
 export * from './components'
 
@@ -35,12 +42,14 @@ export type TagAttributes<Props, Events> = {
 
 export type AddCardButtonAttributes = TagAttributes<AddCardButtonProps, AddCardButtonEvents>
 export type OpenCardListAttributes = TagAttributes<OpenCardListProps, OpenCardListEvents>
+export type SendCouponButtonAttributes = TagAttributes<SendCouponButtonProps, SendCouponButtonEvents>
 
 declare module 'react' {
   namespace JSX {
     interface IntrinsicElements {
       'add-card-button': AddCardButtonAttributes
       'open-card-list': OpenCardListAttributes
+      'send-coupon-button': SendCouponButtonAttributes
     }
   }
 }

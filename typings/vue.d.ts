@@ -1,8 +1,15 @@
-// weapp-card-coupon/vue: <add-card-button> and <open-card-list> as Vue global components (uni-app, Vue 3), typed
+// weapp-card-coupon/vue: <add-card-button>, <open-card-list> and <send-coupon-button> as Vue global components (uni-app, Vue 3), typed
 // from the tags' own Props and Events (typings/components.d.ts, generated from components/). Add it to
 // tsconfig.json "types" (next to @dcloudio/types) or reference it once: /// <reference types="weapp-card-coupon/vue" />.
 // It needs no mini-program typings.
-import type { AddCardButtonEvents, AddCardButtonProps, OpenCardListEvents, OpenCardListProps } from './components'
+import type {
+  AddCardButtonEvents,
+  AddCardButtonProps,
+  OpenCardListEvents,
+  OpenCardListProps,
+  SendCouponButtonEvents,
+  SendCouponButtonProps,
+} from './components'
 
 export * from './components'
 
@@ -29,5 +36,6 @@ declare module 'vue' {
   interface GlobalComponents {
     'add-card-button': TagComponent<AddCardButtonProps, AddCardButtonEvents>
     'open-card-list': TagComponent<OpenCardListProps, OpenCardListEvents>
+    'send-coupon-button': TagComponent<SendCouponButtonProps, SendCouponButtonEvents>
   }
 }
