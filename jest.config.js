@@ -13,7 +13,8 @@ module.exports = {
     '^.+\\.wxs$': '<rootDir>/test/helpers/wxs-transform.js',
   },
   moduleFileExtensions: ['ts', 'js', 'json', 'wxs'],
-  testTimeout: 20000,
+  // a bound on a hang, not a measure: wide enough for a machine running two suites at once
+  testTimeout: 60000,
   // both cores: jest's default leaves one for itself, and the main process mostly waits
   maxWorkers: 2,
   // A worker that ran the DOM suites exits with a large heap; tearing that down can take longer than jest's 500 ms

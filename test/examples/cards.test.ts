@@ -119,7 +119,13 @@ describe('the scripts', () => {
       ['testing/simulator.ts', /^[A-Za-z0-9+/=]{64}\n$/],
     ]
     const results = await Promise.all(scripts.map(([file]) => run(file, env).done))
-    expect(results.map((r, i) => [scripts[i]?.[0], r.code, r.stderr])).toEqual(scripts.map(([file]) => [file, 0, '']))
+    // On a busy machine a local Redis can miss the 1 s store timeout: the provider then says so once and serves the
+    // ticket it holds (the documented fallback). Anything else on stderr is a fault.
+    const fallback =
+      /^weapp-card-coupon: createApiTicketProvider: store \w+ failed for [^\n]+; serving the api_ticket held in this process\n/
+    expect(results.map((r, i) => [scripts[i]?.[0], r.code, r.stderr.replace(fallback, '')])).toEqual(
+      scripts.map(([file]) => [file, 0, '']),
+    )
     for (const [i, r] of results.entries()) expect(r.stdout).toMatch(scripts[i]?.[1] ?? /^$/)
   }, 60000)
 })

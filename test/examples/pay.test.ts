@@ -187,5 +187,5 @@ describe('examples/pay/pages/coupon in miniprogram-simulate, from 构建 npm, ag
     ;(page.instance as unknown as { loadCoupons(): void }).loadCoupons()
     await until(() => (page.data.coupons as { state: string }[])[0]?.state === 'USED')
     expect(page.dom.textContent).toContain('已使用')
-  })
+  }, 120000)
 })
