@@ -46,12 +46,12 @@ beforeAll(async () => {
   // one run of WeChat's builder for the whole test run: the package fixture's, copied into demo/
   await packageFixture()
   await buildNpm(path.join(CONSUMER, 'miniprogram_npm'))
-}, 120000)
+}, 300000)
 
 /** A fresh simulator and card server for each group of tests: a fresh card bag. */
 function localServers() {
   const servers = {} as LocalServers
-  beforeAll(async () => Object.assign(servers, await startLocalServers({ session: demoConfig().token })), 60000)
+  beforeAll(async () => Object.assign(servers, await startLocalServers({ session: demoConfig().token })), 180000)
   afterAll(() => servers.stop())
   return servers
 }

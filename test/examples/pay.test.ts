@@ -114,7 +114,7 @@ describe('examples/pay/pages/coupon in miniprogram-simulate, from 构建 npm, ag
     fs.cpSync(path.join(EXAMPLE, 'pages'), path.join(APP, 'pages'), { recursive: true })
     fs.cpSync(path.join(EXAMPLE, 'app.json'), path.join(APP, 'app.json'))
     fs.cpSync(path.join(CONSUMER, 'miniprogram_npm'), path.join(APP, 'miniprogram_npm'), { recursive: true })
-  }, 120_000)
+  }, 300_000)
   afterEach(() => undo.splice(0).forEach((u) => u()))
 
   it('the tap issues the coupon through the plugin; the page lists it, 可使用; the back office 核销 it', async () => {
