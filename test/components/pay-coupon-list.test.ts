@@ -32,7 +32,7 @@ const coupon = (n: number, fields: Partial<PayCouponItem> = {}): PayCouponItem =
 
 function render(props: Record<string, unknown>) {
   const c = simulate.render(LIST, props)
-  c.addEventListener('choose', (e) => chosen.push(e.detail as ChooseCouponDetail))
+  c.addEventListener('choose', (e) => chosen.push(e.detail as unknown as ChooseCouponDetail))
   c.attach(document.createElement('parent-wrapper'))
   return c
 }
