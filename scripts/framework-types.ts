@@ -25,6 +25,7 @@ const SOURCES = [
   'components/add-card-button/index.ts',
   'components/open-card-list/index.ts',
   'components/send-coupon-button/index.ts',
+  'components/pay-coupon-list/index.ts',
 ]
 const UTILS = path.join(ROOT, 'utils', 'index.ts')
 

@@ -2,6 +2,7 @@
 // the benchmarks and the demo all use these cards and these credentials, so a card named `coupon` is the same card
 // everywhere. Fake credentials of a fake platform: nothing here is a secret.
 import type { CardPlatformOptions } from './index'
+import type { PayPlatformOptions } from './pay-platform'
 import type { SimCard } from './platform'
 
 /** The names the pages and tests call the fixture cards by. */
@@ -112,4 +113,36 @@ export const FIXTURE_ACCOUNT = {
  */
 export function fixturePlatformOptions(overrides: Partial<CardPlatformOptions> = {}): CardPlatformOptions {
   return { ...FIXTURE_ACCOUNT, cards: FIXTURE_CARDS.map((card) => ({ ...card })), ...overrides }
+}
+
+/**
+ * The simulated WeChat Pay merchant (the send-coupon plugin and the 商家券 APIv3), bound to the fixture account's
+ * AppID, and its batches: `coupon` (at most 2 per user), `daily` (1 per user per day), `soldOut` (no budget left).
+ * The APIv2 key is the simulator's own, known to everyone: nothing here is a secret.
+ */
+export const FIXTURE_PAY = {
+  /** The merchant id: 发券商户号 (send_coupon_merchant) and the APIv3 caller. */
+  merchantId: '1900000001',
+  /** Its APIv2 key, which signs the plugin's parameters (32 characters). */
+  apiV2Key: 'simulator0apiv2key00000000000000',
+  stocks: [
+    { stockId: '1212000000000001', stockName: '满50减5', maxPerUser: 2 },
+    { stockId: '1212000000000002', stockName: '每日咖啡券', maxPerUser: 30, maxPerUserPerDay: 1 },
+    { stockId: '1212000000000003', stockName: '已领完的券', budget: 0 },
+  ],
+} as const
+
+/**
+ * Options of createPayPlatform for the fixture merchant, its batches and the fixture user (the mini-program's
+ * openid under the fixture AppID), with `overrides` on top.
+ */
+export function fixturePayPlatformOptions(overrides: Partial<PayPlatformOptions> = {}): PayPlatformOptions {
+  return {
+    merchantId: FIXTURE_PAY.merchantId,
+    apiV2Key: FIXTURE_PAY.apiV2Key,
+    appid: FIXTURE_ACCOUNT.appid,
+    openid: FIXTURE_ACCOUNT.openid,
+    stocks: FIXTURE_PAY.stocks.map((stock) => ({ ...stock })),
+    ...overrides,
+  }
 }

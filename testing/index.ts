@@ -66,6 +66,8 @@ export {
   FIXTURE_CARD_IDS,
   fixtureCard,
   fixturePlatformOptions,
+  FIXTURE_PAY,
+  fixturePayPlatformOptions,
   type FixtureCard,
   type FixtureCardName,
 } from './fixtures'

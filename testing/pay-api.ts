@@ -210,8 +210,10 @@ function signedAnswer(b: PayApiBackend, answer: Answer): { headers: Record<strin
   }
 }
 
-/** Serves the APIv3 on 127.0.0.1 (a free port). */
-export function listenPayApi(b: PayApiBackend): Promise<Listening> {
+/** Serves the APIv3 on 127.0.0.1, on `port` (0: a free port). */
+export function listenPayApi(b: PayApiBackend, port = 0): Promise<Listening> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    return Promise.reject(new TypeError(`listen: port must be an integer from 0 to 65535, got ${String(port)}`))
   const server = createServer((req, res) => {
     const method = req.method ?? 'GET'
     const url = req.url ?? '/'
@@ -236,7 +238,7 @@ export function listenPayApi(b: PayApiBackend): Promise<Listening> {
   })
   return new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.off('error', reject)
       const addr = server.address()
       const port = addr && typeof addr === 'object' ? addr.port : 0

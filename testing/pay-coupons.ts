@@ -7,6 +7,7 @@ import { verifySendCouponSign } from '../server/pay/sign'
 import { isPlainObject } from '../utils/rules'
 import {
   MAX_COUPONS_PER_SEND,
+  PAY_COUPON_STATES,
   type PayCouponState,
   type SendCouponAnswer,
   type SendCouponParam,
@@ -76,7 +77,8 @@ export interface PayCouponRules {
   setCouponState(couponCode: string, state: PayCouponState): void
 }
 
-export const PAY_COUPON_STATES: readonly PayCouponState[] = ['SENDED', 'USED', 'EXPIRED', 'DELETED', 'DEACTIVATED']
+/** WeChat Pay's 商家券 states (utils/send-coupon-rules.ts, the one list). */
+export { PAY_COUPON_STATES }
 
 const chinaDay = (ms: number) => Math.floor((ms + CHINA_TIME_OFFSET_MS) / DAY_MS)
 

@@ -62,8 +62,11 @@ export interface PayPlatform {
     /** `{ [WeChat Pay public key id]: public key PEM }`: the SDK verifies the simulator's answers with it. */
     certs: Record<string, string>
   }
-  /** Serves the 商家券 APIv3 on 127.0.0.1 (free port). */
-  listen(): Promise<Listening>
+  /**
+   * Serves the 商家券 APIv3 on 127.0.0.1, on `options.port` (default 0: a free port). Rejects a port in use
+   * (EADDRINUSE) and a TypeError for a port that is not one.
+   */
+  listen(options?: { port?: number | undefined }): Promise<Listening>
   /** The plugin's sheets: answer them (`sheets()[0].confirm()`), or `autoAnswer('confirm')`. */
   plugin: PluginStandIn
   /**
@@ -163,7 +166,7 @@ export function createPayPlatform(options: PayPlatformOptions): PayPlatform {
       privateKey: merchantKey.privateKey,
       certs: { [SIMULATOR_PUBLIC_KEY_ID]: platformPublicPem },
     },
-    listen: () => listenPayApi(backend),
+    listen: (listenOptions = {}) => listenPayApi(backend, listenOptions.port ?? 0),
     plugin,
     pluginDefinition: () => pluginComponentDefinition(() => plugin),
     install(target) {

@@ -3,6 +3,7 @@
 //   components/add-card-button/index.ts
 //   components/open-card-list/index.ts
 //   components/send-coupon-button/index.ts
+//   components/pay-coupon-list/index.ts
 // without miniprogram-api-typings, for typings/jsx.d.ts and typings/vue.d.ts.
 import type {
   AddCardInput,
@@ -10,6 +11,8 @@ import type {
   CardExtFields,
   CardSource,
   OpenCardResult,
+  PayCoupon,
+  PayCouponState,
   SendCouponFailReason,
   SendCouponParamsSource,
   SendCouponResult,
@@ -338,4 +341,55 @@ export interface SendCouponButtonInstance {
   setParamsSource(source: SendCouponParamsSource | null): void
   /** Fetches fresh parameters now (e.g. after the page changed the user's session). */
   refresh(): void
+}
+
+/**
+ * One row: a 商家券 as the pay-coupons endpoint answers it (`requestPayCoupons` of weapp-card-coupon/utils), plus
+ * what your page adds to show it. Only a SENDED coupon (usable) is chosen by a tap.
+ */
+export interface PayCouponItem extends PayCoupon {
+  /** The row's title. Default: the batch's name (`stockName`), else its id. */
+  title?: string | undefined
+  /** The row's label (conditions of use, …); the validity follows it when `expireTime` is given. */
+  description?: string | undefined
+  /** The row's value (an amount, a discount). */
+  extra?: string | undefined
+  /** Image URL shown at the row's start. */
+  logo?: string | undefined
+}
+
+/** A row's state: WeChat Pay's coupon_state, or UNKNOWN for a row with a wrong field (a state this version lacks). */
+export type PayCouponRowState = PayCouponState | 'UNKNOWN'
+
+/** Properties of `<pay-coupon-list>` (camelCase here, kebab-case in WXML). */
+export interface PayCouponListProps {
+  /** @default [] */
+  coupons: PayCouponItem[]
+  /**
+   * The words at the end of a usable row.
+   * @default '去使用'
+   */
+  actionText: string
+  stateTexts: Partial<Record<PayCouponRowState, string>>
+  /** @default '有效期至' */
+  validUntilText: string
+  /** @default '暂无优惠券' */
+  emptyText: string
+  /**
+   * Your own picture for the empty list (a URL or a package path); default: a drawing that ships with the tag.
+   * @default ''
+   */
+  emptyImage: string
+}
+
+/** Detail of `choose`: the usable coupon the user tapped, and its index in `coupons`. */
+export interface ChooseCouponDetail {
+  coupon: PayCouponItem
+  index: number
+}
+
+/** `event.detail` of each event of `<pay-coupon-list>`. */
+export interface PayCouponListEvents {
+  /** The user tapped a usable (SENDED) coupon: show its code, or use it for an order (your server 核销s it). */
+  choose: ChooseCouponDetail
 }

@@ -1,4 +1,4 @@
-// weapp-card-coupon/jsx: <add-card-button>, <open-card-list> and <send-coupon-button> in Taro's React JSX, typed from the tags' own
+// weapp-card-coupon/jsx: <add-card-button>, <open-card-list>, <send-coupon-button> and <pay-coupon-list> in Taro's React JSX, typed from the tags' own
 // Props and Events (typings/components.d.ts, generated from components/). Reference it once, e.g. in
 // types/global.d.ts: /// <reference types="weapp-card-coupon/jsx" />. It needs no mini-program typings.
 import type { CSSProperties, ReactNode } from 'react'
@@ -9,6 +9,8 @@ import type {
   OpenCardListProps,
   SendCouponButtonEvents,
   SendCouponButtonProps,
+  PayCouponListEvents,
+  PayCouponListProps,
 } from './components'
 
 export * from './components'
@@ -43,6 +45,7 @@ export type TagAttributes<Props, Events> = {
 export type AddCardButtonAttributes = TagAttributes<AddCardButtonProps, AddCardButtonEvents>
 export type OpenCardListAttributes = TagAttributes<OpenCardListProps, OpenCardListEvents>
 export type SendCouponButtonAttributes = TagAttributes<SendCouponButtonProps, SendCouponButtonEvents>
+export type PayCouponListAttributes = TagAttributes<PayCouponListProps, PayCouponListEvents>
 
 declare module 'react' {
   namespace JSX {
@@ -50,6 +53,7 @@ declare module 'react' {
       'add-card-button': AddCardButtonAttributes
       'open-card-list': OpenCardListAttributes
       'send-coupon-button': SendCouponButtonAttributes
+      'pay-coupon-list': PayCouponListAttributes
     }
   }
 }

@@ -1,4 +1,4 @@
-// weapp-card-coupon/vue: <add-card-button>, <open-card-list> and <send-coupon-button> as Vue global components (uni-app, Vue 3), typed
+// weapp-card-coupon/vue: <add-card-button>, <open-card-list>, <send-coupon-button> and <pay-coupon-list> as Vue global components (uni-app, Vue 3), typed
 // from the tags' own Props and Events (typings/components.d.ts, generated from components/). Add it to
 // tsconfig.json "types" (next to @dcloudio/types) or reference it once: /// <reference types="weapp-card-coupon/vue" />.
 // It needs no mini-program typings.
@@ -9,6 +9,8 @@ import type {
   OpenCardListProps,
   SendCouponButtonEvents,
   SendCouponButtonProps,
+  PayCouponListEvents,
+  PayCouponListProps,
 } from './components'
 
 export * from './components'
@@ -37,5 +39,6 @@ declare module 'vue' {
     'add-card-button': TagComponent<AddCardButtonProps, AddCardButtonEvents>
     'open-card-list': TagComponent<OpenCardListProps, OpenCardListEvents>
     'send-coupon-button': TagComponent<SendCouponButtonProps, SendCouponButtonEvents>
+    'pay-coupon-list': TagComponent<PayCouponListProps, PayCouponListEvents>
   }
 }

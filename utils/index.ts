@@ -42,7 +42,8 @@ export type {
   UserCardStatus,
   UserCardsResponseBody,
 } from './protocol'
-// WeChat Pay coupons through the send-coupon plugin: its rules and the client of your send-coupon endpoint.
+// WeChat Pay coupons through the send-coupon plugin: its rules, the client of your send-coupon endpoint, and the
+// client of your pay-coupons endpoint (the user's 商家券).
 export {
   fetchSendCouponParams,
   isSendCouponSupported,
@@ -51,8 +52,10 @@ export {
   type SendCouponParamsRequestOptions,
   type SendCouponParamsSource,
 } from './send-coupon'
+export { payCouponsFromAnswer, requestPayCoupons, type PayCouponsRequestOptions } from './pay-coupons'
 export {
   MAX_COUPONS_PER_SEND,
+  PAY_COUPON_STATES,
   SEND_COUPON_ERRCODES,
   SEND_COUPON_PLUGIN_MIN_VERSION,
   SEND_COUPON_RESULT_CODES,

@@ -1,13 +1,16 @@
-// One POST of JSON to your server through wx.request, for the tags that fetch what they need from it (the card-ext
-// endpoint, the send-coupon endpoint). Every failure is a CardError('source') whose message names its cause.
+// One POST of JSON (or one GET) to your server through wx.request, for the tags and clients that fetch what they need
+// from it (the card-ext, send-coupon and pay-coupons endpoints). Every failure is a CardError('source') whose message
+// names its cause.
 import { CardError } from './error'
 import { isPlainObject } from './rules'
 
 export interface JsonPostOptions<Answer> {
   /** Your endpoint (HTTPS, in request 合法域名). */
   url: string
-  /** Sent as JSON. */
+  /** Sent as JSON (POST), or as the query string (GET). */
   body: object
+  /** Default 'POST'. */
+  method?: 'GET' | 'POST' | undefined
   /** e.g. `{ Authorization: 'Bearer <your login token>' }`: wx.request sends no cookies. */
   header?: Record<string, string> | undefined
   /** ms before the request counts as failed. */
@@ -23,7 +26,7 @@ export const sourceError = (label: string, message: string, detail: string): Car
   new CardError('source', `${label}: ${message}`, { detail })
 
 /**
- * `POST url` with `body` as JSON (wx.request). Resolves `read(data)` of a `200` answer. Rejects CardError('source')
+ * `POST url` with `body` as JSON (wx.request); with `method: 'GET'`, `GET url` with `body` as the query string. Resolves `read(data)` of a `200` answer. Rejects CardError('source')
  * naming the cause: the request failed, no answer within `timeoutMs`, an HTTP status other than 200 (with the
  * server's `message` when it sent one), an answer that is not JSON, or what `read` threw.
  */
@@ -45,7 +48,7 @@ export function postJson<Answer>(options: JsonPostOptions<Answer>): Promise<Answ
     try {
       wx.request({
         url,
-        method: 'POST',
+        method: options.method ?? 'POST',
         data: options.body as WechatMiniprogram.IAnyObject,
         header: { 'content-type': 'application/json', ...options.header },
         timeout: timeoutMs,

@@ -195,7 +195,10 @@ export function readSendCouponAnswer(answer: unknown, sent: readonly SendCouponP
 }
 
 /** 商家券 states (WeChat Pay's coupon_state): SENDED usable, USED, EXPIRED, DELETED by the user, DEACTIVATED by the merchant. */
-export type PayCouponState = 'SENDED' | 'USED' | 'EXPIRED' | 'DELETED' | 'DEACTIVATED'
+export const PAY_COUPON_STATES = ['SENDED', 'USED', 'EXPIRED', 'DELETED', 'DEACTIVATED'] as const
+
+/** One of WeChat Pay's 商家券 states (PAY_COUPON_STATES). */
+export type PayCouponState = (typeof PAY_COUPON_STATES)[number]
 
 /** One 商家券 the user holds, as the pay-coupons endpoint answers it. */
 export interface PayCoupon {

@@ -117,7 +117,7 @@ describe('examples/pay/pages/coupon in miniprogram-simulate, from 构建 npm, ag
   }, 300_000)
   afterEach(() => undo.splice(0).forEach((u) => u()))
 
-  it('the tap issues the coupon through the plugin; the page lists it, 可使用; the back office 核销 it', async () => {
+  it('the tap issues the coupon through the plugin; the page lists it, usable; the back office 核销 it', async () => {
     const wx = (globalThis as unknown as { wx: Record<string, unknown> }).wx
     card = createCardPlatform({ apiTicket: 't', accessToken: 'a', openid: OPENID, cards: [] })
     undo.push(card.install(wx, { all: true, request: true }))
@@ -174,7 +174,12 @@ describe('examples/pay/pages/coupon in miniprogram-simulate, from 构建 npm, ag
         stockName: `商家券 ${STOCK_ID}`,
       },
     ])
-    expect(page.dom.textContent).toContain('可使用')
+    const list = byTag(page, 'pay-coupon-list')[0]
+    expect(list?.querySelectorAll('.coupon-action').map((n) => n.dom.textContent)).toEqual(['去使用'])
+    // a tap on the usable coupon: the page shows its code for the cashier
+    list?.querySelector('.coupon-item')?.dispatchEvent('tap')
+    await until(() => card.state.modals.length === 1)
+    expect(card.state.modals[0]).toMatchObject({ title: '出示给店员', content: pay.state.coupons[0]!.couponCode })
 
     const run = promisify(execFile)
     const script = path.join(EXAMPLE, 'use-coupon.mjs')
@@ -186,6 +191,6 @@ describe('examples/pay/pages/coupon in miniprogram-simulate, from 构建 npm, ag
     expect(first.stderr + again.stderr).toBe('')
     ;(page.instance as unknown as { loadCoupons(): void }).loadCoupons()
     await until(() => (page.data.coupons as { state: string }[])[0]?.state === 'USED')
-    expect(page.dom.textContent).toContain('已使用')
+    expect(list?.querySelectorAll('.coupon-action').map((n) => n.dom.textContent)).toEqual(['已使用'])
   }, 120000)
 })

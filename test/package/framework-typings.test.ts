@@ -23,6 +23,9 @@ it('each of its types is the tag’s own type, both ways', () => {
     ['open-card-list', 'OpenCardListEvents'],
     ['open-card-list', 'OpenCardListInstance'],
     ['open-card-list', 'CardItem'],
+    ['pay-coupon-list', 'PayCouponListProps'],
+    ['pay-coupon-list', 'PayCouponListEvents'],
+    ['pay-coupon-list', 'PayCouponItem'],
   ]
   const check = [
     `type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false`,

@@ -14,7 +14,7 @@ import { byTag, loadComponent, ROOT, simulate } from '../helpers/simulate'
 interface Fixture {
   warnList: unknown[]
   appVant: string
-  tags: Record<'add-card-button' | 'open-card-list', string>
+  tags: Record<'add-card-button' | 'open-card-list' | 'pay-coupon-list', string>
 }
 const { CONSUMER, packageFixture } = require('../setup/package-fixture.js') as {
   CONSUMER: string
@@ -25,6 +25,7 @@ let fixture: Fixture
 const TAGS = {
   'add-card-button': 'weapp-card-coupon/add-card-button/index',
   'open-card-list': 'weapp-card-coupon/open-card-list/index',
+  'pay-coupon-list': 'weapp-card-coupon/pay-coupon-list/index',
 }
 beforeAll(async () => {
   fixture = await packageFixture()
@@ -55,6 +56,7 @@ it("installs the tarball with @vant/weapp as a real dependency, sharing the app'
     'add-card-button',
     'common',
     'open-card-list',
+    'pay-coupon-list',
     'send-coupon-button',
     'utils',
   ])
@@ -71,6 +73,8 @@ it('every relative link in the shipped Markdown resolves inside the package (rep
       'components/add-card-button/README.zh-CN.md',
       'components/open-card-list/README.md',
       'components/open-card-list/README.zh-CN.md',
+      'components/pay-coupon-list/README.md',
+      'components/pay-coupon-list/README.zh-CN.md',
       'server/README.md',
       'server/README.zh-CN.md',
       'testing/README.md',
@@ -120,6 +124,7 @@ it('"构建 npm" puts our components, utils and every vant part they use into mi
     expect.arrayContaining([
       TAGS['add-card-button'],
       TAGS['open-card-list'],
+      TAGS['pay-coupon-list'],
       '@vant/weapp/button/index',
       '@vant/weapp/cell/index',
     ]),
@@ -161,6 +166,7 @@ it('the Node entries resolve through package exports, from the repo and from the
     'miniprogram_dist/utils/index.d.ts',
     'miniprogram_dist/add-card-button/index.d.ts',
     'miniprogram_dist/open-card-list/index.d.ts',
+    'miniprogram_dist/pay-coupon-list/index.d.ts',
   ]) {
     expect([d, fs.existsSync(path.join(pkg, d))]).toEqual([d, true])
   }
@@ -176,6 +182,7 @@ it('TypeScript resolves the client typings from the installed copy (node10 and b
       ['weapp-card-coupon/utils/index', 'miniprogram_dist/utils/index.d.ts'],
       ['weapp-card-coupon/add-card-button/index', 'miniprogram_dist/add-card-button/index.d.ts'],
       ['weapp-card-coupon/open-card-list/index', 'miniprogram_dist/open-card-list/index.d.ts'],
+      ['weapp-card-coupon/pay-coupon-list/index', 'miniprogram_dist/pay-coupon-list/index.d.ts'],
       ['weapp-card-coupon/server', 'dist/server/index.d.ts'],
     ]) {
       const r = ts.resolveModuleName(spec, from, options, ts.sys).resolvedModule
@@ -230,6 +237,17 @@ it('our tags load from miniprogram_npm (copied vant templates) and run tap → w
     for (let i = 0; i < 100 && events.length < 2; i++) await new Promise((r) => setTimeout(r, 5))
     expect(events).toEqual(['success', 'open'])
     expect(platform.state.opened).toEqual([{ cardId: 'pA', code: held[0].code }])
+
+    const coupon = { stockId: '1212000000000001', couponCode: 'c1', state: 'SENDED', stockName: '满50减5' }
+    const coupons = simulate.render(loadComponent('miniprogram_npm/' + TAGS['pay-coupon-list'], mp, npmDir), {
+      coupons: [coupon],
+    })
+    coupons.addEventListener('choose', () => events.push('choose'))
+    coupons.attach(document.createElement('parent-wrapper'))
+    expect(byTag(coupons, 'van-cell')).toHaveLength(1)
+    tapOn(coupons, '.coupon-item')
+    for (let i = 0; i < 100 && events.length < 3; i++) await new Promise((r) => setTimeout(r, 5))
+    expect(events).toEqual(['success', 'open', 'choose'])
   } finally {
     undo()
   }

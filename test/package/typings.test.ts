@@ -96,13 +96,16 @@ it('(a) a mini-program project (miniprogram-api-typings): both tags’ Props and
   const page = `
 import type { AddCardButtonEvents, AddCardButtonInstance, AddCardButtonProps } from 'weapp-card-coupon/add-card-button/index'
 import type { OpenCardListEvents, OpenCardListInstance, OpenCardListProps, CardItem } from 'weapp-card-coupon/open-card-list/index'
-import { addCards, openCards, CardError, type AddCardInput, type UserCard } from 'weapp-card-coupon/utils'
+import type { PayCouponListEvents, PayCouponListProps, PayCouponItem } from 'weapp-card-coupon/pay-coupon-list/index'
+import { addCards, openCards, requestPayCoupons, CardError, type AddCardInput, type UserCard } from 'weapp-card-coupon/utils'
 
 const props: Partial<AddCardButtonProps> = { cardExtUrl: 'https://example.com/card-ext', cardIds: ['p1'], answerTimeout: 3000 }
 const listProps: Partial<OpenCardListProps> = { selectable: true, statusTexts: { CONSUMED: '已核销' } }
 const cards: AddCardInput[] = [{ cardId: 'p1', cardExt: '{}' }]
 const row: CardItem = { cardId: 'p1', code: '123', status: 'NORMAL', endTime: 1800000000 }
 const fromServer: UserCard[] = [{ cardId: 'p1', code: '123', status: 'EXPIRE', canConsume: false, endTime: undefined }]
+const couponProps: Partial<PayCouponListProps> = { actionText: '出示券码', stateTexts: { USED: '已核销' } }
+const coupon: PayCouponItem = { stockId: 's1', couponCode: 'c1', state: 'SENDED', title: '满50减5' }
 
 Page({
   onAdded(e: WechatMiniprogram.CustomEvent<AddCardButtonEvents['success']>) {
@@ -111,6 +114,9 @@ Page({
   },
   onFail(e: WechatMiniprogram.CustomEvent<AddCardButtonEvents['fail'] | OpenCardListEvents['fail']>) {
     if (e.detail.code === 'timeout' || e.detail.code === 'source') console.log(e.detail.message)
+  },
+  onChoose(e: WechatMiniprogram.CustomEvent<PayCouponListEvents['choose']>) {
+    console.log(e.detail.index, e.detail.coupon.couponCode)
   },
   onSelect(e: WechatMiniprogram.CustomEvent<OpenCardListEvents['select']>) {
     console.log(e.detail.indexes.length, e.detail.cardList.map((c) => c.cardId))
@@ -126,7 +132,11 @@ Page({
       (e: unknown) => console.log(e instanceof CardError ? e.code : e),
     )
     openCards([{ cardId: row.cardId, code: row.code ?? '' }])
-    console.log(props, listProps, fromServer)
+    requestPayCoupons({ url: 'https://example.com/pay-coupons', timeoutMs: 5000 }).then((list) => {
+      const rows: PayCouponItem[] = list.map((c) => ({ ...c, title: c.stockName }))
+      console.log(rows.filter((c) => c.state === 'SENDED').length)
+    })
+    console.log(props, listProps, fromServer, couponProps, coupon)
   },
 })
 `
@@ -146,6 +156,7 @@ Page({
     expect.arrayContaining([
       'node_modules/weapp-card-coupon/miniprogram_dist/add-card-button/index.d.ts',
       'node_modules/weapp-card-coupon/miniprogram_dist/open-card-list/index.d.ts',
+      'node_modules/weapp-card-coupon/miniprogram_dist/pay-coupon-list/index.d.ts',
       'node_modules/weapp-card-coupon/miniprogram_dist/utils/index.d.ts',
     ]),
   )

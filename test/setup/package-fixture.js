@@ -23,6 +23,7 @@ const APP_VANT = '1.11.0'
 const TAGS = {
   'add-card-button': 'weapp-card-coupon/add-card-button/index',
   'open-card-list': 'weapp-card-coupon/open-card-list/index',
+  'pay-coupon-list': 'weapp-card-coupon/pay-coupon-list/index',
 }
 
 /** npm pack of several folders in one npm run: their tarball file names, by package name. */
@@ -71,9 +72,10 @@ async function createPackageFixture() {
   write('pages/index/index.json', { usingComponents: TAGS })
   write(
     'pages/index/index.wxml',
-    '<add-card-button card-list="{{cards}}" bind:success="onAdded" />\n<open-card-list cards="{{held}}" />\n',
+    '<add-card-button card-list="{{cards}}" bind:success="onAdded" />\n<open-card-list cards="{{held}}" />\n' +
+      '<pay-coupon-list coupons="{{coupons}}" />\n',
   )
-  write('pages/index/index.js', 'Page({ data: { cards: [], held: [] }, onAdded() {} })\n')
+  write('pages/index/index.js', 'Page({ data: { cards: [], held: [], coupons: [] }, onAdded() {} })\n')
   execFileSync(
     NPM,
     [

@@ -2,12 +2,16 @@
 // for a page in another process (testing/page-bridge.ts, under /simulator/).
 import { spawn, type ChildProcessWithoutNullStreams } from 'child_process'
 import { createServer } from 'net'
+import fs from 'fs'
 import path from 'path'
+import { Wechatpay } from 'wechatpay-axios-plugin'
 import { createCardExt } from '../../server'
+import { listBusifavorCoupons } from '../../server/pay/busifavor'
 import {
   createCardPlatform,
   FIXTURE_ACCOUNT,
   FIXTURE_CARDS,
+  FIXTURE_PAY,
   fixturePlatformOptions,
   type Listening,
 } from '../../testing'
@@ -66,6 +70,37 @@ describe('npx weapp-card-coupon-simulator', () => {
     },
   )
 
+  it("serves WeChat Pay's APIv3 too: the printed merchant, test keys and batches let the real SDK read it", async () => {
+    const { child, printed } = startBin('--pay-port=0')
+    const output = await printed
+    // the lines a server's environment takes, as printed (NAME=value)
+    const env = Object.fromEntries(
+      [...output.matchAll(/^ {2}(WECHATPAY_\w+|WECHAT_APPID|STOCK_IDS)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+    )
+    expect(env).toMatchObject({
+      WECHATPAY_MCHID: FIXTURE_PAY.merchantId,
+      WECHATPAY_APIV2_KEY: FIXTURE_PAY.apiV2Key,
+      WECHAT_APPID: FIXTURE_ACCOUNT.appid,
+      STOCK_IDS: FIXTURE_PAY.stocks.map((stock) => stock.stockId).join(','),
+    })
+    expect(output).toContain(`WeChat Pay's 商家券 APIv3: ${env.WECHATPAY_BASE_URL}`)
+    // keys are files, never printed
+    expect(output).not.toContain('PRIVATE KEY')
+    const client = new Wechatpay({
+      mchid: env.WECHATPAY_MCHID!,
+      serial: env.WECHATPAY_SERIAL!,
+      privateKey: fs.readFileSync(env.WECHATPAY_PRIVATE_KEY_FILE!),
+      certs: { [env.WECHATPAY_PUBLIC_KEY_ID!]: fs.readFileSync(env.WECHATPAY_PUBLIC_KEY_FILE!) },
+      baseURL: env.WECHATPAY_BASE_URL!,
+    })
+    const page = await listBusifavorCoupons({ client, openid: FIXTURE_ACCOUNT.openid, appid: env.WECHAT_APPID! })
+    expect(page).toMatchObject({ coupons: [], totalCount: 0 })
+    const stopped = exited(child)
+    child.kill('SIGINT')
+    expect(await stopped).toBe(0)
+    expect(fs.existsSync(path.dirname(env.WECHATPAY_PRIVATE_KEY_FILE!))).toBe(false)
+  })
+
   it('refuses a bad --port (exit 2) and a port in use (exit 1), saying which', async () => {
     const bad = startBin('--port', 'eighty')
     bad.printed.catch(() => undefined)
@@ -79,6 +114,12 @@ describe('npx weapp-card-coupon-simulator', () => {
     busy.printed.catch(() => undefined)
     expect(await exited(busy.child)).toBe(1)
     expect(said).toContain(`port ${port} is in use`)
+    const payBusy = startBin('--pay-port', String(port))
+    let paySaid = ''
+    payBusy.child.stderr.on('data', (chunk) => (paySaid += chunk))
+    payBusy.printed.catch(() => undefined)
+    expect(await exited(payBusy.child)).toBe(1)
+    expect(paySaid).toContain(`port ${port} is in use: pass another with --pay-port N`)
     taken.close()
   })
 })

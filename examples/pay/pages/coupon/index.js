@@ -1,11 +1,11 @@
+const { requestPayCoupons } = require('weapp-card-coupon/utils/index')
+
 // The batch this page hands out (批次号, from the merchant platform: 营销中心 → 商家券).
 const STOCK_ID = '1212000000000001'
 const SERVER = 'https://your.server'
-// 商家券 states in the user's words
-const STATE_TEXTS = { SENDED: '可使用', USED: '已使用', EXPIRED: '已过期', DELETED: '已删除', DEACTIVATED: '已失效' }
 
 Page({
-  data: { stockId: STOCK_ID, header: {}, coupons: [], stateTexts: STATE_TEXTS },
+  data: { stockId: STOCK_ID, header: {}, coupons: [] },
 
   onLoad() {
     // wx.request sends no cookies: your login token goes in a header (the tag fetches again when it changes)
@@ -23,13 +23,17 @@ Page({
     console.warn('send-coupon-button', event.detail.reason, event.detail.detail)
   },
 
+  onChosen(event) {
+    // a usable coupon: the cashier scans or types its code, and your server 核销s it (POST /v3/.../coupons/use)
+    const { couponCode } = event.detail.coupon
+    wx.showModal({ title: '出示给店员', content: couponCode, showCancel: false })
+  },
+
   loadCoupons() {
-    wx.request({
-      url: `${SERVER}/pay-coupons`,
-      header: this.data.header,
-      success: ({ statusCode, data }) => {
-        if (statusCode === 200) this.setData({ coupons: data.coupons })
-      },
-    })
+    // GET /pay-coupons: the user's 商家券 with their states (SENDED, USED, EXPIRED, …), read from WeChat Pay
+    requestPayCoupons({ url: `${SERVER}/pay-coupons`, header: this.data.header }).then(
+      (coupons) => this.setData({ coupons }),
+      (error) => console.warn('pay-coupons', error.message),
+    )
   },
 })
