@@ -13,6 +13,20 @@ export const WECHAT_API = {
   getCardList: 'card/user/getcardlist',
   /** `POST`: one code's state and holder. */
   getCode: 'card/code/get',
+  /** `POST`: 核销 one code. */
+  consumeCode: 'card/code/consume',
+  /** `POST`: make one code unavailable for good. */
+  codeUnavailable: 'card/code/unavailable',
+  /** `POST`: the activation form of a member card (一键激活). */
+  activateUserForm: 'card/membercard/activateuserform/set',
+  /** `POST`: the parameters of WeChat's activation mini-program for a member card. */
+  activateGetUrl: 'card/membercard/activate/geturl',
+  /** `POST`: what the user submitted in the activation mini-program, by activate_ticket. */
+  activateTempInfo: 'card/membercard/activatetempinfo/get',
+  /** `POST`: activate a member card with its member data. */
+  activateMemberCard: 'card/membercard/activate',
+  /** `POST`: a member card's data (number, bonus, balance). */
+  memberUserInfo: 'card/membercard/userinfo/get',
 } as const
 
 /** An access_token and an api_ticket live this long, in seconds. */

@@ -9,6 +9,59 @@ export { createCardExtHandler, type CardExtHandlerOptions, type CardExtRule } fr
 export { createCardCodesHandler, type CardCodesHandlerOptions } from './endpoints/card-codes'
 export { createUserCardsHandler, type UserCardsHandlerOptions } from './endpoints/user-cards'
 export type { CardCatalogue } from './endpoints/catalogue'
+// Member cards (会员卡) and the counter: activation, member data, 核销 and invalidation.
+export {
+  ACTIVATION_APP_ID,
+  MEMBER_CARD_ERRCODES,
+  activateMemberCard,
+  consumeCode,
+  getActivationExtraData,
+  getActivationForm,
+  getCodeState,
+  getMemberInfo,
+  makeCodeUnavailable,
+  setActivationForm,
+  type ActivationExtraData,
+  type ActivationForm,
+  type CodeNotUsableReason,
+  type CodeRef,
+  type CodeState,
+  type ConsumeOutcome,
+  type MemberActivation,
+  type MemberCardApiOptions,
+  type MemberInfo,
+  type UnavailableOutcome,
+} from './member-card'
+export {
+  createActivateHandler,
+  createActivationParamsHandler,
+  createMemberInfoHandler,
+  type ActivateHandlerOptions,
+  type ActivationParamsHandlerOptions,
+  type ActivationRequest,
+  type MemberHandlerOptions,
+} from './endpoints/member-activation'
+export {
+  CONSUME_REQUEST_TTL_MS,
+  createCodeUnavailableHandler,
+  createConsumeHandler,
+  type ConsumeHandlerOptions,
+  type StaffActionRecord,
+  type StaffHandlerOptions,
+} from './endpoints/member-staff'
+export type {
+  ActivateRequestBody,
+  ActivateResponseBody,
+  ActivationParamsRequestBody,
+  ActivationParamsResponseBody,
+  CodeNotUsableReasonBody,
+  ConsumeRequestBody,
+  ConsumeResponseBody,
+  MemberCardData,
+  MemberInfoResponseBody,
+  UnavailableRequestBody,
+  UnavailableResponseBody,
+} from '../utils/member-protocol'
 export type {
   CardHandler,
   HandlerErrorCode,

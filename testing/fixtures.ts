@@ -23,7 +23,8 @@ export interface FixtureCard extends SimCard {
  * - `coupon`: an ordinary card, 100 in stock, at most 3 per user, valid 30 days from the day added;
  * - `voucher`: another ordinary card, valid 7 days;
  * - `custom`: a custom-code card (use_custom_code): the server's cardExt carries the code;
- * - `member`: bound to one user (bind_openid): the cardExt carries the user's openid; 1 per user, valid a year;
+ * - `member`: a member card (会员卡) set for one-click activation (wx_activate), bound to one user (bind_openid): the
+ *   cardExt carries the user's openid; 1 per user, valid a year;
  * - `lastOne`: 1 in stock;
  * - `soldOut`: none left.
  */
@@ -62,6 +63,7 @@ export const FIXTURE_CARDS: readonly FixtureCard[] = [
     bindOpenid: true,
     getLimit: 1,
     dateInfo: { type: 'DATE_TYPE_FIX_TERM', fixedTerm: 365 },
+    memberCard: { wxActivate: true },
   },
   {
     name: 'lastOne',

@@ -3,6 +3,14 @@
 // (platform.ts), the simulated wx client (wx.ts) and WeChat's server API (wechat-api.ts), on one clock, with the
 // simulator's own endpoints for a page in another process beside that API (page-bridge.ts).
 import { isPlainObject } from '../utils/rules'
+import {
+  createActivationClient,
+  createMemberBackend,
+  type ActivationClient,
+  type ActivationVisit,
+  type MemberApiName,
+  type MemberRecord,
+} from './member-cards'
 import { createPageBridge } from './page-bridge'
 import {
   checkPlatformOptions,
@@ -34,6 +42,20 @@ import {
 } from './wx'
 
 export { PAGE_BRIDGE_PREFIX } from './page-bridge'
+export {
+  ACTIVATE_TICKET_LIFETIME_MS,
+  ACTIVATION_APP_ID,
+  type ActivationClient,
+  type ActivationFormValues,
+  type ActivationReferrerInfo,
+  type ActivationVisit,
+  type ActivationWx,
+  type EnterOptions,
+  type MemberApiName,
+  type MemberCardSettings,
+  type MemberRecord,
+  type NavigateToMiniProgramOption,
+} from './member-cards'
 export {
   CODE_GET_PATH,
   DECRYPT_PATH,
@@ -183,6 +205,21 @@ export interface CardPlatform {
   failNextRequest(api: ApiName, answer?: { errcode: number; errmsg: string }): void
   /** Queues what the user does on the next addCard/openCard page. */
   nextUserAction(action: UserAction): void
+  /**
+   * Member cards (会员卡): WeChat's activation mini-program and what the platform knows of each member card.
+   * - `nextVisit({ fill: { common, custom } })`: on the next jump the user submits this form (an activate_ticket
+   *   comes back in referrerInfo.extraData); `nextVisit('leave')` (also the default): the user comes back without.
+   * - `client`: the app-level functions of the round trip (navigateToMiniProgram, getEnterOptionsSync,
+   *   onAppShow, offAppShow); `client.install(target?)` puts them on a wx object.
+   * - `member(card)`: the member data card/membercard/activate set, or undefined while not activated.
+   * - `form(cardId)`: the last body activateuserform/set received for the card.
+   */
+  memberCards: {
+    nextVisit(visit: ActivationVisit): void
+    client: ActivationClient
+    member(card: { cardId: string; code: string }): MemberRecord | undefined
+    form(cardId: string): Record<string, unknown> | undefined
+  }
   /** From now on addCard/openCard calls are held until the test answers them (`heldCalls()`), or never. */
   hold(on?: boolean): void
   /** Held calls not answered yet, oldest first: `answer()` as the platform would, or `respond(...)` raw. */
@@ -194,7 +231,23 @@ export interface CardPlatform {
   state: PlatformState
 }
 
-const REQUEST_APIS: readonly ApiName[] = ['stable_token', 'getticket', 'decrypt', 'getcardlist', 'code_get']
+const MEMBER_APIS: readonly MemberApiName[] = [
+  'activateuserform_set',
+  'activate_geturl',
+  'activatetempinfo_get',
+  'membercard_activate',
+  'membercard_userinfo',
+  'code_consume',
+  'code_unavailable',
+]
+const REQUEST_APIS: readonly ApiName[] = [
+  'stable_token',
+  'getticket',
+  'decrypt',
+  'getcardlist',
+  'code_get',
+  ...MEMBER_APIS,
+]
 
 /** A card platform: see CardPlatform. Throws a TypeError naming the option for bad options. */
 export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
@@ -222,7 +275,16 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     maxInFlight: state.maxInFlight,
     faults: new Map(),
     cards: rules.cardBag,
+    members: createMemberBackend({
+      cards: o.cards,
+      held: () => rules.state.held,
+      stateOf: (card) => rules.cardBag.stateOf(card),
+      setStatus: (card, status) => rules.setCardStatus(card, status),
+      openid: o.openid,
+      now,
+    }),
   }
+  const activationClient = createActivationClient(backend.members)
 
   const platform: CardPlatform = {
     wx: client.wx,
@@ -255,6 +317,16 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
       backend.faults.set(api, queue)
     },
     nextUserAction: rules.nextUserAction,
+    memberCards: {
+      nextVisit(visit) {
+        if (visit !== 'leave' && !(isPlainObject(visit) && isPlainObject(visit.fill)))
+          throw new TypeError("memberCards.nextVisit: 'leave' or { fill: { common?, custom? } }")
+        backend.members.visits.push(visit)
+      },
+      client: activationClient,
+      member: (card) => backend.members.members.get(`${card.cardId} ${card.code}`),
+      form: (cardId) => backend.members.forms.get(cardId),
+    },
     state,
   }
   return platform

@@ -13,6 +13,7 @@ import {
   isPlainObject,
 } from '../utils/rules'
 import type { AddCardSuccessCallbackResult, CallAnswer, GeneralCallbackResult } from './wx'
+import type { MemberCardSettings } from './member-cards'
 import type { CardBag } from './wechat-api'
 
 /** `{ cardId, code }` as wx.openCard takes it (code decrypted). */
@@ -35,6 +36,8 @@ export interface SimCard {
   title?: string
   /** Validity, as the card's date_info in WeChat. Default `{ type: 'DATE_TYPE_FIX_TERM', fixedTerm: 30 }`. */
   dateInfo?: DateInfo
+  /** A member card (会员卡): how it is activated (see testing/member-cards.ts). Absent for other cards. */
+  memberCard?: MemberCardSettings
 }
 
 /**

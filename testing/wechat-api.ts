@@ -11,6 +11,7 @@ import {
   WECHAT_API,
 } from '../server/constants'
 import { exactValueProblem, isPlainObject } from '../utils/rules'
+import { MEMBER_ROUTES, type MemberApiName, type MemberBackend } from './member-cards'
 
 export const TICKET_PATH = `/${WECHAT_API.getTicket}`
 export const DECRYPT_PATH = `/${WECHAT_API.decryptCode}`
@@ -21,7 +22,7 @@ export const CODE_GET_PATH = `/${WECHAT_API.getCode}`
 type Body = Record<string, unknown>
 
 /** Requests per API, whatever the answer (over HTTP and through platform.fetch alike). */
-export interface RequestCounts {
+interface BaseRequestCounts {
   /** `GET /cgi-bin/ticket/getticket`. */
   getticket: number
   /** `POST /card/code/decrypt`. */
@@ -35,6 +36,8 @@ export interface RequestCounts {
   /** Requests to any other path (answered 404). */
   other: number
 }
+/** Requests to the member-card APIs and to consume / unavailable (member-cards.ts), by the same count. */
+export type RequestCounts = BaseRequestCounts & Record<MemberApiName, number>
 
 /** The APIs the simulator answers, by their key in RequestCounts. */
 export type ApiName = Exclude<keyof RequestCounts, 'other'>
@@ -45,6 +48,13 @@ export const newRequestCounts = (): RequestCounts => ({
   decrypt: 0,
   getcardlist: 0,
   code_get: 0,
+  activateuserform_set: 0,
+  activate_geturl: 0,
+  activatetempinfo_get: 0,
+  membercard_activate: 0,
+  membercard_userinfo: 0,
+  code_consume: 0,
+  code_unavailable: 0,
   other: 0,
 })
 
@@ -167,6 +177,8 @@ export interface ApiBackend {
   apiTicket: string
   jsapiTicket: string
   cards: CardBag
+  /** What member cards add: activation, member data, consume and unavailable (member-cards.ts). */
+  members: MemberBackend
   /** Requests per API, whatever the answer. */
   requests: RequestCounts
   /** Requests per API received and not answered yet. */
@@ -355,6 +367,15 @@ const ROUTES = new Map<string, Route>([
       },
     },
   ],
+  ...MEMBER_ROUTES.map((route): [string, Route] => [
+    route.path,
+    {
+      api: route.api,
+      method: 'POST',
+      accessToken: true,
+      answer: (b, _, body) => route.answer(b.members, body, b.cards.usesCustomCode),
+    },
+  ]),
 ])
 
 /** Which API a URL names ('other' for an unknown path): what requests and in-flight requests are counted under. */

@@ -73,6 +73,7 @@ export type HandlerErrorCode =
   | 'invalid_code'
   | 'wechat_error'
   | 'server_error'
+  | 'forbidden'
 
 export const DEFAULT_MAX_BODY_BYTES = 16_384
 
