@@ -158,7 +158,8 @@ export async function getActivationExtraData(
   const fn = 'getActivationExtraData'
   const post = checkCommon(fn, o)
   const cardId = exact(fn, 'cardId', o.cardId)
-  if (o.outerStr !== undefined && typeof o.outerStr !== 'string') throw new TypeError(`${fn}: outerStr must be a string`)
+  if (o.outerStr !== undefined && typeof o.outerStr !== 'string')
+    throw new TypeError(`${fn}: outerStr must be a string`)
   const api = WECHAT_API.activateGetUrl
   const data = await post(api, { card_id: cardId, outer_str: o.outerStr ?? '' })
   if (typeof data.url !== 'string') throw wechatError(`WeChat ${api}: response has no url`)
@@ -187,9 +188,7 @@ export async function getActivationExtraData(
  * `{ activate_ticket }` → `info.common_field_list` / `custom_field_list`. Rejects a `WeChatApiError` when WeChat
  * refuses: 72012 the ticket expired (ask the user to activate again), another AppID's ticket…
  */
-export async function getActivationForm(
-  o: MemberCardApiOptions & { activateTicket: string },
-): Promise<ActivationForm> {
+export async function getActivationForm(o: MemberCardApiOptions & { activateTicket: string }): Promise<ActivationForm> {
   const fn = 'getActivationForm'
   const post = checkCommon(fn, o)
   if (typeof o.activateTicket !== 'string' || !o.activateTicket)
@@ -298,8 +297,7 @@ function codeStateOf(data: Record<string, unknown>): CodeState {
  * or cardId before any request, a `WeChatApiError` for another refusal, an `Error` for network failures.
  */
 export async function consumeCode(
-  o: MemberCardApiOptions &
-    CodeRef & { beforeConsume?: ((state: CodeState) => void | Promise<void>) | undefined },
+  o: MemberCardApiOptions & CodeRef & { beforeConsume?: ((state: CodeState) => void | Promise<void>) | undefined },
 ): Promise<ConsumeOutcome> {
   const fn = 'consumeCode'
   const post = checkCommon(fn, o)
@@ -308,7 +306,12 @@ export async function consumeCode(
     const state = await getCodeState(o)
     if (!state) return { outcome: 'unknown_code' }
     if (state.status === 'CONSUMED') return { outcome: 'already_consumed', cardId: state.cardId }
-    return { outcome: 'not_usable', reason: reasonOf(state.status, state.canConsume), status: state.status, cardId: state.cardId }
+    return {
+      outcome: 'not_usable',
+      reason: reasonOf(state.status, state.canConsume),
+      status: state.status,
+      cardId: state.cardId,
+    }
   }
   const known = async (call: () => Promise<ConsumeOutcome>): Promise<ConsumeOutcome> => {
     try {
@@ -325,7 +328,12 @@ export async function consumeCode(
     const state = codeStateOf(await post(WECHAT_API.getCode, { ...ref, check_consume: true }))
     if (state.status === 'CONSUMED') return { outcome: 'already_consumed', cardId: state.cardId }
     if (state.status !== 'NORMAL' || !state.canConsume)
-      return { outcome: 'not_usable', reason: reasonOf(state.status, state.canConsume), status: state.status, cardId: state.cardId }
+      return {
+        outcome: 'not_usable',
+        reason: reasonOf(state.status, state.canConsume),
+        status: state.status,
+        cardId: state.cardId,
+      }
     if (o.beforeConsume) await o.beforeConsume(state)
     const data = await post(WECHAT_API.consumeCode, ref)
     const card = isObject(data.card) ? data.card : {}

@@ -137,7 +137,10 @@ export function visitActivationApp(
   })
   return {
     ok: true,
-    referrerInfo: { appId: ACTIVATION_APP_ID, extraData: { activate_ticket: ticket, card_id: cardId, code: held.code } },
+    referrerInfo: {
+      appId: ACTIVATION_APP_ID,
+      extraData: { activate_ticket: ticket, card_id: cardId, code: held.code },
+    },
   }
 }
 

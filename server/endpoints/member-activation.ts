@@ -114,7 +114,8 @@ export function createActivationParamsHandler<Context = IncomingMessage>(
 ): CardHandler<Context> {
   const fn = 'createActivationParamsHandler'
   const { kit, transport } = checkMemberOptions(fn, o)
-  if (o.outerStr !== undefined && typeof o.outerStr !== 'string') throw new TypeError(`${fn}: outerStr must be a string`)
+  if (o.outerStr !== undefined && typeof o.outerStr !== 'string')
+    throw new TypeError(`${fn}: outerStr must be a string`)
   const name = 'activation-params handler'
   const core = createCore(kit, {
     name,
@@ -133,7 +134,11 @@ export function createActivationParamsHandler<Context = IncomingMessage>(
         answer = { appId: ACTIVATION_APP_ID, extraData }
       } catch (e) {
         kit.report(`${name}: ${cardId}`, e)
-        throw new HandlerError(502, 'wechat_error', 'could not get the activation parameters from WeChat; try again later')
+        throw new HandlerError(
+          502,
+          'wechat_error',
+          'could not get the activation parameters from WeChat; try again later',
+        )
       }
       return jsonAnswer(200, answer)
     },
@@ -162,7 +167,11 @@ export function createActivateHandler<Context = IncomingMessage>(
     async run({ openid, body, request }) {
       const b = objectBody(body, '{ activateTicket, cardId, code }')
       if (typeof b.activateTicket !== 'string' || !b.activateTicket || b.activateTicket.length > MAX_TICKET_LENGTH)
-        throw new HandlerError(400, 'invalid_request', `activateTicket must be a string of 1 to ${MAX_TICKET_LENGTH} characters`)
+        throw new HandlerError(
+          400,
+          'invalid_request',
+          `activateTicket must be a string of 1 to ${MAX_TICKET_LENGTH} characters`,
+        )
       const activateTicket = b.activateTicket
       const cardId = checkCardId(b.cardId, 'cardId')
       const code = checkCode(b.code, 'code')
@@ -206,7 +215,10 @@ export function createActivateHandler<Context = IncomingMessage>(
       try {
         await activateMemberCard({ ...api, cardId, code, ...activation })
       } catch (e) {
-        kit.report(`${name}: ${e instanceof TypeError ? 'onActivate resolved bad member data' : WECHAT_API.activateMemberCard} for ${cardId}`, e)
+        kit.report(
+          `${name}: ${e instanceof TypeError ? 'onActivate resolved bad member data' : WECHAT_API.activateMemberCard} for ${cardId}`,
+          e,
+        )
         if (e instanceof TypeError) throw new HandlerError(500, 'server_error', 'could not decide the membership')
         throw new HandlerError(502, 'wechat_error', 'WeChat could not activate the card now; try again later')
       }

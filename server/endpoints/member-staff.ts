@@ -2,10 +2,7 @@
 // `POST /code-unavailable` (make a code unavailable for good). Both take an `authorize` hook; neither lets the card's
 // holder act on their own card unless told to.
 import type { IncomingMessage } from 'http'
-import type {
-  ConsumeResponseBody,
-  UnavailableResponseBody,
-} from '../../utils/member-protocol'
+import type { ConsumeResponseBody, UnavailableResponseBody } from '../../utils/member-protocol'
 import { isPlainObject } from '../../utils/rules'
 import { createMemoryStore, type CredentialStore } from '../cache'
 import { consumeCode, getCodeState, makeCodeUnavailable, type CodeState, type ConsumeOutcome } from '../member-card'
@@ -163,7 +160,11 @@ export function createConsumeHandler<Context = IncomingMessage>(
   }
   const write = (requestId: string, value: ConsumeRecord) => {
     const expiresAt = Date.now() + CONSUME_REQUEST_TTL_MS
-    return store.set(KEY_PREFIX + requestId, { value: JSON.stringify(value), expiresAt, refreshAt: expiresAt }, CONSUME_REQUEST_TTL_MS)
+    return store.set(
+      KEY_PREFIX + requestId,
+      { value: JSON.stringify(value), expiresAt, refreshAt: expiresAt },
+      CONSUME_REQUEST_TTL_MS,
+    )
   }
 
   const core = createCore(kit, {
@@ -179,7 +180,15 @@ export function createConsumeHandler<Context = IncomingMessage>(
       const requestId = body.requestId
       const answer = (outcome: ConsumeResponseBody, repeated = false) => {
         const consumedCard = outcome.outcome === 'consumed' ? outcome.cardId : cardId
-        record({ action: 'consume', staff, cardId: consumedCard, codeTail: tail(code), outcome: outcome.outcome, requestId, repeated })
+        record({
+          action: 'consume',
+          staff,
+          cardId: consumedCard,
+          codeTail: tail(code),
+          outcome: outcome.outcome,
+          requestId,
+          repeated,
+        })
         return jsonAnswer(200, outcome)
       }
 
@@ -190,14 +199,23 @@ export function createConsumeHandler<Context = IncomingMessage>(
         kit.report(`${name}: the store could not be read`, e)
         throw new HandlerError(502, 'wechat_error', 'could not check this request now; try again later')
       }
-      if (before && (before.code !== code || (cardId !== undefined && before.cardId !== undefined && before.cardId !== cardId)))
-        throw new HandlerError(400, 'invalid_request', 'this requestId was used for another code: make a new one per 核销')
+      if (
+        before &&
+        (before.code !== code || (cardId !== undefined && before.cardId !== undefined && before.cardId !== cardId))
+      )
+        throw new HandlerError(
+          400,
+          'invalid_request',
+          'this requestId was used for another code: make a new one per 核销',
+        )
       if (before?.state === 'done' && before.outcome) {
         const stored = before.outcome
         if (stored.outcome !== 'consumed') return answer(stored)
         return answer({ ...stored, alreadyConsumedByThisRequest: true }, true)
       }
-      const lock = store.lock ? await store.lock(`${KEY_PREFIX}lock:${requestId}`, LOCK_MS).catch(() => undefined) : undefined
+      const lock = store.lock
+        ? await store.lock(`${KEY_PREFIX}lock:${requestId}`, LOCK_MS).catch(() => undefined)
+        : undefined
       if (store.lock && !lock) return answer({ outcome: 'in_progress' })
       try {
         const api = { getAccessToken: batchAccessToken(o.getAccessToken), ...transport }
@@ -218,7 +236,11 @@ export function createConsumeHandler<Context = IncomingMessage>(
           if (e instanceof NotThisCounter) return answer({ outcome: 'unknown_code' })
           if (e instanceof HandlerError) throw e
           kit.report(`${name}: ${cardId ?? 'a code'} (request ${requestId})`, e)
-          throw new HandlerError(502, 'wechat_error', 'WeChat could not consume the code now; try again with the same requestId')
+          throw new HandlerError(
+            502,
+            'wechat_error',
+            'WeChat could not consume the code now; try again with the same requestId',
+          )
         }
         let body: ConsumeResponseBody
         let repeated = false
@@ -226,14 +248,21 @@ export function createConsumeHandler<Context = IncomingMessage>(
           body = { outcome: 'consumed', cardId: outcome.cardId, alreadyConsumedByThisRequest: false }
         else if (outcome.outcome === 'already_consumed' && before?.state === 'pending') {
           // This request got as far as card/code/consume before: its answer was lost, the code is consumed by it.
-          body = { outcome: 'consumed', cardId: outcome.cardId ?? before.cardId ?? '', alreadyConsumedByThisRequest: true }
+          body = {
+            outcome: 'consumed',
+            cardId: outcome.cardId ?? before.cardId ?? '',
+            alreadyConsumedByThisRequest: true,
+          }
           repeated = true
         } else if (outcome.outcome === 'not_usable') body = { outcome: 'not_usable', reason: outcome.reason }
         else body = { outcome: outcome.outcome }
         if (body.outcome === 'consumed' || before)
-          await write(requestId, { code, cardId: body.outcome === 'consumed' ? body.cardId : cardId, state: 'done', outcome: body }).catch(
-            (e: unknown) => kit.report(`${name}: the outcome of request ${requestId} could not be stored`, e),
-          )
+          await write(requestId, {
+            code,
+            cardId: body.outcome === 'consumed' ? body.cardId : cardId,
+            state: 'done',
+            outcome: body,
+          }).catch((e: unknown) => kit.report(`${name}: the outcome of request ${requestId} could not be stored`, e))
         return answer(body, repeated)
       } finally {
         await lock?.release().catch(() => undefined)
