@@ -42,6 +42,37 @@ export type {
   UserCardStatus,
   UserCardsResponseBody,
 } from './protocol'
+// Member cards (会员卡): one-click activation through WeChat's activation mini-program, and your member endpoints.
+export {
+  ACTIVATION_APP_ID,
+  NAVIGATE_TO_MINI_PROGRAM_MIN_VERSION,
+  activateMemberCard,
+  claimActivationHandBack,
+  completeActivation,
+  completeActivationOnShow,
+  isActivationSupported,
+  openActivation,
+  requestActivation,
+  requestActivationParams,
+  requestMemberInfo,
+  type ActivationHandBack,
+  type ActivationOutcome,
+  type MemberEndpoints,
+} from './member-card'
+export type {
+  ActivateRequestBody,
+  ActivateResponseBody,
+  ActivationExtraDataBody,
+  ActivationParamsRequestBody,
+  ActivationParamsResponseBody,
+  CodeNotUsableReasonBody,
+  ConsumeRequestBody,
+  ConsumeResponseBody,
+  MemberCardData,
+  MemberInfoResponseBody,
+  UnavailableRequestBody,
+  UnavailableResponseBody,
+} from './member-protocol'
 // WeChat Pay coupons through the send-coupon plugin: its rules, the client of your send-coupon endpoint, and the
 // client of your pay-coupons endpoint (the user's 商家券).
 export {

@@ -1,0 +1,98 @@
+// The member-card endpoints (server/endpoints/member-*.ts) on 127.0.0.1 against a simulator listening over HTTP, with
+// two sessions (the fixture user, a staff member): what the member-card utils, <member-card> and the staff page meet.
+import { createServer, type Server } from 'http'
+import type { AddressInfo } from 'net'
+import {
+  createActivateHandler,
+  createActivationParamsHandler,
+  createCodeUnavailableHandler,
+  createConsumeHandler,
+  createMemberInfoHandler,
+  createStableAccessTokenProvider,
+  type CardHandler,
+  type HandlerRequest,
+} from '../../server'
+import type { CardPlatform, Listening } from '../../testing'
+import { ACCOUNT, ID } from './platform'
+
+export const STAFF_OPENID = 'oStaffMember'
+/** Request headers of the fixture user's session and of the staff member's. */
+export const USER_HEADER = { Authorization: 'Bearer s-user' }
+export const STAFF_HEADER = { Authorization: 'Bearer s-staff' }
+
+export interface MemberServer {
+  /** e.g. `http://127.0.0.1:5000`: the endpoints are `/member-activation-params`, `/member-activate`, … */
+  base: string
+  paramsUrl: string
+  activateUrl: string
+  infoUrl: string
+  consumeUrl: string
+  unavailableUrl: string
+  /** Errors the handlers reported. */
+  errors: Error[]
+  close(): Promise<void>
+}
+
+/** The member-card endpoints for `platform` (the fixture member card), on a free port. */
+export async function startMemberServer(platform: CardPlatform): Promise<MemberServer> {
+  const wechat: Listening = await platform.listen()
+  const errors: Error[] = []
+  const sessions: Record<string, string> = { 'Bearer s-user': ACCOUNT.openid, 'Bearer s-staff': STAFF_OPENID }
+  const getOpenid = ({ headers }: HandlerRequest) => {
+    const auth = headers.authorization
+    return typeof auth === 'string' && Object.prototype.hasOwnProperty.call(sessions, auth) ? sessions[auth] : undefined
+  }
+  const tokens = createStableAccessTokenProvider({
+    appid: ACCOUNT.appid,
+    secret: ACCOUNT.secret,
+    baseUrl: wechat.url,
+    now: platform.now,
+  })
+  const common = {
+    getOpenid,
+    getAccessToken: tokens.getAccessToken,
+    baseUrl: wechat.url,
+    onError: (e: Error) => errors.push(e),
+  }
+  const cards = { [ID.member]: {} }
+  const staff = {
+    ...common,
+    authorize: ({ openid }: { openid: string }) => openid === STAFF_OPENID,
+    onRecord: () => undefined,
+  }
+  const routes: Record<string, CardHandler> = {
+    '/member-activation-params': createActivationParamsHandler({ ...common, cards }),
+    '/member-activate': createActivateHandler({
+      ...common,
+      cards,
+      onActivate: ({ code }) => ({ membershipNumber: `M${code.slice(-6)}`, initBonus: 100, initBalance: 500 }),
+    }),
+    '/member-info': createMemberInfoHandler({ ...common, cards }),
+    '/consume': createConsumeHandler(staff),
+    '/code-unavailable': createCodeUnavailableHandler(staff),
+  }
+  const app: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]
+    const handler = Object.prototype.hasOwnProperty.call(routes, path) ? routes[path] : undefined
+    if (handler) void handler(req, res)
+    else res.writeHead(404).end()
+  })
+  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve))
+  const base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`
+  return {
+    base,
+    paramsUrl: `${base}/member-activation-params`,
+    activateUrl: `${base}/member-activate`,
+    infoUrl: `${base}/member-info`,
+    consumeUrl: `${base}/consume`,
+    unavailableUrl: `${base}/code-unavailable`,
+    errors,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        app.closeAllConnections()
+        app.close(() => resolve())
+      })
+      await wechat.close()
+    },
+  }
+}
