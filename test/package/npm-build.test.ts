@@ -55,6 +55,7 @@ it("installs the tarball with @vant/weapp as a real dependency, sharing the app'
   expect(fs.readdirSync(path.join(npmDir, 'weapp-card-coupon')).sort()).toEqual([
     'add-card-button',
     'common',
+    'member-card',
     'open-card-list',
     'pay-coupon-list',
     'send-coupon-button',
