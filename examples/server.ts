@@ -1,9 +1,14 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
+  createActivateHandler,
+  createActivationParamsHandler,
   createApiTicketProvider,
   createCardCodesHandler,
   createCardExtHandler,
+  createCodeUnavailableHandler,
+  createConsumeHandler,
+  createMemberInfoHandler,
   createStableAccessTokenProvider,
   createUserCardsHandler,
   type CardExtRule,
@@ -21,6 +26,12 @@ const tickets = createApiTicketProvider({ getAccessToken: tokens.getAccessToken,
 // token in a header: wx.request sends no cookies. DEV_SESSION and DEV_OPENID let you try the server out.
 const sessions = new Map<string, string>()
 if (process.env.DEV_SESSION && process.env.DEV_OPENID) sessions.set(process.env.DEV_SESSION, process.env.DEV_OPENID)
+// Your staff, by openid: only they may 核销 at the counter. DEV_STAFF_SESSION and DEV_STAFF_OPENID let you try it.
+const staff = new Set<string>()
+if (process.env.DEV_STAFF_SESSION && process.env.DEV_STAFF_OPENID) {
+  sessions.set(process.env.DEV_STAFF_SESSION, process.env.DEV_STAFF_OPENID)
+  staff.add(process.env.DEV_STAFF_OPENID)
+}
 const getOpenid = ({ headers }: HandlerRequest): string | undefined => {
   const auth = headers.authorization
   return typeof auth === 'string' ? sessions.get(auth.replace(/^Bearer /, '')) : undefined
@@ -44,6 +55,26 @@ const routes = new Map<string, CardHandler>([
   ['/card-codes', createCardCodesHandler({ getOpenid, getAccessToken: tokens.getAccessToken, cards, baseUrl })],
   ['/user-cards', createUserCardsHandler({ getOpenid, getAccessToken: tokens.getAccessToken, cards, baseUrl })],
 ])
+
+// Member cards (会员卡): one-click activation for their holder. onActivate decides the member data (yours: from
+// your member table, e.g. by the mobile number of the form); { refuse: '…' } shows the user why not.
+const member = { getOpenid, getAccessToken: tokens.getAccessToken, cards: { pDemoMember: {} }, baseUrl }
+routes.set('/member-activation-params', createActivationParamsHandler({ ...member, outerStr: 'mini-program' }))
+routes.set(
+  '/member-activate',
+  createActivateHandler({ ...member, onActivate: ({ code }) => ({ membershipNumber: code, initBonus: 100 }) }),
+)
+routes.set('/member-info', createMemberInfoHandler(member))
+
+// The counter: 核销 and invalidation, for your staff only (never the card's holder).
+const counter = {
+  getOpenid,
+  getAccessToken: tokens.getAccessToken,
+  baseUrl,
+  authorize: ({ openid }: { openid: string }) => staff.has(openid),
+}
+routes.set('/consume', createConsumeHandler(counter))
+routes.set('/code-unavailable', createCodeUnavailableHandler(counter))
 
 const server = createServer((req, res) => {
   const handler = routes.get((req.url ?? '/').split('?')[0] ?? '/')

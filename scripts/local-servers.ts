@@ -49,8 +49,13 @@ export interface DemoConfig {
   serverUrl: string
   simulatorUrl: string
   token: string
+  /** The staff member's session token (the staff page sends it). */
+  staffToken: string
 }
 export const demoConfig = (): DemoConfig => require(path.join(ROOT, 'demo/config.js'))
+
+/** The staff member of the local card server (DEV_STAFF_OPENID): not a user of the card bag. */
+export const STAFF_OPENID = 'oDemoStaff'
 
 export interface LocalServers {
   /** The simulator: WeChat's API (the card server's WECHAT_API_BASE_URL) and /simulator/ for the pages. */
@@ -67,6 +72,11 @@ export interface LocalServerOptions {
   serverPort?: number
   /** The session token the card server knows the user by (its DEV_SESSION; the user is the fixture's openid). */
   session: string
+  /**
+   * The session token of a staff member (DEV_STAFF_SESSION; the staff member is STAFF_OPENID), for the counter.
+   * Default: demo/config.js's staffToken.
+   */
+  staffSession?: string | undefined
   /** Where the servers' own output goes; default: nowhere but their first line, the URL. */
   log?: (line: string) => void
 }
@@ -134,6 +144,8 @@ export async function startLocalServers(o: LocalServerOptions): Promise<LocalSer
         WECHAT_SECRET: FIXTURE_ACCOUNT.secret,
         DEV_SESSION: o.session,
         DEV_OPENID: FIXTURE_ACCOUNT.openid,
+        DEV_STAFF_SESSION: o.staffSession ?? demoConfig().staffToken,
+        DEV_STAFF_OPENID: STAFF_OPENID,
       },
       o.log,
     )

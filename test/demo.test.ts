@@ -373,6 +373,49 @@ describe('the my-cards page', () => {
   })
 })
 
+describe('the staff page', () => {
+  const servers = localServers()
+  const tapText = (c: Comp, text: string) => {
+    const button = byTag(c, 'van-button').find((b) => textOf(b)?.trim() === text)
+    if (!button) throw new Error(`no van-button ${text}`)
+    tap(button, '.van-button')
+  }
+  const resultOf = (c: Comp) => c.data as { result: string; detail: string; outcome: string }
+
+  it('scan (the customer shows the newest usable card) → 核销成功, the user list then reads CONSUMED; a retry of the same 核销 is no failure', async () => {
+    // the customer adds a card on the my-cards page
+    const mine = await open('pages/my-cards/index', servers)
+    tapButton(byTag(mine, 'add-card-button')[0] as Comp)
+    await eventually(async () => (await demo().userCards()).some((card) => card.status === 'NORMAL'))
+    const [card] = await demo().userCards()
+    const c = await open('pages/staff/index', servers)
+    tapText(c, '扫码核销')
+    await wait(() => resultOf(c).outcome === 'consumed')
+    expect(resultOf(c)).toMatchObject({ result: '核销成功', detail: '' })
+    expect(c.data).toMatchObject({ code: card?.code })
+    expect((await demo().userCards()).find((held) => held.code === card?.code)?.status).toBe('CONSUMED')
+    // the same 核销 again (its answer lost, say): the same request id reports it consumed by this request
+    ;(c.data as { outcome: string }).outcome = ''
+    tapText(c, '核销此券码')
+    await wait(() => resultOf(c).outcome === 'consumed' && resultOf(c).detail !== '')
+    expect(resultOf(c)).toMatchObject({ result: '核销成功', detail: '（重试确认：本次请求已核销）' })
+    // typed by hand, the custom code without its card id: the server says what is missing
+    ;(c.instance as unknown as { onCodeInput(e: { detail: string }): void }).onCodeInput({ detail: card?.code ?? '' })
+    tapText(c, '核销此券码')
+    await wait(() => resultOf(c).outcome === 'error')
+    expect(resultOf(c).result).toBe('无法核销')
+    expect(resultOf(c).detail).toMatch(/needs the cardId/)
+  })
+
+  it('a typed code WeChat does not know: 无效的券码', async () => {
+    const c = await open('pages/staff/index', servers)
+    ;(c.instance as unknown as { onCodeInput(e: { detail: string }): void }).onCodeInput({ detail: '000000000000' })
+    tapText(c, '核销此券码')
+    await wait(() => resultOf(c).outcome === 'unknown_code')
+    expect(resultOf(c).result).toBe('无效的券码')
+  })
+})
+
 describe("the README's pages, and the simulator switch", () => {
   const servers = localServers()
   const toasts = () => {

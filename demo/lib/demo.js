@@ -100,6 +100,56 @@ function decryptCodes(added) {
   return request('/card-codes', { cards }).then((body) => body.cards)
 }
 
+// ---------------------------------------------------------------- the counter (staff)
+
+/** `POST` to your server as the staff member (config.js's staffToken). */
+function staffRequest(path, data) {
+  return new Promise((resolve, reject) =>
+    wx.request({
+      url: config.serverUrl + path,
+      method: 'POST',
+      data,
+      header: { Authorization: `Bearer ${config.staffToken}` },
+      success: ({ statusCode, data: body }) => {
+        if (statusCode === 200) return resolve(body)
+        const said = body && body.message ? ` ${body.code}: ${body.message}` : ''
+        reject(new Error(`${path}: HTTP ${statusCode}${said}`))
+      },
+      fail: ({ errMsg }) => reject(new Error(`${path}: ${errMsg}`)),
+    }),
+  )
+}
+
+/** A new id for one 核销: sent again when retrying it, so a lost answer is not counted as a failure. */
+const newRequestId = () => `demo-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`
+
+/**
+ * POST /consume as the staff member: `{ outcome, … }` (consumed, already_consumed, not_usable, unknown_code…).
+ * `cardId` may be '' except for a custom-code card (WeChat wants it with the code).
+ */
+const consume = (code, cardId, requestId) => staffRequest('/consume', { code, cardId, requestId })
+
+/**
+ * What the scanner reads, `{ code, cardId }`: with the simulator on, the user's newest usable card (the customer
+ * shows it); else wx.scanCode (camera only): its `result` as the code, the card id unknown ('').
+ */
+function scanCode() {
+  if (isSimulated())
+    return userCards().then((cards) => {
+      const usable = cards.filter((card) => card.canConsume)
+      if (!usable.length) throw new Error('顾客没有可用的卡券：先在“我的卡券”领一张')
+      const { code, cardId } = usable[usable.length - 1]
+      return { code, cardId }
+    })
+  return new Promise((resolve, reject) =>
+    wx.scanCode({
+      onlyFromCamera: true,
+      success: ({ result }) => resolve({ code: result, cardId: '' }),
+      fail: ({ errMsg }) => reject(new Error(errMsg)),
+    }),
+  )
+}
+
 /** GET /user-cards: the user's cards with their states, `{ cardId, code, status, canConsume, beginTime, endTime }`. */
 const userCards = () => request('/user-cards').then((body) => body.cards)
 
@@ -200,6 +250,9 @@ module.exports = {
   decryptCodes,
   userCards,
   tamperedCardSource,
+  consume,
+  newRequestId,
+  scanCode,
   setCardStatus,
   failNextLookUp,
   advanceDays,

@@ -6,7 +6,7 @@ import type { ConsumeResponseBody, UnavailableResponseBody } from '../../utils/m
 import { isPlainObject } from '../../utils/rules'
 import { createMemoryStore, type CredentialStore } from '../cache'
 import { consumeCode, getCodeState, makeCodeUnavailable, type CodeState, type ConsumeOutcome } from '../member-card'
-import { batchAccessToken, type AccessTokenSource, type TransportOptions } from '../wechat'
+import { batchAccessToken, WeChatApiError, type AccessTokenSource, type TransportOptions } from '../wechat'
 import { checkCatalogue, known, type CardCatalogue } from './catalogue'
 import {
   checkCardId,
@@ -235,6 +235,7 @@ export function createConsumeHandler<Context = IncomingMessage>(
         } catch (e) {
           if (e instanceof NotThisCounter) return answer({ outcome: 'unknown_code' })
           if (e instanceof HandlerError) throw e
+          if (needsCardId(e)) throw NEEDS_CARD_ID
           kit.report(`${name}: ${cardId ?? 'a code'} (request ${requestId})`, e)
           throw new HandlerError(
             502,
@@ -271,6 +272,14 @@ export function createConsumeHandler<Context = IncomingMessage>(
   })
   return nodeHandler(kit, core)
 }
+
+/** WeChat's 41011 for card_id: a custom code is unique only within its card, so WeChat wants the card id with it. */
+const needsCardId = (e: unknown) => e instanceof WeChatApiError && e.errcode === 41011 && /card_id/.test(e.errmsg)
+const NEEDS_CARD_ID = new HandlerError(
+  400,
+  'invalid_request',
+  'WeChat needs the cardId with this code (a custom-code card): send cardId',
+)
 
 /** Thrown inside beforeConsume for a card this counter does not handle. */
 class NotThisCounter extends Error {}
@@ -312,6 +321,7 @@ export function createCodeUnavailableHandler<Context = IncomingMessage>(
         return answer(await makeCodeUnavailable({ ...api, code, cardId: cardId ?? state.cardId, reason }), state.cardId)
       } catch (e) {
         if (e instanceof HandlerError) throw e
+        if (needsCardId(e)) throw NEEDS_CARD_ID
         kit.report(`${name}: ${cardId ?? 'a code'}`, e)
         throw new HandlerError(502, 'wechat_error', 'WeChat could not change the code now; try again later')
       }

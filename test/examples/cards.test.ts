@@ -95,6 +95,69 @@ describe.each([
   })
 })
 
+describe('examples/server.ts: member cards and the counter', () => {
+  let sim: Awaited<ReturnType<typeof simulator>>
+  let server: ReturnType<typeof run>
+  let url = ''
+  beforeAll(async () => {
+    sim = await simulator()
+    const env = { ...sim.env, PORT: '0', HOST: '127.0.0.1', DEV_STAFF_SESSION: 'staff', DEV_STAFF_OPENID: 'oStaff' }
+    server = run('server.ts', env, /http:\/\/[\w.[\]:]+:(\d+)/)
+    url = `http://127.0.0.1:${(await server.matched)?.[1]}`
+  }, 60000)
+  afterAll(async () => {
+    server.stop()
+    await server.done
+    await sim.close()
+  })
+  const ask = (path: string, body: unknown, session: string) =>
+    fetch(url + path, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${session}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }))
+
+  it('the member card: params, the hand-back, activated with the merchant data; the member info', async () => {
+    const { cardList } = (await (
+      await ask('/card-ext', { cardIds: ['pDemoMember'] }, SESSION)
+    ).body) as {
+      cardList: { cardId: string; cardExt: string }[]
+    }
+    await sim.platform.wx.addCard({ cardList })
+    const code = sim.platform.state.held[0]?.code ?? ''
+    const params = await ask('/member-activation-params', { cardId: 'pDemoMember' }, SESSION)
+    expect(params.body).toMatchObject({ appId: 'wxeb490c6f9b154ef9', extraData: { outer_str: 'mini-program' } })
+    sim.platform.memberCards.nextVisit({ fill: { common: { USER_FORM_INFO_FLAG_MOBILE: '13800000000' } } })
+    const back = await new Promise<Record<string, unknown>>((resolve) => {
+      const { wx } = sim.platform.memberCards.client
+      wx.onAppShow((options) => resolve(options.referrerInfo.extraData ?? {}))
+      wx.navigateToMiniProgram({ appId: 'wxeb490c6f9b154ef9', extraData: params.body.extraData })
+    })
+    const activated = await ask(
+      '/member-activate',
+      { activateTicket: back.activate_ticket, cardId: back.card_id, code: back.code },
+      SESSION,
+    )
+    expect(activated.body).toMatchObject({ outcome: 'activated', member: { code, membershipNumber: code, bonus: 100 } })
+    const info = await ask('/member-info?cardId=pDemoMember', undefined, SESSION)
+    expect(info.body).toMatchObject({ members: [{ code, activated: true }] })
+  })
+
+  it('the counter: staff consume; the holder may not', async () => {
+    const { cardList } = (await (
+      await ask('/card-ext', { cardIds: ['pDemoCoupon'] }, SESSION)
+    ).body) as {
+      cardList: { cardId: string; cardExt: string }[]
+    }
+    await sim.platform.wx.addCard({ cardList })
+    const code = sim.platform.state.held.find((h) => h.cardId === 'pDemoCoupon')?.code ?? ''
+    expect((await ask('/consume', { code, requestId: 'holder-0001' }, SESSION)).status).toBe(403)
+    const consumed = await ask('/consume', { code, requestId: 'staff-00001' }, 'staff')
+    expect(consumed.body).toEqual({ outcome: 'consumed', cardId: 'pDemoCoupon', alreadyConsumedByThisRequest: false })
+    expect((await ask('/code-unavailable', { code }, 'staff')).body).toEqual({ outcome: 'already_consumed' })
+  })
+})
+
 describe('the scripts', () => {
   let sim: Awaited<ReturnType<typeof simulator>>
   let redis: { url: string; stop(): Promise<void> }
@@ -117,6 +180,7 @@ describe('the scripts', () => {
       ['redis-ioredis.ts', /^api_ticket ready: true\n$/],
       ['redis-node-redis.ts', /^api_ticket ready: true\n$/],
       ['testing/simulator.ts', /^[A-Za-z0-9+/=]{64}\n$/],
+      ['member-form.ts', /^activation form set for pDemoMember\n$/],
     ]
     const results = await Promise.all(scripts.map(([file]) => run(file, env).done))
     // On a busy machine a local Redis can miss the 1 s store timeout: the provider then says so once and serves the

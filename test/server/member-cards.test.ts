@@ -268,7 +268,9 @@ describe('核销 at the counter', () => {
     expect((await asStaff('/consume', { code, requestId: 'req-busy-0001' })).json).toEqual({ outcome: 'in_progress' })
     expect(platform.state.requests.code_consume).toBe(0)
     await lock?.release()
-    expect((await asStaff('/consume', { code, requestId: 'req-busy-0001' })).json).toMatchObject({ outcome: 'consumed' })
+    expect((await asStaff('/consume', { code, requestId: 'req-busy-0001' })).json).toMatchObject({
+      outcome: 'consumed',
+    })
   })
 
   it.each([
@@ -294,6 +296,15 @@ describe('核销 at the counter', () => {
     const other = await hold(ID.coupon)
     expect((await asStaff('/consume', { code: other, requestId: 'req-reuse-001' })).status).toBe(400)
     expect((await asStaff('/consume', { code: other, requestId: 'short' })).status).toBe(400)
+  })
+
+  it('a custom code without its card id: 400 naming what is missing; with it: consumed', async () => {
+    const code = await hold(ID.custom)
+    const without = await asStaff('/consume', { code, requestId: 'req-custom-01' })
+    expect([without.status, without.json?.message]).toEqual([400, expect.stringMatching(/needs the cardId/)])
+    expect((await asStaff('/consume', { code, cardId: ID.custom, requestId: 'req-custom-02' })).json).toMatchObject({
+      outcome: 'consumed',
+    })
   })
 
   it('only staff (authorize), never the card holder by default, a session first', async () => {
