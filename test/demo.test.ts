@@ -373,6 +373,21 @@ describe('the my-cards page', () => {
   })
 })
 
+describe('the member page', () => {
+  const servers = localServers()
+
+  it('<member-card> shows nothing before the card is added, 待激活 with 激活 after', async () => {
+    const c = await open('pages/member/index', servers)
+    const member = byTag(c, 'member-card')[0] as Comp
+    await wait(() => (member.data as { state: string }).state === 'none')
+    tapButton(byTag(c, 'add-card-button')[0] as Comp)
+    await wait(() => (member.data as { state: string }).state === 'pending')
+    expect(textOf(member)).toContain('VIP 会员卡')
+    expect(textOf(member)).toContain('待激活')
+    expect(byTag(member, 'van-button').map((b) => textOf(b).trim())).toEqual(['激活'])
+  })
+})
+
 describe('the staff page', () => {
   const servers = localServers()
   const tapText = (c: Comp, text: string) => {
