@@ -376,7 +376,7 @@ describe('the my-cards page', () => {
 describe('the member page', () => {
   const servers = localServers()
 
-  it('<member-card> shows nothing before the card is added, 待激活 with 激活 after', async () => {
+  it('<member-card> shows nothing before the card is added, 待激活 with 激活 after; 激活 activates it', async () => {
     const c = await open('pages/member/index', servers)
     const member = byTag(c, 'member-card')[0] as Comp
     await wait(() => (member.data as { state: string }).state === 'none')
@@ -385,6 +385,12 @@ describe('the member page', () => {
     expect(textOf(member)).toContain('VIP 会员卡')
     expect(textOf(member)).toContain('待激活')
     expect(byTag(member, 'van-button').map((b) => textOf(b).trim())).toEqual(['激活'])
+    // 激活: the jump to WeChat's activation mini-program goes to the simulator process; the user fills the form
+    tapButton(member)
+    await wait(() => (member.data as { state: string }).state === 'activated')
+    const [card] = await demo().userCards()
+    expect(textOf(member)).toContain(`会员号 ${card?.code} · 积分 100 · 余额 ¥0.00`)
+    expect(textOf(member)).toContain('已激活')
   })
 })
 

@@ -14,7 +14,10 @@ import type { CardApiName } from './wx'
 export const PAGE_BRIDGE_PREFIX = '/simulator/'
 
 type Body = Record<string, unknown>
-type Platform = Pick<CardPlatform, 'wx' | 'nextUserAction' | 'setCardStatus' | 'advanceTime' | 'failNextRequest'>
+type Platform = Pick<
+  CardPlatform,
+  'wx' | 'nextUserAction' | 'setCardStatus' | 'advanceTime' | 'failNextRequest' | 'memberCards'
+>
 
 const answer = (status: number, body: Body): ApiAnswer => ({ status, body })
 const problem = (status: number, error: string) => answer(status, { error })
@@ -43,6 +46,36 @@ async function cardCall(platform: Platform, api: CardApiName, body: Body): Promi
 }
 
 /**
+ * A jump to WeChat's activation mini-program as the page's client makes it: what navigateToMiniProgram answers, and
+ * the referrerInfo the app is shown with when the user is back (`visit`: what the user does there, default 'leave').
+ */
+function activationJump(platform: Platform, body: Body): Promise<ApiAnswer> {
+  if (body.visit !== undefined) {
+    try {
+      platform.memberCards.nextVisit(body.visit as Parameters<Platform['memberCards']['nextVisit']>[0])
+    } catch (error) {
+      return Promise.resolve(problem(400, error instanceof Error ? error.message : String(error)))
+    }
+  }
+  const { wx } = platform.memberCards.client
+  return new Promise((resolve) => {
+    const back = (options: { referrerInfo: object }) => {
+      wx.offAppShow(back)
+      resolve(answer(200, { errMsg: 'navigateToMiniProgram:ok', referrerInfo: options.referrerInfo }))
+    }
+    wx.onAppShow(back)
+    wx.navigateToMiniProgram({
+      appId: body.appId,
+      extraData: body.extraData,
+      fail: ({ errMsg }) => {
+        wx.offAppShow(back)
+        resolve(answer(200, { errMsg }))
+      },
+    })
+  })
+}
+
+/**
  * The page bridge over `platform`: a function that answers a request under PAGE_BRIDGE_PREFIX (undefined for any
  * other path, which WeChat's router answers). `cards` is what `GET /simulator/cards` lists: the platform's cards
  * as they were given, with any field a page shows (title, description…).
@@ -51,6 +84,7 @@ async function cardCall(platform: Platform, api: CardApiName, body: Body): Promi
  * | --- | --- |
  * | `POST /simulator/wx/addCard` `{ cardList, userAction? }` | what wx.addCard answers: `{ errMsg: 'addCard:ok', cardList }` or `{ errMsg: 'addCard:fail …' }` |
  * | `POST /simulator/wx/openCard` `{ cardList, userAction? }` | what wx.openCard answers |
+ * | `POST /simulator/wx/navigateToMiniProgram` `{ appId, extraData, visit? }` | `{ errMsg, referrerInfo? }`: the jump to the activation mini-program and the user's return |
  * | `GET /simulator/cards` | `{ cards }`: the merchant's cards |
  * | `POST /simulator/card-status` `{ cardId, code, status }` | `{ ok: true }`: setCardStatus |
  * | `POST /simulator/advance-time` `{ ms }` | `{ ok: true }`: advanceTime |
@@ -67,6 +101,7 @@ export function createPageBridge(
   const routes = new Map<string, { method: 'GET' | 'POST'; run(body: Body): ApiAnswer | Promise<ApiAnswer> }>([
     ['wx/addCard', { method: 'POST', run: (body) => cardCall(platform, 'addCard', body) }],
     ['wx/openCard', { method: 'POST', run: (body) => cardCall(platform, 'openCard', body) }],
+    ['wx/navigateToMiniProgram', { method: 'POST', run: (body) => activationJump(platform, body) }],
     ['cards', { method: 'GET', run: () => answer(200, { cards: cards.map((card) => ({ ...card })) }) }],
     [
       'card-status',

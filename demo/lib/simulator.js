@@ -25,6 +25,8 @@ function ask(path, data) {
 }
 
 const CALLBACKS = ['success', 'fail', 'complete']
+/** What the demo's user fills in WeChat's activation form. */
+const DEMO_FORM = { common: { USER_FORM_INFO_FLAG_MOBILE: '13800000000', USER_FORM_INFO_FLAG_NAME: '张三' } }
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
@@ -36,6 +38,8 @@ function createSimulatedClient({ SDKVersion }) {
   let version = SDKVersion
   let answerDelayMs = 0
   const userActions = []
+  /** What the user does in the activation mini-program on the next jump: `{ fill: form }` or 'leave'. */
+  const activationVisits = []
 
   /** One card call, with the client's contract: callbacks (success or fail, then complete), else a Promise. */
   function cardCall(api, options) {
@@ -55,13 +59,44 @@ function createSimulatedClient({ SDKVersion }) {
     return undefined
   }
 
+  // WeChat's activation mini-program (开卡组件) for member cards: the jump goes to the simulator, which answers how the
+  // user comes back; then the app is shown again with that referrerInfo (wx.onAppShow, wx.getEnterOptionsSync).
+  let enterOptions = { scene: 1001, path: 'pages/index/index', query: {}, referrerInfo: {} }
+  const appShowListeners = []
+  const activation = {
+    navigateToMiniProgram(o) {
+      const options = o || {}
+      const visit = activationVisits.shift() || { fill: DEMO_FORM }
+      ask('wx/navigateToMiniProgram', { appId: options.appId, extraData: options.extraData, visit })
+        .catch((error) => ({ errMsg: `navigateToMiniProgram:fail ${error.message}` }))
+        .then((result) => {
+          const ok = result.errMsg === 'navigateToMiniProgram:ok'
+          const callback = ok ? options.success : options.fail
+          if (callback) callback({ errMsg: result.errMsg })
+          if (options.complete) options.complete({ errMsg: result.errMsg })
+          if (!ok) return
+          // the user is back: the app shows again
+          enterOptions = { scene: 1038, path: enterOptions.path, query: {}, referrerInfo: result.referrerInfo }
+          setTimeout(() => appShowListeners.slice().forEach((listener) => listener(Object.assign({}, enterOptions))), 0)
+        })
+    },
+    getEnterOptionsSync: () => Object.assign({}, enterOptions),
+    onAppShow: (listener) => appShowListeners.push(listener),
+    offAppShow(listener) {
+      const at = appShowListeners.indexOf(listener)
+      if (at >= 0) appShowListeners.splice(at, 1)
+    },
+  }
+
   function install(target) {
-    const saved = ['addCard', 'openCard', 'getSystemInfoSync', 'getAppBaseInfo'].map((name) => [name, target[name]])
+    const names = ['addCard', 'openCard', 'getSystemInfoSync', 'getAppBaseInfo'].concat(Object.keys(activation))
+    const saved = names.map((name) => [name, target[name]])
     const info = (real) => () => Object.assign({}, real ? real.call(target) : {}, { SDKVersion: version })
     target.addCard = (o) => cardCall('addCard', o)
     target.openCard = (o) => cardCall('openCard', o)
     target.getSystemInfoSync = info(target.getSystemInfoSync)
     target.getAppBaseInfo = info(target.getAppBaseInfo)
+    Object.assign(target, activation)
     return () => {
       for (const [name, value] of saved) {
         if (value === undefined) delete target[name]
@@ -77,6 +112,8 @@ function createSimulatedClient({ SDKVersion }) {
     setVersion: (SDKVersion) => (version = SDKVersion),
     /** What the user does on the next card page: 'accept' or 'cancel'. */
     nextUserAction: (action) => userActions.push(action),
+    /** What the user does in the activation mini-program on the next jump (default: fills the demo's form). */
+    nextActivationVisit: (visit) => activationVisits.push(visit),
     /** Delay before each card call's answer, in ms, so the loading state can be seen. */
     setAnswerDelay: (ms) => (answerDelayMs = ms),
     answerDelay: () => answerDelayMs,
