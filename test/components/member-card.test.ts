@@ -95,7 +95,7 @@ describe('activation from a tap', () => {
     expect(activations).toEqual([{ outcome: 'activated', member: expect.objectContaining({ code, activated: true }) }])
     expect(c.data.state).toBe('activated')
     expect(cell(c)?.data.label).toBe(`会员号 M${code.slice(-6)} · 积分 100 · 余额 ¥5.00`)
-    expect(byTag(c, 'van-tag')[0]?.dom.textContent).toContain('已激活')
+    expect(c.querySelector('.member-card__tag')?.dom.textContent).toContain('已激活')
   })
 
   it('the user leaves: cancelled, still 待激活, no toast', async () => {

@@ -159,12 +159,22 @@ describe('other paths and request counts', () => {
     await call(server.url, 'POST', decryptPath(), '{}')
     await call(server.url, 'GET', '/nowhere')
     // stable_token is counted from its first request on
+    const memberApis = {
+      activateuserform_set: 0,
+      activate_geturl: 0,
+      activatetempinfo_get: 0,
+      membercard_activate: 0,
+      membercard_userinfo: 0,
+      code_consume: 0,
+      code_unavailable: 0,
+    }
     expect(p.state.requests).toEqual({
       stable_token: 0,
       getticket: 2,
       decrypt: 1,
       getcardlist: 0,
       code_get: 0,
+      ...memberApis,
       other: 1,
     })
     await call(server.url, 'POST', STABLE_TOKEN_PATH, stableBody())
@@ -175,6 +185,7 @@ describe('other paths and request counts', () => {
       stable_token: 2,
       getcardlist: 0,
       code_get: 0,
+      ...memberApis,
       other: 1,
     })
   })
