@@ -5,12 +5,19 @@
 export { signCardExt, createNonceStr, createCardExt, verifyCardExt, type SignFields, type CardExtOptions } from './sign'
 export { decryptCardCode, type DecryptCardCodeOptions } from './decrypt'
 export { getUserCards, type GetUserCardsOptions } from './user-cards'
-export { createCardExtHandler, type CardExtHandlerOptions, type CardExtRule } from './endpoints/card-ext'
-export { createCardCodesHandler, type CardCodesHandlerOptions } from './endpoints/card-codes'
+export {
+  createCardExtHandler,
+  DEFAULT_ISSUE_LIMIT,
+  type CardExtHandlerOptions,
+  type CardExtRule,
+} from './endpoints/card-ext'
+export { createCardCodesHandler, DEFAULT_DECRYPT_LIMIT, type CardCodesHandlerOptions } from './endpoints/card-codes'
+export { createMemoryRateCounter, type RateBound, type RateCounter } from './endpoints/limits'
 export { createUserCardsHandler, type UserCardsHandlerOptions } from './endpoints/user-cards'
 export type { CardCatalogue } from './endpoints/catalogue'
 export type {
   CardHandler,
+  CardUser,
   HandlerErrorCode,
   HandlerOptions,
   HandlerRequest,

@@ -62,6 +62,14 @@ export function createRedisStore(client: RedisClientLike, options: RedisStoreOpt
   const ms = (n: number) => String(Math.max(1, Math.ceil(n)))
 
   return {
+    async increment(key, amount, windowMs) {
+      const k = prefix + key
+      const total = Number(await command(['INCRBY', k, String(amount)], k))
+      // The window starts with the first add; NX (Redis 7) never extends it, and before 7 a TTL check does the same.
+      if (total === amount) await command(['PEXPIRE', k, ms(windowMs)], k)
+      else if (Number(await command(['PTTL', k], k)) < 0) await command(['PEXPIRE', k, ms(windowMs)], k)
+      return total
+    },
     async get(key) {
       const k = prefix + key
       const reply = await command(['GET', k], k)

@@ -33,7 +33,7 @@ export interface UserCardsHandlerOptions<Context = IncomingMessage> extends Hand
  * `GET` user-cards endpoint (optional query `cardId`): `200 { cards: [{ cardId, code, status, canConsume,
  * beginTime?, endTime? }] }`, the session user's cards with their states (`getUserCards`: getcardlist + code/get;
  * times in Unix seconds; a card whose look-up failed reads `UNKNOWN`). Errors: 405, 401, 400 (a malformed
- * `cardId`), 404 `unknown_card`, 502 `wechat_error` (getcardlist failed). Throws a `TypeError` naming the option.
+ * `cardId`), 403 `no_card_openid`, 404 `unknown_card`, 502 `wechat_error` (getcardlist failed), 504 `timeout`. Throws a `TypeError` naming the option.
  */
 export function createUserCardsHandler<Context = IncomingMessage>(
   o: UserCardsHandlerOptions<Context>,
@@ -49,7 +49,14 @@ export function createUserCardsHandler<Context = IncomingMessage>(
   const core = createCore(kit, {
     name,
     method: 'GET',
-    async run({ openid, request }) {
+    async run({ user, request }) {
+      const openid = user.cardOpenid
+      if (openid === undefined)
+        throw new HandlerError(
+          403,
+          'no_card_openid',
+          "this session has no openid under the Official Account that owns the cards; its cards cannot be listed",
+        )
       const asked = queryParam(request.url, 'cardId')
       const cardId = asked === undefined || asked === '' ? undefined : checkCardId(asked, 'cardId')
       if (cardId !== undefined && cards) await requireKnown(cards, [cardId], 'cardId')
