@@ -30,7 +30,14 @@ import {
   type HandlerOptions,
   type HandlerRequest,
 } from './core'
-import { checkBound, checkRateCounter, createMemoryRateCounter, spend, type RateBound, type RateCounter } from './limits'
+import {
+  checkBound,
+  checkRateCounter,
+  createMemoryRateCounter,
+  spend,
+  type RateBound,
+  type RateCounter,
+} from './limits'
 
 /** At most 40 codes decrypted per user in 10 minutes, by default. */
 export const DEFAULT_DECRYPT_LIMIT: RateBound = { max: 40, windowMs: 10 * 60_000 }
@@ -101,7 +108,7 @@ export function createCardCodesHandler<Context = IncomingMessage>(
         throw new HandlerError(
           403,
           'no_card_openid',
-          "this session has no openid under the Official Account that owns the cards; its codes cannot be checked",
+          'this session has no openid under the Official Account that owns the cards; its codes cannot be checked',
         )
       const items = itemsOf(body, 'cards', maxCodes).map((item, i) => {
         if (!isPlainObject(item))

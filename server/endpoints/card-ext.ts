@@ -18,7 +18,14 @@ import {
   type CardUser,
   type HandlerOptions,
 } from './core'
-import { checkBound, checkRateCounter, createMemoryRateCounter, spend, type RateBound, type RateCounter } from './limits'
+import {
+  checkBound,
+  checkRateCounter,
+  createMemoryRateCounter,
+  spend,
+  type RateBound,
+  type RateCounter,
+} from './limits'
 
 /** At most 10 cardExts of one card per user in 10 minutes, by default (fewer for a card with a get_limit). */
 export const DEFAULT_ISSUE_LIMIT: RateBound = { max: 10, windowMs: 10 * 60_000 }

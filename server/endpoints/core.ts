@@ -176,7 +176,8 @@ function textTooDeep(text: string, maxDepth: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (inString) {
-      if (c === 0x5c) i++ // a backslash: skip the escaped character
+      if (c === 0x5c)
+        i++ // a backslash: skip the escaped character
       else if (c === 0x22) inString = false
     } else if (c === 0x22) inString = true
     else if (c === 0x7b || c === 0x5b) {
@@ -408,9 +409,7 @@ export function createCore<Context>(
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           late = true
-          reject(
-            new HandlerError(504, 'timeout', `the request took longer than ${kit.deadlineMs} ms; try again later`),
-          )
+          reject(new HandlerError(504, 'timeout', `the request took longer than ${kit.deadlineMs} ms; try again later`))
         }, kit.deadlineMs)
       })
       const work = steps(request, readBody ?? (async () => request.body), () => late)

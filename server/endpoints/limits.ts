@@ -31,13 +31,19 @@ export function checkRateCounter(fn: string, counter: unknown): RateCounter | un
 }
 
 /** Checks a RateBound option (TypeError naming it) and fills the default. */
-export function checkBound(fn: string, name: string, bound: Partial<RateBound> | undefined, fallback: RateBound): RateBound {
+export function checkBound(
+  fn: string,
+  name: string,
+  bound: Partial<RateBound> | undefined,
+  fallback: RateBound,
+): RateBound {
   if (bound !== undefined && (typeof bound !== 'object' || bound === null))
     throw new TypeError(`${fn}: ${name} must be { max, windowMs }`)
   const max = bound?.max ?? fallback.max
   const windowMs = bound?.windowMs ?? fallback.windowMs
   if (!Number.isInteger(max) || max < 0) throw new TypeError(`${fn}: ${name}.max must be an integer >= 0`)
-  if (!Number.isInteger(windowMs) || windowMs < 1) throw new TypeError(`${fn}: ${name}.windowMs must be an integer >= 1`)
+  if (!Number.isInteger(windowMs) || windowMs < 1)
+    throw new TypeError(`${fn}: ${name}.windowMs must be an integer >= 1`)
   return { max, windowMs }
 }
 

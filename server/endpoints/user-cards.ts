@@ -55,7 +55,7 @@ export function createUserCardsHandler<Context = IncomingMessage>(
         throw new HandlerError(
           403,
           'no_card_openid',
-          "this session has no openid under the Official Account that owns the cards; its cards cannot be listed",
+          'this session has no openid under the Official Account that owns the cards; its cards cannot be listed',
         )
       const asked = queryParam(request.url, 'cardId')
       const cardId = asked === undefined || asked === '' ? undefined : checkCardId(asked, 'cardId')
