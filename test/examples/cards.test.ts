@@ -93,6 +93,35 @@ describe.each([
     expect(userCards.cards.map((card) => [card.cardId, card.status])).toEqual(cardIds.map((id) => [id, 'NORMAL']))
     expect((await ask('/user-cards', undefined, 'someone-else')).status).toBe(401)
   })
+
+  it('answers malformed, oversized, deep and wrongly typed bodies with the documented { code, message }', async () => {
+    const raw = async (body: string, type = 'application/json', session = SESSION) => {
+      const r = await fetch(`${url}/card-ext`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session}`, 'content-type': type },
+        body,
+      })
+      const json = (await r.json()) as { code: string; message: string }
+      expect(Object.keys(json).sort()).toEqual(['code', 'message'])
+      expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8')
+      return [r.status, json.code]
+    }
+    expect(await raw('{"cardIds":')).toEqual([400, 'invalid_json'])
+    expect(await raw(JSON.stringify({ cardIds: ['pDemoCoupon'], data: { pad: 'x'.repeat(20_000) } }))).toEqual([
+      413,
+      'body_too_large',
+    ])
+    expect(await raw(`${'['.repeat(5000)}${']'.repeat(5000)}`)).toEqual([400, 'body_too_deep'])
+    expect(await raw('cardIds=pDemoCoupon', 'application/x-www-form-urlencoded')).toEqual([
+      415,
+      'unsupported_media_type',
+    ])
+    expect(await raw('{"cardIds":["pDemoCoupon"]}', 'text/plain')).toEqual([415, 'unsupported_media_type'])
+    expect(await raw(`${'['.repeat(5000)}${']'.repeat(5000)}`, 'application/json', 'nobody')).toEqual([
+      401,
+      'no_session',
+    ])
+  })
 })
 
 describe('the scripts', () => {
