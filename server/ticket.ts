@@ -19,9 +19,12 @@ export interface ApiTicketProviderOptions extends CacheOptions, TransportOptions
    * `() => Promise<string>` also fits.
    */
   getAccessToken: AccessTokenSource
-  /** The AppID whose api_ticket this is; part of the default key, so apps sharing a store keep apart. */
+  /**
+   * The AppID whose api_ticket this is (the Official Account that owns the cards); part of the default key, so
+   * accounts sharing a store keep apart. Required with a `store` (unless you give `key`).
+   */
   appid?: string | undefined
-  /** Store key. Default `wx_card_api_ticket:<appid>`, or `wx_card_api_ticket` without appid. */
+  /** Store key. Default `wx_card_api_ticket:<appid>`, or `wx_card_api_ticket` without appid (no `store` only). */
   key?: string | undefined
 }
 
@@ -55,6 +58,9 @@ export function createApiTicketProvider(o: ApiTicketProviderOptions): ApiTicketP
   const retries = checkRetries(FN, o)
   if (o.appid !== undefined && (typeof o.appid !== 'string' || !o.appid))
     throw new TypeError(`${FN}: appid must be a non-empty string`)
+  // A shared store keyed the same for every account would hand one account's ticket to another.
+  if (o.store !== undefined && o.appid === undefined && o.key === undefined)
+    throw new TypeError(`${FN}: appid is required with a store (or an explicit key), so accounts sharing it keep apart`)
   const key = o.key ?? (o.appid ? `wx_card_api_ticket:${o.appid}` : 'wx_card_api_ticket')
   if (typeof key !== 'string' || !key) throw new TypeError(`${FN}: key must be a non-empty string`)
   const getAccessToken = o.getAccessToken
