@@ -165,6 +165,8 @@ describe('other paths and request counts', () => {
       decrypt: 1,
       getcardlist: 0,
       code_get: 0,
+      card_get: 0,
+      jscode2session: 0,
       other: 1,
     })
     await call(server.url, 'POST', STABLE_TOKEN_PATH, stableBody())
@@ -175,6 +177,8 @@ describe('other paths and request counts', () => {
       stable_token: 2,
       getcardlist: 0,
       code_get: 0,
+      card_get: 0,
+      jscode2session: 0,
       other: 1,
     })
   })
