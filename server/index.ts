@@ -5,6 +5,7 @@
 export { signCardExt, createNonceStr, createCardExt, verifyCardExt, type SignFields, type CardExtOptions } from './sign'
 export { decryptCardCode, type DecryptCardCodeOptions } from './decrypt'
 export { getUserCards, type GetUserCardsOptions } from './user-cards'
+export { createCardInfoSource, type CardInfo, type CardInfoSource, type CardInfoSourceOptions } from './card-info'
 export {
   createCardExtHandler,
   DEFAULT_ISSUE_LIMIT,

@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'http'
 import type { CardExtResponseBody } from '../../utils/protocol'
 import { isPlainObject } from '../../utils/rules'
+import type { CardInfo } from '../card-info'
 import { createCardExt } from '../sign'
 import { checkCatalogue, lookUpCard, type CardCatalogue } from './catalogue'
 import {
@@ -31,7 +32,10 @@ import {
 export const DEFAULT_ISSUE_LIMIT: RateBound = { max: 10, windowMs: 10 * 60_000 }
 /** Issues allowed per unit of get_limit: a tap the user cancelled or WeChat refused costs an issue too. */
 const ISSUES_PER_GET_LIMIT = 3
-/** How one card is issued. */
+/**
+ * How one card is issued. With `getCardInfo`, what card/get says is the rule, and these are optional overrides that
+ * must agree with it.
+ */
 export interface CardExtRule {
   /** The card uses custom codes (use_custom_code): its cardExt carries a code from `createCode`. */
   useCustomCode?: boolean | undefined
@@ -49,6 +53,13 @@ export interface CardExtRule {
 export interface CardExtHandlerOptions<Context = IncomingMessage> extends HandlerOptions<Context> {
   /** Your api_ticket source: `createApiTicketProvider(...).getTicket`. */
   getTicket(): Promise<string>
+  /**
+   * The card's own settings (card/get): `createCardInfoSource(...).getCardInfo`. With it, use_custom_code,
+   * bind_openid and get_limit come from the card, a rule in `cards` that contradicts them is answered 500
+   * `card_rule_conflict` naming both, and a custom-code card without `createCode` 500 `no_create_code`, before
+   * anything is signed. Recommended: without it, the rules in `cards` must match each card by hand.
+   */
+  getCardInfo?: ((cardId: string) => Promise<CardInfo>) | undefined
   /**
    * The cards this endpoint may issue, and how: `{ [cardId]: CardExtRule }`, a Map, or a function of the card id
    * (resolve undefined for a card it must not issue). Any other card id is answered 404 `unknown_card`.
@@ -108,7 +119,9 @@ export function createCardExtHandler<Context = IncomingMessage>(
     const custom = rules.find(([, rule]) => isPlainObject(rule) && rule.useCustomCode)
     if (custom) throw new TypeError(`${fn}: createCode is required: card ${custom[0]} has useCustomCode`)
   }
-  const { cards, createCode, getTicket } = o
+  if (o.getCardInfo !== undefined && typeof o.getCardInfo !== 'function')
+    throw new TypeError(`${fn}: getCardInfo must be a function`)
+  const { cards, createCode, getTicket, getCardInfo } = o
   const name = 'card-ext handler'
 
   const core = createCore(kit, {
@@ -127,7 +140,55 @@ export function createCardExtHandler<Context = IncomingMessage>(
           'unknown_card',
           `cardIds[${unknown}] ${quote(cardIds[unknown])} is not a card this server issues`,
         )
+      // The card's own settings, with the rules as overrides that must agree.
+      if (getCardInfo) {
+        const unique = [...new Set(cardIds)]
+        const infos = new Map<string, CardInfo>()
+        await Promise.all(
+          unique.map(async (cardId) => {
+            try {
+              infos.set(cardId, await getCardInfo(cardId))
+            } catch (e) {
+              kit.report(`${name}: card/get failed for ${cardId}`, e)
+              throw new HandlerError(
+                502,
+                'wechat_error',
+                `could not read the settings of card ${quote(cardId)} from WeChat; try again later`,
+              )
+            }
+          }),
+        )
+        for (const [i, cardId] of cardIds.entries()) {
+          const rule = rules[i] as CardExtRule
+          const info = infos.get(cardId) as CardInfo
+          const settings = [
+            ['useCustomCode', 'use_custom_code', info.useCustomCode],
+            ['bindOpenid', 'bind_openid', info.bindOpenid],
+          ] as const
+          for (const [option, field, value] of settings) {
+            if (rule[option] !== undefined && rule[option] !== value) {
+              const message =
+                `card ${quote(cardId)}: its rule says ${option}: ${String(rule[option])}, and card/get says ` +
+                `${field}: ${String(value)}; fix the rule or leave it out`
+              kit.report(`${name}: ${message}`)
+              throw new HandlerError(500, 'card_rule_conflict', message)
+            }
+          }
+          rules[i] = {
+            ...rule,
+            useCustomCode: info.useCustomCode,
+            bindOpenid: info.bindOpenid,
+            getLimit: rule.getLimit ?? (info.getLimit > 0 ? info.getLimit : undefined),
+          }
+        }
+      }
       // Before anything is signed: what WeChat would refuse, and the bounds.
+      const custom = rules.findIndex((rule) => (rule as CardExtRule).useCustomCode)
+      if (custom >= 0 && !createCode) {
+        const message = `card ${quote(cardIds[custom])} uses custom codes (use_custom_code), and no createCode was given`
+        kit.report(`${name}: ${message}`)
+        throw new HandlerError(500, 'no_create_code', message)
+      }
       const bound = rules.findIndex((rule) => (rule as CardExtRule).bindOpenid)
       if (bound >= 0 && user.cardOpenid === undefined)
         throw new HandlerError(

@@ -106,6 +106,7 @@ export type HandlerErrorCode =
   | 'rate_limited'
   | 'unknown_card'
   | 'card_rule_conflict'
+  | 'no_create_code'
   | 'invalid_code'
   | 'wechat_error'
   | 'not_holder'

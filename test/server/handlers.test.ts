@@ -6,6 +6,7 @@ import {
   createApiTicketProvider,
   createCardCodesHandler,
   createCardExtHandler,
+  createCardInfoSource,
   createStableAccessTokenProvider,
   createMemoryStore,
   createUserCardsHandler,
@@ -886,5 +887,82 @@ describe('a code goes only to its holder; the bounds per user', () => {
     for (const handler of [a, b, a, b])
       statuses.push((await handler.handle({ method: 'POST', headers: {}, body: { cardIds: [BOUND] } })).status)
     expect(statuses).toEqual([200, 200, 200, 429])
+  })
+})
+
+describe('card-ext asks the card: card/get, cached, single flight, stale if error', () => {
+  type Issued = { cardList: { cardId: string; cardExt: string }[] }
+  const sourceOf = () =>
+    createCardInfoSource({
+      getAccessToken: tokensOf(),
+      appid: APPID,
+      baseUrl: wechat.url,
+      now: platform.now,
+      onError: (e) => errors.push(e),
+    })
+  const handlerWith = (o: Partial<CardExtHandlerOptions> = {}) =>
+    createCardExtHandler({
+      getUser: () => ME,
+      getTicket: async () => TICKET,
+      getCardInfo: sourceOf().getCardInfo,
+      cards: { [PLAIN]: {}, [CUSTOM]: {}, [BOUND]: {} }, // no rule by hand: the card says
+      createCode: () => `CODE${++codes}`,
+      onError: (e) => errors.push(e),
+      ...o,
+    })
+  const issue = async (handler: CardHandler, cardIds: string[]) => {
+    const r = await handler.handle({ method: 'POST', headers: {}, body: { cardIds } })
+    seen.push(r.body)
+    return { status: r.status, body: JSON.parse(r.body) as unknown }
+  }
+
+  it('learns use_custom_code and bind_openid from card/get: WeChat accepts every cardExt; one card/get per card', async () => {
+    const handler = handlerWith()
+    const answers = await Promise.all([1, 2, 3].map(() => issue(handler, [PLAIN, CUSTOM, BOUND])))
+    for (const r of answers) expect(r.status).toBe(200)
+    const [{ cardList }] = answers.map((r) => r.body as Issued)
+    expect(JSON.parse(cardList[1].cardExt)).toMatchObject({ code: expect.stringMatching(/^CODE\d+$/) as unknown })
+    expect(JSON.parse(cardList[2].cardExt)).toMatchObject({ openid: USER })
+    await addCards(cardList)
+    expect(platform.state.requests.card_get).toBe(3)
+  })
+
+  it('a rule contradicting card/get → 500 card_rule_conflict naming both; a custom-code card without createCode → 500 no_create_code', async () => {
+    const conflict = await issue(handlerWith({ cards: { [CUSTOM]: { useCustomCode: false } } }), [CUSTOM])
+    const message = `card "${CUSTOM}": its rule says useCustomCode: false, and card/get says use_custom_code: true; fix the rule or leave it out`
+    expect(conflict).toEqual({ status: 500, body: { code: 'card_rule_conflict', message } })
+    const noCode = await issue(handlerWith({ createCode: undefined }), [PLAIN, CUSTOM])
+    expect(noCode).toEqual({
+      status: 500,
+      body: {
+        code: 'no_create_code',
+        message: `card "${CUSTOM}" uses custom codes (use_custom_code), and no createCode was given`,
+      },
+    })
+    expect(platform.state.requests.getticket).toBe(0) // nothing was signed
+  })
+
+  it("the card's get_limit bounds issuing (3 × 1 for the member card); a failed refresh serves the cached settings", async () => {
+    const handler = handlerWith({ rateCounter: createMemoryStore({ now: platform.now }) }) // windows on the platform's clock
+    const statuses: number[] = []
+    for (let i = 0; i < 4; i++) statuses.push((await issue(handler, [BOUND])).status)
+    expect(statuses).toEqual([200, 200, 200, 429])
+    platform.advanceTime(11 * 60_000) // past the 10 minutes the settings are used for
+    platform.failNextRequest('card_get')
+    expect((await issue(handler, [BOUND])).status).toBe(200) // a new window, the cached settings
+    expect(errors.map((e) => e.message)).toEqual([
+      `createCardInfoSource: refreshing ${BOUND} failed (WeChatApiError: WeChat card/get failed: errcode -1, errmsg system error); serving the settings read before`,
+    ])
+  })
+
+  it('card/get failing with nothing cached → 502 wechat_error naming the card', async () => {
+    platform.failNextRequest('card_get', { errcode: 40073, errmsg: 'invalid card_id' })
+    expect(await issue(handlerWith(), [PLAIN])).toEqual({
+      status: 502,
+      body: {
+        code: 'wechat_error',
+        message: `could not read the settings of card "${PLAIN}" from WeChat; try again later`,
+      },
+    })
   })
 })
