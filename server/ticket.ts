@@ -10,7 +10,7 @@ import {
   type RetryOptions,
   type TransportOptions,
 } from './wechat'
-import { WECHAT_API } from './constants'
+import { FORCE_REFRESH_INTERVAL_MS, WECHAT_API } from './constants'
 
 export interface ApiTicketProviderOptions extends CacheOptions, TransportOptions, RetryOptions {
   /**
@@ -35,8 +35,12 @@ export interface ApiTicketProvider {
    * naming `cgi-bin/ticket/getticket` (HTTP, JSON or timeout, after maxRetries), an `Error` when another instance's
    * fetch did not land within lockWaitMs, or a `TypeError` when getAccessToken resolves to no string. A store that
    * fails never fails the call.
+   *
+   * With `forceRefresh: true` (a cardExt signed with the ticket failed with 签名错误: WeChat rotated it): a ticket
+   * other than the rejected one (`rejectedTicket`, else the one this process holds) from the store, else asked of
+   * WeChat, at most once per 30 s across every instance sharing the store; within those 30 s, the ticket cached.
    */
-  getTicket(): Promise<string>
+  getTicket(o?: { forceRefresh?: boolean | undefined; rejectedTicket?: string | undefined }): Promise<string>
   /**
    * Drops the cached ticket here and in the store (e.g. after WeChat rejected a signature made with it); the next
    * getTicket refetches. Rejects with an `Error` when the store could not be told (this process forgets it anyway).
@@ -90,7 +94,15 @@ export function createApiTicketProvider(o: ApiTicketProviderOptions): ApiTicketP
   )
 
   return {
-    getTicket: () => cache.get(),
+    async getTicket(request) {
+      if (request !== undefined && (typeof request !== 'object' || request === null))
+        throw new TypeError(`${FN}: getTicket takes { forceRefresh?, rejectedTicket? }`)
+      if (!request?.forceRefresh) return cache.get()
+      // A page can ask for this on every tap: WeChat is asked again at most once per 30 s, across instances.
+      const claim = await cache.claim('force', FORCE_REFRESH_INTERVAL_MS)
+      if (claim !== 'claimed') return cache.get()
+      return cache.get(request.rejectedTicket ?? cache.current())
+    },
     invalidate: () => cache.invalidate(),
   }
 }

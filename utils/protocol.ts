@@ -8,6 +8,11 @@
 export interface CardExtRequestBody {
   cardIds: string[]
   data?: Record<string, unknown> | undefined
+  /**
+   * The last add with cardExts from this endpoint failed with 签名错误 (WeChat rotated the api_ticket): the server
+   * refreshes its api_ticket before signing (at most once per 30 s). `<add-card-button>` sets it by itself.
+   */
+  signatureFailed?: boolean | undefined
 }
 
 /** `200` answer of the card-ext endpoint: one freshly signed cardExt per requested card, in the same order. */

@@ -51,8 +51,11 @@ export interface CardExtRule {
 }
 
 export interface CardExtHandlerOptions<Context = IncomingMessage> extends HandlerOptions<Context> {
-  /** Your api_ticket source: `createApiTicketProvider(...).getTicket`. */
-  getTicket(): Promise<string>
+  /**
+   * Your api_ticket source: `createApiTicketProvider(...).getTicket`. Called with `{ forceRefresh: true }` when the
+   * request says the last add failed with 签名错误 (`signatureFailed`): WeChat rotated the ticket.
+   */
+  getTicket(o?: { forceRefresh?: boolean | undefined }): Promise<string>
   /**
    * The card's own settings (card/get): `createCardInfoSource(...).getCardInfo`. With it, use_custom_code,
    * bind_openid and get_limit come from the card, a rule in `cards` that contradicts them is answered 500
@@ -214,7 +217,10 @@ export function createCardExtHandler<Context = IncomingMessage>(
 
       let apiTicket: string
       try {
-        apiTicket = await getTicket()
+        // The page's last add failed its signature: WeChat rotated the ticket (the provider asks again at most once
+        // per 30 s, whoever asks).
+        const signatureFailed = (body as { signatureFailed?: unknown }).signatureFailed === true
+        apiTicket = await (signatureFailed ? getTicket({ forceRefresh: true }) : getTicket())
         if (typeof apiTicket !== 'string' || !apiTicket) throw new TypeError('getTicket resolved no string')
       } catch (e) {
         kit.report(`${name}: could not get the api_ticket`, e)

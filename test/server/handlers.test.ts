@@ -966,3 +966,25 @@ describe('card-ext asks the card: card/get, cached, single flight, stale if erro
     })
   })
 })
+
+describe('a rotated api_ticket costs at most one failed add', () => {
+  type Issued = { cardList: { cardId: string; cardExt: string }[] }
+  const addOnce = async (cardList: Issued['cardList']) =>
+    platform.wx.addCard({ cardList }).then(
+      () => 'addCard:ok',
+      (e: { errMsg: string }) => e.errMsg,
+    )
+
+  it('the add after 签名错误 says so (signatureFailed): the ticket is refreshed, at most once per 30 s', async () => {
+    expect((await post('/card-ext', { cardIds: [PLAIN] })).status).toBe(200) // the ticket is cached now
+    platform.rotateTicket() // no grace period: the cached ticket signs 签名错误 from now on
+    const stale = (await post('/card-ext', { cardIds: [PLAIN] })).json as Issued
+    expect(await addOnce(stale.cardList)).toBe('addCard:fail 签名错误')
+    const fresh = (await post('/card-ext', { cardIds: [PLAIN], signatureFailed: true })).json as Issued
+    expect(await addOnce(fresh.cardList)).toBe('addCard:ok')
+    expect(platform.state.requests.getticket).toBe(2)
+    // a page that keeps saying so costs WeChat nothing more within 30 s
+    for (let i = 0; i < 5; i++) await post('/card-ext', { cardIds: [PLAIN], signatureFailed: true })
+    expect(platform.state.requests.getticket).toBe(2)
+  })
+})
