@@ -1,6 +1,7 @@
 // `GET /user-cards`: the session user's cards with their states (card/user/getcardlist + card/code/get).
 import type { IncomingMessage } from 'http'
 import type { UserCard, UserCardsResponseBody } from '../../utils/protocol'
+import type { CardInfo } from '../card-info'
 import { DEFAULT_USER_CARDS_CONCURRENCY, getUserCards } from '../user-cards'
 import type { AccessTokenSource, TransportOptions } from '../wechat'
 import { checkCatalogue, known, requireKnown, type CardCatalogue } from './catalogue'
@@ -27,6 +28,16 @@ export interface UserCardsHandlerOptions<Context = IncomingMessage> extends Hand
   cards?: CardCatalogue<unknown> | undefined
   /** Most card/code/get look-ups pending at once. Default 8. */
   concurrency?: number | undefined
+  /**
+   * The card's own settings (card/get): `createCardInfoSource(...).getCardInfo`. With it, each card carries its
+   * `title`, `logo` and `color`, ready for `<open-card-list>`; a card whose settings cannot be read comes without.
+   */
+  getCardInfo?: ((cardId: string) => Promise<CardInfo>) | undefined
+  /**
+   * How long one user's answer is reused, in ms (per user and `cardId`, in this process): a page that lists again
+   * within it costs WeChat nothing. Default 10 000; 0 turns it off.
+   */
+  cacheMs?: number | undefined
 }
 
 /**
@@ -43,8 +54,14 @@ export function createUserCardsHandler<Context = IncomingMessage>(
   const transport = checkWeChatReader(fn, o)
   if (o.cards !== undefined) checkCatalogue(fn, 'cards', o.cards)
   const concurrency = count(fn, 'concurrency', o.concurrency, DEFAULT_USER_CARDS_CONCURRENCY)
-  const { cards, getAccessToken } = o
+  if (o.getCardInfo !== undefined && typeof o.getCardInfo !== 'function')
+    throw new TypeError(`${fn}: getCardInfo must be a function`)
+  const cacheMs = o.cacheMs ?? 10_000
+  if (typeof cacheMs !== 'number' || !Number.isFinite(cacheMs) || cacheMs < 0)
+    throw new TypeError(`${fn}: cacheMs must be a number of ms >= 0`)
+  const { cards, getAccessToken, getCardInfo } = o
   const name = 'user-cards handler'
+  const recent = new Map<string, { until: number; cards: UserCard[] }>()
 
   const core = createCore(kit, {
     name,
@@ -60,6 +77,9 @@ export function createUserCardsHandler<Context = IncomingMessage>(
       const asked = queryParam(request.url, 'cardId')
       const cardId = asked === undefined || asked === '' ? undefined : checkCardId(asked, 'cardId')
       if (cardId !== undefined && cards) await requireKnown(cards, [cardId], 'cardId')
+      const cacheKey = `${openid}\n${cardId ?? ''}`
+      const reused = recent.get(cacheKey)
+      if (reused && reused.until > Date.now()) return jsonAnswer(200, { cards: reused.cards })
       let held: UserCard[]
       try {
         held = await getUserCards({
@@ -80,6 +100,27 @@ export function createUserCardsHandler<Context = IncomingMessage>(
           held.map((card) => card.cardId),
         )
         held = held.filter((_, i) => listed[i])
+      }
+      if (getCardInfo) {
+        const infos = new Map<string, CardInfo | undefined>()
+        await Promise.all(
+          [...new Set(held.map((card) => card.cardId))].map(async (id) => {
+            try {
+              infos.set(id, await getCardInfo(id))
+            } catch (e) {
+              kit.report(`${name}: card/get failed for ${id}; its cards come without title and logo`, e)
+            }
+          }),
+        )
+        held = held.map((card) => {
+          const info = infos.get(card.cardId)
+          return info ? { ...card, title: info.title, logo: info.logoUrl, color: info.color } : card
+        })
+      }
+      if (cacheMs > 0) {
+        const now = Date.now()
+        if (recent.size > 10_000) for (const [key, entry] of recent) if (entry.until <= now) recent.delete(key)
+        recent.set(cacheKey, { until: now + cacheMs, cards: held })
       }
       const answer: UserCardsResponseBody = { cards: held }
       return jsonAnswer(200, answer)

@@ -17,7 +17,7 @@ import {
   type CardUser,
   type HandlerRequest,
 } from '../../server'
-import type { CardPlatform, Listening } from '../../testing'
+import { FIXTURE_CARDS, FIXTURE_USERS, type CardPlatform, type Listening } from '../../testing'
 import { ACCOUNT, ID, makePlatform } from '../helpers/platform'
 import { httpRequest, type ClientAnswer } from './http-server'
 
@@ -26,8 +26,8 @@ const { appid: APPID, secret: SECRET, accessToken: FIRST_TOKEN, apiTicket: TICKE
 const ME: CardUser = { id: 'oMiniProgramUser', cardOpenid: USER }
 const SESSIONS: Record<string, CardUser> = {
   'Bearer s-user': ME,
-  // Another user of this server, who holds no card of USER's.
-  'Bearer s-other': { id: 'oMiniProgramOther', cardOpenid: 'oAnotherCardUser' },
+  // Another user of this server and of the account (the fixture user `other`), who holds no card of USER's.
+  'Bearer s-other': { id: 'oMiniProgramOther', cardOpenid: FIXTURE_USERS[1].openid },
   // A user whose card-account openid this server does not know (yet).
   'Bearer s-new': { id: 'oMiniProgramNew' },
 }
@@ -986,5 +986,70 @@ describe('a rotated api_ticket costs at most one failed add', () => {
     // a page that keeps saying so costs WeChat nothing more within 30 s
     for (let i = 0; i < 5; i++) await post('/card-ext', { cardIds: [PLAIN], signatureFailed: true })
     expect(platform.state.requests.getticket).toBe(2)
+  })
+})
+
+describe('/user-cards: titles and logos from card/get, a short per-user cache', () => {
+  const listWith = (o: { getCardInfo?: boolean; cacheMs?: number } = {}) =>
+    createUserCardsHandler({
+      getUser: sessionOf,
+      getAccessToken: tokensOf(),
+      baseUrl: wechat.url,
+      onError: (e) => errors.push(e),
+      ...(o.getCardInfo === false
+        ? {}
+        : {
+            getCardInfo: createCardInfoSource({ getAccessToken: tokensOf(), appid: APPID, baseUrl: wechat.url })
+              .getCardInfo,
+          }),
+      ...(o.cacheMs === undefined ? {} : { cacheMs: o.cacheMs }),
+    })
+  const list = async (handler: CardHandler, authorization = 'Bearer s-user') => {
+    const r = await handler.handle({ method: 'GET', url: '/user-cards', headers: { authorization } })
+    seen.push(r.body)
+    return JSON.parse(r.body) as { cards: Record<string, unknown>[] }
+  }
+
+  it('each card carries its title, logo and color as <open-card-list> reads them', async () => {
+    const issued = (await post('/card-ext', { cardIds: [PLAIN, BOUND] })).json as {
+      cardList: { cardId: string; cardExt: string }[]
+    }
+    await addCards(issued.cardList)
+    const { cards } = await list(listWith())
+    const fixture = (id: string) => FIXTURE_CARDS.find((card) => card.cardId === id)
+    expect(cards.map(({ cardId, title, logo, color }) => ({ cardId, title, logo, color }))).toEqual(
+      [PLAIN, BOUND].map((id) => ({
+        cardId: id,
+        title: fixture(id)?.title,
+        logo: fixture(id)?.logoUrl,
+        color: fixture(id)?.color,
+      })),
+    )
+  })
+
+  it('P8: 20 calls by a user holding 50 cards cost 1 getcardlist + 50 code/get + 1 card/get (1,020 without)', async () => {
+    // 50 cards of one card, five users' worth of adds (10 per add, the issue bound is per user and card)
+    for (let i = 0; i < 5; i++) {
+      const r = await createCardExtHandler({
+        getUser: () => ({ id: `adder-${i}`, cardOpenid: USER }),
+        getTicket: async () => TICKET,
+        cards: { [PLAIN]: {} },
+      }).handle({ method: 'POST', headers: {}, body: { cardIds: Array(10).fill(PLAIN) } })
+      await addCards((JSON.parse(r.body) as { cardList: { cardId: string; cardExt: string }[] }).cardList)
+    }
+    const count = () => {
+      const { getcardlist, code_get: codeGet, card_get: cardGet } = platform.state.requests
+      return getcardlist + codeGet + cardGet
+    }
+    const before = count()
+    const handler = listWith()
+    for (let i = 0; i < 20; i++) expect((await list(handler)).cards).toHaveLength(50)
+    expect(count() - before).toBe(1 + 50 + 1)
+    const uncached = listWith({ getCardInfo: false, cacheMs: 0 })
+    const base = count()
+    for (let i = 0; i < 20; i++) await list(uncached)
+    expect(count() - base).toBe(20 * (1 + 50))
+    // the cache is per user: another user is asked for their own cards
+    expect((await list(handler, 'Bearer s-other')).cards).toEqual([])
   })
 })
