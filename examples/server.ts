@@ -4,10 +4,12 @@ import {
   createApiTicketProvider,
   createCardCodesHandler,
   createCardExtHandler,
+  createCardInfoSource,
   createStableAccessTokenProvider,
   createUserCardsHandler,
   type CardExtRule,
   type CardHandler,
+  type CardUser,
   type HandlerRequest,
 } from 'weapp-card-coupon/server'
 
@@ -16,23 +18,27 @@ const appid = process.env.WECHAT_APPID ?? ''
 const baseUrl = process.env.WECHAT_API_BASE_URL // unset in production; the simulator's URL to try it out
 const tokens = createStableAccessTokenProvider({ appid, secret: process.env.WECHAT_SECRET ?? '', baseUrl })
 const tickets = createApiTicketProvider({ getAccessToken: tokens.getAccessToken, appid, baseUrl })
+// Each card's own settings (card/get): custom code, bound to a user, get_limit, title, logo, color.
+const { getCardInfo } = createCardInfoSource({ getAccessToken: tokens.getAccessToken, appid, baseUrl })
 
-// Your login flow (wx.login → your server → code2Session) keeps session token → openid, and the page sends its
-// token in a header: wx.request sends no cookies. DEV_SESSION and DEV_OPENID let you try the server out.
-const sessions = new Map<string, string>()
-if (process.env.DEV_SESSION && process.env.DEV_OPENID) sessions.set(process.env.DEV_SESSION, process.env.DEV_OPENID)
-const getOpenid = ({ headers }: HandlerRequest): string | undefined => {
+// Your login flow (wx.login → your server → code2Session) keeps session token → user: your key of the user, and
+// their openid under the Official Account that owns the cards (by unionid; see examples/two-openids.ts). The page
+// sends its token in a header: wx.request sends no cookies. DEV_SESSION and DEV_OPENID let you try the server out.
+const sessions = new Map<string, CardUser>()
+if (process.env.DEV_SESSION && process.env.DEV_OPENID)
+  sessions.set(process.env.DEV_SESSION, { id: 'dev-user', cardOpenid: process.env.DEV_OPENID })
+const getUser = ({ headers }: HandlerRequest): CardUser | undefined => {
   const auth = headers.authorization
   return typeof auth === 'string' ? sessions.get(auth.replace(/^Bearer /, '')) : undefined
 }
 
-// The cards this server issues, and how: a custom-code card gets a code from createCode; a bound card the openid.
-// (These are the simulator's cards: put yours here.)
+// The cards this server issues. card/get says how (a custom-code card gets a code from createCode; a bound card the
+// user's openid); a rule here may add outer_str. (These are the simulator's cards: put yours here.)
 const cards: Record<string, CardExtRule> = {
   pDemoCoupon: {},
   pDemoVoucher: {},
-  pDemoCustom: { useCustomCode: true, outerStr: 'mini-program' },
-  pDemoMember: { bindOpenid: true },
+  pDemoCustom: { outerStr: 'mini-program' },
+  pDemoMember: {},
   pDemoLastOne: {},
   pDemoSoldOut: {},
 }
@@ -40,9 +46,12 @@ let issued = 0
 const createCode = () => `C${Date.now().toString(36)}${++issued}`.toUpperCase() // yours: from your code pool
 
 const routes = new Map<string, CardHandler>([
-  ['/card-ext', createCardExtHandler({ getOpenid, getTicket: tickets.getTicket, cards, createCode })],
-  ['/card-codes', createCardCodesHandler({ getOpenid, getAccessToken: tokens.getAccessToken, cards, baseUrl })],
-  ['/user-cards', createUserCardsHandler({ getOpenid, getAccessToken: tokens.getAccessToken, cards, baseUrl })],
+  ['/card-ext', createCardExtHandler({ getUser, getTicket: tickets.getTicket, getCardInfo, cards, createCode })],
+  ['/card-codes', createCardCodesHandler({ getUser, getAccessToken: tokens.getAccessToken, cards, baseUrl })],
+  [
+    '/user-cards',
+    createUserCardsHandler({ getUser, getAccessToken: tokens.getAccessToken, getCardInfo, cards, baseUrl }),
+  ],
 ])
 
 const server = createServer((req, res) => {

@@ -5,7 +5,14 @@
 import { spawn } from 'child_process'
 import path from 'path'
 import { exampleProgram } from '../../scripts/local-servers'
-import { createCardPlatform, FIXTURE_ACCOUNT, fixturePlatformOptions, type CardPlatform } from '../../testing'
+import {
+  createCardPlatform,
+  FIXTURE_ACCOUNT,
+  FIXTURE_MINI_PROGRAM,
+  FIXTURE_USERS,
+  fixturePlatformOptions,
+  type CardPlatform,
+} from '../../testing'
 
 const { startRedis } = require('../server/redis-server.js') as {
   startRedis(): Promise<{ url: string; stop(): Promise<void> }>
@@ -137,7 +144,17 @@ describe('the scripts', () => {
       cardList: [{ cardId: 'pDemoCoupon', cardExt: JSON.parse((await run('sign.ts', sim.env).done).stdout).cardExt }],
     })
     expect(added.cardList[0]?.isSuccess).toBe(true) // sign.ts's cardExt
-    const env = { ...sim.env, ENCRYPT_CODE: added.cardList[0]?.code ?? '', REDIS_URL: redis.url }
+    const { code: jsCode } = await sim.platform.clientOf('user').login()
+    const env = {
+      ...sim.env,
+      ENCRYPT_CODE: added.cardList[0]?.code ?? '',
+      REDIS_URL: redis.url,
+      // two-openids.ts: the mini-program's AppID, a wx.login code of the user, and their unionid in its table
+      MINIPROGRAM_APPID: FIXTURE_MINI_PROGRAM.appid,
+      MINIPROGRAM_SECRET: FIXTURE_MINI_PROGRAM.secret,
+      JS_CODE: jsCode,
+      DEV_UNIONID: FIXTURE_USERS[0]?.unionid ?? '',
+    }
     const scripts: [string, RegExp][] = [
       ['decrypt.ts', new RegExp(`^code: ${sim.platform.state.held[0]?.code}\n$`)],
       ['user-cards.ts', /^pDemoCoupon NORMAL usable {2}until \d{4}-/],
@@ -146,6 +163,10 @@ describe('the scripts', () => {
       ['redis-ioredis.ts', /^api_ticket ready: true\n$/],
       ['redis-node-redis.ts', /^api_ticket ready: true\n$/],
       ['testing/simulator.ts', /^[A-Za-z0-9+/=]{64}\n$/],
+      [
+        'two-openids.ts',
+        /^\{ id: 'oMiniSimulatorUser', cardOpenid: 'oSimulatorUser' \}\n200 \{"cards":\[\{"cardId":"pDemoCoupon"/,
+      ],
     ]
     const results = await Promise.all(scripts.map(([file]) => run(file, env).done))
     // On a busy machine a local Redis can miss the 1 s store timeout: the provider then says so once and serves the
