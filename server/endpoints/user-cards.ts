@@ -34,8 +34,9 @@ export interface UserCardsHandlerOptions<Context = IncomingMessage> extends Hand
    */
   getCardInfo?: ((cardId: string) => Promise<CardInfo>) | undefined
   /**
-   * How long one user's answer is reused, in ms (per user and `cardId`, in this process): a page that lists again
-   * within it costs WeChat nothing. Default 10 000; 0 turns it off.
+   * How long a card's state (card/code/get) is reused for the same user, in ms (in this process): a page that lists
+   * again within it costs WeChat one getcardlist, plus a look-up per card it had not seen (a new card shows at once).
+   * Default 10 000; 0 turns it off.
    */
   cacheMs?: number | undefined
 }
@@ -61,7 +62,8 @@ export function createUserCardsHandler<Context = IncomingMessage>(
     throw new TypeError(`${fn}: cacheMs must be a number of ms >= 0`)
   const { cards, getAccessToken, getCardInfo } = o
   const name = 'user-cards handler'
-  const recent = new Map<string, { until: number; cards: UserCard[] }>()
+  /** Per user (card-account openid): the states read recently, by `${cardId}\n${code}`, and until when. */
+  const recent = new Map<string, { until: number; states: Map<string, UserCard> }>()
 
   const core = createCore(kit, {
     name,
@@ -77,9 +79,8 @@ export function createUserCardsHandler<Context = IncomingMessage>(
       const asked = queryParam(request.url, 'cardId')
       const cardId = asked === undefined || asked === '' ? undefined : checkCardId(asked, 'cardId')
       if (cardId !== undefined && cards) await requireKnown(cards, [cardId], 'cardId')
-      const cacheKey = `${openid}\n${cardId ?? ''}`
-      const reused = recent.get(cacheKey)
-      if (reused && reused.until > Date.now()) return jsonAnswer(200, { cards: reused.cards })
+      const reused = recent.get(openid)
+      const knownStates = reused && reused.until > Date.now() ? reused.states : undefined
       let held: UserCard[]
       try {
         held = await getUserCards({
@@ -87,6 +88,7 @@ export function createUserCardsHandler<Context = IncomingMessage>(
           openid,
           cardId,
           concurrency,
+          known: knownStates,
           ...transport,
           onError: (e) => kit.report(`${name}: ${e.message}`),
         })
@@ -120,7 +122,10 @@ export function createUserCardsHandler<Context = IncomingMessage>(
       if (cacheMs > 0) {
         const now = Date.now()
         if (recent.size > 10_000) for (const [key, entry] of recent) if (entry.until <= now) recent.delete(key)
-        recent.set(cacheKey, { until: now + cacheMs, cards: held })
+        const states = knownStates ?? new Map<string, UserCard>()
+        // A look-up that failed (UNKNOWN) is asked again next time.
+        for (const card of held) if (card.status !== 'UNKNOWN') states.set(`${card.cardId}\n${card.code}`, card)
+        if (!knownStates) recent.set(openid, { until: now + cacheMs, states })
       }
       const answer: UserCardsResponseBody = { cards: held }
       return jsonAnswer(200, answer)
