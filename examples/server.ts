@@ -48,9 +48,10 @@ const createCode = () => `C${Date.now().toString(36)}${++issued}`.toUpperCase() 
 const routes = new Map<string, CardHandler>([
   ['/card-ext', createCardExtHandler({ getUser, getTicket: tickets.getTicket, getCardInfo, cards, createCode })],
   ['/card-codes', createCardCodesHandler({ getUser, getAccessToken: tokens.getAccessToken, cards, baseUrl })],
+  // cacheMs 0: the demo changes card states by hand and lists at once (keep the 10 s default in production)
   [
     '/user-cards',
-    createUserCardsHandler({ getUser, getAccessToken: tokens.getAccessToken, getCardInfo, cards, baseUrl }),
+    createUserCardsHandler({ getUser, getAccessToken: tokens.getAccessToken, getCardInfo, cards, baseUrl, cacheMs: 0 }),
   ],
 ])
 
