@@ -9,8 +9,8 @@ export interface CardExtRequestBody {
   cardIds: string[]
   data?: Record<string, unknown> | undefined
   /**
-   * The last add with cardExts from this endpoint failed with 签名错误 (WeChat rotated the api_ticket): the server
-   * refreshes its api_ticket before signing (at most once per 30 s). `<add-card-button>` sets it by itself.
+   * The last add with cardExts from this endpoint failed with 签名错误 (WeChat replaced the card ticket): the server
+   * asks WeChat for a fresh ticket before signing (at most once per 30 s). `<add-card-button>` sets it by itself.
    */
   signatureFailed?: boolean | undefined
 }

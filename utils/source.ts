@@ -19,7 +19,7 @@ export interface CardExtRequestOptions {
   header?: Record<string, string> | undefined
   /** ms before the request counts as failed. */
   timeoutMs: number
-  /** The last add with cards from this endpoint failed with 签名错误: the server refreshes its api_ticket first. */
+  /** The last add with cards from this endpoint failed with 签名错误: the server asks for a fresh ticket first. */
   signatureFailed?: boolean | undefined
 }
 
