@@ -1,4 +1,4 @@
-// `npm run bench [-- --no-test-time]`: measures P1–P7 and rewrites docs/benchmarks.md, one row per figure with its
+// `npm run bench [-- --no-test-time]`: measures P1–P8 and rewrites docs/benchmarks.md, one row per figure with its
 // goal and how it is measured (a --no-test-time run skips P5 and only prints). Not part of `npm test`.
 // Where a figure compares, both sides run in this one run, interleaved, and the median is reported.
 import { execFileSync, spawnSync } from 'child_process'
@@ -364,6 +364,60 @@ async function latencyRows(): Promise<Row[]> {
   })
 }
 
+// ---------------------------------------------------------------- P8: /user-cards upstream requests
+
+/** Upstream requests of 20 /user-cards calls by a user holding 50 cards: card/get + a per-user cache, and without. */
+async function userCardsRow(): Promise<Row> {
+  const { createCardExtHandler, createCardInfoSource, createStableAccessTokenProvider, createUserCardsHandler } =
+    server()
+  const { createCardPlatform, fixturePlatformOptions, FIXTURE_ACCOUNT, FIXTURE_CARD_IDS } = testing()
+  const { appid, secret, apiTicket, openid } = FIXTURE_ACCOUNT
+  const platform = createCardPlatform(fixturePlatformOptions())
+  const api = await platform.listen()
+  try {
+    const baseUrl = api.url
+    const tokens = createStableAccessTokenProvider({ appid, secret, baseUrl })
+    const cardId = FIXTURE_CARD_IDS.voucher
+    for (let i = 0; i < 5; i++) {
+      const issue = createCardExtHandler({
+        getUser: () => ({ id: `bench-${i}`, cardOpenid: openid }),
+        getTicket: async () => apiTicket,
+        cards: { [cardId]: {} },
+      })
+      const answer = await issue.handle({ method: 'POST', headers: {}, body: { cardIds: Array(10).fill(cardId) } })
+      await platform.wx.addCard(JSON.parse(answer.body) as { cardList: { cardId: string; cardExt: string }[] })
+    }
+    const upstream = () => {
+      const r = platform.state.requests
+      return r.getcardlist + r.code_get + r.card_get
+    }
+    const twenty = async (handler: Server.CardHandler) => {
+      const before = upstream()
+      for (let i = 0; i < 20; i++) await handler.handle({ method: 'GET', url: '/user-cards', headers: {} })
+      return upstream() - before
+    }
+    const getUser = () => ({ id: 'bench-user', cardOpenid: openid })
+    const getCardInfo = createCardInfoSource({ getAccessToken: tokens.getAccessToken, appid, baseUrl }).getCardInfo
+    const subject = await twenty(
+      createUserCardsHandler({ getUser, getAccessToken: tokens.getAccessToken, baseUrl, getCardInfo }),
+    )
+    const baseline = await twenty(
+      createUserCardsHandler({ getUser, getAccessToken: tokens.getAccessToken, baseUrl, cacheMs: 0 }),
+    )
+    return {
+      id: 'P8',
+      figure: `${int(subject)} upstream requests (without card/get and the cache: ${int(baseline)})`,
+      goal: '≤ 20 getcardlist + 50 code/get + the distinct cards',
+      met: subject <= 20 + 50 + 1,
+      method:
+        '20 sequential GET /user-cards by one user holding 50 cards (one card id), counted at the simulator: ' +
+        'getcardlist + card/code/get + card/get; baseline: no getCardInfo, cacheMs 0 (1 + N per call).',
+    }
+  } finally {
+    await api.close()
+  }
+}
+
 // ---------------------------------------------------------------- P5: npm test, cold
 
 /** `npm test` in a fresh clone of HEAD after `npm ci`, with an empty jest cache (its own empty TMPDIR). */
@@ -453,6 +507,8 @@ async function main() {
   rows.push(await fleetRow())
   log('P7 getTicket latency')
   rows.push(...(await latencyRows()))
+  log('P8 /user-cards upstream requests')
+  rows.push(await userCardsRow())
 
   const doc = table(machine, rows)
   console.log(doc)

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net'
 import { cardCodes, cardExt, userCards } from './card-handlers.js'
 
 const app = express()
-app.use(express.json()) // optional: without it, the handlers read the body themselves
+// No body parser before them: each handler checks the session first, then reads and checks the body itself, and
+// answers every bad body (malformed, too large or deep, not JSON) with its own { code, message }.
 app.all('/card-ext', cardExt)
 app.all('/card-codes', cardCodes)
 app.all('/user-cards', userCards)

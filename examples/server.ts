@@ -6,6 +6,7 @@ import {
   createApiTicketProvider,
   createCardCodesHandler,
   createCardExtHandler,
+  createCardInfoSource,
   createCodeUnavailableHandler,
   createConsumeHandler,
   createMemberInfoHandler,
@@ -13,6 +14,7 @@ import {
   createUserCardsHandler,
   type CardExtRule,
   type CardHandler,
+  type CardUser,
   type HandlerRequest,
 } from 'weapp-card-coupon/server'
 
@@ -21,29 +23,34 @@ const appid = process.env.WECHAT_APPID ?? ''
 const baseUrl = process.env.WECHAT_API_BASE_URL // unset in production; the simulator's URL to try it out
 const tokens = createStableAccessTokenProvider({ appid, secret: process.env.WECHAT_SECRET ?? '', baseUrl })
 const tickets = createApiTicketProvider({ getAccessToken: tokens.getAccessToken, appid, baseUrl })
+// Each card's own settings (card/get): custom code, bound to a user, get_limit, title, logo, color.
+const { getCardInfo } = createCardInfoSource({ getAccessToken: tokens.getAccessToken, appid, baseUrl })
 
-// Your login flow (wx.login → your server → code2Session) keeps session token → openid, and the page sends its
-// token in a header: wx.request sends no cookies. DEV_SESSION and DEV_OPENID let you try the server out.
-const sessions = new Map<string, string>()
-if (process.env.DEV_SESSION && process.env.DEV_OPENID) sessions.set(process.env.DEV_SESSION, process.env.DEV_OPENID)
-// Your staff, by openid: only they may 核销 at the counter. DEV_STAFF_SESSION and DEV_STAFF_OPENID let you try it.
+// Your login flow (wx.login → your server → code2Session) keeps session token → user: your key of the user, and
+// their openid under the Official Account that owns the cards (by unionid; see examples/two-openids.ts). The page
+// sends its token in a header: wx.request sends no cookies. DEV_SESSION and DEV_OPENID let you try the server out.
+const sessions = new Map<string, CardUser>()
+if (process.env.DEV_SESSION && process.env.DEV_OPENID)
+  sessions.set(process.env.DEV_SESSION, { id: 'dev-user', cardOpenid: process.env.DEV_OPENID })
+// Your staff, by your key of the user: only they may 核销 at the counter. DEV_STAFF_SESSION and DEV_STAFF_OPENID let
+// you try it.
 const staff = new Set<string>()
 if (process.env.DEV_STAFF_SESSION && process.env.DEV_STAFF_OPENID) {
-  sessions.set(process.env.DEV_STAFF_SESSION, process.env.DEV_STAFF_OPENID)
-  staff.add(process.env.DEV_STAFF_OPENID)
+  sessions.set(process.env.DEV_STAFF_SESSION, { id: 'dev-staff', cardOpenid: process.env.DEV_STAFF_OPENID })
+  staff.add('dev-staff')
 }
-const getOpenid = ({ headers }: HandlerRequest): string | undefined => {
+const getUser = ({ headers }: HandlerRequest): CardUser | undefined => {
   const auth = headers.authorization
   return typeof auth === 'string' ? sessions.get(auth.replace(/^Bearer /, '')) : undefined
 }
 
-// The cards this server issues, and how: a custom-code card gets a code from createCode; a bound card the openid.
-// (These are the simulator's cards: put yours here.)
+// The cards this server issues. card/get says how (a custom-code card gets a code from createCode; a bound card the
+// user's openid); a rule here may add outer_str. (These are the simulator's cards: put yours here.)
 const cards: Record<string, CardExtRule> = {
   pDemoCoupon: {},
   pDemoVoucher: {},
-  pDemoCustom: { useCustomCode: true, outerStr: 'mini-program' },
-  pDemoMember: { bindOpenid: true },
+  pDemoCustom: { outerStr: 'mini-program' },
+  pDemoMember: {},
   pDemoLastOne: {},
   pDemoSoldOut: {},
 }
@@ -51,14 +58,18 @@ let issued = 0
 const createCode = () => `C${Date.now().toString(36)}${++issued}`.toUpperCase() // yours: from your code pool
 
 const routes = new Map<string, CardHandler>([
-  ['/card-ext', createCardExtHandler({ getOpenid, getTicket: tickets.getTicket, cards, createCode })],
-  ['/card-codes', createCardCodesHandler({ getOpenid, getAccessToken: tokens.getAccessToken, cards, baseUrl })],
-  ['/user-cards', createUserCardsHandler({ getOpenid, getAccessToken: tokens.getAccessToken, cards, baseUrl })],
+  ['/card-ext', createCardExtHandler({ getUser, getTicket: tickets.getTicket, getCardInfo, cards, createCode })],
+  ['/card-codes', createCardCodesHandler({ getUser, getAccessToken: tokens.getAccessToken, cards, baseUrl })],
+  // cacheMs 0: the demo changes card states by hand and lists at once (keep the 10 s default in production)
+  [
+    '/user-cards',
+    createUserCardsHandler({ getUser, getAccessToken: tokens.getAccessToken, getCardInfo, cards, baseUrl, cacheMs: 0 }),
+  ],
 ])
 
 // Member cards (会员卡): one-click activation for their holder. onActivate decides the member data (yours: from
 // your member table, e.g. by the mobile number of the form); { refuse: '…' } shows the user why not.
-const member = { getOpenid, getAccessToken: tokens.getAccessToken, cards: { pDemoMember: {} }, baseUrl }
+const member = { getUser, getAccessToken: tokens.getAccessToken, cards: { pDemoMember: {} }, baseUrl }
 routes.set('/member-activation-params', createActivationParamsHandler({ ...member, outerStr: 'mini-program' }))
 routes.set(
   '/member-activate',
@@ -68,10 +79,10 @@ routes.set('/member-info', createMemberInfoHandler(member))
 
 // The counter: 核销 and invalidation, for your staff only (never the card's holder).
 const counter = {
-  getOpenid,
+  getUser,
   getAccessToken: tokens.getAccessToken,
   baseUrl,
-  authorize: ({ openid }: { openid: string }) => staff.has(openid),
+  authorize: (user: CardUser) => staff.has(user.id),
 }
 routes.set('/consume', createConsumeHandler(counter))
 routes.set('/code-unavailable', createCodeUnavailableHandler(counter))

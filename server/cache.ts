@@ -41,6 +41,12 @@ export interface CredentialStore {
    * elsewhere. With it, instances sharing the store fetch once; without it, each instance fetches on its own.
    */
   lock?(key: string, ttlMs: number): Promise<StoreLock | undefined>
+  /**
+   * Optional: adds `amount` to the counter at `key` and resolves its total; the first add starts a window of
+   * `windowMs` after which the counter is gone (Redis `INCRBY` then `PEXPIRE key windowMs NX`). With it, the store
+   * is also a RateCounter: pass it as a handler's `rateCounter` so that instances share the per-user bounds.
+   */
+  increment?(key: string, amount: number, windowMs: number): Promise<number>
 }
 
 export interface MemoryStoreOptions {
@@ -54,7 +60,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Required<Cr
   if (typeof now !== 'function') throw new TypeError('createMemoryStore: now must be a function')
   const values = new Map<string, { value: StoredCredential; until: number }>()
   const locks = new Map<string, { owner: object; until: number }>()
+  const counters = new Map<string, { total: number; until: number }>()
   return {
+    async increment(key, amount, windowMs) {
+      let entry = counters.get(key)
+      if (!entry || entry.until <= now()) {
+        if (counters.size > 10_000) for (const [k, v] of counters) if (v.until <= now()) counters.delete(k)
+        entry = { total: 0, until: now() + windowMs }
+        counters.set(key, entry)
+      }
+      entry.total += amount
+      return entry.total
+    },
     async get(key) {
       const entry = values.get(key)
       if (entry && entry.until > now()) return { ...entry.value }

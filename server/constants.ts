@@ -13,6 +13,10 @@ export const WECHAT_API = {
   getCardList: 'card/user/getcardlist',
   /** `POST`: one code's state and holder. */
   getCode: 'card/code/get',
+  /** `POST`: one card's settings (base_info: title, logo_url, color, date_info, sku, get_limit, use_custom_code…). */
+  getCard: 'card/get',
+  /** `GET`, on the mini-program's AppID: a wx.login js_code → the mini-program openid, session_key, unionid. */
+  code2Session: 'sns/jscode2session',
   /** `POST`: 核销 one code. */
   consumeCode: 'card/code/consume',
   /** `POST`: make one code unavailable for good. */

@@ -5,8 +5,15 @@
 export { signCardExt, createNonceStr, createCardExt, verifyCardExt, type SignFields, type CardExtOptions } from './sign'
 export { decryptCardCode, type DecryptCardCodeOptions } from './decrypt'
 export { getUserCards, type GetUserCardsOptions } from './user-cards'
-export { createCardExtHandler, type CardExtHandlerOptions, type CardExtRule } from './endpoints/card-ext'
-export { createCardCodesHandler, type CardCodesHandlerOptions } from './endpoints/card-codes'
+export { createCardInfoSource, type CardInfo, type CardInfoSource, type CardInfoSourceOptions } from './card-info'
+export {
+  createCardExtHandler,
+  DEFAULT_ISSUE_LIMIT,
+  type CardExtHandlerOptions,
+  type CardExtRule,
+} from './endpoints/card-ext'
+export { createCardCodesHandler, DEFAULT_DECRYPT_LIMIT, type CardCodesHandlerOptions } from './endpoints/card-codes'
+export { createMemoryRateCounter, type RateBound, type RateCounter } from './endpoints/limits'
 export { createUserCardsHandler, type UserCardsHandlerOptions } from './endpoints/user-cards'
 export type { CardCatalogue } from './endpoints/catalogue'
 // Member cards (会员卡) and the counter: activation, member data, 核销 and invalidation.
@@ -64,6 +71,7 @@ export type {
 } from '../utils/member-protocol'
 export type {
   CardHandler,
+  CardUser,
   HandlerErrorCode,
   HandlerOptions,
   HandlerRequest,

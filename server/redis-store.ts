@@ -26,6 +26,12 @@ const FN = 'createRedisStore'
 // Deletes the lock only while it still holds this owner's token: never a lock someone took after ours expired.
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
 
+// Adds to a counter and starts its window with the first add (a counter without expiry gets one: never a window
+// that lasts forever), atomically.
+const INCREMENT =
+  "local n = redis.call('incrby', KEYS[1], ARGV[1]) " +
+  "if redis.call('pttl', KEYS[1]) < 0 then redis.call('pexpire', KEYS[1], ARGV[2]) end return n"
+
 const isClient = <K extends string>(c: unknown, method: K): c is Record<K, (...args: unknown[]) => unknown> =>
   typeof c === 'object' && c !== null && typeof (c as Record<string, unknown>)[method] === 'function'
 
@@ -39,8 +45,9 @@ function commandError(command: string, key: string, e: unknown): Error {
 }
 
 /**
- * A CredentialStore (with `lock`) in Redis: values as JSON with a `PX` expiry, locks as `SET key owner NX PX ttl`
- * released by a compare-and-delete script. Commands that fail reject with an `Error` naming the command and key
+ * A CredentialStore (with `lock` and `increment`) in Redis: values as JSON with a `PX` expiry, locks as `SET key
+ * owner NX PX ttl` released by a compare-and-delete script, counters as `INCRBY` with a `PEXPIRE` on the first add
+ * (one script: a RateCounter the handlers' bounds can share). Commands that fail reject with an `Error` naming the command and key
  * (never the value); the providers bound each call with their `storeTimeoutMs`. Throws a `TypeError` for a client
  * that is neither shape or a bad prefix.
  */
@@ -62,6 +69,10 @@ export function createRedisStore(client: RedisClientLike, options: RedisStoreOpt
   const ms = (n: number) => String(Math.max(1, Math.ceil(n)))
 
   return {
+    async increment(key, amount, windowMs) {
+      const k = prefix + key
+      return Number(await command(['EVAL', INCREMENT, '1', k, String(amount), ms(windowMs)], k))
+    },
     async get(key) {
       const k = prefix + key
       const reply = await command(['GET', k], k)

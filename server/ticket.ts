@@ -10,7 +10,7 @@ import {
   type RetryOptions,
   type TransportOptions,
 } from './wechat'
-import { WECHAT_API } from './constants'
+import { FORCE_REFRESH_INTERVAL_MS, WECHAT_API } from './constants'
 
 export interface ApiTicketProviderOptions extends CacheOptions, TransportOptions, RetryOptions {
   /**
@@ -19,9 +19,12 @@ export interface ApiTicketProviderOptions extends CacheOptions, TransportOptions
    * `() => Promise<string>` also fits.
    */
   getAccessToken: AccessTokenSource
-  /** The AppID whose api_ticket this is; part of the default key, so apps sharing a store keep apart. */
+  /**
+   * The AppID whose api_ticket this is (the Official Account that owns the cards); part of the default key, so
+   * accounts sharing a store keep apart. Required with a `store` (unless you give `key`).
+   */
   appid?: string | undefined
-  /** Store key. Default `wx_card_api_ticket:<appid>`, or `wx_card_api_ticket` without appid. */
+  /** Store key. Default `wx_card_api_ticket:<appid>`, or `wx_card_api_ticket` without appid (no `store` only). */
   key?: string | undefined
 }
 
@@ -32,8 +35,12 @@ export interface ApiTicketProvider {
    * naming `cgi-bin/ticket/getticket` (HTTP, JSON or timeout, after maxRetries), an `Error` when another instance's
    * fetch did not land within lockWaitMs, or a `TypeError` when getAccessToken resolves to no string. A store that
    * fails never fails the call.
+   *
+   * With `forceRefresh: true` (a cardExt signed with the ticket failed with 签名错误: WeChat rotated it): a ticket
+   * other than the rejected one (`rejectedTicket`, else the one this process holds) from the store, else asked of
+   * WeChat, at most once per 30 s across every instance sharing the store; within those 30 s, the ticket cached.
    */
-  getTicket(): Promise<string>
+  getTicket(o?: { forceRefresh?: boolean | undefined; rejectedTicket?: string | undefined }): Promise<string>
   /**
    * Drops the cached ticket here and in the store (e.g. after WeChat rejected a signature made with it); the next
    * getTicket refetches. Rejects with an `Error` when the store could not be told (this process forgets it anyway).
@@ -55,6 +62,9 @@ export function createApiTicketProvider(o: ApiTicketProviderOptions): ApiTicketP
   const retries = checkRetries(FN, o)
   if (o.appid !== undefined && (typeof o.appid !== 'string' || !o.appid))
     throw new TypeError(`${FN}: appid must be a non-empty string`)
+  // A shared store keyed the same for every account would hand one account's ticket to another.
+  if (o.store !== undefined && o.appid === undefined && o.key === undefined)
+    throw new TypeError(`${FN}: appid is required with a store (or an explicit key), so accounts sharing it keep apart`)
   const key = o.key ?? (o.appid ? `wx_card_api_ticket:${o.appid}` : 'wx_card_api_ticket')
   if (typeof key !== 'string' || !key) throw new TypeError(`${FN}: key must be a non-empty string`)
   const getAccessToken = o.getAccessToken
@@ -84,7 +94,15 @@ export function createApiTicketProvider(o: ApiTicketProviderOptions): ApiTicketP
   )
 
   return {
-    getTicket: () => cache.get(),
+    async getTicket(request) {
+      if (request !== undefined && (typeof request !== 'object' || request === null))
+        throw new TypeError(`${FN}: getTicket takes { forceRefresh?, rejectedTicket? }`)
+      if (!request?.forceRefresh) return cache.get()
+      // A page can ask for this on every tap: WeChat is asked again at most once per 30 s, across instances.
+      const claim = await cache.claim('force', FORCE_REFRESH_INTERVAL_MS)
+      if (claim !== 'claimed') return cache.get()
+      return cache.get(request.rejectedTicket ?? cache.current())
+    },
     invalidate: () => cache.invalidate(),
   }
 }

@@ -29,6 +29,11 @@ export interface GetUserCardsOptions extends TransportOptions {
   /** Most card/code/get look-ups pending at once. Default 8 (a user may hold hundreds of cards). */
   concurrency?: number | undefined
   /**
+   * States already known, by `` `${cardId}\n${code}` `` (e.g. a short cache of an earlier call): those cards are
+   * not looked up again. Only what getcardlist lists is answered, so a card given away or new is never missed.
+   */
+  known?: ReadonlyMap<string, UserCard> | undefined
+  /**
    * Told about each look-up that failed (its card then reads `UNKNOWN`). The message names the card id and the
    * WeChat API, never the code or a credential. Default: one `console.warn` per call that had failures.
    */
@@ -110,6 +115,8 @@ export async function getUserCards(o: GetUserCardsOptions): Promise<UserCard[]> 
 
   const failures: string[] = []
   const cards = await mapWithConcurrency(held, concurrency, async ({ cardId, code }, i) => {
+    const known = o.known?.get(`${cardId}\n${code}`)
+    if (known) return known
     try {
       return userCard(cardId, code, await post(CODE_API, { card_id: cardId, code, check_consume: false }))
     } catch (e) {

@@ -3,7 +3,7 @@
 // everywhere. Fake credentials of a fake platform: nothing here is a secret.
 import type { CardPlatformOptions } from './index'
 import type { PayPlatformOptions } from './pay-platform'
-import type { SimCard } from './platform'
+import type { SimCard, SimUser } from './platform'
 
 /** The names the pages and tests call the fixture cards by. */
 export type FixtureCardName = 'coupon' | 'voucher' | 'custom' | 'member' | 'lastOne' | 'soldOut'
@@ -31,6 +31,8 @@ export interface FixtureCard extends SimCard {
 export const FIXTURE_CARDS: readonly FixtureCard[] = [
   {
     name: 'coupon',
+    color: '#63b359',
+    logoUrl: 'https://simulator.invalid/logo/coupon.png',
     cardId: 'pDemoCoupon',
     title: '满100减20',
     description: '满100元可用',
@@ -40,6 +42,8 @@ export const FIXTURE_CARDS: readonly FixtureCard[] = [
   },
   {
     name: 'voucher',
+    color: '#2c9f67',
+    logoUrl: 'https://simulator.invalid/logo/voucher.png',
     cardId: 'pDemoVoucher',
     title: '无门槛券',
     description: '无门槛，领取后 7 天有效',
@@ -48,6 +52,8 @@ export const FIXTURE_CARDS: readonly FixtureCard[] = [
   },
   {
     name: 'custom',
+    color: '#509fc9',
+    logoUrl: 'https://simulator.invalid/logo/custom.png',
     cardId: 'pDemoCustom',
     title: '自定义码券',
     description: '商户自己的券码',
@@ -56,6 +62,8 @@ export const FIXTURE_CARDS: readonly FixtureCard[] = [
   },
   {
     name: 'member',
+    color: '#cc463d',
+    logoUrl: 'https://simulator.invalid/logo/member.png',
     cardId: 'pDemoMember',
     title: '会员卡',
     description: '每人限 1 张，一年有效',
@@ -67,6 +75,8 @@ export const FIXTURE_CARDS: readonly FixtureCard[] = [
   },
   {
     name: 'lastOne',
+    color: '#d09a45',
+    logoUrl: 'https://simulator.invalid/logo/lastOne.png',
     cardId: 'pDemoLastOne',
     title: '限量券（仅剩 1 张）',
     description: '限量',
@@ -75,6 +85,8 @@ export const FIXTURE_CARDS: readonly FixtureCard[] = [
   },
   {
     name: 'soldOut',
+    color: '#9062c0',
+    logoUrl: 'https://simulator.invalid/logo/soldOut.png',
     cardId: 'pDemoSoldOut',
     title: '限量券（已抢光）',
     description: '限量',
@@ -95,7 +107,7 @@ export const FIXTURE_CARD_IDS = Object.fromEntries(FIXTURE_CARDS.map((c) => [c.n
   Record<FixtureCardName, string>
 >
 
-/** The simulated account: what its stable_token accepts, the tickets and tokens it issues, its user. */
+/** The simulated Official Account that owns the cards: what its stable_token accepts, the tickets and tokens it issues, the user of `platform.wx`. */
 export const FIXTURE_ACCOUNT = {
   /** The AppID `cgi-bin/stable_token` accepts. */
   appid: 'wx0000000000card00',
@@ -109,12 +121,52 @@ export const FIXTURE_ACCOUNT = {
   openid: 'oSimulatorUser',
 } as const
 
+/** The names the tests call the fixture users by. */
+export type FixtureUserName = 'user' | 'other' | 'newcomer'
+
+/**
+ * The account's users, each with an openid under the Official Account that owns the cards, another under the
+ * mini-program, and the unionid both share:
+ * - `user`: the user of `platform.wx` (`FIXTURE_ACCOUNT.openid`), the one the demo and most tests play;
+ * - `other`: another user, e.g. the one who must not get `user`'s codes;
+ * - `newcomer`: a third user, e.g. one whose Official Account openid a card server does not know yet.
+ */
+export const FIXTURE_USERS: readonly (SimUser & { name: FixtureUserName })[] = [
+  { name: 'user', openid: 'oSimulatorUser', miniOpenid: 'oMiniSimulatorUser', unionid: 'uSimulatorUser' },
+  { name: 'other', openid: 'oSimulatorOther', miniOpenid: 'oMiniSimulatorOther', unionid: 'uSimulatorOther' },
+  {
+    name: 'newcomer',
+    openid: 'oSimulatorNewcomer',
+    miniOpenid: 'oMiniSimulatorNewcomer',
+    unionid: 'uSimulatorNewcomer',
+  },
+]
+
+/** A fixture user by name. */
+export function fixtureUser(name: FixtureUserName): SimUser {
+  const user = FIXTURE_USERS.find((u) => u.name === name)
+  if (!user) throw new TypeError(`fixtureUser: no fixture user named ${String(name)}`)
+  return { ...user }
+}
+
+/** The mini-program of the account: what `sns/jscode2session` accepts (another AppID than the card account's). */
+export const FIXTURE_MINI_PROGRAM = {
+  appid: 'wx0000000000mini00',
+  secret: 'simulator-mini-secret-000000000',
+} as const
+
 /**
  * Options of createCardPlatform for the fixture account and cards, with `overrides` on top:
  * `createCardPlatform(fixturePlatformOptions({ SDKVersion: '1.0.9' }))`.
  */
 export function fixturePlatformOptions(overrides: Partial<CardPlatformOptions> = {}): CardPlatformOptions {
-  return { ...FIXTURE_ACCOUNT, cards: FIXTURE_CARDS.map((card) => ({ ...card })), ...overrides }
+  return {
+    ...FIXTURE_ACCOUNT,
+    users: FIXTURE_USERS.map((user) => ({ ...user })),
+    miniProgram: { ...FIXTURE_MINI_PROGRAM },
+    cards: FIXTURE_CARDS.map((card) => ({ ...card })),
+    ...overrides,
+  }
 }
 
 /**

@@ -2,6 +2,7 @@
 // without a certified account. The facade: createCardPlatform puts together the platform's card rules and state
 // (platform.ts), the simulated wx client (wx.ts) and WeChat's server API (wechat-api.ts), on one clock, with the
 // simulator's own endpoints for a page in another process beside that API (page-bridge.ts).
+import { randomBytes } from 'crypto'
 import { isPlainObject } from '../utils/rules'
 import {
   createActivationClient,
@@ -15,9 +16,11 @@ import { createPageBridge } from './page-bridge'
 import {
   checkPlatformOptions,
   createCardRules,
+  usersOf,
   type CardState,
   type HeldCardStatus,
   type SimCard,
+  type SimUser,
   type UserAction,
 } from './platform'
 import {
@@ -57,6 +60,8 @@ export {
   type NavigateToMiniProgramOption,
 } from './member-cards'
 export {
+  CARD_GET_PATH,
+  CODE2SESSION_PATH,
   CODE_GET_PATH,
   DECRYPT_PATH,
   GET_CARD_LIST_PATH,
@@ -85,6 +90,10 @@ export type {
 export {
   FIXTURE_ACCOUNT,
   FIXTURE_CARDS,
+  FIXTURE_MINI_PROGRAM,
+  FIXTURE_USERS,
+  fixtureUser,
+  type FixtureUserName,
   FIXTURE_CARD_IDS,
   fixtureCard,
   fixturePlatformOptions,
@@ -110,14 +119,22 @@ export type {
   NonceRecord,
   OpenCardRequestInfo,
   SimCard,
+  SimUser,
   UserAction,
 } from './platform'
 
 export interface CardPlatformOptions {
   apiTicket: string
   accessToken: string
-  /** The current user. */
+  /** The user of `platform.wx`: their openid under the Official Account that owns the cards. */
   openid: string
+  /**
+   * Every user of the account, each with an openid under the Official Account (`openid`), another under the
+   * mini-program (`miniOpenid`) and the `unionid` both share. Default: one user, `openid`.
+   */
+  users?: SimUser[] | undefined
+  /** The mini-program's AppID and AppSecret (`sns/jscode2session`). Default `wx0000000000mini00` and its secret. */
+  miniProgram?: { appid: string; secret: string } | undefined
   cards: SimCard[]
   /** What getSystemInfoSync/getAppBaseInfo report; default '3.12.0'. */
   SDKVersion?: string
@@ -166,9 +183,39 @@ export interface PlatformState extends CardState {
   modals: ShowModalOption[]
 }
 
+/** The simulated client of one user (`platform.clientOf(user)`). */
+export interface UserClient {
+  user: SimUser
+  /** wx.addCard / wx.openCard of this user's client (a bound cardExt must carry this user's openid). */
+  wx: Pick<SimWx, 'addCard' | 'openCard'>
+  /**
+   * wx.login of this user's client: a js_code to exchange at `sns/jscode2session` (with the mini-program's AppID and
+   * AppSecret) for this user's mini-program openid and unionid; it works once, for 5 minutes.
+   */
+  login(): Promise<{ code: string; errMsg: 'login:ok' }>
+}
+
+/** How `rotateTicket` replaces the api_ticket. */
+export interface RotateTicketOptions {
+  /** How long the replaced ticket still signs, in ms. Default 0: from now on it signs 签名错误. */
+  graceMs?: number | undefined
+  /** The new ticket. Default: a random one. */
+  ticket?: string | undefined
+}
+
 export interface CardPlatform {
   /** The simulated client's functions (always all of them; see `install` for a client that lacks some). */
   wx: SimWx
+  /**
+   * The client of another user of the account (by `name`, or by either openid): their own wx.addCard, wx.openCard
+   * (their own cards only) and wx.login. TypeError for a user the account does not have.
+   */
+  clientOf(user: string): UserClient
+  /**
+   * WeChat replaces the api_ticket: getticket answers a new one from now on; cardExts signed with the old one still
+   * verify for `graceMs`, then fail with 签名错误. Resolves the new ticket.
+   */
+  rotateTicket(options?: RotateTicketOptions): string
   /**
    * Puts the simulator's functions on `target`, or on the global `wx` (created when absent): addCard and
    * openCard, or with `{ all: true }` also getSystemInfoSync, getAppBaseInfo and showModal. APIs the client
@@ -210,13 +257,16 @@ export interface CardPlatform {
    * - `nextVisit({ fill: { common, custom } })`: on the next jump the user submits this form (an activate_ticket
    *   comes back in referrerInfo.extraData); `nextVisit('leave')` (also the default): the user comes back without.
    * - `client`: the app-level functions of the round trip (navigateToMiniProgram, getEnterOptionsSync,
-   *   onAppShow, offAppShow); `client.install(target?)` puts them on a wx object.
+   *   onAppShow, offAppShow) of platform.wx's user; `client.install(target?)` puts them on a wx object.
+   *   `clientOf(user)`: the same for another user (a name or either openid, as `clientOf` takes): in the activation
+   *   mini-program they activate their own card.
    * - `member(card)`: the member data card/membercard/activate set, or undefined while not activated.
    * - `form(cardId)`: the last body activateuserform/set received for the card.
    */
   memberCards: {
     nextVisit(visit: ActivationVisit): void
     client: ActivationClient
+    clientOf(user: string): ActivationClient
     member(card: { cardId: string; code: string }): MemberRecord | undefined
     form(cardId: string): Record<string, unknown> | undefined
   }
@@ -247,6 +297,8 @@ const REQUEST_APIS: readonly ApiName[] = [
   'getcardlist',
   'code_get',
   ...MEMBER_APIS,
+  'card_get',
+  'jscode2session',
 ]
 
 /** A card platform: see CardPlatform. Throws a TypeError naming the option for bad options. */
@@ -257,6 +309,10 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
   let clockOffset = 0
   const now = () => baseClock() + clockOffset
   const rules = createCardRules(o, now)
+  const users = usersOf(o)
+  const miniProgram = o.miniProgram ?? { appid: 'wx0000000000mini00', secret: 'simulator-mini-secret-000000000' }
+  if (!isPlainObject(miniProgram) || typeof miniProgram.appid !== 'string' || typeof miniProgram.secret !== 'string')
+    throw new TypeError('createCardPlatform: miniProgram must be { appid, secret }')
   const state: PlatformState = Object.assign(rules.state, {
     requests: newRequestCounts(),
     inFlight: newRequestCounts(),
@@ -280,14 +336,62 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
       held: () => rules.state.held,
       stateOf: (card) => rules.cardBag.stateOf(card),
       setStatus: (card, status) => rules.setCardStatus(card, status),
-      openid: o.openid,
       now,
     }),
+    miniProgram,
+    logins: new Map(),
+    now,
   }
-  const activationClient = createActivationClient(backend.members)
+  // The activation round trip of each user's app, by their Official Account openid (platform.wx's user first).
+  const activationClients = new Map<string, ActivationClient>()
+  const activationClientOf = (openid: string): ActivationClient => {
+    const known = activationClients.get(openid)
+    if (known) return known
+    const made = createActivationClient(backend.members, openid)
+    activationClients.set(openid, made)
+    return made
+  }
+  const LOGIN_CODE_MS = 5 * 60_000
+  const clients = new Map<string, UserClient>()
 
   const platform: CardPlatform = {
     wx: client.wx,
+    clientOf(name) {
+      const user = users.find((u) => u.name === name || u.openid === name || u.miniOpenid === name)
+      if (!user) throw new TypeError(`clientOf: the account has no user ${String(name)}`)
+      const known = clients.get(user.openid)
+      if (known) return known
+      const own = createSimulatedClient(
+        {
+          addCard: (list) => rules.addCard(list, user.openid),
+          openCard: (list) => rules.openCard(list, user.openid),
+        },
+        { SDKVersion: o.SDKVersion },
+        state,
+      )
+      const userClient: UserClient = {
+        user,
+        wx: { addCard: own.wx.addCard, openCard: own.wx.openCard },
+        async login() {
+          const code = randomBytes(24).toString('base64url')
+          backend.logins.set(code, { user, until: now() + LOGIN_CODE_MS, used: false })
+          return { code, errMsg: 'login:ok' }
+        },
+      }
+      clients.set(user.openid, userClient)
+      return userClient
+    },
+    rotateTicket(options = {}) {
+      const graceMs = options.graceMs ?? 0
+      if (typeof graceMs !== 'number' || !Number.isFinite(graceMs) || graceMs < 0)
+        throw new TypeError('rotateTicket: graceMs must be a finite number >= 0')
+      const next = options.ticket ?? `simulator-api-ticket-${randomBytes(12).toString('hex')}`
+      if (typeof next !== 'string' || !next || next === backend.apiTicket)
+        throw new TypeError('rotateTicket: ticket must be a new non-empty string')
+      rules.rotateTicket(next, now() + graceMs)
+      backend.apiTicket = next
+      return next
+    },
     install: client.install,
     setClient: client.setClient,
     hold: client.hold,
@@ -323,7 +427,12 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
           throw new TypeError("memberCards.nextVisit: 'leave' or { fill: { common?, custom? } }")
         backend.members.visits.push(visit)
       },
-      client: activationClient,
+      client: activationClientOf(o.openid),
+      clientOf(name) {
+        const user = users.find((u) => u.name === name || u.openid === name || u.miniOpenid === name)
+        if (!user) throw new TypeError(`memberCards.clientOf: the account has no user ${String(name)}`)
+        return activationClientOf(user.openid)
+      },
       member: (card) => backend.members.members.get(`${card.cardId} ${card.code}`),
       form: (cardId) => backend.members.forms.get(cardId),
     },

@@ -60,7 +60,6 @@ export interface MemberBackend {
   held(): readonly HeldCard[]
   stateOf(card: HeldCard): { status: string; canConsume: boolean }
   setStatus(card: HeldCard, status: HeldCardStatus): void
-  openid: string
   now(): number
   /** card/membercard/activateuserform/set bodies by card id (the last one set). */
   forms: Map<string, Body>
@@ -83,7 +82,6 @@ export function createMemberBackend(o: {
   held: () => readonly HeldCard[]
   stateOf: (card: HeldCard) => { status: string; canConsume: boolean }
   setStatus: (card: HeldCard, status: HeldCardStatus) => void
-  openid: string
   now: () => number
 }): MemberBackend {
   const settings = new Map(o.cards.filter((c) => c.memberCard).map((c) => [c.cardId, { ...c.memberCard }]))
@@ -92,7 +90,6 @@ export function createMemberBackend(o: {
     held: o.held,
     stateOf: o.stateOf,
     setStatus: o.setStatus,
-    openid: o.openid,
     now: o.now,
     forms: new Map(),
     members: new Map(),
@@ -118,6 +115,7 @@ const oneClick = (s: MemberCardSettings) => Boolean(s.wxActivate) && !s.activate
 export function visitActivationApp(
   m: MemberBackend,
   extraData: unknown,
+  holder: string,
 ): { ok: true; referrerInfo: ActivationReferrerInfo } | { ok: false; errMsg: string } {
   const visit = m.visits.shift() ?? 'leave'
   if (!isPlainObject(extraData)) return { ok: false, errMsg: 'navigateToMiniProgram:fail invalid extraData' }
@@ -125,8 +123,10 @@ export function visitActivationApp(
   const cardId = typeof encrypted === 'string' ? m.encryptedCardIds.get(encrypted) : undefined
   if (!cardId || biz !== m.biz) return { ok: false, errMsg: 'navigateToMiniProgram:fail invalid extraData' }
   if (visit === 'leave') return { ok: true, referrerInfo: { appId: ACTIVATION_APP_ID } }
-  // The user activates the card they hold (the most recent one of that card id that is still usable).
-  const held = [...m.held()].reverse().find((h) => h.cardId === cardId && m.stateOf(h).status === 'NORMAL')
+  // The user activates the card they hold (their most recent one of that card id that is still usable).
+  const held = [...m.held()]
+    .reverse()
+    .find((h) => h.openid === holder && h.cardId === cardId && m.stateOf(h).status === 'NORMAL')
   if (!held) return { ok: true, referrerInfo: { appId: ACTIVATION_APP_ID } }
   const ticket = randomBytes(36).toString('base64')
   m.tickets.set(ticket, {
@@ -287,7 +287,7 @@ export const MEMBER_ROUTES: readonly MemberRoute[] = [
       return {
         errcode: 0,
         errmsg: 'ok',
-        openid: m.openid,
+        openid: card.openid,
         nickname: '',
         membership_number: member?.membershipNumber ?? '',
         bonus: member?.bonus ?? 0,
@@ -309,7 +309,7 @@ export const MEMBER_ROUTES: readonly MemberRoute[] = [
       if (status === 'CONSUMED') return CONSUMED
       if (status !== 'NORMAL' || !canConsume) return NOT_USABLE
       m.setStatus(card, 'CONSUMED')
-      return { errcode: 0, errmsg: 'ok', card: { card_id: card.cardId }, openid: m.openid }
+      return { errcode: 0, errmsg: 'ok', card: { card_id: card.cardId }, openid: card.openid }
     },
   },
   {
@@ -366,11 +366,12 @@ export interface ActivationClient {
 const ACTIVATION_API_NAMES = ['navigateToMiniProgram', 'getEnterOptionsSync', 'onAppShow', 'offAppShow'] as const
 
 /**
- * The simulated app around the activation mini-program: navigateToMiniProgram answers `success` once the jump is
- * made (`fail` for another appId, or parameters the activation mini-program refuses), then the user comes back:
- * the enter options become `{ scene: 1038, referrerInfo }` and every onAppShow listener is called with them.
+ * The simulated app of the user `holder` (their Official Account openid) around the activation mini-program:
+ * navigateToMiniProgram answers `success` once the jump is made (`fail` for another appId, or parameters the
+ * activation mini-program refuses), then the user comes back: the enter options become `{ scene: 1038, referrerInfo }`
+ * and every onAppShow listener is called with them. In the activation mini-program the user activates their own card.
  */
-export function createActivationClient(m: MemberBackend): ActivationClient {
+export function createActivationClient(m: MemberBackend, holder: string): ActivationClient {
   let enter: EnterOptions = { scene: 1001, path: 'pages/index/index', query: {}, referrerInfo: {} }
   const listeners: ((options: EnterOptions) => void)[] = []
   const later = (f: () => void) => setTimeout(f, 0)
@@ -390,7 +391,7 @@ export function createActivationClient(m: MemberBackend): ActivationClient {
         answer(false, `navigateToMiniProgram:fail the simulator only opens ${ACTIVATION_APP_ID}`)
         return
       }
-      const visit = visitActivationApp(m, o.extraData)
+      const visit = visitActivationApp(m, o.extraData, holder)
       if (!visit.ok) {
         answer(false, visit.errMsg)
         return

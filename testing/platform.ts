@@ -34,10 +34,27 @@ export interface SimCard {
   /** How many of this card one user may hold (get_limit); unlimited when absent. */
   getLimit?: number
   title?: string
+  /** The logo's URL, as card/get answers it (`base_info.logo_url`). */
+  logoUrl?: string
+  /** The card's color as card/get answers it (`base_info.color`), e.g. `#63b359`. */
+  color?: string
   /** Validity, as the card's date_info in WeChat. Default `{ type: 'DATE_TYPE_FIX_TERM', fixedTerm: 30 }`. */
   dateInfo?: DateInfo
   /** A member card (会员卡): how it is activated (see testing/member-cards.ts). Absent for other cards. */
   memberCard?: MemberCardSettings
+}
+
+/**
+ * One user of the simulated account, known to both AppIDs: `openid` under the Official Account that owns the cards
+ * (the card APIs and a bound cardExt speak it), `miniOpenid` under the mini-program (what code2Session answers), and
+ * the `unionid` both share.
+ */
+export interface SimUser {
+  /** What a test calls the user by, e.g. `'other'`. */
+  name: string
+  openid: string
+  miniOpenid: string
+  unionid: string
 }
 
 /**
@@ -65,6 +82,8 @@ export interface HeldCard {
   /** What wx.addCard returned for it: only /card/code/decrypt turns it back into `code`. */
   encryptCode: string
   outerStr?: string
+  /** The holder: their openid under the Official Account (card/code/get names it). */
+  openid: string
   /**
    * NORMAL when added; changed by `setCardStatus`. card/code/get answers it, except that a NORMAL card past its
    * endTime answers EXPIRE.
@@ -97,13 +116,21 @@ export interface CardState {
   pendingActions: UserAction[]
 }
 
-/** What the card rules are made of: the options of createCardPlatform that are about cards and the user. */
+/** What the card rules are made of: the options of createCardPlatform that are about cards and the users. */
 export interface CardRulesOptions {
   apiTicket: string
-  /** The current user. */
+  /** The user of `platform.wx` (an openid under the Official Account): one of `users` when they are given. */
   openid: string
+  /** Every user of the account. Default: one user, `openid`, with a mini-program openid and unionid made from it. */
+  users?: SimUser[] | undefined
   cards: SimCard[]
   now?: (() => number) | undefined
+}
+
+/** The users of the options: `users`, or the one user `openid` names. */
+export function usersOf(o: Pick<CardRulesOptions, 'openid' | 'users'>): SimUser[] {
+  if (o.users !== undefined) return o.users
+  return [{ name: 'default', openid: o.openid, miniOpenid: `${o.openid}-mini`, unionid: `${o.openid}-union` }]
 }
 
 // ------------------------------------------------------------------ how WeChat judges one cardExt
@@ -174,6 +201,24 @@ export function checkPlatformOptions(o: CardRulesOptions): void {
   str(o.apiTicket, 'apiTicket')
   str(o.accessToken, 'accessToken')
   str(o.openid, 'openid')
+  if (o.users !== undefined) {
+    if (!Array.isArray(o.users) || !o.users.length)
+      throw new TypeError('createCardPlatform: users must be a non-empty array')
+    const seen = new Set<string>()
+    o.users.forEach((u, i) => {
+      for (const k of ['name', 'openid', 'miniOpenid', 'unionid'] as const) {
+        str(u && u[k], `users[${i}].${k}`)
+        const problem = exactValueProblem(u[k])
+        if (problem) throw new TypeError(`createCardPlatform: users[${i}].${k} ${problem}`)
+        // A name, an openid of either AppID or a unionid names one user only.
+        if (seen.has(`${k === 'name' ? 'name' : 'id'}:${u[k]}`))
+          throw new TypeError(`createCardPlatform: users[${i}].${k} ${u[k]} is another user's too`)
+        seen.add(`${k === 'name' ? 'name' : 'id'}:${u[k]}`)
+      }
+    })
+    if (!o.users.some((u) => u.openid === o.openid))
+      throw new TypeError('createCardPlatform: openid must be the openid of one of users')
+  }
   if (!Array.isArray(o.cards)) throw new TypeError('createCardPlatform: cards must be an array')
   const ids = new Set<string>()
   o.cards.forEach((c, i) => {
@@ -227,19 +272,25 @@ const DEFAULT_DATE_INFO: DateInfo = { type: 'DATE_TYPE_FIX_TERM', fixedTerm: 30 
 /** The card platform: its state, and its answers to the client's card calls and to the server API's questions. */
 export interface CardRules {
   state: CardState
-  addCard(list: unknown): CallAnswer<AddCardSuccessCallbackResult>
-  openCard(list: unknown): CallAnswer<GeneralCallbackResult>
+  /** wx.addCard of the client of the user `openid` (default: the options' openid). */
+  addCard(list: unknown, openid?: string): CallAnswer<AddCardSuccessCallbackResult>
+  /** wx.openCard of the client of the user `openid` (default: the options' openid): only their own cards open. */
+  openCard(list: unknown, openid?: string): CallAnswer<GeneralCallbackResult>
   /** What the server API reads: the user, the cards, the card bag and each held card's state now. */
   cardBag: CardBag
   /** See CardPlatform.setCardStatus. */
   setCardStatus(card: { cardId: string; code: string }, status: HeldCardStatus): void
   /** See CardPlatform.nextUserAction. */
   nextUserAction(action: UserAction): void
+  /** A new api_ticket signs from now on; the one it replaces still signs until `graceUntil` (ms). */
+  rotateTicket(next: string, graceUntil: number): void
 }
 
 /** The card rules over `o.cards`, on the clock `now` (ms). Options are checked by checkPlatformOptions first. */
 export function createCardRules(o: CardRulesOptions, now: () => number): CardRules {
   const cards = new Map<string, SimCard>(o.cards.map((c) => [c.cardId, { ...c }]))
+  let apiTicket = o.apiTicket
+  let replaced: { ticket: string; until: number } | undefined
   const state: CardState = { held: [], stock: {}, taken: {}, nonces: [], opened: [], pendingActions: [] }
   // Defined, not assigned: a card id such as `__proto__` is then an own entry, not the object's prototype.
   const setEntry = (table: Record<string, number>, cardId: string, value: number) =>
@@ -258,7 +309,7 @@ export function createCardRules(o: CardRulesOptions, now: () => number): CardRul
     return code
   }
 
-  function addCard(list: unknown): CallAnswer<AddCardSuccessCallbackResult> {
+  function addCard(list: unknown, openid = o.openid): CallAnswer<AddCardSuccessCallbackResult> {
     const fail = (detail: string): CallAnswer<never> => ({ ok: false, result: { errMsg: `addCard:fail ${detail}` } })
     const action = state.pendingActions.shift() ?? 'accept'
     if (!Array.isArray(list))
@@ -278,7 +329,11 @@ export function createCardRules(o: CardRulesOptions, now: () => number): CardRul
       if (cardIdProblem) return fail(`invalid card_id: cardList[${i}].cardId ${cardIdProblem}`)
       const card = cards.get(cardId)
       if (!card) return fail(`invalid card_id: ${cardId}`)
-      const ext = checkCardExt(cardExt, { apiTicket: o.apiTicket, cardId, openid: o.openid, card })
+      // A bound cardExt naming another user, or a mini-program openid, is refused (参数错误).
+      let ext = checkCardExt(cardExt, { apiTicket, cardId, openid, card })
+      // Within its grace period, a cardExt signed with the replaced ticket still verifies.
+      if (ext === SIGN_ERROR && replaced && now() < replaced.until)
+        ext = checkCardExt(cardExt, { apiTicket: replaced.ticket, cardId, openid, card })
       if (typeof ext === 'string') return fail(ext)
       accepted.push({ card, cardExt: String(cardExt), ext })
     }
@@ -297,13 +352,15 @@ export function createCardRules(o: CardRulesOptions, now: () => number): CardRul
       const id = card.cardId
       const refused =
         state.stock[id] <= 0 ||
-        (card.getLimit !== undefined && state.taken[id] >= card.getLimit) ||
+        (card.getLimit !== undefined &&
+          state.held.filter((h) => h.cardId === id && h.openid === openid).length >= card.getLimit) ||
         (ext.code !== undefined && state.held.some((h) => h.cardId === id && h.code === ext.code))
       if (refused) return { cardId: id, cardExt, code: '', isSuccess: false }
       const held: HeldCard = {
         cardId: id,
         code: ext.code ?? newCode(),
         encryptCode: newEncryptCode(),
+        openid,
         status: 'NORMAL',
         ...validity(card.dateInfo ?? DEFAULT_DATE_INFO, now()),
       }
@@ -316,7 +373,7 @@ export function createCardRules(o: CardRulesOptions, now: () => number): CardRul
     return { ok: true, result: { errMsg: 'addCard:ok', cardList } }
   }
 
-  function openCard(list: unknown): CallAnswer<GeneralCallbackResult> {
+  function openCard(list: unknown, openid = o.openid): CallAnswer<GeneralCallbackResult> {
     const fail = (detail: string): CallAnswer<never> => ({ ok: false, result: { errMsg: `openCard:fail ${detail}` } })
     const action = state.pendingActions.shift() ?? 'accept'
     if (!Array.isArray(list))
@@ -329,7 +386,7 @@ export function createCardRules(o: CardRulesOptions, now: () => number): CardRul
         return fail(`parameter error: parameter.cardList[${i}] should be { cardId: String, code: String };`)
       }
       const { cardId, code } = item
-      if (!state.held.some((h) => h.cardId === cardId && h.code === code)) {
+      if (!state.held.some((h) => h.cardId === cardId && h.code === code && h.openid === openid)) {
         return state.held.some((h) => h.encryptCode === code)
           ? fail(
               `invalid code: cardList[${i}].code is the encrypted code from addCard, decrypt it with card/code/decrypt first`,
@@ -344,7 +401,6 @@ export function createCardRules(o: CardRulesOptions, now: () => number): CardRul
   }
 
   /** A held card's status and can_consume now: a NORMAL card past its end time reads EXPIRE. */
-  /** A held card's status and can_consume now: a NORMAL card past its end time reads EXPIRE. */
   function stateOf(card: HeldCard): { status: HeldCardStatus; canConsume: boolean } {
     const seconds = Math.floor(now() / 1000)
     if (card.status !== 'NORMAL') return { status: card.status, canConsume: false }
@@ -358,6 +414,9 @@ export function createCardRules(o: CardRulesOptions, now: () => number): CardRul
     openCard,
     cardBag: {
       openid: o.openid,
+      users: usersOf(o),
+      card: (cardId) => cards.get(cardId),
+      stock: (cardId) => (cards.has(cardId) ? state.stock[cardId] : 0),
       hasCard: (cardId) => cards.has(cardId),
       usesCustomCode: (cardId) => Boolean(cards.get(cardId)?.useCustomCode),
       held: () => state.held,
@@ -373,6 +432,10 @@ export function createCardRules(o: CardRulesOptions, now: () => number): CardRul
         : undefined
       if (!held) throw new TypeError('setCardStatus: the user holds no card with this cardId and code')
       held.status = status
+    },
+    rotateTicket(next, graceUntil) {
+      replaced = { ticket: apiTicket, until: graceUntil }
+      apiTicket = next
     },
     nextUserAction(action) {
       if (action !== 'accept' && action !== 'cancel')

@@ -18,6 +18,8 @@ export const DECRYPT_PATH = `/${WECHAT_API.decryptCode}`
 export const STABLE_TOKEN_PATH = `/${WECHAT_API.stableToken}`
 export const GET_CARD_LIST_PATH = `/${WECHAT_API.getCardList}`
 export const CODE_GET_PATH = `/${WECHAT_API.getCode}`
+export const CARD_GET_PATH = `/${WECHAT_API.getCard}`
+export const CODE2SESSION_PATH = `/${WECHAT_API.code2Session}`
 
 type Body = Record<string, unknown>
 
@@ -33,6 +35,10 @@ interface BaseRequestCounts {
   getcardlist: number
   /** `POST /card/code/get`. */
   code_get: number
+  /** `POST /card/get`. */
+  card_get: number
+  /** `GET /sns/jscode2session` (the mini-program's AppID). */
+  jscode2session: number
   /** Requests to any other path (answered 404). */
   other: number
 }
@@ -48,6 +54,8 @@ export const newRequestCounts = (): RequestCounts => ({
   decrypt: 0,
   getcardlist: 0,
   code_get: 0,
+  card_get: 0,
+  jscode2session: 0,
   activateuserform_set: 0,
   activate_geturl: 0,
   activatetempinfo_get: 0,
@@ -154,14 +162,46 @@ export interface ApiHeldCard {
   code: string
   encryptCode: string
   outerStr?: string | undefined
+  /** The holder's openid under the Official Account. */
+  openid: string
   beginTime: number
   endTime: number
 }
 
+/** A card as card/get describes it (testing/platform.ts SimCard). */
+export interface ApiCard {
+  cardId: string
+  useCustomCode?: boolean | undefined
+  bindOpenid?: boolean | undefined
+  quantity?: number | undefined
+  getLimit?: number | undefined
+  title?: string | undefined
+  logoUrl?: string | undefined
+  color?: string | undefined
+  dateInfo?:
+    | { type: 'DATE_TYPE_FIX_TIME_RANGE'; beginTimestamp: number; endTimestamp: number }
+    | { type: 'DATE_TYPE_FIX_TERM'; fixedTerm: number; fixedBeginTerm?: number | undefined }
+    | undefined
+}
+
+/** A user of the account under both AppIDs (testing/platform.ts SimUser). */
+export interface ApiUser {
+  name: string
+  openid: string
+  miniOpenid: string
+  unionid: string
+}
+
 /** What the card APIs read from the platform. */
 export interface CardBag {
-  /** The one user the platform knows (its openid under the card's AppID). */
+  /** The user of `platform.wx` (an openid under the card's AppID). */
   openid: string
+  /** Every user of the account. */
+  users: readonly ApiUser[]
+  /** The card `cardId` as the merchant created it, or undefined. */
+  card(cardId: string): ApiCard | undefined
+  /** The card's stock left (Infinity: unlimited). */
+  stock(cardId: string): number
   /** Whether the platform lists `cardId` (an own entry: `constructor` is no card unless listed). */
   hasCard(cardId: string): boolean
   /** Whether `cardId` uses custom codes (card/code/get then needs card_id). */
@@ -174,7 +214,14 @@ export interface CardBag {
 
 export interface ApiBackend {
   tokens: AccessTokens
+  /** The api_ticket getticket answers now (platform.rotateTicket replaces it). */
   apiTicket: string
+  /** The mini-program's AppID and AppSecret: what `sns/jscode2session` accepts. */
+  miniProgram: { appid: string; secret: string }
+  /** The js_codes of wx.login not exchanged yet: the user, and until when (ms) the code is valid. */
+  logins: Map<string, { user: ApiUser; until: number; used: boolean }>
+  /** The platform's clock, in ms. */
+  now(): number
   jsapiTicket: string
   cards: CardBag
   /** What member cards add: activation, member data, consume and unavailable (member-cards.ts). */
@@ -317,13 +364,13 @@ const ROUTES = new Map<string, Route>([
       answer(b, _, body) {
         const { openid, card_id: cardId } = body
         if (absent(openid)) return { errcode: 41009, errmsg: 'missing openid' }
-        // Matched exactly; the simulator knows one user, so any other openid is not one of this AppID's users.
-        if (exactValueProblem(openid) || openid !== b.cards.openid) return INVALID_OPENID
+        // Matched exactly against the Official Account's users: a mini-program openid is not one of them.
+        if (exactValueProblem(openid) || !b.cards.users.some((u) => u.openid === openid)) return INVALID_OPENID
         // card_id may be left out or sent empty: all of this AppID's cards
         if (!absent(cardId) && (typeof cardId !== 'string' || !b.cards.hasCard(cardId))) return INVALID_CARD_ID
         const cardList = b.cards
           .held()
-          .filter((h) => absent(cardId) || h.cardId === cardId)
+          .filter((h) => h.openid === openid && (absent(cardId) || h.cardId === cardId))
           .map((h) => ({ code: h.code, card_id: h.cardId }))
         return { errcode: 0, errmsg: 'ok', card_list: cardList, has_share_card: false }
       },
@@ -359,7 +406,7 @@ const ROUTES = new Map<string, Route>([
           errcode: 0,
           errmsg: 'ok',
           card: { card_id: card.cardId, begin_time: card.beginTime, end_time: card.endTime },
-          openid: b.cards.openid,
+          openid: card.openid,
           can_consume: canConsume,
           ...(card.outerStr === undefined ? {} : { outer_str: card.outerStr }),
           user_card_status: status,
@@ -376,7 +423,86 @@ const ROUTES = new Map<string, Route>([
       answer: (b, _, body) => route.answer(b.members, body, b.cards.usesCustomCode),
     },
   ]),
+  [
+    CARD_GET_PATH,
+    {
+      api: 'card_get',
+      method: 'POST',
+      accessToken: true,
+      answer(b, _, body) {
+        const cardId = body.card_id
+        if (absent(cardId)) return missing('card_id')
+        const card = typeof cardId === 'string' ? b.cards.card(cardId) : undefined
+        if (!card) return INVALID_CARD_ID
+        const base = baseInfo(card, b.cards.stock(card.cardId))
+        // A member card answers as one, with how it is activated (the fields member cards add that we model).
+        const member = b.members.settings(card.cardId)
+        if (member)
+          return {
+            errcode: 0,
+            errmsg: 'ok',
+            card: {
+              card_type: 'MEMBER_CARD',
+              member_card: {
+                base_info: base,
+                wx_activate: Boolean(member.wxActivate),
+                auto_activate: Boolean(member.autoActivate),
+                ...(member.activateUrl ? { activate_url: member.activateUrl } : {}),
+              },
+            },
+          }
+        return { errcode: 0, errmsg: 'ok', card: { card_type: 'GENERAL_COUPON', general_coupon: { base_info: base } } }
+      },
+    },
+  ],
+  [
+    CODE2SESSION_PATH,
+    {
+      api: 'jscode2session',
+      method: 'GET',
+      accessToken: false,
+      answer(b, query) {
+        // The mini-program's AppID, not the Official Account's: a mix-up answers 40013 (invalid appid).
+        if (query('appid') !== b.miniProgram.appid) return { errcode: 40013, errmsg: 'invalid appid' }
+        if (query('secret') !== b.miniProgram.secret) return { errcode: 40125, errmsg: 'invalid appsecret' }
+        if (query('grant_type') !== 'authorization_code') return { errcode: 40002, errmsg: 'invalid grant_type' }
+        const jsCode = query('js_code') ?? ''
+        const login = b.logins.get(jsCode)
+        // A js_code works once, for 5 minutes.
+        if (!login || login.until <= b.now()) return { errcode: 40029, errmsg: 'invalid code' }
+        if (login.used) return { errcode: 40163, errmsg: 'code been used' }
+        login.used = true
+        return {
+          openid: login.user.miniOpenid,
+          session_key: randomBytes(16).toString('base64'),
+          unionid: login.user.unionid,
+        }
+      },
+    },
+  ],
 ])
+
+/** A card's base_info as card/get answers it (the fields the simulator models; the rest WeChat has is left out). */
+function baseInfo(card: ApiCard, stock: number): Body {
+  const d = card.dateInfo ?? { type: 'DATE_TYPE_FIX_TERM', fixedTerm: 30 }
+  const dateInfo =
+    d.type === 'DATE_TYPE_FIX_TIME_RANGE'
+      ? { type: d.type, begin_timestamp: d.beginTimestamp, end_timestamp: d.endTimestamp }
+      : { type: d.type, fixed_term: d.fixedTerm, fixed_begin_term: d.fixedBeginTerm ?? 0 }
+  return {
+    id: card.cardId,
+    logo_url: card.logoUrl ?? '',
+    code_type: 'CODE_TYPE_QRCODE',
+    title: card.title ?? card.cardId,
+    color: card.color ?? '#63b359',
+    date_info: dateInfo,
+    sku: { quantity: Number.isFinite(stock) ? stock : 100_000_000 },
+    get_limit: card.getLimit ?? 0,
+    use_custom_code: Boolean(card.useCustomCode),
+    bind_openid: Boolean(card.bindOpenid),
+    status: 'CARD_STATUS_VERIFY_OK',
+  }
+}
 
 /** Which API a URL names ('other' for an unknown path): what requests and in-flight requests are counted under. */
 export function apiOf(url: string): keyof RequestCounts {

@@ -31,6 +31,13 @@ export {
   type PreparedCardCall,
 } from './api'
 export { fetchFreshCards, requestCardList, type CardExtRequestOptions, type CardSource } from './source'
+export {
+  requestCardCodes,
+  requestUserCards,
+  type CardCodesRequestOptions,
+  type CardServerRequestOptions,
+  type UserCardsRequestOptions,
+} from './card-server'
 export type {
   CardCodeResult,
   CardCodesRequestBody,

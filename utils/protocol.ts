@@ -8,6 +8,11 @@
 export interface CardExtRequestBody {
   cardIds: string[]
   data?: Record<string, unknown> | undefined
+  /**
+   * The last add with cardExts from this endpoint failed with 签名错误 (WeChat replaced the card ticket): the server
+   * asks WeChat for a fresh ticket before signing (at most once per 30 s). `<add-card-button>` sets it by itself.
+   */
+  signatureFailed?: boolean | undefined
 }
 
 /** `200` answer of the card-ext endpoint: one freshly signed cardExt per requested card, in the same order. */
@@ -67,6 +72,12 @@ export interface UserCard {
   /** Validity, Unix seconds (undefined when unknown). */
   beginTime?: number | undefined
   endTime?: number | undefined
+  /** The card's title (card/get `base_info.title`), when the server read the card's settings. */
+  title?: string | undefined
+  /** The card's logo URL (card/get `base_info.logo_url`): `<open-card-list>` shows it as it is. */
+  logo?: string | undefined
+  /** The card's color (card/get `base_info.color`), e.g. `#63b359`. */
+  color?: string | undefined
 }
 
 /** `200` answer of the user-cards endpoint: the cards this user holds, in WeChat's order. */

@@ -19,6 +19,8 @@ export interface CardExtRequestOptions {
   header?: Record<string, string> | undefined
   /** ms before the request counts as failed. */
   timeoutMs: number
+  /** The last add with cards from this endpoint failed with 签名错误: the server asks for a fresh ticket first. */
+  signatureFailed?: boolean | undefined
 }
 
 const sourceError = (message: string, detail: string) => cardSourceError('card source', message, detail)
@@ -46,7 +48,11 @@ export function cardListFromSource(answer: unknown): AddCardInput[] {
  * that is not JSON or has the wrong shape.
  */
 export function requestCardList(options: CardExtRequestOptions): Promise<AddCardInput[]> {
-  const body: CardExtRequestBody = { cardIds: options.cardIds, data: options.data }
+  const body: CardExtRequestBody = {
+    cardIds: options.cardIds,
+    data: options.data,
+    ...(options.signatureFailed ? { signatureFailed: true } : {}),
+  }
   return postJson({
     url: options.url,
     body,

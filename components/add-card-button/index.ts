@@ -59,6 +59,8 @@ export interface AddCardButtonInstance {
 const settle = outcomeEmitter<AddCardButtonEvents>()
 /** Each instance's page-provided source (a function cannot travel through properties). */
 const pageSources = new WeakMap<object, CardSource>()
+/** Instances whose last add failed with 签名错误: their next card-ext request says so (the server refreshes its ticket). */
+const signatureFailed = new WeakSet<object>()
 
 Component({
   options: { multipleSlots: true },
@@ -85,6 +87,7 @@ Component({
           data: requestData,
           header: requestHeader,
           timeoutMs: requestTimeout,
+          signatureFailed: signatureFailed.has(this),
         })
     },
 
@@ -122,6 +125,9 @@ Component({
       this.setData({ loading: true })
       this.startCardCall(run, (result) => {
         this.setData({ loading: false })
+        if (!result.ok && result.error instanceof CardError && /签名错误/.test(result.error.errMsg ?? ''))
+          signatureFailed.add(this)
+        else if (result.ok) signatureFailed.delete(this)
         if (result.ok) settle(this, 'success', result.value)
         else this.reportCardError(result.error)
       })

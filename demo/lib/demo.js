@@ -4,6 +4,7 @@
 // Every request goes over wx.request, as in your app: to your card server at config.js's serverUrl (locally the
 // ready-made handlers of weapp-card-coupon/server, examples/server.ts) and, with the simulator on, to the simulator
 // process at config.js's simulatorUrl, which answers wx.addCard / wx.openCard (lib/simulator.js).
+const { requestCardCodes, requestUserCards } = require('weapp-card-coupon/utils/index')
 const config = require('../config')
 const simulator = require('./simulator')
 
@@ -95,10 +96,12 @@ function request(path, data) {
 }
 
 /** Sends what wx.addCard returned (encrypted codes) to POST /card-codes; resolves one result per card. */
-function decryptCodes(added) {
-  const cards = added.map((card) => ({ cardId: card.cardId, encryptCode: card.code }))
-  return request('/card-codes', { cards }).then((body) => body.cards)
-}
+const decryptCodes = (added) =>
+  requestCardCodes({
+    url: `${config.serverUrl}/card-codes`,
+    header: requestHeader(),
+    cards: added.map((card) => ({ cardId: card.cardId, encryptCode: card.code })),
+  })
 
 // ---------------------------------------------------------------- the counter (staff)
 
@@ -150,8 +153,8 @@ function scanCode() {
   )
 }
 
-/** GET /user-cards: the user's cards with their states, `{ cardId, code, status, canConsume, beginTime, endTime }`. */
-const userCards = () => request('/user-cards').then((body) => body.cards)
+/** GET /user-cards: the user's cards with their states, `{ cardId, code, status, canConsume, beginTime, endTime, title, logo }`. */
+const userCards = () => requestUserCards({ url: `${config.serverUrl}/user-cards`, header: requestHeader() })
 
 /**
  * A card source for setCardSource that asks POST /card-ext as card-ext-url does, then changes the signature of what

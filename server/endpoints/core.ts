@@ -1,5 +1,5 @@
 // The plumbing every ready-made endpoint shares: the transport-agnostic request and answer, the checks every endpoint
-// makes (method, body size, JSON, session), the JSON errors with a stable code, the checks of a request's items and
+// makes (method, session, content type, body size and depth, JSON, deadline), the JSON errors with a stable code, the checks of a request's items and
 // of the common options, and the Node (req, res) adapter. One file per endpoint (card-ext.ts, card-codes.ts,
 // user-cards.ts) builds on it; catalogue.ts says which cards an endpoint knows.
 import type { IncomingMessage, ServerResponse } from 'http'
@@ -23,7 +23,7 @@ export interface HandlerRequest<Context = IncomingMessage> {
    * (express.json(), koa-bodyparser, Fastify). Absent for GET.
    */
   body?: unknown
-  /** Anything else `getOpenid` needs (the Node adapter passes `req` itself: Express's `req.session`, `req.user`). */
+  /** Anything else `getUser` needs (the Node adapter passes `req` itself: Express's `req.session`, `req.user`). */
   context?: Context | undefined
 }
 
@@ -44,16 +44,47 @@ export interface CardHandler<Context = IncomingMessage> {
   handle(request: HandlerRequest<Context>): Promise<HandlerResponse>
 }
 
+/**
+ * The user a request is from, as your session knows them (`getUser`). Two openids meet here: a mini-program login
+ * (`wx.login` → code2Session) gives the mini-program's own openid, while the cards belong to the Official Account
+ * (公众号) that created them and every card API speaks that account's openid. They meet through the unionid.
+ */
+export interface CardUser {
+  /**
+   * A stable key of the user in your system (e.g. the mini-program openid from code2Session, or your own user id):
+   * what the bounds, idempotency and logs are keyed by. Never sent to WeChat.
+   */
+  id: string
+  /**
+   * The user's openid under the Official Account that owns the cards (e.g. looked up by unionid). Undefined when
+   * your system does not know it: a bound (bind_openid) card, `/card-codes` and `/user-cards` then answer 403
+   * `no_card_openid`, and nothing goes to WeChat.
+   */
+  cardOpenid?: string | undefined
+}
+
 /** The options every handler takes. */
 export interface HandlerOptions<Context = IncomingMessage> {
   /**
-   * The user's openid (under the AppID that owns the cards) from your own session, e.g. the login token your
-   * wx.login flow issued, sent in a header. Never read it from the body. Resolve undefined or '' when there is no
-   * session (answered 401 `no_session`); a rejection is answered 500 `server_error`.
+   * Who the request is from, read from your own session (headers and `context` only: it is called before the body
+   * is read). Resolve undefined when there is no session (answered 401 `no_session`); a rejection, or a user whose
+   * `id` or `cardOpenid` is not a clean string, is answered 500 `server_error`. Required unless `getOpenid` is given.
    */
-  getOpenid(request: HandlerRequest<Context>): string | undefined | Promise<string | undefined>
+  getUser?: ((request: HandlerRequest<Context>) => CardUser | undefined | Promise<CardUser | undefined>) | undefined
+  /**
+   * @deprecated Use `getUser`. The user's openid under the AppID that owns the cards: the same as `getUser`
+   * resolving `{ id: openid, cardOpenid: openid }`.
+   */
+  getOpenid?: ((request: HandlerRequest<Context>) => string | undefined | Promise<string | undefined>) | undefined
   /** Largest body accepted, in bytes (413 `body_too_large` above). Default 16 384. */
   maxBodyBytes?: number | undefined
+  /** Deepest nesting of objects and arrays accepted in a body (400 `body_too_deep` deeper). Default 8. */
+  maxBodyDepth?: number | undefined
+  /**
+   * Longest time one request may take, in ms, from the session check to the answer (504 `timeout` after it; work
+   * still pending then is dropped, and no callback is told a result after it). Default 15 000.
+   */
+  deadlineMs?: number | undefined
   /**
    * Told about failures answered 5xx (or per code, per card): WeChat unreachable or refusing, your callbacks
    * failing. Messages name the endpoint and the cause, never the AppSecret, an access_token or an api_ticket.
@@ -65,17 +96,27 @@ export interface HandlerOptions<Context = IncomingMessage> {
 /** The stable `code` of every error answer (and of per-item errors). */
 export type HandlerErrorCode =
   | 'method_not_allowed'
+  | 'unsupported_media_type'
   | 'body_too_large'
+  | 'body_too_deep'
   | 'invalid_json'
   | 'invalid_request'
   | 'no_session'
+  | 'no_card_openid'
+  | 'rate_limited'
   | 'unknown_card'
+  | 'card_rule_conflict'
+  | 'no_create_code'
   | 'invalid_code'
   | 'wechat_error'
-  | 'server_error'
+  | 'not_holder'
   | 'forbidden'
+  | 'timeout'
+  | 'server_error'
 
 export const DEFAULT_MAX_BODY_BYTES = 16_384
+export const DEFAULT_MAX_BODY_DEPTH = 8
+export const DEFAULT_DEADLINE_MS = 15_000
 
 /** An answer that ends a request early: thrown inside a handler's steps, turned into the JSON error. */
 export class HandlerError extends Error {
@@ -83,6 +124,7 @@ export class HandlerError extends Error {
     readonly status: number,
     readonly code: HandlerErrorCode,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message)
     Object.setPrototypeOf(this, HandlerError.prototype)
@@ -100,7 +142,7 @@ export const jsonAnswer = (status: number, body: unknown, headers: Record<string
 
 const errorAnswer = (e: HandlerError, headers?: Record<string, string>): HandlerResponse => {
   const body: ErrorResponseBody = { code: e.code, message: e.message }
-  return jsonAnswer(e.status, body, headers)
+  return jsonAnswer(e.status, body, { ...e.headers, ...headers })
 }
 
 /** A value from a request, quoted for a message: JSON, at most 64 characters. */
@@ -126,8 +168,44 @@ function utf8Bytes(text: string): number {
 
 const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array
 
-/** The JSON value of a body (text, bytes or already parsed), checked against the size limit. */
-function parseBody(body: unknown, maxBytes: number): unknown {
+const tooDeep = (maxDepth: number) =>
+  new HandlerError(400, 'body_too_deep', `the body nests objects and arrays deeper than ${maxDepth} levels`)
+
+/** Whether JSON text nests objects and arrays deeper than `maxDepth` (a scan: nothing is parsed or recursed). */
+function textTooDeep(text: string, maxDepth: number): boolean {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c)
+        i++ // a backslash: skip the escaped character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) return true
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+  return false
+}
+
+/** Whether a parsed value nests deeper than `maxDepth` (iterative: a hostile depth cannot overflow the stack). */
+function valueTooDeep(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]]
+  let visited = 0
+  while (stack.length) {
+    const [v, depth] = stack.pop() as [unknown, number]
+    if (typeof v !== 'object' || v === null) continue
+    if (depth + 1 > maxDepth) return true
+    // A parsed JSON body has no cycles; a value built by hand might: never loop on one.
+    if (++visited > 100_000) return true
+    for (const child of Object.values(v as Record<string, unknown>)) stack.push([child, depth + 1])
+  }
+  return false
+}
+
+/** The JSON value of a body (text, bytes or already parsed), checked against the size and depth limits. */
+function parseBody(body: unknown, maxBytes: number, maxDepth: number): unknown {
   const tooLarge = (size: number) =>
     new HandlerError(413, 'body_too_large', `the body is ${size} bytes; at most ${maxBytes} are accepted`)
   let text: string
@@ -136,20 +214,37 @@ function parseBody(body: unknown, maxBytes: number): unknown {
     if (body.byteLength > maxBytes) throw tooLarge(body.byteLength)
     text = new TextDecoder().decode(body)
   } else {
-    // Parsed by a framework: the limit applies to its JSON.
-    const size = body === undefined ? 0 : utf8Bytes(JSON.stringify(body) ?? '')
-    if (size > maxBytes) throw tooLarge(size)
+    // Parsed by a framework: depth first (serializing a deep value would overflow), then the size of its JSON.
     if (body === undefined) throw new HandlerError(400, 'invalid_json', 'the body is empty; send JSON')
+    if (valueTooDeep(body, maxDepth)) throw tooDeep(maxDepth)
+    const size = utf8Bytes(JSON.stringify(body) ?? '')
+    if (size > maxBytes) throw tooLarge(size)
     return body
   }
   const size = utf8Bytes(text)
   if (size > maxBytes) throw tooLarge(size)
   if (text.trim() === '') throw new HandlerError(400, 'invalid_json', 'the body is empty; send JSON')
+  if (textTooDeep(text, maxDepth)) throw tooDeep(maxDepth)
   try {
     return JSON.parse(text)
   } catch {
     throw new HandlerError(400, 'invalid_json', 'the body is not valid JSON')
   }
+}
+
+/** The media type of a Content-Type header, lower case, without parameters; '' when absent. */
+function mediaType(value: HeaderValue): string {
+  const first = Array.isArray(value) ? value[0] : value
+  return typeof first === 'string' ? first.split(';')[0].trim().toLowerCase() : ''
+}
+
+/** JSON's media types: `application/json` and `application/<anything>+json`. */
+const isJsonType = (type: string): boolean => type === 'application/json' || /^application\/[\w.-]+\+json$/.test(type)
+
+/** A header's value by name in any case. */
+function header(headers: Readonly<Record<string, HeaderValue>>, name: string): HeaderValue {
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return headers[key]
+  return undefined
 }
 
 /** The value of query parameter `name` in a URL or path, or undefined. */
@@ -168,18 +263,29 @@ export function queryParam(url: string | undefined, name: string): string | unde
   return undefined
 }
 
-/** What an endpoint does once method, body, session and JSON passed. */
+/** What an endpoint does once method, session, content type, body and JSON passed. */
 export interface Endpoint<Context> {
   /** For messages, e.g. `card-ext handler`. */
   name: string
   method: 'GET' | 'POST'
-  run(input: { openid: string; body: unknown; request: HandlerRequest<Context> }): Promise<HandlerResponse>
+  run(input: {
+    /** The session's user. */
+    user: CardUser
+    /** `user.id` (what the pay handlers key by: with `getOpenid`, the openid). */
+    openid: string
+    body: unknown
+    request: HandlerRequest<Context>
+    /** Whether the request's deadline has passed: its answer is sent already, so tell no callback a result. */
+    expired(): boolean
+  }): Promise<HandlerResponse>
 }
 
 /** The checked common options, and a reporter that never lets a secret out. */
 export interface HandlerKit<Context> {
   maxBodyBytes: number
-  getOpenid: HandlerOptions<Context>['getOpenid']
+  maxBodyDepth: number
+  deadlineMs: number
+  getUser(request: HandlerRequest<Context>): CardUser | undefined | Promise<CardUser | undefined>
   /** Reports an error (redacted) to onError; secrets seen meanwhile (a ticket) are added with `secret`. */
   report(message: string, cause?: unknown): void
   /** A value never to appear in a report (e.g. the api_ticket this handler used). */
@@ -188,16 +294,29 @@ export interface HandlerKit<Context> {
 
 export function checkHandlerOptions<Context>(fn: string, o: HandlerOptions<Context>): HandlerKit<Context> {
   if (!o || typeof o !== 'object') throw new TypeError(`${fn}: options are required`)
-  if (typeof o.getOpenid !== 'function') throw new TypeError(`${fn}: getOpenid must be a function`)
-  const maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1)
-    throw new TypeError(`${fn}: maxBodyBytes must be an integer >= 1`)
+  if (o.getUser !== undefined && typeof o.getUser !== 'function')
+    throw new TypeError(`${fn}: getUser must be a function`)
+  if (o.getOpenid !== undefined && typeof o.getOpenid !== 'function')
+    throw new TypeError(`${fn}: getOpenid must be a function`)
+  if (o.getUser && o.getOpenid) throw new TypeError(`${fn}: pass getUser or getOpenid (deprecated), not both`)
+  const { getUser, getOpenid } = o
+  if (!getUser && !getOpenid) throw new TypeError(`${fn}: getUser must be a function`)
+  const maxBodyBytes = count(fn, 'maxBodyBytes', o.maxBodyBytes, DEFAULT_MAX_BODY_BYTES)
+  const maxBodyDepth = count(fn, 'maxBodyDepth', o.maxBodyDepth, DEFAULT_MAX_BODY_DEPTH)
+  const deadlineMs = count(fn, 'deadlineMs', o.deadlineMs, DEFAULT_DEADLINE_MS)
   if (o.onError !== undefined && typeof o.onError !== 'function')
     throw new TypeError(`${fn}: onError must be a function`)
   const secrets = new Set<string>()
   return {
     maxBodyBytes,
-    getOpenid: o.getOpenid,
+    maxBodyDepth,
+    deadlineMs,
+    getUser: getUser
+      ? (request) => getUser(request)
+      : async (request) => {
+          const openid = await (getOpenid as NonNullable<typeof getOpenid>)(request)
+          return openid === undefined || openid === '' ? undefined : { id: openid, cardOpenid: openid }
+        },
     secret(value) {
       secrets.add(value)
       if (secrets.size > 16) secrets.delete(secrets.values().next().value as string)
@@ -216,52 +335,97 @@ export function checkHandlerOptions<Context>(fn: string, o: HandlerOptions<Conte
   }
 }
 
-/** The core of a handler: the checks every endpoint makes, in order, then `endpoint.run`. */
+/** The session's user, checked: undefined without a session; a 500 when getUser failed or answered a bad user. */
+async function readUser<Context>(
+  kit: HandlerKit<Context>,
+  name: string,
+  request: HandlerRequest<Context>,
+): Promise<CardUser> {
+  let user: CardUser | undefined
+  try {
+    user = await kit.getUser(request)
+  } catch (e) {
+    kit.report(`${name}: getUser failed`, e)
+    throw new HandlerError(500, 'server_error', 'could not read the session')
+  }
+  if (user === undefined || user === null) throw new HandlerError(401, 'no_session', 'no session: log in first')
+  const problem =
+    typeof user !== 'object'
+      ? 'is not an object { id, cardOpenid? }'
+      : exactValueProblem(user.id)
+        ? `has an id that ${exactValueProblem(user.id)}`
+        : hasCardOpenid(user) && exactValueProblem(user.cardOpenid)
+          ? `has a cardOpenid that ${exactValueProblem(user.cardOpenid)}`
+          : ''
+  if (problem) {
+    kit.report(`${name}: getUser resolved a user that ${problem}`)
+    throw new HandlerError(500, 'server_error', 'could not read the session')
+  }
+  return { id: user.id, ...(hasCardOpenid(user) ? { cardOpenid: user.cardOpenid } : {}) }
+}
+
+/** Whether the user names a card-account openid ('' and null read as none). */
+const hasCardOpenid = (user: CardUser): boolean =>
+  user.cardOpenid !== undefined && user.cardOpenid !== null && user.cardOpenid !== ''
+
+/** How the core reads the body once the session and content type passed: text, bytes, parsed, or too large. */
+export type BodyReader = () => Promise<unknown>
+
+/**
+ * The core of a handler: the checks every endpoint makes, in order (method → session → content type → body size
+ * and depth → JSON), then `endpoint.run`, all within the deadline. `readBody` defaults to `request.body`.
+ */
 export function createCore<Context>(
   kit: HandlerKit<Context>,
   endpoint: Endpoint<Context>,
-): (request: HandlerRequest<Context>) => Promise<HandlerResponse> {
-  return async (request) => {
+): (request: HandlerRequest<Context>, readBody?: BodyReader) => Promise<HandlerResponse> {
+  const steps = async (
+    request: HandlerRequest<Context>,
+    readBody: BodyReader,
+    expired: () => boolean,
+  ): Promise<HandlerResponse> => {
+    // 1. method
+    if (request.method.toUpperCase() !== endpoint.method) {
+      const e = new HandlerError(405, 'method_not_allowed', `use ${endpoint.method}`)
+      return errorAnswer(e, { allow: endpoint.method })
+    }
+    // 2. session, from headers and context only: a request without one costs nothing more
+    const user = await readUser(kit, endpoint.name, request)
+    let body: unknown
+    if (endpoint.method === 'POST') {
+      // 3. content type: JSON only (absent is taken as JSON: an in-process call may not name it)
+      const type = mediaType(header(request.headers ?? {}, 'content-type'))
+      if (type !== '' && !isJsonType(type))
+        throw new HandlerError(415, 'unsupported_media_type', `send the body as application/json, not ${quote(type)}`)
+      // 4. size, depth, JSON
+      body = parseBody(await readBody(), kit.maxBodyBytes, kit.maxBodyDepth)
+    }
+    return await endpoint.run({ user, openid: user.id, body, request, expired })
+  }
+  return async (request, readBody) => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let late = false
     try {
       if (typeof request !== 'object' || request === null || typeof request.method !== 'string')
         throw new TypeError(`${endpoint.name}: handle() takes { method, headers, body?, url?, context? }`)
-      // 1. method
-      if (request.method.toUpperCase() !== endpoint.method) {
-        const e = new HandlerError(405, 'method_not_allowed', `use ${endpoint.method}`)
-        return errorAnswer(e, { allow: endpoint.method })
-      }
-      // 2. body size (before anything else is read from it)
-      const parse = endpoint.method === 'POST' ? () => parseBody(request.body, kit.maxBodyBytes) : () => undefined
-      let body: unknown
-      let bodyError: HandlerError | undefined
-      try {
-        body = parse()
-      } catch (e) {
-        if (!(e instanceof HandlerError)) throw e
-        if (e.status === 413) throw e
-        bodyError = e
-      }
-      // 3. session
-      let openid: string | undefined
-      try {
-        openid = await kit.getOpenid(request)
-      } catch (e) {
-        kit.report(`${endpoint.name}: getOpenid failed`, e)
-        throw new HandlerError(500, 'server_error', 'could not read the session')
-      }
-      if (openid === undefined || openid === '') throw new HandlerError(401, 'no_session', 'no session: log in first')
-      const openidProblem = exactValueProblem(openid)
-      if (openidProblem) {
-        kit.report(`${endpoint.name}: getOpenid resolved an openid that ${openidProblem}`)
-        throw new HandlerError(500, 'server_error', 'could not read the session')
-      }
-      // 4. JSON, then the endpoint's own checks and work
-      if (bodyError) throw bodyError
-      return await endpoint.run({ openid, body, request })
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          late = true
+          reject(new HandlerError(504, 'timeout', `the request took longer than ${kit.deadlineMs} ms; try again later`))
+        }, kit.deadlineMs)
+      })
+      const work = steps(request, readBody ?? (async () => request.body), () => late)
+      work.catch(() => undefined) // a failure after the deadline answered is dropped (it was reported, if at all)
+      return await Promise.race([work, deadline])
     } catch (e) {
-      if (e instanceof HandlerError) return errorAnswer(e)
+      if (e instanceof HandlerError) {
+        if (e.status === 504) kit.report(`${endpoint.name}: no answer within deadlineMs (${kit.deadlineMs} ms)`)
+        return errorAnswer(e)
+      }
       kit.report(`${endpoint.name}: unexpected failure`, e)
       return errorAnswer(new HandlerError(500, 'server_error', 'unexpected server error'))
+    } finally {
+      clearTimeout(timer)
     }
   }
 }
@@ -288,7 +452,7 @@ function readNodeBody(req: IncomingMessage, maxBytes: number): Promise<string | 
 /** The Node `(req, res)` adapter around a core, with the core as `handle`. */
 export function nodeHandler<Context>(
   kit: HandlerKit<Context>,
-  core: (request: HandlerRequest<Context>) => Promise<HandlerResponse>,
+  core: (request: HandlerRequest<Context>, readBody?: BodyReader) => Promise<HandlerResponse>,
 ): CardHandler<Context> {
   const send = (res: ServerResponse, answer: HandlerResponse): void => {
     if (res.headersSent) {
@@ -300,31 +464,35 @@ export function nodeHandler<Context>(
   }
   const handler = async (req: IncomingMessage & Context, res: ServerResponse): Promise<void> => {
     try {
-      // A framework may have parsed the body already (express.json()); else it is read here, within the limit.
-      const parsed = (req as { body?: unknown }).body
-      let body: unknown = parsed
-      const declared = Number(req.headers['content-length'])
-      if (parsed === undefined && !req.readableEnded) {
+      // The body is read only once the session and content type passed (a framework may have parsed it already:
+      // express.json()), within the limit.
+      let tooLarge = false
+      let consumed = false
+      const readBody = async (): Promise<unknown> => {
+        consumed = true
+        const parsed = (req as { body?: unknown }).body
+        if (parsed !== undefined || req.readableEnded) return parsed
+        const declared = Number(req.headers['content-length'])
         const read = declared > kit.maxBodyBytes ? 'too large' : await readNodeBody(req, kit.maxBodyBytes)
-        if (read === 'too large') {
-          if (!req.readableEnded) req.resume()
-          const size = declared > kit.maxBodyBytes ? `${declared} bytes` : `over ${kit.maxBodyBytes} bytes`
-          const e = new HandlerError(
-            413,
-            'body_too_large',
-            `the body is ${size}; at most ${kit.maxBodyBytes} are accepted`,
-          )
-          return send(res, errorAnswer(e, { connection: 'close' }))
-        }
-        body = read === '' ? undefined : read
+        if (read !== 'too large') return read === '' ? undefined : read
+        tooLarge = true
+        if (!req.readableEnded) req.resume()
+        const size = declared > kit.maxBodyBytes ? `${declared} bytes` : `over ${kit.maxBodyBytes} bytes`
+        throw new HandlerError(413, 'body_too_large', `the body is ${size}; at most ${kit.maxBodyBytes} are accepted`)
       }
-      send(res, await core({ method: req.method ?? 'GET', url: req.url, headers: req.headers, body, context: req }))
+      const request = { method: req.method ?? 'GET', url: req.url, headers: req.headers, context: req }
+      const answer = await core(request, readBody)
+      // A body never read (no session, wrong type) or cut short is drained, and the connection not reused.
+      const framed = Number(req.headers['content-length']) > 0 || req.headers['transfer-encoding'] !== undefined
+      const unread = framed && !consumed && !req.readableEnded && (req as { body?: unknown }).body === undefined
+      if (unread) req.resume()
+      send(res, tooLarge || unread ? { ...answer, headers: { ...answer.headers, connection: 'close' } } : answer)
     } catch (e) {
       kit.report('handler: could not answer', e)
       send(res, errorAnswer(new HandlerError(500, 'server_error', 'unexpected server error')))
     }
   }
-  return Object.assign(handler, { handle: core })
+  return Object.assign(handler, { handle: (request: HandlerRequest<Context>) => core(request) })
 }
 
 /** The problem of a card id from a request, for a 400 naming `field`. */

@@ -41,6 +41,7 @@ import {
   nodeHandler,
   queryParam,
   type CardHandler,
+  type CardUser,
   type HandlerOptions,
   type HandlerRequest,
 } from './core'
@@ -60,8 +61,8 @@ export interface ActivationParamsHandlerOptions<Context = IncomingMessage> exten
 
 /** What `onActivate` is told: the holder, the card, and the form the user submitted. */
 export interface ActivationRequest {
-  /** The holder (the session user), as an openid of the AppID that owns the card. */
-  openid: string
+  /** The holder (the session user, as `getUser` resolved them; `cardOpenid` is the card's holder openid). */
+  user: CardUser
   cardId: string
   code: string
   form: ActivationForm
@@ -149,10 +150,14 @@ export function createActivationParamsHandler<Context = IncomingMessage>(
 /**
  * `POST` activate endpoint: `{ activateTicket, cardId, code }` (referrerInfo.extraData of the activation
  * mini-program) → `200 { outcome: 'activated', member } | { outcome: 'expired' } | { outcome: 'refused', message }`.
- * Steps: the code must be held by the session user (card/code/get, else 403 `forbidden`); the form
+ * Steps: the session must know the user's card-account openid (`cardOpenid`, else 403 `no_card_openid` before any
+ * WeChat call); the code must be held by them (card/code/get, else 403 `not_holder`); the form
  * (card/membercard/activatetempinfo/get; 72012 → `expired`); `onActivate` decides the member data; then
- * card/membercard/activate, and the member data as userinfo/get reads it. Errors: 405, 413, 401, 400, 403, 404
- * `unknown_card`, 502 `wechat_error`, 500 `server_error` (onActivate failed). Throws a `TypeError` naming the option.
+ * card/membercard/activate, and the member data as userinfo/get reads it. Up to four WeChat requests one after the
+ * other, within the handler's `deadlineMs`: once it has passed (the page was answered 504 `timeout`), neither
+ * `onActivate` nor the activation runs, so a retry starts clean. Errors: 405, 415, 413, 401, 400, 403, 404
+ * `unknown_card`, 502 `wechat_error`, 504 `timeout`, 500 `server_error` (onActivate failed). Throws a `TypeError`
+ * naming the option.
  */
 export function createActivateHandler<Context = IncomingMessage>(
   o: ActivateHandlerOptions<Context>,
@@ -164,7 +169,14 @@ export function createActivateHandler<Context = IncomingMessage>(
   const core = createCore(kit, {
     name,
     method: 'POST',
-    async run({ openid, body, request }) {
+    async run({ user, body, request, expired }) {
+      const holder = user.cardOpenid
+      if (holder === undefined)
+        throw new HandlerError(
+          403,
+          'no_card_openid',
+          'this session has no openid under the Official Account that owns the cards; its card cannot be activated',
+        )
       const b = objectBody(body, '{ activateTicket, cardId, code }')
       if (typeof b.activateTicket !== 'string' || !b.activateTicket || b.activateTicket.length > MAX_TICKET_LENGTH)
         throw new HandlerError(
@@ -187,8 +199,8 @@ export function createActivateHandler<Context = IncomingMessage>(
       }
       // Only the holder activates: the code comes from the client.
       const state = await wechat(WECHAT_API.getCode, () => getCodeState({ ...api, cardId, code }))
-      if (!state || state.openid !== openid || state.cardId !== cardId)
-        throw new HandlerError(403, 'forbidden', 'this card is not held by the session user')
+      if (!state || state.openid !== holder || state.cardId !== cardId)
+        throw new HandlerError(403, 'not_holder', "this code is not the session user's code of this card")
       let form: ActivationForm
       try {
         form = await getActivationForm({ ...api, activateTicket })
@@ -200,9 +212,12 @@ export function createActivateHandler<Context = IncomingMessage>(
         kit.report(`${name}: ${WECHAT_API.activateTempInfo} failed for ${cardId}`, e)
         throw new HandlerError(502, 'wechat_error', 'WeChat could not read the activation form now; try again later')
       }
+      // The page has its 504 already: decide and activate nothing (a retry starts over with a fresh answer).
+      const outOfTime = () => new HandlerError(504, 'timeout', 'the activation ran out of time; try again')
+      if (expired()) throw outOfTime()
       let decided: MemberActivation | { refuse: string }
       try {
-        decided = await o.onActivate({ openid, cardId, code, form }, request)
+        decided = await o.onActivate({ user, cardId, code, form }, request)
       } catch (e) {
         kit.report(`${name}: onActivate failed for ${cardId}`, e)
         throw new HandlerError(500, 'server_error', 'could not decide the membership')
@@ -212,6 +227,7 @@ export function createActivateHandler<Context = IncomingMessage>(
         return jsonAnswer(200, refused)
       }
       const activation = decided as MemberActivation
+      if (expired()) throw outOfTime()
       try {
         await activateMemberCard({ ...api, cardId, code, ...activation })
       } catch (e) {
@@ -242,9 +258,10 @@ const memberData = (info: MemberCardData & { openid?: string }): MemberCardData 
 
 /**
  * `GET` member-info endpoint, `?cardId=` (required): `200 { members: [{ cardId, code, activated, membershipNumber,
- * bonus, balance, status }] }`, the session user's cards of that member card (card/user/getcardlist for the session
- * openid, then card/membercard/userinfo/get per code, 4 at once). Errors: 405, 401, 400, 404 `unknown_card`, 502
- * `wechat_error`. Throws a `TypeError` naming the option.
+ * bonus, balance, status }] }`, the session user's cards of that member card (card/user/getcardlist for the user's
+ * `cardOpenid`, then card/membercard/userinfo/get per code, 4 at once). Errors: 405, 401, 400, 403 `no_card_openid`
+ * (nothing goes to WeChat), 404 `unknown_card`, 502 `wechat_error`, 504 `timeout`. Throws a `TypeError` naming the
+ * option.
  */
 export function createMemberInfoHandler<Context = IncomingMessage>(
   o: MemberHandlerOptions<Context>,
@@ -255,7 +272,14 @@ export function createMemberInfoHandler<Context = IncomingMessage>(
   const core = createCore(kit, {
     name,
     method: 'GET',
-    async run({ openid, request }) {
+    async run({ user, request }) {
+      const openid = user.cardOpenid
+      if (openid === undefined)
+        throw new HandlerError(
+          403,
+          'no_card_openid',
+          'this session has no openid under the Official Account that owns the cards; its member data cannot be read',
+        )
       const cardId = checkCardId(queryParam(request.url, 'cardId'), 'cardId')
       await requireKnown(o.cards, [cardId], 'cardId')
       const getAccessToken = batchAccessToken(o.getAccessToken)

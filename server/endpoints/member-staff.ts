@@ -17,6 +17,7 @@ import {
   jsonAnswer,
   nodeHandler,
   type CardHandler,
+  type CardUser,
   type HandlerOptions,
   type HandlerRequest,
 } from './core'
@@ -24,7 +25,7 @@ import {
 /** One code staff acted on, for your log: never the whole code (only its last 4 characters), never a credential. */
 export interface StaffActionRecord {
   action: 'consume' | 'unavailable'
-  /** The staff member, as `getOpenid` resolved them. */
+  /** The staff member: `user.id` as `getUser` resolved them (your key of the user, not a WeChat openid). */
   staff: string
   cardId: string | undefined
   /** The code's last 4 characters, after `…`. */
@@ -41,11 +42,15 @@ export interface StaffHandlerOptions<Context = IncomingMessage> extends HandlerO
   /** `createStableAccessTokenProvider(...).getAccessToken`: the AppID that owns the cards. */
   getAccessToken: AccessTokenSource
   /**
-   * Whether the session user may act at the counter: resolve true for your staff only. Called after the session
-   * and before the body is looked at; false is answered 403 `forbidden`. Required: there is no default.
+   * Whether the session user (as `getUser` resolved them) may act at the counter: resolve true for your staff only,
+   * e.g. `staff.has(user.id)`. Called after the session and before the body is looked at; false is answered 403
+   * `forbidden`. Required: there is no default.
    */
-  authorize(staff: { openid: string }, request: HandlerRequest<Context>): boolean | Promise<boolean>
-  /** Let a staff member consume a card they hold themselves. Default false (403 `forbidden`). */
+  authorize(user: CardUser, request: HandlerRequest<Context>): boolean | Promise<boolean>
+  /**
+   * Let a staff member consume a card they hold themselves. Default false (403 `forbidden`): the holder is known by
+   * the staff member's `cardOpenid` (a staff session without one is not checked as a holder).
+   */
   allowHolder?: boolean | undefined
   /** The cards this counter handles; a code of another card answers `unknown_code`. Default: every card. */
   cards?: CardCatalogue<unknown> | undefined
@@ -79,6 +84,10 @@ interface ConsumeRecord {
   outcome?: ConsumeResponseBody | undefined
 }
 
+/** Whether the session user holds the code (by their card-account openid; unknown without one). */
+const isHolder = (user: CardUser, state: CodeState): boolean =>
+  user.cardOpenid !== undefined && state.openid === user.cardOpenid
+
 const tail = (code: string) => `…${code.slice(-4)}`
 
 function checkStaffOptions<Context>(fn: string, o: StaffHandlerOptions<Context>) {
@@ -107,12 +116,12 @@ function checkStaffOptions<Context>(fn: string, o: StaffHandlerOptions<Context>)
 async function authorized<Context>(
   o: StaffHandlerOptions<Context>,
   report: (message: string, cause?: unknown) => void,
-  staff: string,
+  user: CardUser,
   request: HandlerRequest<Context>,
 ): Promise<void> {
   let allowed: boolean
   try {
-    allowed = (await o.authorize({ openid: staff }, request)) === true
+    allowed = (await o.authorize({ ...user }, request)) === true
   } catch (e) {
     report('authorize failed', e)
     throw new HandlerError(500, 'server_error', 'could not check the staff member')
@@ -170,8 +179,9 @@ export function createConsumeHandler<Context = IncomingMessage>(
   const core = createCore(kit, {
     name,
     method: 'POST',
-    async run({ openid: staff, body, request }) {
-      await authorized(o, (m, e) => kit.report(`${name}: ${m}`, e), staff, request)
+    async run({ user, body, request }) {
+      await authorized(o, (m, e) => kit.report(`${name}: ${m}`, e), user, request)
+      const staff = user.id
       if (!isPlainObject(body))
         throw new HandlerError(400, 'invalid_request', 'the body must be a JSON object { code, cardId?, requestId }')
       const { code, cardId } = codeRef(body)
@@ -227,7 +237,7 @@ export function createConsumeHandler<Context = IncomingMessage>(
             cardId,
             beforeConsume: async (state: CodeState) => {
               if (o.cards && !(await known(o.cards, [state.cardId]))[0]) throw new NotThisCounter()
-              if (state.openid === staff && !o.allowHolder)
+              if (!o.allowHolder && isHolder(user, state))
                 throw new HandlerError(403, 'forbidden', 'staff may not consume a card they hold themselves')
               await write(requestId, { code, cardId: state.cardId, state: 'pending' })
             },
@@ -299,8 +309,9 @@ export function createCodeUnavailableHandler<Context = IncomingMessage>(
   const core = createCore(kit, {
     name,
     method: 'POST',
-    async run({ openid: staff, body, request }) {
-      await authorized(o, (m, e) => kit.report(`${name}: ${m}`, e), staff, request)
+    async run({ user, body, request }) {
+      await authorized(o, (m, e) => kit.report(`${name}: ${m}`, e), user, request)
+      const staff = user.id
       if (!isPlainObject(body))
         throw new HandlerError(400, 'invalid_request', 'the body must be a JSON object { code, cardId?, reason? }')
       const { code, cardId } = codeRef(body)
@@ -316,7 +327,7 @@ export function createCodeUnavailableHandler<Context = IncomingMessage>(
         const state = await getCodeState({ ...api, code, cardId })
         if (!state || (o.cards && !(await known(o.cards, [state.cardId]))[0]))
           return answer({ outcome: 'unknown_code' }, cardId)
-        if (state.openid === staff && !o.allowHolder)
+        if (!o.allowHolder && isHolder(user, state))
           throw new HandlerError(403, 'forbidden', 'staff may not act on a card they hold themselves')
         return answer(await makeCodeUnavailable({ ...api, code, cardId: cardId ?? state.cardId, reason }), state.cardId)
       } catch (e) {

@@ -10,7 +10,7 @@ import type { AddCardButtonInstance } from '../../components/add-card-button/ind
 import type { CardSource } from '../../utils'
 import { startCardExtServer, type CardExtServer, type Fault } from '../helpers/card-ext-server'
 import { tapOn, the, useHarness } from '../helpers/harness'
-import { freshCards, ID } from '../helpers/platform'
+import { ACCOUNT, freshCards, ID } from '../helpers/platform'
 import { byTag, loadComponent } from '../helpers/simulate'
 
 /** Valid in shape (the client's rules), signed with nothing: fine where WeChat is never asked. */
@@ -244,6 +244,18 @@ describe('tap-time mode: a fresh cardExt for every add', () => {
     expect(server.requests.map((r) => r.headers.authorization)).toEqual(Array(3).fill('Bearer t0ken'))
     expect(new Set(h.calls().map((list) => list[0]?.cardExt)).size).toBe(3)
     expect(h.platform.state.held.map((card) => card.cardId)).toEqual([ID.coupon, ID.coupon, ID.coupon])
+  })
+
+  it('after 签名错误 the next request says signatureFailed (the server refreshes its ticket); a success clears it', async () => {
+    const c = tapTime()
+    h.platform.rotateTicket({ ticket: 'a-ticket-the-server-does-not-have-yet' })
+    await tapAndAnswer(c)
+    expect(h.events[0]).toEqual(['fail', expect.objectContaining({ errMsg: 'addCard:fail 签名错误' })])
+    h.platform.rotateTicket({ ticket: ACCOUNT.apiTicket }) // the server signs with WeChat's ticket again
+    await tapAndAnswer(c)
+    await tapAndAnswer(c)
+    expect(h.names().slice(2)).toEqual(['success', 'complete', 'success', 'complete'])
+    expect(server.requests.map((r) => r.body.signatureFailed)).toEqual([undefined, true, undefined])
   })
 
   it('card-ids: several cards in one request and one wx.addCard', async () => {

@@ -232,7 +232,7 @@ describe('a "my cards" page: the ready-made handlers over HTTP, states from the 
       getticket: 1,
       decrypt: 5,
       getcardlist: 1,
-      code_get: 5,
+      code_get: 10, // 5 holder checks of /card-codes, 5 states of /user-cards
       stable_token: 2,
     })
   })

@@ -5,7 +5,14 @@
 import { spawn } from 'child_process'
 import path from 'path'
 import { exampleProgram } from '../../scripts/local-servers'
-import { createCardPlatform, FIXTURE_ACCOUNT, fixturePlatformOptions, type CardPlatform } from '../../testing'
+import {
+  createCardPlatform,
+  FIXTURE_ACCOUNT,
+  FIXTURE_MINI_PROGRAM,
+  FIXTURE_USERS,
+  fixturePlatformOptions,
+  type CardPlatform,
+} from '../../testing'
 
 const { startRedis } = require('../server/redis-server.js') as {
   startRedis(): Promise<{ url: string; stop(): Promise<void> }>
@@ -93,6 +100,35 @@ describe.each([
     expect(userCards.cards.map((card) => [card.cardId, card.status])).toEqual(cardIds.map((id) => [id, 'NORMAL']))
     expect((await ask('/user-cards', undefined, 'someone-else')).status).toBe(401)
   })
+
+  it('answers malformed, oversized, deep and wrongly typed bodies with the documented { code, message }', async () => {
+    const raw = async (body: string, type = 'application/json', session = SESSION) => {
+      const r = await fetch(`${url}/card-ext`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session}`, 'content-type': type },
+        body,
+      })
+      const json = (await r.json()) as { code: string; message: string }
+      expect(Object.keys(json).sort()).toEqual(['code', 'message'])
+      expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8')
+      return [r.status, json.code]
+    }
+    expect(await raw('{"cardIds":')).toEqual([400, 'invalid_json'])
+    expect(await raw(JSON.stringify({ cardIds: ['pDemoCoupon'], data: { pad: 'x'.repeat(20_000) } }))).toEqual([
+      413,
+      'body_too_large',
+    ])
+    expect(await raw(`${'['.repeat(5000)}${']'.repeat(5000)}`)).toEqual([400, 'body_too_deep'])
+    expect(await raw('cardIds=pDemoCoupon', 'application/x-www-form-urlencoded')).toEqual([
+      415,
+      'unsupported_media_type',
+    ])
+    expect(await raw('{"cardIds":["pDemoCoupon"]}', 'text/plain')).toEqual([415, 'unsupported_media_type'])
+    expect(await raw(`${'['.repeat(5000)}${']'.repeat(5000)}`, 'application/json', 'nobody')).toEqual([
+      401,
+      'no_session',
+    ])
+  })
 })
 
 describe('examples/server.ts: member cards and the counter', () => {
@@ -171,7 +207,17 @@ describe('the scripts', () => {
       cardList: [{ cardId: 'pDemoCoupon', cardExt: JSON.parse((await run('sign.ts', sim.env).done).stdout).cardExt }],
     })
     expect(added.cardList[0]?.isSuccess).toBe(true) // sign.ts's cardExt
-    const env = { ...sim.env, ENCRYPT_CODE: added.cardList[0]?.code ?? '', REDIS_URL: redis.url }
+    const { code: jsCode } = await sim.platform.clientOf('user').login()
+    const env = {
+      ...sim.env,
+      ENCRYPT_CODE: added.cardList[0]?.code ?? '',
+      REDIS_URL: redis.url,
+      // two-openids.ts: the mini-program's AppID, a wx.login code of the user, and their unionid in its table
+      MINIPROGRAM_APPID: FIXTURE_MINI_PROGRAM.appid,
+      MINIPROGRAM_SECRET: FIXTURE_MINI_PROGRAM.secret,
+      JS_CODE: jsCode,
+      DEV_UNIONID: FIXTURE_USERS[0]?.unionid ?? '',
+    }
     const scripts: [string, RegExp][] = [
       ['decrypt.ts', new RegExp(`^code: ${sim.platform.state.held[0]?.code}\n$`)],
       ['user-cards.ts', /^pDemoCoupon NORMAL usable {2}until \d{4}-/],
@@ -181,6 +227,10 @@ describe('the scripts', () => {
       ['redis-node-redis.ts', /^api_ticket ready: true\n$/],
       ['testing/simulator.ts', /^[A-Za-z0-9+/=]{64}\n$/],
       ['member-form.ts', /^activation form set for pDemoMember\n$/],
+      [
+        'two-openids.ts',
+        /^\{ id: 'oMiniSimulatorUser', cardOpenid: 'oSimulatorUser' \}\n200 \{"cards":\[\{"cardId":"pDemoCoupon"/,
+      ],
     ]
     const results = await Promise.all(scripts.map(([file]) => run(file, env).done))
     // On a busy machine a local Redis can miss the 1 s store timeout: the provider then says so once and serves the

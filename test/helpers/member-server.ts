@@ -10,11 +10,13 @@ import {
   createMemberInfoHandler,
   createStableAccessTokenProvider,
   type CardHandler,
+  type CardUser,
   type HandlerRequest,
 } from '../../server'
 import type { CardPlatform, Listening } from '../../testing'
 import { ACCOUNT, ID } from './platform'
 
+/** The staff member's openid under the Official Account (they hold no card of the fixture). */
 export const STAFF_OPENID = 'oStaffMember'
 /** Request headers of the fixture user's session and of the staff member's. */
 export const USER_HEADER = { Authorization: 'Bearer s-user' }
@@ -37,8 +39,12 @@ export interface MemberServer {
 export async function startMemberServer(platform: CardPlatform): Promise<MemberServer> {
   const wechat: Listening = await platform.listen()
   const errors: Error[] = []
-  const sessions: Record<string, string> = { 'Bearer s-user': ACCOUNT.openid, 'Bearer s-staff': STAFF_OPENID }
-  const getOpenid = ({ headers }: HandlerRequest) => {
+  // Each session: the user's key in this server (their mini-program openid) and their Official Account openid.
+  const sessions: Record<string, CardUser> = {
+    'Bearer s-user': { id: 'oMiniSimulatorUser', cardOpenid: ACCOUNT.openid },
+    'Bearer s-staff': { id: 'staff-1', cardOpenid: STAFF_OPENID },
+  }
+  const getUser = ({ headers }: HandlerRequest): CardUser | undefined => {
     const auth = headers.authorization
     return typeof auth === 'string' && Object.prototype.hasOwnProperty.call(sessions, auth) ? sessions[auth] : undefined
   }
@@ -49,7 +55,7 @@ export async function startMemberServer(platform: CardPlatform): Promise<MemberS
     now: platform.now,
   })
   const common = {
-    getOpenid,
+    getUser,
     getAccessToken: tokens.getAccessToken,
     baseUrl: wechat.url,
     onError: (e: Error) => errors.push(e),
@@ -57,7 +63,7 @@ export async function startMemberServer(platform: CardPlatform): Promise<MemberS
   const cards = { [ID.member]: {} }
   const staff = {
     ...common,
-    authorize: ({ openid }: { openid: string }) => openid === STAFF_OPENID,
+    authorize: (user: CardUser) => user.id === 'staff-1',
     onRecord: () => undefined,
   }
   const routes: Record<string, CardHandler> = {

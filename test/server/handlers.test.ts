@@ -6,20 +6,31 @@ import {
   createApiTicketProvider,
   createCardCodesHandler,
   createCardExtHandler,
+  createCardInfoSource,
   createStableAccessTokenProvider,
+  createMemoryStore,
   createUserCardsHandler,
   verifyCardExt,
   type CardExtHandlerOptions,
   type CardExtRule,
   type CardHandler,
+  type CardUser,
   type HandlerRequest,
 } from '../../server'
-import type { CardPlatform, Listening } from '../../testing'
+import { FIXTURE_CARDS, FIXTURE_USERS, type CardPlatform, type Listening } from '../../testing'
 import { ACCOUNT, ID, makePlatform } from '../helpers/platform'
 import { httpRequest, type ClientAnswer } from './http-server'
 
 const { appid: APPID, secret: SECRET, accessToken: FIRST_TOKEN, apiTicket: TICKET, openid: USER } = ACCOUNT
-const SESSIONS: Record<string, string> = { 'Bearer s-user': USER }
+/** The session user: their key in this server (their mini-program openid) and their openid under the card account. */
+const ME: CardUser = { id: 'oMiniProgramUser', cardOpenid: USER }
+const SESSIONS: Record<string, CardUser> = {
+  'Bearer s-user': ME,
+  // Another user of this server and of the account (the fixture user `other`), who holds no card of USER's.
+  'Bearer s-other': { id: 'oMiniProgramOther', cardOpenid: FIXTURE_USERS[1].openid },
+  // A user whose card-account openid this server does not know (yet).
+  'Bearer s-new': { id: 'oMiniProgramNew' },
+}
 
 /** This server's catalogue: an ordinary card, a custom-code one, one bound to the user; the platform has more. */
 const [PLAIN, CUSTOM, BOUND, OTHER] = [ID.voucher, ID.custom, ID.member, ID.coupon]
@@ -38,8 +49,8 @@ const seen: string[] = []
 const errors: Error[] = []
 let codes = 0
 
-/** The openid of the session named by the Authorization header (own lookups: `constructor` is no session). */
-const sessionOf = ({ headers }: HandlerRequest): string | undefined => {
+/** The user of the session named by the Authorization header (own lookups: `constructor` is no session). */
+const sessionOf = ({ headers }: HandlerRequest): CardUser | undefined => {
   const auth = headers.authorization
   return typeof auth === 'string' && Object.prototype.hasOwnProperty.call(SESSIONS, auth) ? SESSIONS[auth] : undefined
 }
@@ -68,7 +79,7 @@ beforeEach(async () => {
     baseUrl: wechat.url,
     now: platform.now,
   })
-  const common = { getOpenid: sessionOf, onError, baseUrl: wechat.url }
+  const common = { getUser: sessionOf, onError, baseUrl: wechat.url }
   const routes: Record<string, CardHandler> = {
     '/card-ext': createCardExtHandler({
       ...common,
@@ -108,6 +119,10 @@ afterEach(async () => {
 })
 
 const SESSION = { authorization: 'Bearer s-user' }
+/** A fresh access_token provider on this test's simulator. */
+const tokensOf = () =>
+  createStableAccessTokenProvider({ appid: APPID, secret: SECRET, baseUrl: wechat.url, now: platform.now })
+    .getAccessToken
 async function send(
   method: string,
   path: string,
@@ -220,14 +235,14 @@ describe('POST /card-ext', () => {
   it('createCode gets the card, the session openid and the request data', async () => {
     const createCode = jest.fn(() => 'CODE42')
     const handler = createCardExtHandler({
-      getOpenid: () => USER,
+      getUser: () => ME,
       getTicket: async () => TICKET,
       cards: CARDS,
       createCode,
     })
     const r = await handler.handle({ method: 'POST', headers: {}, body: { cardIds: [CUSTOM], data: { shop: 7 } } })
     expect(r.status).toBe(200)
-    expect(createCode).toHaveBeenCalledWith({ cardId: CUSTOM, openid: USER, data: { shop: 7 } })
+    expect(createCode).toHaveBeenCalledWith({ cardId: CUSTOM, user: ME, openid: ME.id, data: { shop: 7 } })
   })
 
   it.each<[string, unknown, string]>([
@@ -282,7 +297,7 @@ describe('POST /card-ext', () => {
 
   const handlerWith = (o: Partial<CardExtHandlerOptions>) =>
     createCardExtHandler({
-      getOpenid: () => USER,
+      getUser: () => ME,
       getTicket: async () => TICKET,
       cards: CARDS,
       createCode: () => 'C1',
@@ -314,15 +329,25 @@ describe('POST /card-ext', () => {
     expect(errors[0].message).toContain(cause)
   })
 
-  it('getOpenid rejecting → 500 server_error; an openid WeChat cannot match → 500 too', async () => {
-    const failing = await issue(handlerWith({ getOpenid: () => Promise.reject(new Error('redis down')) }), [PLAIN])
-    const padded = await issue(handlerWith({ getOpenid: () => ` ${USER}` }), [PLAIN])
-    for (const r of [failing, padded])
+  it('getUser rejecting → 500 server_error; an id or cardOpenid WeChat cannot match → 500 too', async () => {
+    const failing = await issue(handlerWith({ getUser: () => Promise.reject(new Error('redis down')) }), [PLAIN])
+    const padded = await issue(handlerWith({ getUser: () => ({ id: 'u1', cardOpenid: ` ${USER}` }) }), [PLAIN])
+    const noId = await issue(handlerWith({ getUser: () => ({ id: '' }) }), [PLAIN])
+    for (const r of [failing, padded, noId])
       expect(r).toEqual({ status: 500, body: { code: 'server_error', message: 'could not read the session' } })
     expect(errors.map((e) => e.message)).toEqual([
-      'card-ext handler: getOpenid failed: Error: redis down',
-      'card-ext handler: getOpenid resolved an openid that has leading or trailing whitespace (WeChat matches it exactly)',
+      'card-ext handler: getUser failed: Error: redis down',
+      'card-ext handler: getUser resolved a user that has a cardOpenid that has leading or trailing whitespace (WeChat matches it exactly)',
+      'card-ext handler: getUser resolved a user that has an id that is empty',
     ])
+  })
+
+  it('getOpenid (deprecated) still works: its openid is both the user id and the card-account openid', async () => {
+    const r = await issue(handlerWith({ getUser: undefined, getOpenid: () => USER }), [BOUND])
+    expect(r.status).toBe(200)
+    const { cardList } = r.body as { cardList: { cardExt: string }[] }
+    expect(JSON.parse(cardList[0].cardExt)).toMatchObject({ openid: USER })
+    expect(() => handlerWith({ getOpenid: () => USER })).toThrow(/pass getUser or getOpenid \(deprecated\), not both/)
   })
 
   it('a function catalogue decides per card (and may be asynchronous)', async () => {
@@ -332,7 +357,7 @@ describe('POST /card-ext', () => {
   })
 
   it.each<[string, Partial<CardExtHandlerOptions>, RegExp]>([
-    ['no getOpenid', { getOpenid: undefined }, /createCardExtHandler: getOpenid must be a function/],
+    ['no getUser', { getUser: undefined }, /createCardExtHandler: getUser must be a function/],
     ['no getTicket', { getTicket: undefined }, /getTicket must be a function/],
     ['no cards', { cards: undefined }, /cards must be an object or a Map by card id, or a function/],
     ['cards as an array', { cards: [PLAIN] as never }, /cards must be an object or a Map/],
@@ -366,7 +391,7 @@ describe('POST /card-codes: one result per code', () => {
     const [plain, custom, bound] = await addCards(issued.cardList)
     const onCode = jest.fn()
     const handler = createCardCodesHandler({
-      getOpenid: sessionOf,
+      getUser: sessionOf,
       getAccessToken: async () => FIRST_TOKEN,
       baseUrl: wechat.url,
       concurrency: 1, // so the failing request below is the first one
@@ -414,8 +439,8 @@ describe('POST /card-codes: one result per code', () => {
       ],
     })
     expect(onCode.mock.calls.map(([card]) => card)).toEqual([
-      { openid: USER, cardId: PLAIN, code: held[0].code },
-      { openid: USER, cardId: CUSTOM, code: held[1].code },
+      { openid: USER, cardId: PLAIN, code: held[0].code, user: ME },
+      { openid: USER, cardId: CUSTOM, code: held[1].code, user: ME },
     ])
     expect(platform.state.requests.decrypt).toBe(4) // the spaced one never reached WeChat
     expect(errors.map((e) => e.message)).toEqual([
@@ -429,7 +454,7 @@ describe('POST /card-codes: one result per code', () => {
     }
     const [a, b] = await addCards(issued.cardList)
     const handler = createCardCodesHandler({
-      getOpenid: sessionOf,
+      getUser: sessionOf,
       getAccessToken: async () => FIRST_TOKEN,
       baseUrl: wechat.url,
       onCode: ({ code }) => (code === platform.state.held[0].code ? Promise.reject(new Error('db down')) : undefined),
@@ -456,7 +481,7 @@ describe('POST /card-codes: one result per code', () => {
     const encrypted = await addCards(issued.cardList)
     const asked: unknown[] = []
     const handler = createCardCodesHandler({
-      getOpenid: sessionOf,
+      getUser: sessionOf,
       getAccessToken: async (request) => {
         asked.push(request)
         return request?.forceRefresh ? FIRST_TOKEN : 'a-token-replaced-elsewhere'
@@ -535,7 +560,7 @@ describe('GET /user-cards', () => {
     }
     await addCards(issued.cardList)
     // a card of the same AppID this server does not issue
-    const other = createCardExtHandler({ getOpenid: () => USER, getTicket: async () => TICKET, cards: { [OTHER]: {} } })
+    const other = createCardExtHandler({ getUser: () => ME, getTicket: async () => TICKET, cards: { [OTHER]: {} } })
     const r = await other.handle({ method: 'POST', headers: {}, body: { cardIds: [OTHER] } })
     await addCards((JSON.parse(r.body) as { cardList: { cardId: string; cardExt: string }[] }).cardList)
   }
@@ -604,9 +629,9 @@ describe('GET /user-cards', () => {
 describe('handle(): the same core without a socket', () => {
   it('handle() applies the same checks to text, bytes and parsed bodies', async () => {
     // the session is the app's own context here (a typed object it looked up), not a header
-    const context = { openid: USER }
-    const cardExt = createCardExtHandler<{ openid: string }>({
-      getOpenid: (r) => r.context?.openid,
+    const context = { user: ME }
+    const cardExt = createCardExtHandler<{ user: CardUser }>({
+      getUser: (r) => r.context?.user,
       getTicket: async () => TICKET,
       cards: { [PLAIN]: {} },
     })
@@ -636,7 +661,7 @@ describe('handle(): the same core without a socket', () => {
   it('handle() never rejects: a request that is not one answers 500 server_error', async () => {
     const errors: Error[] = []
     const handler = createUserCardsHandler({
-      getOpenid: () => USER,
+      getUser: () => ME,
       getAccessToken: async () => 't',
       onError: (e) => errors.push(e),
     })
@@ -652,7 +677,7 @@ describe('handle(): the same core without a socket', () => {
     const secret = 'e'.repeat(32)
     const ticket = 'known-ticket-short'
     const handler = createCardExtHandler({
-      getOpenid: () => USER,
+      getUser: () => ME,
       getTicket: async () => ticket,
       cards: { [ID.custom]: { useCustomCode: true } },
       // an app bug that puts secrets in its error
@@ -668,5 +693,370 @@ describe('handle(): the same core without a socket', () => {
       ],
     ])
     error.mockClear() // only this handler has no onError
+  })
+})
+
+describe('the HTTP path: session first, JSON only, bounded, on time', () => {
+  /** `[[[…]]]` nested `depth` deep: 10 kB at 5 000. */
+  const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`
+
+  it('without a session, even a hostile body is a 401: the body is never read, parsed or serialized', async () => {
+    const deep = nested(5_000)
+    const anonymous = { authorization: '' }
+    for (const path of ['/card-ext', '/card-codes', '/parsed/card-ext']) {
+      // /parsed/ parses before the handler (like express.json()); its answer is still the handler's 401
+      const r = await send('POST', path, { raw: deep, headers: anonymous })
+      expect([r.status, r.json?.code]).toEqual([401, 'no_session'])
+    }
+    const wrongType = await send('POST', '/card-ext', {
+      raw: 'x',
+      headers: { ...anonymous, 'content-type': 'text/plain' },
+    })
+    expect([wrongType.status, wrongType.json?.code]).toEqual([401, 'no_session'])
+    expect(errors).toEqual([])
+  })
+
+  it('nesting deeper than maxBodyDepth → 400 body_too_deep, as text or already parsed (no RangeError)', async () => {
+    const text = await send('POST', '/card-ext', { raw: nested(5_000) })
+    const message = 'the body nests objects and arrays deeper than 8 levels'
+    expect([text.status, text.json]).toEqual([400, { code: 'body_too_deep', message }])
+    let parsed: unknown = 1
+    for (let i = 0; i < 5_000; i++) parsed = { a: parsed }
+    const handler = createCardExtHandler({
+      getUser: () => ME,
+      getTicket: async () => TICKET,
+      cards: { [PLAIN]: {} },
+      onError: (e) => errors.push(e),
+    })
+    const framework = await handler.handle({ method: 'POST', headers: {}, body: { cardIds: [PLAIN], data: parsed } })
+    expect([framework.status, JSON.parse(framework.body)]).toEqual([400, { code: 'body_too_deep', message }])
+    // a brace inside a string is no nesting
+    const quoted = await post('/card-ext', { cardIds: [PLAIN], data: { note: '{{{{{{{{{{[[[[[[[[' } })
+    expect(quoted.status).toBe(200)
+    expect(errors).toEqual([])
+  })
+
+  it.each([
+    ['text/plain', '{"cardIds":["x"]}'],
+    ['application/x-www-form-urlencoded', 'cardIds=x'],
+    ['multipart/form-data; boundary=b', '--b\r\n\r\nx\r\n--b--'],
+  ])('a %s body → 415 unsupported_media_type', async (type, raw) => {
+    const r = await send('POST', '/card-codes', { raw, headers: { 'content-type': type } })
+    expect([r.status, r.json]).toEqual([
+      415,
+      { code: 'unsupported_media_type', message: `send the body as application/json, not "${type.split(';')[0]}"` },
+    ])
+  })
+
+  it('application/json with a charset, and application/<x>+json, are JSON', async () => {
+    for (const type of ['application/json; charset=utf-8', 'application/merge-patch+json']) {
+      const r = await send('POST', '/card-ext', { body: { cardIds: [PLAIN] }, headers: { 'content-type': type } })
+      expect(r.status).toBe(200)
+    }
+  })
+
+  it('a request past deadlineMs → 504 timeout in the documented shape; onCode is never told a late code', async () => {
+    const onCode = jest.fn()
+    let release: (token: string) => void = () => undefined
+    const handler = createCardCodesHandler({
+      getUser: () => ME,
+      getAccessToken: () => new Promise<string>((resolve) => (release = resolve)),
+      baseUrl: wechat.url,
+      onCode,
+      deadlineMs: 50,
+      onError: (e) => errors.push(e),
+    })
+    const issued = (await post('/card-ext', { cardIds: [PLAIN] })).json as {
+      cardList: { cardId: string; cardExt: string }[]
+    }
+    const [encryptCode] = await addCards(issued.cardList)
+    const r = await handler.handle({ method: 'POST', headers: {}, body: { cards: [{ cardId: PLAIN, encryptCode }] } })
+    expect([r.status, JSON.parse(r.body)]).toEqual([
+      504,
+      { code: 'timeout', message: 'the request took longer than 50 ms; try again later' },
+    ])
+    expect(errors.map((e) => e.message)).toEqual(['card-codes handler: no answer within deadlineMs (50 ms)'])
+    // WeChat answers after all: the work finishes, and nobody is told
+    release(FIRST_TOKEN)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(platform.state.requests.decrypt).toBe(1)
+    expect(onCode).not.toHaveBeenCalled()
+  })
+})
+
+describe('a code goes only to its holder; the bounds per user', () => {
+  type Issued = { cardList: { cardId: string; cardExt: string }[] }
+  const issuedTo = async (cardIds: string[]) => ((await post('/card-ext', { cardIds })).json as Issued).cardList
+
+  it("another user's encrypted codes → not_holder per item, no code, onCode not called", async () => {
+    const mine = await addCards(await issuedTo([PLAIN, CUSTOM]))
+    const onCode = jest.fn()
+    const handler = createCardCodesHandler({
+      getUser: sessionOf,
+      getAccessToken: tokensOf(),
+      baseUrl: wechat.url,
+      onCode,
+      onError: (e) => errors.push(e),
+    })
+    const ask = (authorization: string, cards: { cardId: string; encryptCode: string }[]) =>
+      handler.handle({ method: 'POST', headers: { authorization }, body: { cards } }).then((r) => {
+        seen.push(r.body)
+        return JSON.parse(r.body) as unknown
+      })
+    const notHolder = (cardId: string) => ({
+      cardId,
+      error: { code: 'not_holder', message: "this code is not the session user's code of this card" },
+    })
+    const stolen = await ask('Bearer s-other', [
+      { cardId: PLAIN, encryptCode: mine[0] },
+      { cardId: CUSTOM, encryptCode: mine[1] },
+    ])
+    expect(stolen).toEqual({ cards: [notHolder(PLAIN), notHolder(CUSTOM)] })
+    // the holder naming the wrong card gets no code either
+    const wrongCard = await ask('Bearer s-user', [{ cardId: CUSTOM, encryptCode: mine[0] }])
+    expect(wrongCard).toEqual({ cards: [notHolder(CUSTOM)] })
+    expect(onCode).not.toHaveBeenCalled()
+    const own = await ask('Bearer s-user', [{ cardId: PLAIN, encryptCode: mine[0] }])
+    expect(own).toEqual({ cards: [{ cardId: PLAIN, code: platform.state.held[0].code }] })
+    expect(onCode).toHaveBeenCalledTimes(1)
+    expect(errors).toEqual([])
+  })
+
+  it('a session without a card-account openid: no_card_openid where one is needed, and nothing goes to WeChat', async () => {
+    const newcomer = { authorization: 'Bearer s-new' }
+    const codes = await post('/card-codes', { cards: [{ cardId: PLAIN, encryptCode: 'x' }] }, newcomer)
+    const list = await send('GET', '/user-cards', { headers: newcomer })
+    const bound = await post('/card-ext', { cardIds: [PLAIN, BOUND] }, newcomer)
+    for (const r of [codes, list, bound]) expect([r.status, r.json?.code]).toEqual([403, 'no_card_openid'])
+    expect(bound.json?.message).toBe(
+      `cardIds[1] "${BOUND}" is bound to one user (bind_openid), and this session has no openid under the Official Account that owns the cards`,
+    )
+    expect(platform.state.requests).toMatchObject({ getticket: 0, decrypt: 0, getcardlist: 0, code_get: 0 })
+    // an unbound card needs no card-account openid
+    expect((await post('/card-ext', { cardIds: [PLAIN] }, newcomer)).status).toBe(200)
+  })
+
+  it('25 requests × 20 codes of another user: 0 codes leak, and decrypting stops at the bound (40 per 10 min)', async () => {
+    const mine = await addCards(await issuedTo(Array(10).fill(PLAIN)))
+    mine.push(...(await addCards(await issuedTo(Array(10).fill(CUSTOM)))))
+    const before = platform.state.requests.decrypt
+    const answers = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        post(
+          '/card-codes',
+          { cards: mine.map((encryptCode, j) => ({ cardId: j < 10 ? PLAIN : CUSTOM, encryptCode })) },
+          { authorization: 'Bearer s-other', 'x-attempt': String(i) },
+        ),
+      ),
+    )
+    const statuses = answers.map((r) => r.status)
+    expect(statuses.filter((s) => s === 200)).toHaveLength(2)
+    expect(statuses.filter((s) => s === 429)).toHaveLength(23)
+    const limited = answers.find((r) => r.status === 429)
+    expect([limited?.json, limited?.headers['retry-after']]).toEqual([
+      { code: 'rate_limited', message: 'too many codes decrypted: at most 40 per 600 s for one user; try again later' },
+      '600',
+    ])
+    const leaked = answers.flatMap((r) => ((r.json?.cards ?? []) as { code?: string }[]).filter((c) => c.code))
+    expect(leaked).toEqual([])
+    expect(platform.state.requests.decrypt - before).toBe(40)
+  })
+
+  it('issuing is bounded per user and card: a loop cannot drain a custom-code pool', async () => {
+    const created = codes
+    const answers: number[] = []
+    for (let i = 0; i < 12; i++) answers.push((await post('/card-ext', { cardIds: [CUSTOM] })).status)
+    expect(answers).toEqual([...Array(10).fill(200), 429, 429])
+    expect(codes - created).toBe(10) // createCode was not asked once the bound was reached
+    // another card, and another user, have their own bounds
+    expect((await post('/card-ext', { cardIds: [PLAIN] })).status).toBe(200)
+    expect((await post('/card-ext', { cardIds: [CUSTOM] }, { authorization: 'Bearer s-other' })).status).toBe(200)
+  })
+
+  it("a card's get_limit lowers its bound to 3 × get_limit; a shared store counts across instances", async () => {
+    const store = createMemoryStore()
+    const instance = () =>
+      createCardExtHandler({
+        getUser: () => ME,
+        getTicket: async () => TICKET,
+        cards: { [BOUND]: { bindOpenid: true, getLimit: 1 } },
+        rateCounter: store,
+      })
+    const [a, b] = [instance(), instance()]
+    const statuses: number[] = []
+    for (const handler of [a, b, a, b])
+      statuses.push((await handler.handle({ method: 'POST', headers: {}, body: { cardIds: [BOUND] } })).status)
+    expect(statuses).toEqual([200, 200, 200, 429])
+  })
+})
+
+describe('card-ext asks the card: card/get, cached, single flight, stale if error', () => {
+  type Issued = { cardList: { cardId: string; cardExt: string }[] }
+  const sourceOf = () =>
+    createCardInfoSource({
+      getAccessToken: tokensOf(),
+      appid: APPID,
+      baseUrl: wechat.url,
+      now: platform.now,
+      onError: (e) => errors.push(e),
+    })
+  const handlerWith = (o: Partial<CardExtHandlerOptions> = {}) =>
+    createCardExtHandler({
+      getUser: () => ME,
+      getTicket: async () => TICKET,
+      getCardInfo: sourceOf().getCardInfo,
+      cards: { [PLAIN]: {}, [CUSTOM]: {}, [BOUND]: {} }, // no rule by hand: the card says
+      createCode: () => `CODE${++codes}`,
+      onError: (e) => errors.push(e),
+      ...o,
+    })
+  const issue = async (handler: CardHandler, cardIds: string[]) => {
+    const r = await handler.handle({ method: 'POST', headers: {}, body: { cardIds } })
+    seen.push(r.body)
+    return { status: r.status, body: JSON.parse(r.body) as unknown }
+  }
+
+  it('learns use_custom_code and bind_openid from card/get: WeChat accepts every cardExt; one card/get per card', async () => {
+    const handler = handlerWith()
+    const answers = await Promise.all([1, 2, 3].map(() => issue(handler, [PLAIN, CUSTOM, BOUND])))
+    for (const r of answers) expect(r.status).toBe(200)
+    const [{ cardList }] = answers.map((r) => r.body as Issued)
+    expect(JSON.parse(cardList[1].cardExt)).toMatchObject({ code: expect.stringMatching(/^CODE\d+$/) as unknown })
+    expect(JSON.parse(cardList[2].cardExt)).toMatchObject({ openid: USER })
+    await addCards(cardList)
+    expect(platform.state.requests.card_get).toBe(3)
+  })
+
+  it('a rule contradicting card/get → 500 card_rule_conflict naming both; a custom-code card without createCode → 500 no_create_code', async () => {
+    const conflict = await issue(handlerWith({ cards: { [CUSTOM]: { useCustomCode: false } } }), [CUSTOM])
+    const message = `card "${CUSTOM}": its rule says useCustomCode: false, and card/get says use_custom_code: true; fix the rule or leave it out`
+    expect(conflict).toEqual({ status: 500, body: { code: 'card_rule_conflict', message } })
+    const noCode = await issue(handlerWith({ createCode: undefined }), [PLAIN, CUSTOM])
+    expect(noCode).toEqual({
+      status: 500,
+      body: {
+        code: 'no_create_code',
+        message: `card "${CUSTOM}" uses custom codes (use_custom_code), and no createCode was given`,
+      },
+    })
+    expect(platform.state.requests.getticket).toBe(0) // nothing was signed
+  })
+
+  it("the card's get_limit bounds issuing (3 × 1 for the member card); a failed refresh serves the cached settings", async () => {
+    const handler = handlerWith({ rateCounter: createMemoryStore({ now: platform.now }) }) // windows on the platform's clock
+    const statuses: number[] = []
+    for (let i = 0; i < 4; i++) statuses.push((await issue(handler, [BOUND])).status)
+    expect(statuses).toEqual([200, 200, 200, 429])
+    platform.advanceTime(11 * 60_000) // past the 10 minutes the settings are used for
+    platform.failNextRequest('card_get')
+    expect((await issue(handler, [BOUND])).status).toBe(200) // a new window, the cached settings
+    expect(errors.map((e) => e.message)).toEqual([
+      `createCardInfoSource: refreshing ${BOUND} failed (WeChatApiError: WeChat card/get failed: errcode -1, errmsg system error); serving the settings read before`,
+    ])
+  })
+
+  it('card/get failing with nothing cached → 502 wechat_error naming the card', async () => {
+    platform.failNextRequest('card_get', { errcode: 40073, errmsg: 'invalid card_id' })
+    expect(await issue(handlerWith(), [PLAIN])).toEqual({
+      status: 502,
+      body: {
+        code: 'wechat_error',
+        message: `could not read the settings of card "${PLAIN}" from WeChat; try again later`,
+      },
+    })
+  })
+})
+
+describe('a rotated api_ticket costs at most one failed add', () => {
+  type Issued = { cardList: { cardId: string; cardExt: string }[] }
+  const addOnce = async (cardList: Issued['cardList']) =>
+    platform.wx.addCard({ cardList }).then(
+      () => 'addCard:ok',
+      (e: { errMsg: string }) => e.errMsg,
+    )
+
+  it('the add after 签名错误 says so (signatureFailed): the ticket is refreshed, at most once per 30 s', async () => {
+    expect((await post('/card-ext', { cardIds: [PLAIN] })).status).toBe(200) // the ticket is cached now
+    platform.rotateTicket() // no grace period: the cached ticket signs 签名错误 from now on
+    const stale = (await post('/card-ext', { cardIds: [PLAIN] })).json as Issued
+    expect(await addOnce(stale.cardList)).toBe('addCard:fail 签名错误')
+    const fresh = (await post('/card-ext', { cardIds: [PLAIN], signatureFailed: true })).json as Issued
+    expect(await addOnce(fresh.cardList)).toBe('addCard:ok')
+    expect(platform.state.requests.getticket).toBe(2)
+    // a page that keeps saying so costs WeChat nothing more within 30 s
+    for (let i = 0; i < 5; i++) await post('/card-ext', { cardIds: [PLAIN], signatureFailed: true })
+    expect(platform.state.requests.getticket).toBe(2)
+  })
+})
+
+describe('/user-cards: titles and logos from card/get, a short per-user cache', () => {
+  const listWith = (o: { getCardInfo?: boolean; cacheMs?: number } = {}) =>
+    createUserCardsHandler({
+      getUser: sessionOf,
+      getAccessToken: tokensOf(),
+      baseUrl: wechat.url,
+      onError: (e) => errors.push(e),
+      ...(o.getCardInfo === false
+        ? {}
+        : {
+            getCardInfo: createCardInfoSource({ getAccessToken: tokensOf(), appid: APPID, baseUrl: wechat.url })
+              .getCardInfo,
+          }),
+      ...(o.cacheMs === undefined ? {} : { cacheMs: o.cacheMs }),
+    })
+  const list = async (handler: CardHandler, authorization = 'Bearer s-user') => {
+    const r = await handler.handle({ method: 'GET', url: '/user-cards', headers: { authorization } })
+    seen.push(r.body)
+    return JSON.parse(r.body) as { cards: Record<string, unknown>[] }
+  }
+
+  it('each card carries its title, logo and color as <open-card-list> reads them', async () => {
+    const issued = (await post('/card-ext', { cardIds: [PLAIN, BOUND] })).json as {
+      cardList: { cardId: string; cardExt: string }[]
+    }
+    await addCards(issued.cardList)
+    const { cards } = await list(listWith())
+    const fixture = (id: string) => FIXTURE_CARDS.find((card) => card.cardId === id)
+    expect(cards.map(({ cardId, title, logo, color }) => ({ cardId, title, logo, color }))).toEqual(
+      [PLAIN, BOUND].map((id) => ({
+        cardId: id,
+        title: fixture(id)?.title,
+        logo: fixture(id)?.logoUrl,
+        color: fixture(id)?.color,
+      })),
+    )
+  })
+
+  it('P8: 20 calls by a user holding 50 cards cost 20 getcardlist + 50 code/get + 1 card/get (1,020 without)', async () => {
+    // 50 cards of one card, five users' worth of adds (10 per add, the issue bound is per user and card)
+    for (let i = 0; i < 5; i++) {
+      const r = await createCardExtHandler({
+        getUser: () => ({ id: `adder-${i}`, cardOpenid: USER }),
+        getTicket: async () => TICKET,
+        cards: { [PLAIN]: {} },
+      }).handle({ method: 'POST', headers: {}, body: { cardIds: Array(10).fill(PLAIN) } })
+      await addCards((JSON.parse(r.body) as { cardList: { cardId: string; cardExt: string }[] }).cardList)
+    }
+    const count = () => {
+      const { getcardlist, code_get: codeGet, card_get: cardGet } = platform.state.requests
+      return getcardlist + codeGet + cardGet
+    }
+    const before = count()
+    const handler = listWith()
+    for (let i = 0; i < 20; i++) expect((await list(handler)).cards).toHaveLength(50)
+    expect(count() - before).toBe(20 + 50 + 1)
+    // a card added meanwhile shows at once: getcardlist is asked every time, only the new card's state is looked up
+    const more = await post('/card-ext', { cardIds: [PLAIN] })
+    await addCards((more.json as { cardList: { cardId: string; cardExt: string }[] }).cardList)
+    const again = count()
+    expect((await list(handler)).cards).toHaveLength(51)
+    expect(count() - again).toBe(1 + 1)
+    // without card/get and the cache, each call costs 1 + one per card (20 calls on 50 cards: 1,020; two show it)
+    const uncached = listWith({ getCardInfo: false, cacheMs: 0 })
+    const base = count()
+    for (let i = 0; i < 2; i++) await list(uncached)
+    expect(count() - base).toBe(2 * (1 + 51))
+    // the cache is per user: another user is asked for their own cards
+    expect((await list(handler, 'Bearer s-other')).cards).toEqual([])
   })
 })

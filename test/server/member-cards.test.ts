@@ -19,6 +19,7 @@ import {
   setActivationForm,
   type ActivationRequest,
   type CardHandler,
+  type CardUser,
   type CredentialStore,
   type HandlerRequest,
   type StaffActionRecord,
@@ -29,8 +30,15 @@ import { httpRequest, type ClientAnswer } from './http-server'
 
 const { appid: APPID, secret: SECRET, accessToken: FIRST_TOKEN, apiTicket: TICKET, openid: USER } = ACCOUNT
 const STAFF = 'oStaffMember'
-const SESSIONS: Record<string, string> = { 'Bearer s-user': USER, 'Bearer s-staff': STAFF }
+// Each session: the user's key in this server and their openid under the Official Account that owns the cards.
+// s-nocard knows no Official Account openid.
+const SESSIONS: Record<string, CardUser> = {
+  'Bearer s-user': { id: 'user-1', cardOpenid: USER },
+  'Bearer s-staff': { id: 'staff-1', cardOpenid: STAFF },
+  'Bearer s-nocard': { id: 'user-2' },
+}
 const USER_SESSION = { authorization: 'Bearer s-user' }
+const NO_CARD_OPENID_SESSION = { authorization: 'Bearer s-nocard' }
 const STAFF_SESSION = { authorization: 'Bearer s-staff' }
 const MEMBER_CARDS = { [ID.member]: {} }
 
@@ -45,7 +53,7 @@ let activations: ActivationRequest[] = []
 let store: CredentialStore
 let decide: (a: ActivationRequest) => { membershipNumber: string; initBonus?: number } | { refuse: string }
 
-const sessionOf = ({ headers }: HandlerRequest): string | undefined => {
+const sessionOf = ({ headers }: HandlerRequest): CardUser | undefined => {
   const auth = headers.authorization
   return typeof auth === 'string' && Object.prototype.hasOwnProperty.call(SESSIONS, auth) ? SESSIONS[auth] : undefined
 }
@@ -73,14 +81,14 @@ beforeEach(async () => {
     now: platform.now,
   })
   const common = {
-    getOpenid: sessionOf,
+    getUser: sessionOf,
     onError: (e: Error) => errors.push(e),
     baseUrl: wechat.url,
     getAccessToken: tokens.getAccessToken,
   }
   const staff = {
     ...common,
-    authorize: ({ openid }: { openid: string }) => openid === STAFF,
+    authorize: (user: CardUser) => user.id === 'staff-1',
     onRecord: (r: StaffActionRecord) => records.push(r),
   }
   const routes: Record<string, CardHandler> = {
@@ -179,7 +187,7 @@ describe('activation, end to end', () => {
     })
     expect(activations).toEqual([
       {
-        openid: USER,
+        user: { id: 'user-1', cardOpenid: USER },
         cardId: ID.member,
         code,
         form: { common: { USER_FORM_INFO_FLAG_MOBILE: '13800000000' }, custom: {} },
@@ -201,7 +209,7 @@ describe('activation, end to end', () => {
     expect(platform.memberCards.member({ cardId: ID.member, code })).toBeUndefined()
   })
 
-  it('only the holder activates (403), only member cards of this server (404), a session first (401)', async () => {
+  it('only the holder activates (403 not_holder), only member cards of this server (404), a session first (401)', async () => {
     const code = await hold(ID.member)
     const other = await send(
       'POST',
@@ -209,11 +217,64 @@ describe('activation, end to end', () => {
       { activateTicket: 't', cardId: ID.member, code },
       STAFF_SESSION,
     )
-    expect(other.status).toBe(403)
+    expect([other.status, other.json?.code]).toEqual([403, 'not_holder'])
     expect((await asUser('/member-activate', { activateTicket: 't', cardId: ID.coupon, code })).status).toBe(404)
     expect((await send('POST', '/member-activate', {}, {})).status).toBe(401)
     expect((await asUser('/member-activate', { activateTicket: '', cardId: ID.member, code })).status).toBe(400)
     expect(activations).toEqual([])
+  })
+
+  it('a session without an Official Account openid: 403 no_card_openid, before any WeChat request', async () => {
+    const code = await hold(ID.member)
+    const before = { ...platform.state.requests }
+    const activate = await send(
+      'POST',
+      '/member-activate',
+      { activateTicket: 't', cardId: ID.member, code },
+      NO_CARD_OPENID_SESSION,
+    )
+    expect([activate.status, activate.json?.code]).toEqual([403, 'no_card_openid'])
+    const info = await send('GET', `/member-info?cardId=${ID.member}`, undefined, NO_CARD_OPENID_SESSION)
+    expect([info.status, info.json?.code]).toEqual([403, 'no_card_openid'])
+    expect(platform.state.requests).toEqual(before)
+    expect(activations).toEqual([])
+  })
+
+  it('past the deadline neither onActivate nor the activation runs: 504, and the card stays as it was', async () => {
+    const code = await hold(ID.member)
+    platform.memberCards.nextVisit({ fill: {} })
+    const { extraData } = (await roundTrip()).referrerInfo
+    const tokens = createStableAccessTokenProvider({ appid: APPID, secret: SECRET, baseUrl: wechat.url })
+    let release: () => void = () => undefined
+    const slow = createActivateHandler({
+      getUser: () => ({ id: 'user-1', cardOpenid: USER }),
+      getAccessToken: tokens.getAccessToken,
+      baseUrl: wechat.url,
+      cards: MEMBER_CARDS,
+      deadlineMs: 1_000,
+      onError: (e) => errors.push(e),
+      // The form read outlives the deadline: a fetch that waits until the test lets it go.
+      fetch: async (url, init) => {
+        if (String(url).includes('activatetempinfo')) await new Promise<void>((resolve) => (release = resolve))
+        return fetch(url, init)
+      },
+      onActivate: (activation) => {
+        activations.push(activation)
+        return decide(activation)
+      },
+    })
+    const answer = slow.handle({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ activateTicket: extraData?.activate_ticket, cardId: ID.member, code }),
+    })
+    expect((await answer).status).toBe(504)
+    const activatedBefore = platform.state.requests.membercard_activate
+    release()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(activations).toEqual([])
+    expect(platform.state.requests.membercard_activate).toBe(activatedBefore)
+    expect(platform.memberCards.member({ cardId: ID.member, code })).toBeUndefined()
   })
 
   it('params of a card not set for one-click activation: 502, reported with the errcode', async () => {
@@ -232,8 +293,8 @@ describe('核销 at the counter', () => {
     expect(second.json).toEqual({ outcome: 'already_consumed' })
     expect(platform.state.held[0].status).toBe('CONSUMED')
     expect(records.map((r) => [r.outcome, r.codeTail, r.staff])).toEqual([
-      ['consumed', `…${code.slice(-4)}`, STAFF],
-      ['already_consumed', `…${code.slice(-4)}`, STAFF],
+      ['consumed', `…${code.slice(-4)}`, 'staff-1'],
+      ['already_consumed', `…${code.slice(-4)}`, 'staff-1'],
     ])
     expect(JSON.stringify(records)).not.toContain(code)
   })
@@ -316,7 +377,7 @@ describe('核销 at the counter', () => {
     // A staff member who holds the card: refused unless allowHolder.
     const tokens = createStableAccessTokenProvider({ appid: APPID, secret: SECRET, baseUrl: wechat.url })
     const staffIsHolder = createConsumeHandler({
-      getOpenid: () => USER,
+      getUser: () => ({ id: 'staff-2', cardOpenid: USER }),
       authorize: () => true,
       getAccessToken: tokens.getAccessToken,
       baseUrl: wechat.url,
@@ -330,7 +391,7 @@ describe('核销 at the counter', () => {
 
   it('authorize is required', () => {
     expect(() =>
-      createConsumeHandler({ getOpenid: () => STAFF, getAccessToken: async () => 't' } as unknown as Parameters<
+      createConsumeHandler({ getUser: () => ({ id: 'staff-1' }), getAccessToken: async () => 't' } as unknown as Parameters<
         typeof createConsumeHandler
       >[0]),
     ).toThrow(/authorize must be a function/)

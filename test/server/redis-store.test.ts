@@ -113,6 +113,21 @@ describe.each(clients)('createRedisStore with %s', (_, connect) => {
     await b?.release()
   })
 
+  it('counts with INCRBY in a window that starts with the first add (a RateCounter the handlers share)', async () => {
+    const store = createRedisStore(c.client)
+    await expect(store.increment('card-codes:u1', 20, 60_000)).resolves.toBe(20)
+    await expect(store.increment('card-codes:u1', 5, 60_000)).resolves.toBe(25)
+    const pttl = Number(await c.raw('PTTL', 'weapp-card-coupon:card-codes:u1'))
+    expect(pttl).toBeGreaterThan(0)
+    expect(pttl).toBeLessThanOrEqual(60_000)
+    await c.raw('PEXPIRE', 'weapp-card-coupon:card-codes:u1', '1')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    await expect(store.increment('card-codes:u1', 1, 60_000)).resolves.toBe(1) // a new window
+    await c.raw('SET', 'weapp-card-coupon:no-ttl', '3') // a counter left without expiry gets one
+    await expect(store.increment('no-ttl', 1, 60_000)).resolves.toBe(4)
+    expect(Number(await c.raw('PTTL', 'weapp-card-coupon:no-ttl'))).toBeGreaterThan(0)
+  })
+
   it('releases only its own lock, never one taken after it expired', async () => {
     const store = createRedisStore(c.client)
     const a = await store.lock('k:lock', 5000)

@@ -83,7 +83,6 @@ describe('createApiTicketProvider against a local HTTP server', () => {
 
   // when to refresh, and one fetch for concurrent callers, are the cache's (cache.test.ts)
   it.each<[Partial<ApiTicketProviderOptions>, string]>([
-    [{}, 'wx_card_api_ticket'],
     [{ appid: 'wxapp' }, 'wx_card_api_ticket:wxapp'],
     [{ key: 'app-1' }, 'app-1'],
   ])('stores the ticket under its key: %j → %s', async (options, key) => {
@@ -109,7 +108,7 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     const answer = ok()
     srv.handle((req, res) => held.push(() => answer(req, res)))
     const store = createMemoryStore()
-    const p = provider({ store })
+    const p = provider({ store, appid: 'wxapp' })
     const before = p.getTicket()
     await until(() => srv.requests.length === 1)
     await p.invalidate()
@@ -124,7 +123,7 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     await expect(before).resolves.toBe('ticket-1')
     await expect(after).resolves.toBe('ticket-2')
     // The stale fetch finished after invalidate(): it must not have overwritten the store.
-    await expect(store.get('wx_card_api_ticket')).resolves.toMatchObject({ value: 'ticket-2' })
+    await expect(store.get('wx_card_api_ticket:wxapp')).resolves.toMatchObject({ value: 'ticket-2' })
     await expect(p.getTicket()).resolves.toBe('ticket-2')
     expect(srv.requests).toHaveLength(2)
   })
@@ -135,7 +134,7 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     await expect(after).resolves.toBe('ticket-1')
     held[0]() // …then the stale one, which must not overwrite it
     await expect(before).resolves.toBe('ticket-2')
-    await expect(store.get('wx_card_api_ticket')).resolves.toMatchObject({ value: 'ticket-1' })
+    await expect(store.get('wx_card_api_ticket:wxapp')).resolves.toMatchObject({ value: 'ticket-1' })
     await expect(p.getTicket()).resolves.toBe('ticket-1')
     expect(srv.requests).toHaveLength(2)
   })
@@ -143,8 +142,8 @@ describe('createApiTicketProvider against a local HTTP server', () => {
   it('lets several instances share one ticket through a shared store', async () => {
     srv.handle(ok())
     const store = createMemoryStore()
-    const a = provider({ store })
-    const b = provider({ store })
+    const a = provider({ store, appid: 'wxapp' })
+    const b = provider({ store, appid: 'wxapp' })
     await expect(a.getTicket()).resolves.toBe('ticket-1')
     await expect(b.getTicket()).resolves.toBe('ticket-1')
     expect(srv.requests).toHaveLength(1)
@@ -168,7 +167,7 @@ describe('createApiTicketProvider against a local HTTP server', () => {
         data.set(k, JSON.stringify(v))
       },
     }
-    const p = provider({ store })
+    const p = provider({ store, appid: 'wxapp' })
     const tickets = await Promise.all(Array.from({ length: 50 }, () => p.getTicket()))
     expect(new Set(tickets)).toEqual(new Set(['ticket-1']))
     expect(data.size).toBe(1)
@@ -328,6 +327,11 @@ describe('createApiTicketProvider against a local HTTP server', () => {
     ['a fractional maxRetries', { maxRetries: 1.5 }, 'maxRetries must be an integer >= 0'],
     ['a negative maxRetries', { maxRetries: -1 }, 'maxRetries must be an integer >= 0'],
     ['a negative retryDelayMs', { retryDelayMs: -1 }, 'retryDelayMs must be a number >= 0'],
+    [
+      'a store without appid or key (two accounts would share one ticket)',
+      { store: createMemoryStore() },
+      'appid is required with a store (or an explicit key), so accounts sharing it keep apart',
+    ],
   ])('throws a TypeError naming the option at creation for %s', async (_, patch, message) => {
     const make = () => (patch ? provider(patch) : createApiTicketProvider(undefined as never))
     await expectTypeError(make, `createApiTicketProvider: ${message}`)

@@ -1,17 +1,22 @@
 // The simulator's card APIs over HTTP (card/user/getcardlist, card/code/get), the held cards' states, validity and
 // the platform clock.
 import {
+  CARD_GET_PATH,
+  CODE2SESSION_PATH,
   CODE_GET_PATH,
   FIXTURE_CARDS,
+  FIXTURE_MINI_PROGRAM,
+  FIXTURE_USERS,
   GET_CARD_LIST_PATH,
   STABLE_TOKEN_PATH,
+  TICKET_PATH,
   type CardPlatform,
   type HeldCard,
   type HeldCardStatus,
   type Listening,
 } from '../../testing'
 import { WECHAT_USER_CARD_STATUSES } from '../../utils/protocol'
-import { ACCOUNT, add, callApi, ext, ID, makePlatform } from '../helpers/platform'
+import { ACCOUNT, add, callApi, cardsOf, ext, ID, makePlatform } from '../helpers/platform'
 
 // 2026-03-01 10:00 in China (UTC+8)
 const T0 = Date.UTC(2026, 2, 1, 2, 0, 0)
@@ -322,5 +327,114 @@ describe('failNextRequest and the requests in flight', () => {
     expect(p.state.inFlight.code_get).toBe(0)
     expect(p.state.maxInFlight.code_get).toBeGreaterThanOrEqual(1)
     expect(p.state.maxInFlight.code_get).toBeLessThanOrEqual(4)
+  })
+})
+
+describe('two AppIDs, many users: code2Session, holders, card/get, a rotated ticket', () => {
+  const other = FIXTURE_USERS[1]
+  const get = (path: string) => callApi(api.url, 'GET', path, undefined)
+  const session = (jsCode: string, appid: string = FIXTURE_MINI_PROGRAM.appid) =>
+    get(
+      `${CODE2SESSION_PATH}?appid=${appid}&secret=${FIXTURE_MINI_PROGRAM.secret}&js_code=${encodeURIComponent(jsCode)}&grant_type=authorization_code`,
+    )
+
+  it("wx.login of a user's client → sns/jscode2session: the mini-program openid and the unionid, once", async () => {
+    const { code, errMsg } = await p.clientOf('other').login()
+    expect(errMsg).toBe('login:ok')
+    const first = await session(code)
+    expect(first.body).toEqual({
+      openid: other.miniOpenid,
+      session_key: expect.stringMatching(/^[A-Za-z0-9+/=]{24}$/) as unknown,
+      unionid: other.unionid,
+    })
+    expect((await session(code)).body).toEqual({ errcode: 40163, errmsg: 'code been used' })
+    const late = await p.clientOf('other').login()
+    p.advanceTime(5 * 60_000)
+    expect((await session(late.code)).body).toEqual({ errcode: 40029, errmsg: 'invalid code' })
+    // the Official Account's AppID is not the mini-program's
+    const mixedUp = await p.clientOf('other').login()
+    expect((await session(mixedUp.code, ACCOUNT.appid)).body).toEqual({ errcode: 40013, errmsg: 'invalid appid' })
+    expect(() => p.clientOf('nobody')).toThrow(TypeError)
+  })
+
+  it("each user's cards are theirs: getcardlist per user, code/get names the holder, openCard their own only", async () => {
+    const [mine] = await hold(ID.coupon)
+    const theirs = await p.clientOf('other').wx.addCard({ cardList: [{ cardId: ID.coupon, cardExt: ext(ID.coupon) }] })
+    expect(theirs.cardList[0]?.isSuccess).toBe(true)
+    const held = p.state.held[1]
+    expect(held.openid).toBe(other.openid)
+    expect((await cardList()).card_list).toEqual([{ code: mine.code, card_id: ID.coupon }])
+    expect((await cardList({ openid: other.openid })).card_list).toEqual([{ code: held.code, card_id: ID.coupon }])
+    // a mini-program openid is no user of the Official Account
+    expect(await cardList({ openid: other.miniOpenid })).toEqual({ errcode: 40003, errmsg: 'invalid openid' })
+    expect(await codeGet(held)).toMatchObject({ errcode: 0, openid: other.openid })
+    await expect(p.wx.openCard({ cardList: [{ cardId: held.cardId, code: held.code }] })).rejects.toMatchObject({
+      errMsg: `openCard:fail invalid code: the user holds no card ${ID.coupon} with code ${held.code}`,
+    })
+  })
+
+  it("a bound cardExt naming another user, or the user's mini-program openid, is 参数错误", async () => {
+    const client = p.clientOf('other')
+    for (const openid of [ACCOUNT.openid, other.miniOpenid]) {
+      const cardList = [{ cardId: ID.member, cardExt: ext(ID.member, { openid }) }]
+      await expect(client.wx.addCard({ cardList })).rejects.toEqual({ errMsg: 'addCard:fail 参数错误' })
+    }
+    const own = await client.wx.addCard({
+      cardList: [{ cardId: ID.member, cardExt: ext(ID.member, { openid: other.openid }) }],
+    })
+    expect(own.cardList[0]?.isSuccess).toBe(true)
+  })
+
+  it("card/get answers each card's settings in WeChat's shape", async () => {
+    const member = FIXTURE_CARDS.find((c) => c.cardId === ID.member)
+    expect((await post(CARD_GET_PATH, { card_id: ID.member })).body).toEqual({
+      errcode: 0,
+      errmsg: 'ok',
+      card: {
+        card_type: 'GENERAL_COUPON',
+        general_coupon: {
+          base_info: {
+            id: ID.member,
+            title: member?.title,
+            logo_url: member?.logoUrl,
+            color: member?.color,
+            code_type: 'CODE_TYPE_QRCODE',
+            date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 365, fixed_begin_term: 0 },
+            sku: { quantity: 100_000_000 },
+            get_limit: 1,
+            use_custom_code: false,
+            bind_openid: true,
+            status: 'CARD_STATUS_VERIFY_OK',
+          },
+        },
+      },
+    })
+    const custom = (await post(CARD_GET_PATH, { card_id: ID.custom })).body as {
+      card: { general_coupon: { base_info: Record<string, unknown> } }
+    }
+    expect(custom.card.general_coupon.base_info).toMatchObject({
+      use_custom_code: true,
+      bind_openid: false,
+      get_limit: 0,
+    })
+    expect((await post(CARD_GET_PATH, { card_id: 'pNope' })).body).toEqual({
+      errcode: 40073,
+      errmsg: 'invalid card_id',
+    })
+  })
+
+  it('rotateTicket: getticket answers the new one; the old one signs for the grace period, then 签名错误', async () => {
+    const next = p.rotateTicket({ graceMs: 60_000 })
+    const ticket = await callApi(api.url, 'GET', `${TICKET_PATH}?access_token=${token}&type=wx_card`, undefined)
+    expect(ticket.body).toMatchObject({ errcode: 0, ticket: next })
+    // the old ticket, within the grace period, and the new one
+    expect(cardsOf(await add(p, [{ cardId: ID.coupon, cardExt: ext(ID.coupon) }]))[0]?.isSuccess).toBe(true)
+    expect(
+      cardsOf(await add(p, [{ cardId: ID.coupon, cardExt: ext(ID.coupon, { apiTicket: next }) }]))[0]?.isSuccess,
+    ).toBe(true)
+    p.advanceTime(60_000)
+    await expect(p.wx.addCard({ cardList: [{ cardId: ID.coupon, cardExt: ext(ID.coupon) }] })).rejects.toEqual({
+      errMsg: 'addCard:fail 签名错误',
+    })
   })
 })

@@ -174,6 +174,8 @@ describe('other paths and request counts', () => {
       decrypt: 1,
       getcardlist: 0,
       code_get: 0,
+      card_get: 0,
+      jscode2session: 0,
       ...memberApis,
       other: 1,
     })
@@ -185,6 +187,8 @@ describe('other paths and request counts', () => {
       stable_token: 2,
       getcardlist: 0,
       code_get: 0,
+      card_get: 0,
+      jscode2session: 0,
       ...memberApis,
       other: 1,
     })
