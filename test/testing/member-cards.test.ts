@@ -4,14 +4,16 @@
 import {
   ACTIVATE_TICKET_LIFETIME_MS,
   ACTIVATION_APP_ID,
+  CARD_GET_PATH,
   CODE_GET_PATH,
   FIXTURE_CARDS,
+  fixtureUser,
   GET_CARD_LIST_PATH,
   type CardPlatform,
   type EnterOptions,
   type Listening,
 } from '../../testing'
-import { ACCOUNT, add, callApi, cardsOf, freshCards, ID, makePlatform } from '../helpers/platform'
+import { ACCOUNT, add, callApi, cardsOf, ext, freshCards, ID, makePlatform } from '../helpers/platform'
 
 const T0 = Date.UTC(2026, 2, 1, 2, 0, 0)
 let p: CardPlatform
@@ -238,5 +240,59 @@ describe('consume and unavailable, and the states reported afterwards', () => {
   it('failNextRequest reaches the member APIs too', async () => {
     p.failNextRequest('code_consume')
     expect((await call('card/code/consume', { code: '1' })).body).toEqual({ errcode: -1, errmsg: 'system error' })
+  })
+})
+
+describe('another user of the account, and card/get of a member card', () => {
+  /** Adds the bound member card for the fixture user `other` through their own client; resolves their code. */
+  async function otherHolds(): Promise<string> {
+    const other = fixtureUser('other')
+    const cardExt = ext(ID.member, { openid: other.openid })
+    await p.clientOf('other').wx.addCard({ cardList: [{ cardId: ID.member, cardExt }] })
+    return p.state.held.find((h) => h.openid === other.openid && h.cardId === ID.member)?.code ?? ''
+  }
+
+  it("the other user's activation client activates their own card; userinfo and consume name them as holder", async () => {
+    const mine = await hold(ID.member)
+    const theirs = await otherHolds()
+    expect(theirs).not.toBe('')
+    const extraData = await extraDataFor(ID.member)
+    p.memberCards.nextVisit({ fill: {} })
+    const { wx } = p.memberCards.clientOf('other')
+    const back = await new Promise<EnterOptions>((resolve) => {
+      wx.onAppShow(resolve)
+      wx.navigateToMiniProgram({ appId: ACTIVATION_APP_ID, extraData })
+    })
+    expect(back.referrerInfo.extraData).toMatchObject({ card_id: ID.member, code: theirs })
+    expect(p.memberCards.clientOf('other')).toBe(p.memberCards.clientOf(fixtureUser('other').openid))
+    expect(() => p.memberCards.clientOf('nobody')).toThrow(TypeError)
+    const info = await call('card/membercard/userinfo/get', { card_id: ID.member, code: theirs })
+    expect(info.body).toMatchObject({ errcode: 0, openid: fixtureUser('other').openid })
+    const mineInfo = await call('card/membercard/userinfo/get', { card_id: ID.member, code: mine })
+    expect(mineInfo.body).toMatchObject({ errcode: 0, openid: ACCOUNT.openid })
+    const consumed = await call('card/code/consume', { card_id: ID.member, code: theirs })
+    expect(consumed.body).toEqual({
+      errcode: 0,
+      errmsg: 'ok',
+      card: { card_id: ID.member },
+      openid: fixtureUser('other').openid,
+    })
+  })
+
+  it('card/get answers a member card as MEMBER_CARD with wx_activate; a coupon as GENERAL_COUPON', async () => {
+    const member = await call(CARD_GET_PATH.slice(1), { card_id: ID.member })
+    expect(member.body).toMatchObject({
+      errcode: 0,
+      card: {
+        card_type: 'MEMBER_CARD',
+        member_card: { base_info: { id: ID.member, bind_openid: true }, wx_activate: true, auto_activate: false },
+      },
+    })
+    const urlCard = await call(CARD_GET_PATH.slice(1), { card_id: 'pUrlMember' })
+    expect(urlCard.body).toMatchObject({
+      card: { member_card: { activate_url: 'https://example.com/activate' } },
+    })
+    const coupon = await call(CARD_GET_PATH.slice(1), { card_id: ID.coupon })
+    expect(coupon.body).toMatchObject({ card: { card_type: 'GENERAL_COUPON' } })
   })
 })
