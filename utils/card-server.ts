@@ -1,7 +1,8 @@
-// The return leg: clients for your server's card-codes and user-cards endpoints (utils/protocol.ts), beside
-// requestCardList. Every failure is a CardError('source') that names its cause; bad input a CardError('invalid')
+// The return leg: clients for your server's card-codes, user-cards and member-info endpoints (utils/protocol.ts,
+// utils/member-protocol.ts), beside requestCardList. Every failure is a CardError('source') that names its cause; bad input a CardError('invalid')
 // naming the field, before any wx call.
 import { CardError } from './error'
+import type { MemberCardData } from './member-protocol'
 import type { CardCodeResult, CardCodesRequestBody, UserCard } from './protocol'
 import { postJson, sourceError } from './request'
 import { isPlainObject } from './rules'
@@ -27,6 +28,11 @@ export interface CardCodesRequestOptions extends CardServerRequestOptions {
 export interface UserCardsRequestOptions extends CardServerRequestOptions {
   /** Only this card's codes. Default: every card of the server the user holds. */
   cardId?: string | undefined
+}
+
+export interface MemberInfoRequestOptions extends CardServerRequestOptions {
+  /** The member card (会员卡) whose codes the user holds. */
+  cardId: string
 }
 
 const invalid = (field: string, problem: string) => new CardError('invalid', `${field} ${problem}`, { field })
@@ -124,6 +130,50 @@ export function requestUserCards(o: UserCardsRequestOptions): Promise<UserCard[]
           'shape',
         )
       return cards as UserCard[]
+    },
+  })
+}
+
+/**
+ * `GET url?cardId=` of the member-info endpoint: resolves the user's codes of that member card with their member data,
+ * `{ cardId, code, activated, membershipNumber, bonus, balance (分), status }`, in WeChat's order. Rejects
+ * CardError('invalid') naming the field for bad options (before any request), and CardError('source') naming the
+ * cause as requestCardCodes does (an answer that is not `{ members: [...] }` included).
+ */
+export function requestMemberInfo(o: MemberInfoRequestOptions): Promise<MemberCardData[]> {
+  let timeoutMs: number
+  try {
+    timeoutMs = checkCommon('requestMemberInfo', o)
+    if (typeof o.cardId !== 'string' || !o.cardId) throw invalid('cardId', 'must be the member card id')
+  } catch (error) {
+    return Promise.reject(error)
+  }
+  return postJson({
+    url: o.url,
+    method: 'GET',
+    // the query string: ?cardId=
+    body: { cardId: o.cardId },
+    header: o.header,
+    timeoutMs,
+    label: 'member-info source',
+    read(data) {
+      const members = isPlainObject(data) ? data.members : undefined
+      const shaped =
+        Array.isArray(members) &&
+        members.every(
+          (member: unknown) =>
+            isPlainObject(member) &&
+            typeof member.cardId === 'string' &&
+            typeof member.code === 'string' &&
+            typeof member.activated === 'boolean',
+        )
+      if (!shaped)
+        throw sourceError(
+          'member-info source',
+          'the answer must be { members: [{ cardId, code, activated, membershipNumber, bonus, balance, status }, …] }',
+          'shape',
+        )
+      return members as MemberCardData[]
     },
   })
 }

@@ -33,9 +33,11 @@ export {
 export { fetchFreshCards, requestCardList, type CardExtRequestOptions, type CardSource } from './source'
 export {
   requestCardCodes,
+  requestMemberInfo,
   requestUserCards,
   type CardCodesRequestOptions,
   type CardServerRequestOptions,
+  type MemberInfoRequestOptions,
   type UserCardsRequestOptions,
 } from './card-server'
 export type {
@@ -61,7 +63,6 @@ export {
   openActivation,
   requestActivation,
   requestActivationParams,
-  requestMemberInfo,
   type ActivationHandBack,
   type ActivationOutcome,
   type MemberEndpoints,

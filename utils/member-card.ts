@@ -3,12 +3,7 @@
 // wx.navigateToMiniProgram → the user fills WeChat's form or leaves → back in your app (wx.onAppShow /
 // wx.getEnterOptionsSync().referrerInfo) → your server reads the form and activates. Pure TypeScript, no UI.
 import { CardError } from './error'
-import type {
-  ActivateResponseBody,
-  ActivationParamsResponseBody,
-  MemberCardData,
-  MemberInfoResponseBody,
-} from './member-protocol'
+import type { ActivateResponseBody, ActivationParamsResponseBody, MemberCardData } from './member-protocol'
 import { postJson, sourceError } from './request'
 import { isPlainObject } from './rules'
 import { compareVersion, getSDKVersion } from './version'
@@ -150,51 +145,6 @@ export function requestActivation(
         return { outcome: data.outcome, message: data.message }
       throw sourceError(LABEL, `${o.activateUrl} answered no activation outcome`, 'wrong shape')
     },
-  })
-}
-
-/**
- * `GET infoUrl?cardId=` → the session user's member cards of `cardId` (`{ members }`). Rejects CardError('source')
- * naming the cause.
- */
-export function requestMemberInfo(o: {
-  infoUrl: string
-  cardId: string
-  header?: Record<string, string> | undefined
-  timeoutMs?: number | undefined
-}): Promise<MemberCardData[]> {
-  const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  const url = `${o.infoUrl}${o.infoUrl.includes('?') ? '&' : '?'}cardId=${encodeURIComponent(o.cardId)}`
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(sourceError(LABEL, `no answer from ${o.infoUrl} within ${timeoutMs} ms`, 'timeout')),
-      timeoutMs,
-    )
-    const settle = (f: () => void) => {
-      clearTimeout(timer)
-      f()
-    }
-    try {
-      wx.request({
-        url,
-        method: 'GET',
-        header: { ...o.header },
-        timeout: timeoutMs,
-        success: ({ statusCode, data }) =>
-          settle(() => {
-            const members = isPlainObject(data) ? (data as Partial<MemberInfoResponseBody>).members : undefined
-            if (statusCode !== 200)
-              reject(sourceError(LABEL, `${o.infoUrl} answered HTTP ${statusCode}`, `HTTP ${statusCode}`))
-            else if (!Array.isArray(members))
-              reject(sourceError(LABEL, `${o.infoUrl} answered no { members }`, 'wrong shape'))
-            else resolve(members)
-          }),
-        fail: ({ errMsg }) =>
-          settle(() => reject(sourceError(LABEL, `request to ${o.infoUrl} failed: ${errMsg}`, errMsg))),
-      })
-    } catch (thrown) {
-      settle(() => reject(sourceError(LABEL, `request to ${o.infoUrl} failed: ${String(thrown)}`, String(thrown))))
-    }
   })
 }
 

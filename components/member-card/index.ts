@@ -121,7 +121,12 @@ Component({
           status: 'NORMAL',
         })
       try {
-        const members = await requestMemberInfo({ infoUrl, cardId, header: requestHeader, timeoutMs: requestTimeout })
+        const members = await requestMemberInfo({
+          url: infoUrl,
+          cardId,
+          header: requestHeader,
+          timeoutMs: requestTimeout,
+        })
         const member = members.find((m) => m.status === 'NORMAL') ?? members[0] ?? null
         this.show(member)
         this.triggerEvent('load', { member })

@@ -391,9 +391,10 @@ describe('核销 at the counter', () => {
 
   it('authorize is required', () => {
     expect(() =>
-      createConsumeHandler({ getUser: () => ({ id: 'staff-1' }), getAccessToken: async () => 't' } as unknown as Parameters<
-        typeof createConsumeHandler
-      >[0]),
+      createConsumeHandler({
+        getUser: () => ({ id: 'staff-1' }),
+        getAccessToken: async () => 't',
+      } as unknown as Parameters<typeof createConsumeHandler>[0]),
     ).toThrow(/authorize must be a function/)
   })
 })

@@ -1,4 +1,4 @@
-// The return leg's clients (utils/card-server.ts: requestCardCodes, requestUserCards) through the simulated client's
+// The return leg's clients (utils/card-server.ts: requestCardCodes, requestUserCards, requestMemberInfo) through the simulated client's
 // wx.request over real HTTP, against the ready-made handlers on 127.0.0.1 talking to the simulator.
 import { createServer, type Server } from 'http'
 import type { AddressInfo } from 'net'
@@ -6,14 +6,15 @@ import {
   createCardCodesHandler,
   createCardExtHandler,
   createCardInfoSource,
+  createMemberInfoHandler,
   createStableAccessTokenProvider,
   createUserCardsHandler,
   type CardHandler,
   type HandlerRequest,
 } from '../../server'
 import { FIXTURE_CARDS, type CardPlatform, type Listening } from '../../testing'
-import { CardError, requestCardCodes, requestUserCards } from '../../utils'
-import { ACCOUNT, ID, makePlatform } from '../helpers/platform'
+import { CardError, requestCardCodes, requestMemberInfo, requestUserCards } from '../../utils'
+import { ACCOUNT, freshCards, ID, makePlatform } from '../helpers/platform'
 
 let platform: CardPlatform
 let wechat: Listening
@@ -33,6 +34,7 @@ beforeEach(async () => {
   const routes: Record<string, CardHandler> = {
     '/card-codes': createCardCodesHandler({ getUser, getAccessToken, baseUrl }),
     '/user-cards': createUserCardsHandler({ getUser, getAccessToken, baseUrl, getCardInfo }),
+    '/member-info': createMemberInfoHandler({ getUser, getAccessToken, baseUrl, cards: { [ID.member]: {} } }),
   }
   app = createServer((req, res) => void routes[(req.url ?? '').split('?')[0]]?.(req, res))
   await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve))
@@ -95,4 +97,39 @@ it('a failed request is a CardError("source") naming the server\'s answer; bad i
   })
   await expect(requestUserCards({ url: '' })).rejects.toMatchObject({ code: 'invalid', field: 'url' })
   expect(platform.state.requests.decrypt).toBe(0)
+})
+
+describe('requestMemberInfo', () => {
+  it("the session user's codes of a member card with their member data, activated or not", async () => {
+    const added = await platform.wx.addCard({ cardList: freshCards(ID.member) })
+    const held = platform.state.held.find((h) => h.encryptCode === added.cardList[0]?.code)
+    const members = await requestMemberInfo({ url: `${base}/member-info`, cardId: ID.member, header })
+    expect(members).toEqual([
+      {
+        cardId: ID.member,
+        code: held?.code,
+        activated: false,
+        membershipNumber: '',
+        bonus: 0,
+        balance: 0,
+        status: 'NORMAL',
+      },
+    ])
+  })
+
+  it("rejects CardError('source') naming the status or the shape; CardError('invalid') before any request", async () => {
+    await expect(requestMemberInfo({ url: `${base}/member-info`, cardId: ID.member })).rejects.toMatchObject({
+      code: 'source',
+      message: expect.stringMatching(/HTTP 401/),
+    })
+    await expect(requestMemberInfo({ url: `${base}/user-cards`, cardId: ID.member, header })).rejects.toMatchObject({
+      code: 'source',
+      message: expect.stringMatching(/\{ members/),
+    })
+    const before = platform.state.requests.getcardlist
+    const bad = requestMemberInfo({ url: `${base}/member-info`, cardId: '', header })
+    await expect(bad).rejects.toBeInstanceOf(CardError)
+    await expect(bad).rejects.toMatchObject({ code: 'invalid', field: 'cardId' })
+    expect(platform.state.requests.getcardlist).toBe(before)
+  })
 })

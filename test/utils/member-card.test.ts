@@ -1,12 +1,11 @@
 // The member-card utils against the simulator and the real endpoints over HTTP: the whole activation (activated,
 // cancelled, failed with a reason), the hand-back claimed once (wx.onAppShow, then the page's onShow after a
-// restart), the version guard, and the member-info client.
+// restart) and the version guard (the member-info client is tested with the other clients, test/utils/card-server.test.ts).
 import {
   activateMemberCard,
   claimActivationHandBack,
   completeActivationOnShow,
   openActivation,
-  requestMemberInfo,
   type ActivationOutcome,
   type MemberEndpoints,
 } from '../../utils'
@@ -123,24 +122,5 @@ describe('the hand-back after a restart: completeActivationOnShow in the page', 
     expect(claimActivationHandBack({ referrerInfo: { appId: 'wx0000000000other' } })).toBeUndefined()
     expect(claimActivationHandBack({ referrerInfo: {} })).toBeUndefined()
     expect(claimActivationHandBack({ referrerInfo: { appId: 'wxeb490c6f9b154ef9' } })).toBeUndefined()
-  })
-})
-
-describe('requestMemberInfo', () => {
-  it("the session user's member cards, activated or not", async () => {
-    const code = await holdMember()
-    const members = await requestMemberInfo({ infoUrl: server.infoUrl, cardId: ID.member, header: USER_HEADER })
-    expect(members).toEqual([
-      { cardId: ID.member, code, activated: false, membershipNumber: '', bonus: 0, balance: 0, status: 'NORMAL' },
-    ])
-  })
-
-  it('rejects CardError source naming the status', async () => {
-    await expect(rejectionOf(requestMemberInfo({ infoUrl: server.infoUrl, cardId: ID.member }))).resolves.toMatchObject(
-      {
-        code: 'source',
-        message: expect.stringMatching(/HTTP 401/),
-      },
-    )
   })
 })
