@@ -26,6 +26,7 @@ const SOURCES = [
   'components/open-card-list/index.ts',
   'components/send-coupon-button/index.ts',
   'components/pay-coupon-list/index.ts',
+  'components/member-card/index.ts',
 ]
 const UTILS = path.join(ROOT, 'utils', 'index.ts')
 

@@ -4,12 +4,15 @@
 //   components/open-card-list/index.ts
 //   components/send-coupon-button/index.ts
 //   components/pay-coupon-list/index.ts
+//   components/member-card/index.ts
 // without miniprogram-api-typings, for typings/jsx.d.ts and typings/vue.d.ts.
 import type {
+  ActivationOutcome,
   AddCardInput,
   AddCardResult,
   CardExtFields,
   CardSource,
+  MemberCardData,
   OpenCardResult,
   PayCoupon,
   PayCouponState,
@@ -392,4 +395,83 @@ export interface ChooseCouponDetail {
 export interface PayCouponListEvents {
   /** The user tapped a usable (SENDED) coupon: show its code, or use it for an order (your server 核销s it). */
   choose: ChooseCouponDetail
+}
+
+/** Properties of `<member-card>` (camelCase here, kebab-case in WXML). */
+export interface MemberCardProps {
+  /**
+   * Show a toast (wx.showToast, no icon) when the user's tap came to nothing; cancel shows none.
+   * @default true
+   */
+  showToast: boolean
+  /** The toast's words by reason; a partial object keeps the tag's other defaults. */
+  toastTexts: Partial<Record<FailureReason, string>>
+  /**
+   * The member card's id.
+   * @default ''
+   */
+  cardId: string
+  /**
+   * Your member-info endpoint (`GET ?cardId=`): whether the user holds the card and whether it is activated.
+   * @default ''
+   */
+  infoUrl: string
+  /**
+   * Your activation-params endpoint (`POST { cardId }`).
+   * @default ''
+   */
+  paramsUrl: string
+  /**
+   * Your activate endpoint (`POST { activateTicket, cardId, code }`).
+   * @default ''
+   */
+  activateUrl: string
+  /**
+   * Request headers, e.g. your login token (wx.request sends no cookies).
+   * @default {}
+   */
+  requestHeader: Record<string, string>
+  /**
+   * ms before a request counts as failed.
+   * @default 10000
+   */
+  requestTimeout: number
+  /**
+   * Show the member data (number, bonus, balance) of an activated card.
+   * @default false
+   */
+  showMemberData: boolean
+  /** @default '会员卡' */
+  title: string
+  /** @default '待激活' */
+  pendingText: string
+  /** @default '激活' */
+  activateText: string
+  /** @default '已激活' */
+  activatedText: string
+  /** @default '加载中…' */
+  loadingText: string
+  /** @default '加载失败' */
+  errorText: string
+  /** @default '会员号' */
+  numberLabel: string
+  /** @default '积分' */
+  bonusLabel: string
+  /** @default '余额' */
+  balanceLabel: string
+}
+
+/**
+ * `event.detail` of each event of `<member-card>`: `activate` once per activation, with how it ended (activated with
+ * the member data, cancelled, failed with a reason and a message); `load` after each read of the member data.
+ */
+export interface MemberCardEvents {
+  activate: ActivationOutcome
+  load: { member: MemberCardData | null }
+}
+
+/** What `selectComponent('#…')` gives a page: the methods of `<member-card>` meant for it. */
+export interface MemberCardInstance {
+  /** Reads the member data again (e.g. after the page changed the bonus). */
+  refresh(): Promise<void>
 }

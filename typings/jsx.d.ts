@@ -1,4 +1,4 @@
-// weapp-card-coupon/jsx: <add-card-button>, <open-card-list>, <send-coupon-button> and <pay-coupon-list> in Taro's React JSX, typed from the tags' own
+// weapp-card-coupon/jsx: <add-card-button>, <open-card-list>, <send-coupon-button>, <pay-coupon-list> and <member-card> in Taro's React JSX, typed from the tags' own
 // Props and Events (typings/components.d.ts, generated from components/). Reference it once, e.g. in
 // types/global.d.ts: /// <reference types="weapp-card-coupon/jsx" />. It needs no mini-program typings.
 import type { CSSProperties, ReactNode } from 'react'
@@ -11,6 +11,8 @@ import type {
   SendCouponButtonProps,
   PayCouponListEvents,
   PayCouponListProps,
+  MemberCardEvents,
+  MemberCardProps,
 } from './components'
 
 export * from './components'
@@ -46,6 +48,7 @@ export type AddCardButtonAttributes = TagAttributes<AddCardButtonProps, AddCardB
 export type OpenCardListAttributes = TagAttributes<OpenCardListProps, OpenCardListEvents>
 export type SendCouponButtonAttributes = TagAttributes<SendCouponButtonProps, SendCouponButtonEvents>
 export type PayCouponListAttributes = TagAttributes<PayCouponListProps, PayCouponListEvents>
+export type MemberCardAttributes = TagAttributes<MemberCardProps, MemberCardEvents>
 
 declare module 'react' {
   namespace JSX {
@@ -54,6 +57,7 @@ declare module 'react' {
       'open-card-list': OpenCardListAttributes
       'send-coupon-button': SendCouponButtonAttributes
       'pay-coupon-list': PayCouponListAttributes
+      'member-card': MemberCardAttributes
     }
   }
 }

@@ -1,4 +1,4 @@
-// weapp-card-coupon/vue: <add-card-button>, <open-card-list>, <send-coupon-button> and <pay-coupon-list> as Vue global components (uni-app, Vue 3), typed
+// weapp-card-coupon/vue: <add-card-button>, <open-card-list>, <send-coupon-button>, <pay-coupon-list> and <member-card> as Vue global components (uni-app, Vue 3), typed
 // from the tags' own Props and Events (typings/components.d.ts, generated from components/). Add it to
 // tsconfig.json "types" (next to @dcloudio/types) or reference it once: /// <reference types="weapp-card-coupon/vue" />.
 // It needs no mini-program typings.
@@ -11,6 +11,8 @@ import type {
   SendCouponButtonProps,
   PayCouponListEvents,
   PayCouponListProps,
+  MemberCardEvents,
+  MemberCardProps,
 } from './components'
 
 export * from './components'
@@ -40,5 +42,6 @@ declare module 'vue' {
     'open-card-list': TagComponent<OpenCardListProps, OpenCardListEvents>
     'send-coupon-button': TagComponent<SendCouponButtonProps, SendCouponButtonEvents>
     'pay-coupon-list': TagComponent<PayCouponListProps, PayCouponListEvents>
+    'member-card': TagComponent<MemberCardProps, MemberCardEvents>
   }
 }

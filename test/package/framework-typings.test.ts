@@ -26,6 +26,9 @@ it('each of its types is the tag’s own type, both ways', () => {
     ['pay-coupon-list', 'PayCouponListProps'],
     ['pay-coupon-list', 'PayCouponListEvents'],
     ['pay-coupon-list', 'PayCouponItem'],
+    ['member-card', 'MemberCardProps'],
+    ['member-card', 'MemberCardEvents'],
+    ['member-card', 'MemberCardInstance'],
   ]
   const check = [
     `type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false`,
