@@ -385,14 +385,16 @@ describe('two AppIDs, many users: code2Session, holders, card/get, a rotated tic
     expect(own.cardList[0]?.isSuccess).toBe(true)
   })
 
-  it("card/get answers each card's settings in WeChat's shape", async () => {
+  it("card/get answers each card's settings in WeChat's shape (a member card as MEMBER_CARD, how it activates)", async () => {
     const member = FIXTURE_CARDS.find((c) => c.cardId === ID.member)
     expect((await post(CARD_GET_PATH, { card_id: ID.member })).body).toEqual({
       errcode: 0,
       errmsg: 'ok',
       card: {
-        card_type: 'GENERAL_COUPON',
-        general_coupon: {
+        card_type: 'MEMBER_CARD',
+        member_card: {
+          wx_activate: true,
+          auto_activate: false,
           base_info: {
             id: ID.member,
             title: member?.title,
@@ -410,8 +412,9 @@ describe('two AppIDs, many users: code2Session, holders, card/get, a rotated tic
       },
     })
     const custom = (await post(CARD_GET_PATH, { card_id: ID.custom })).body as {
-      card: { general_coupon: { base_info: Record<string, unknown> } }
+      card: { card_type: string; general_coupon: { base_info: Record<string, unknown> } }
     }
+    expect(custom.card.card_type).toBe('GENERAL_COUPON')
     expect(custom.card.general_coupon.base_info).toMatchObject({
       use_custom_code: true,
       bind_openid: false,
