@@ -102,7 +102,7 @@ Component({
       if (this.isCallInFlight()) return
       const source = this.tapTimeSource()
       const requested = this.data.cardIds.length ? this.data.cardIds : this.data.cardId ? [this.data.cardId] : []
-      let run: () => Promise<AddCardResult>
+      let run: (isLive: () => boolean) => Promise<AddCardResult>
       try {
         if (source) {
           // no request for cards this client cannot add, or for no card at all
@@ -112,10 +112,16 @@ Component({
               field: 'cardIds',
             })
           }
-          run = () => fetchFreshCards(source, requested).then((cards) => prepareAddCards(cards).run())
+          // the source may answer after the tap settled (timeout) or the tag went: then no wx.addCard
+          run = (isLive) =>
+            fetchFreshCards(source, requested).then((cards) => {
+              if (!isLive()) throw new CardError('fail', 'the tap already ended: its cards are dropped')
+              return prepareAddCards(cards).run()
+            })
         } else {
           // validated and version-guarded before the loading state, so bad input makes no setData
-          run = prepareAddCards(this.staticCards()).run
+          const prepared = prepareAddCards(this.staticCards())
+          run = () => prepared.run()
         }
       } catch (error) {
         this.reportCardError(error)
