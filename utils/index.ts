@@ -18,6 +18,8 @@ export {
   type CardExtFields,
   type OpenCardInput,
 } from './validate'
+// The values WeChat matches exactly, as <open-card-list> judges its rows (utils/rules.ts).
+export { decryptedCodeProblem, exactValueProblem, hasLoneSurrogate, secondsProblem, MAX_CODE_LENGTH } from './rules'
 export {
   addCards,
   openCards,
