@@ -159,17 +159,29 @@ describe('open one card', () => {
     expect(h.errors).not.toHaveBeenCalled()
   })
 
-  it('a code with whitespace (a mistake of the page) fails invalid naming its index, no wx call', async () => {
-    const cards = deck(2)
-    const c = render({ cards: [cards[0], { ...cards[1], code: ` ${cards[1]?.code}` }] })
-    await tapRow(c, 1)
-    expect(h.calls()).toHaveLength(0)
-    expect(names()).toEqual(['fail', 'complete'])
-    const d = h.events[0]?.[1]
-    expect([d?.code, d?.index, d?.field]).toEqual(['invalid', 1, 'code'])
-    expect(d?.message).toBe(`cardList[1].code: ${d?.detail}`)
-    expect(h.errors).toHaveBeenCalledTimes(1)
-    expect(String(h.errors.mock.calls[0][0])).toContain('cardList[1].code')
+})
+
+describe('the end user is told: a toast in their words', () => {
+  it('WeChat fails the open: fail with reason failed, and 打开失败，请稍后重试', async () => {
+    const c = render({ cards: [{ cardId: ID.voucher, code: '123456789012', title: '别人的券' }] })
+    await tapRow(c, 0)
+    await answer()
+    expect(h.events[0]?.[1]).toMatchObject({ code: 'fail', reason: 'failed' })
+    expect(h.toasts).toEqual(['打开失败，请稍后重试'])
+  })
+
+  it('a cancel shows none; toast-texts replaces the words; show-toast false shows none', async () => {
+    const mine = render({ cards: deck(1) })
+    h.platform.nextUserAction('cancel')
+    await tapRow(mine, 0)
+    await answer()
+    const stranger = [{ cardId: ID.voucher, code: '123456789012' }]
+    await tapRow(render({ cards: stranger, toastTexts: { failed: '暂时打不开，请稍后再试' } }), 0)
+    await answer()
+    await tapRow(render({ cards: stranger, showToast: false }), 0)
+    await answer()
+    expect(names()).toEqual(['cancel', 'complete', 'fail', 'complete', 'fail', 'complete'])
+    expect(h.toasts).toEqual(['暂时打不开，请稍后再试'])
   })
 })
 
@@ -377,26 +389,50 @@ describe('card states: a "my cards" list', () => {
     expect(h.calls()).toHaveLength(0)
   })
 
-  it.each<[string, Record<string, unknown>, string]>([
-    ['no cardId', { cardId: undefined }, 'cardId'],
-    ['an unknown status', { status: 'USED' }, 'status'],
-    ['a status named like an Object member', { status: 'constructor' }, 'status'],
-    ['a non-numeric time', { endTime: '2026-12-31' }, 'endTime'],
-    ['a NaN time', { beginTime: NaN }, 'beginTime'],
+  const ENCRYPTED = 'q3Zr0Kf5+pVb1m/3Yx4eGsT2nQ8wH7cLdA9uJ6iR0oMzE1yB5aNvXtUgPhWkCjDl'
+  it.each<[string, Record<string, unknown>, string, string]>([
+    ['no cardId', { cardId: undefined }, 'cardId', 'must be a string'],
+    ['a cardId with a newline', { cardId: `${ID.voucher}\n` }, 'cardId', 'leading or trailing whitespace'],
+    ['a cardId cut in half of an emoji', { cardId: `${ID.voucher}\ud83c` }, 'cardId', 'lone UTF-16 surrogate'],
+    ['the encrypted code from wx.addCard', { code: ENCRYPTED }, 'code', 'decrypt it on your server'],
+    ['a numeric code', { code: 123456789012 }, 'code', 'must be a string, got number'],
+    ['a code with a space', { code: '1234 5678' }, 'code', 'contains whitespace'],
+    ['a code with a lone surrogate', { code: '\udf811234' }, 'code', 'lone UTF-16 surrogate'],
+    ['an unknown status', { status: 'USED' }, 'status', "user_card_status"],
+    ['a status named like an Object member', { status: 'constructor' }, 'status', 'user_card_status'],
+    ['a non-numeric time', { endTime: '2026-12-31' }, 'endTime', 'Unix seconds'],
+    ['an end time in milliseconds', { endTime: 1893427200000 }, 'endTime', 'use seconds'],
+    ['a NaN time', { beginTime: NaN }, 'beginTime', 'Unix seconds'],
+    ['a fractional time', { beginTime: 1700000000.5 }, 'beginTime', 'Unix seconds'],
   ])(
-    'bad input (%s): shown as UNKNOWN, never opened, reported once naming index and field, no throw',
-    async (_, change, field) => {
+    'a row a tap would refuse (%s): shown as UNKNOWN with no validity, never opened, reported once naming it and the fix',
+    async (_, change, field, fix) => {
       const [a, b] = deck(2)
       const c = render({ cards: [a, { ...b, ...change }], selectable: true })
       expect(actionTexts(c)).toEqual(['查看', '状态未知'])
+      expect(byTag(c, 'van-cell').map((cell) => text(cell.querySelector('.van-cell__label')))).toEqual([
+        '说明0',
+        '说明1',
+      ])
       expect(h.errors).toHaveBeenCalledTimes(1)
-      expect(String(h.errors.mock.calls[0][0])).toContain(`cards[1].${field}`)
+      const message = String(h.errors.mock.calls[0][0])
+      expect(message).toContain(`cards[1].${field} `)
+      expect(message).toContain(fix)
       await tapRow(c, 1)
       await tapCheck(c, 1)
-      expect(h.calls()).toHaveLength(0)
+      c.setData({ cards: [a, { ...b, ...change }] }) // the same list again: nothing new to say
+      await h.flush()
+      expect([h.calls(), h.events, h.toasts]).toEqual([[], [], []])
       expect(h.errors).toHaveBeenCalledTimes(1)
     },
   )
+
+  it('times as digit strings are seconds too; a 10-digit end date opens', async () => {
+    const [a] = deck(1)
+    const c = render({ cards: [{ ...a, endTime: String(Math.floor(Date.now() / 1000) + 86400) }] })
+    expect(actionTexts(c)).toEqual(['查看'])
+    expect(h.errors).not.toHaveBeenCalled()
+  })
 
   it('updateCard: one path-keyed setData for a row (its size independent of the list); a selected row that stops being usable is unchecked', async () => {
     const sizes: number[] = []
