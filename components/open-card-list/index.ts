@@ -1,9 +1,6 @@
 import {
   CardError,
-  decryptedCodeProblem,
-  exactValueProblem,
   prepareOpenCards,
-  secondsProblem,
   type OpenCardInput,
   type OpenCardResult,
   type UserCardStatus,
@@ -18,6 +15,7 @@ import {
 } from '../common/card-call'
 import { cardFailReason, showFailureToast, toastProperties } from '../common/toast'
 import { problem, shownCount, state } from './card-row.wxs'
+import { rowProblem } from './row-problem'
 
 /**
  * One row. Only a usable card (status NORMAL or absent, with its decrypted `code`, not past `endTime`) opens; a row
@@ -136,40 +134,6 @@ const emit = eventEmitter<OpenCardListEvents>()
 /** A tap on a row or a checkbox: the row's index in `cards`. */
 interface RowEvent {
   currentTarget: { dataset: { index: number } }
-}
-
-type RowField = Exclude<ReturnType<typeof problem>, ''>
-
-/**
- * What is wrong with a row, and the fix, by the rules wx.openCard's validation uses (utils/rules.ts); card-row.wxs
- * makes the same decision in the template (a test holds the two equal). '' when nothing.
- */
-export function rowProblem(card: unknown): { field: RowField; problem: string } | undefined {
-  if (!card || typeof card !== 'object' || Array.isArray(card)) return { field: 'card', problem: 'must be an object' }
-  const row = card as Record<string, unknown>
-  const cardId = exactValueProblem(row.cardId)
-  if (cardId) return { field: 'cardId', problem: cardId }
-  if (row.code !== undefined && row.code !== null && row.code !== '') {
-    const code = exactValueProblem(row.code)
-    if (code) return { field: 'code', problem: `${code}: pass the decrypted code from card/code/decrypt, as a string` }
-    const encrypted = decryptedCodeProblem(row.code)
-    if (encrypted) return { field: 'code', problem: encrypted }
-  }
-  const status = row.status
-  if (status !== undefined && status !== null && !(typeof status === 'string' && hasStatusWords(status))) {
-    return { field: 'status', problem: `must be one of WeChat's user_card_status values or UNKNOWN` }
-  }
-  for (const field of ['beginTime', 'endTime'] as const) {
-    if (row[field] === undefined || row[field] === null) continue
-    const time = secondsProblem(row[field])
-    if (time) return { field, problem: `${time} (Unix seconds)` }
-  }
-  return undefined
-}
-
-/** A status the list has words for (own keys only: `constructor` is not one). */
-function hasStatusWords(status: string): boolean {
-  return status === 'NORMAL' || Object.prototype.hasOwnProperty.call(DEFAULT_STATUS_TEXTS, status)
 }
 
 /** An index of `cards`: an integer in [0, length). */

@@ -11,7 +11,8 @@ import { WECHAT_USER_CARD_STATUSES } from '../../utils/protocol'
 import { tapOn, the, useHarness } from '../helpers/harness'
 import { ID } from '../helpers/platform'
 import { byTag, loadComponent, nodesOf, templateTree } from '../helpers/simulate'
-import { state } from '../../components/open-card-list/card-row.wxs'
+import { problem, state } from '../../components/open-card-list/card-row.wxs'
+import { rowProblem } from '../../components/open-card-list/row-problem'
 
 const ENTRY = 'components/open-card-list/index'
 const LIST = loadComponent(ENTRY)
@@ -302,13 +303,15 @@ describe('setData budget', () => {
   }
 
   // (bench P2 measures the same at 1,000 rows; 300 here keeps the suite quick)
-  it('per-row updates are path-keyed: same payload for 10 and 300 cards; ≤ 1 setData per open round trip', async () => {
+  it('per-row updates are path-keyed: same payload for 10, 300 and 10,000 cards; ≤ 1 setData per open round trip', async () => {
     const small = await trace(10)
     const large = await trace(300)
+    const huge = await trace(10_000)
     expect(small.open).toEqual([]) // tap → openCard → open → complete: nothing to render
     expect(small.select).toEqual(['{"selected[3]":true,"selectedCount":1}'])
     expect(small.batch).toEqual(['{"selected":[],"selectedCount":0}']) // the selection cleared, in one call
     expect(large).toEqual(small)
+    expect(huge).toEqual(small)
   })
 })
 
@@ -436,7 +439,7 @@ describe('card states: a "my cards" list', () => {
 
   it('updateCard: one path-keyed setData for a row (its size independent of the list); a selected row that stops being usable is unchecked', async () => {
     const sizes: number[] = []
-    for (const n of [10, 300]) {
+    for (const n of [10, 300, 10_000]) {
       h.events.length = 0
       const c = render({ cards: bigList(n), selectable: true })
       await tapCheck(c, 3)
@@ -452,7 +455,150 @@ describe('card states: a "my cards" list', () => {
       expect(selections()).toEqual([[3], []])
       sizes.push(payloads.join('').length)
     }
-    expect(sizes[0]).toBe(sizes[1])
+    expect(new Set(sizes).size).toBe(1)
+  })
+})
+
+describe('list state stays consistent', () => {
+  it.each<[string, unknown]>([
+    ['past the end', 500],
+    ['the length itself', 2],
+    ['negative', -1],
+    ['not an integer', 1.5],
+    ['not a number', '1'],
+  ])('updateCard with an index %s: refused with CardError invalid naming it, no setData, the list unchanged', (_, index) => {
+    const c = render({ cards: deck(2) })
+    const setData = jest.spyOn(c.instance, 'setData')
+    let thrown: unknown
+    try {
+      c.instance.updateCard(index as number, { status: 'CONSUMED' })
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toMatchObject({ name: 'CardError', code: 'invalid', field: 'index' })
+    expect(String((thrown as Error).message)).toContain('is not a row of cards (0 to 1)')
+    expect(setData).not.toHaveBeenCalled()
+    expect([(c.instance.data as { cards: unknown[] }).cards.length, byTag(c, 'van-cell').length]).toEqual([2, 2])
+  })
+
+  it('updateCard with fields that are not an object: refused, no setData', () => {
+    const c = render({ cards: deck(2) })
+    const setData = jest.spyOn(c.instance, 'setData')
+    expect(() => c.instance.updateCard(0, null as never)).toThrow('updateCard: fields must be an object')
+    expect(setData).not.toHaveBeenCalled()
+  })
+
+  it('updateCard that spoils a row (an encrypted code): the row reads unknown, reported once, unselected', async () => {
+    const c = render({ cards: deck(2), selectable: true })
+    await tapCheck(c, 1)
+    c.instance.updateCard(1, { code: 'q3Zr0Kf5+pVb1m/3Yx4eGsT2nQ8w' })
+    expect(text(c.querySelectorAll('.card-action')[1])).toBe('状态未知')
+    expect(selections()).toEqual([[1], []])
+    expect(h.errors).toHaveBeenCalledTimes(1)
+    expect(String(h.errors.mock.calls[0][0])).toContain('cards[1].code is 28 characters')
+  })
+
+  it('a selected row whose validity ends: unselected at once with select, shown expired, the batch button disabled', async () => {
+    h.useFakeTimers()
+    const now = Math.floor(Date.now() / 1000)
+    const [a, b, d] = deck(3)
+    const c = render({
+      cards: [
+        { ...a, endTime: now + 3600 },
+        { ...b, endTime: now + 60 },
+        { ...d, endTime: now + 120 },
+      ],
+      selectable: true,
+    })
+    await tapCheck(c, 1)
+    await tapCheck(c, 2)
+    expect(batchDisabled(c)).toBe(false)
+    await jest.advanceTimersByTimeAsync(60_000)
+    expect(selections()).toEqual([[1], [1, 2], [2]])
+    expect(c.querySelectorAll('.card-action').map(text)).toEqual(['查看', '已过期', '查看'])
+    await jest.advanceTimersByTimeAsync(60_000)
+    expect(selections().at(-1)).toEqual([])
+    expect(checked(c)).toEqual([false, false, false])
+    expect(batchDisabled(c)).toBe(true)
+    expect(c.querySelectorAll('.card-action').map(text)).toEqual(['查看', '已过期', '已过期'])
+    // row 0 ends later: its own timer, and a detached list keeps none
+    c.detach()
+    await jest.advanceTimersByTimeAsync(3_600_000)
+    expect(selections()).toHaveLength(4)
+    expect(h.calls()).toEqual([])
+  })
+
+  it('back on the page after the validity ended (a timer may not run in the background): unselected on page show', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const [a, b] = deck(2)
+    h.useFakeTimers()
+    const c = render({ cards: [a, { ...b, endTime: now + 3600 }], selectable: true })
+    await tapCheck(c, 1)
+    jest.setSystemTime((now + 7200) * 1000) // the clock moved on; no timer ran
+    c.triggerPageLifeTime('show')
+    expect(selections()).toEqual([[1], []])
+    expect(c.querySelectorAll('.card-action').map(text)).toEqual(['查看', '已过期'])
+  })
+})
+
+describe('10,000 cards: rendered a page at a time as the user scrolls', () => {
+  const many = (n: number) => bigList(n)
+
+  it('renders page-size rows (50 by default), then the next page each time the end of the rows nears the screen', async () => {
+    const ends: { top: number }[] = []
+    // jsdom lays nothing out: the end of the rows says where it is, as a phone would
+    const rect = jest.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (
+      this: HTMLElement,
+    ) {
+      const top = this.classList.contains('main--card-more') || this.classList.contains('card-more') ? ends[0]!.top : -1e6
+      return { top, bottom: top + 1, left: 0, right: 300, width: 300, height: 1, x: 0, y: top, toJSON: () => ({}) }
+    })
+    // and the screen its size (jsdom's is 0 × 0)
+    const screen = [
+      jest.spyOn(document.documentElement, 'clientWidth', 'get').mockReturnValue(375),
+      jest.spyOn(document.documentElement, 'clientHeight', 'get').mockReturnValue(667),
+    ]
+    try {
+      ends.push({ top: 5000 }) // far below the screen
+      const c = render({ cards: many(10_000) })
+      await h.flush()
+      expect(byTag(c, 'van-cell')).toHaveLength(50)
+      ends[0]!.top = 100 // the user scrolled to the end of the rendered rows
+      c.instance.showMore() // what the observer does; and a page may call it from onReachBottom
+      expect(byTag(c, 'van-cell')).toHaveLength(100)
+      // the observer: an end of rows on screen adds a page, and watches again
+      await h.until(() => byTag(c, 'van-cell').length >= 150)
+      ends[0]!.top = 5000
+      const count = byTag(c, 'van-cell').length
+      expect(count).toBeGreaterThanOrEqual(150)
+      expect(text(byTag(c, 'van-cell')[count - 1])).toContain(`券${count - 1}`)
+    } finally {
+      rect.mockRestore()
+      for (const size of screen) size.mockRestore()
+    }
+  })
+
+  it('page-size sets the page; the last page ends the list (no more end of rows to watch)', () => {
+    const c = render({ cards: many(130), pageSize: 100 })
+    expect(byTag(c, 'van-cell')).toHaveLength(100)
+    expect(c.querySelectorAll('.card-more')).toHaveLength(1)
+    c.instance.showMore()
+    c.instance.showMore()
+    expect(byTag(c, 'van-cell')).toHaveLength(130)
+    expect(c.querySelectorAll('.card-more')).toHaveLength(0)
+  })
+
+  it('a row beyond the rendered ones: updateCard still one path-keyed setData, and selection state is kept', () => {
+    const c = render({ cards: many(10_000), selectable: true })
+    const payloads: string[] = []
+    const setData = c.instance.setData.bind(c.instance)
+    c.instance.setData = (data: Record<string, unknown>) => {
+      payloads.push(JSON.stringify(data))
+      setData(data)
+    }
+    c.instance.updateCard(9_999, { status: 'CONSUMED' })
+    c.instance.showMore()
+    expect(payloads).toEqual(['{"cards[9999].status":"CONSUMED"}', '{"pages":2}'])
   })
 })
 
@@ -517,4 +663,24 @@ it("card-row.wxs knows exactly WeChat's user_card_status values (utils/protocol.
     WECHAT_USER_CARD_STATUSES.map((status) => (status === 'NORMAL' ? 'open' : status)),
   )
   expect(['UNKNOWN', 'USED', 'normal'].map(shownAs)).toEqual(['UNKNOWN', 'UNKNOWN', 'UNKNOWN'])
+})
+
+it('card-row.wxs judges every row as utils/rules.ts does: no row shows usable that openCards would refuse', () => {
+  const rows: unknown[] = [null, 'pA', [], {}, { cardId: 'pA' }, { cardId: 'pA', code: '' }, { cardId: 'pA', code: null }]
+  // every UTF-16 code unit, inside a cardId and inside a code
+  for (let unit = 0; unit < 0x10000; unit++) {
+    const char = String.fromCharCode(unit)
+    rows.push({ cardId: `p${char}A`, code: 'c1' }, { cardId: 'pA', code: `c${char}1` }, { cardId: `${char}` })
+  }
+  rows.push({ cardId: 'pA\ud83c\udf81', code: '\ud83c\udf81' }, { cardId: 'pA', code: '\udf81\ud83c' })
+  for (const code of [1, 123456789012, true, {}, 'A'.repeat(20), 'A'.repeat(21), 'q3Zr0Kf5+pVb1m/3Yx4e=='])
+    rows.push({ cardId: 'pA', code })
+  for (const status of [...WECHAT_USER_CARD_STATUSES, 'UNKNOWN', 'USED', 'normal', 'constructor', 'toString', 0, ''])
+    rows.push({ cardId: 'pA', code: 'c1', status })
+  const times = [0, 1, 1700000000, '1700000000', 9999999999, 10000000000, '10000000000', 1893427200000, -1, 1.5]
+  for (const time of [...times, NaN, Infinity, 1e21, '', ' 1', '12a', '-1', true, {}, [], null, undefined]) {
+    rows.push({ cardId: 'pA', code: 'c1', beginTime: time }, { cardId: 'pA', code: 'c1', endTime: time })
+  }
+  const disagreements = rows.filter((row) => (problem(row) || undefined) !== rowProblem(row)?.field)
+  expect(disagreements).toEqual([])
 })
