@@ -140,7 +140,10 @@ export function cardCallBehavior(api: CardApi | CallGuard) {
     typeof cardCallProperties,
     {
       isCallInFlight(): boolean
-      startCardCall<Value>(work: (isLive: () => boolean) => Promise<Value>, done: (result: CallResult<Value>) => void): void
+      startCardCall<Value>(
+        work: (isLive: () => boolean) => Promise<Value>,
+        done: (result: CallResult<Value>) => void,
+      ): void
       reportCardError(error: unknown, extra?: object): void
     },
     [],

@@ -367,11 +367,15 @@ Component({
     updateCard(index: number, fields: Partial<CardItem>) {
       const length = this.data.cards.length
       if (!isRowIndex(index, length)) {
-        throw new CardError('invalid', `updateCard: index ${String(index)} is not a row of cards (0 to ${length - 1})`, {
-          index: typeof index === 'number' ? index : undefined,
-          field: 'index',
-          detail: 'index out of range',
-        })
+        throw new CardError(
+          'invalid',
+          `updateCard: index ${String(index)} is not a row of cards (0 to ${length - 1})`,
+          {
+            index: typeof index === 'number' ? index : undefined,
+            field: 'index',
+            detail: 'index out of range',
+          },
+        )
       }
       if (!fields || typeof fields !== 'object' || Array.isArray(fields)) {
         throw new CardError('invalid', `updateCard: fields must be an object of the row's fields`, {

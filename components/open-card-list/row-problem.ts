@@ -38,4 +38,3 @@ export function rowProblem(card: unknown): { field: RowField; problem: string } 
 function hasStatusWords(status: string): boolean {
   return status === 'UNKNOWN' || (WECHAT_USER_CARD_STATUSES as readonly string[]).includes(status)
 }
-

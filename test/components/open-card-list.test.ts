@@ -159,7 +159,6 @@ describe('open one card', () => {
     expect(outcomes()).toEqual([])
     expect(h.errors).not.toHaveBeenCalled()
   })
-
 })
 
 describe('the end user is told: a toast in their words', () => {
@@ -401,7 +400,7 @@ describe('card states: a "my cards" list', () => {
     ['a numeric code', { code: 123456789012 }, 'code', 'must be a string, got number'],
     ['a code with a space', { code: '1234 5678' }, 'code', 'contains whitespace'],
     ['a code with a lone surrogate', { code: '\udf811234' }, 'code', 'lone UTF-16 surrogate'],
-    ['an unknown status', { status: 'USED' }, 'status', "user_card_status"],
+    ['an unknown status', { status: 'USED' }, 'status', 'user_card_status'],
     ['a status named like an Object member', { status: 'constructor' }, 'status', 'user_card_status'],
     ['a non-numeric time', { endTime: '2026-12-31' }, 'endTime', 'Unix seconds'],
     ['an end time in milliseconds', { endTime: 1893427200000 }, 'endTime', 'use seconds'],
@@ -466,20 +465,23 @@ describe('list state stays consistent', () => {
     ['negative', -1],
     ['not an integer', 1.5],
     ['not a number', '1'],
-  ])('updateCard with an index %s: refused with CardError invalid naming it, no setData, the list unchanged', (_, index) => {
-    const c = render({ cards: deck(2) })
-    const setData = jest.spyOn(c.instance, 'setData')
-    let thrown: unknown
-    try {
-      c.instance.updateCard(index as number, { status: 'CONSUMED' })
-    } catch (error) {
-      thrown = error
-    }
-    expect(thrown).toMatchObject({ name: 'CardError', code: 'invalid', field: 'index' })
-    expect(String((thrown as Error).message)).toContain('is not a row of cards (0 to 1)')
-    expect(setData).not.toHaveBeenCalled()
-    expect([(c.instance.data as { cards: unknown[] }).cards.length, byTag(c, 'van-cell').length]).toEqual([2, 2])
-  })
+  ])(
+    'updateCard with an index %s: refused with CardError invalid naming it, no setData, the list unchanged',
+    (_, index) => {
+      const c = render({ cards: deck(2) })
+      const setData = jest.spyOn(c.instance, 'setData')
+      let thrown: unknown
+      try {
+        c.instance.updateCard(index as number, { status: 'CONSUMED' })
+      } catch (error) {
+        thrown = error
+      }
+      expect(thrown).toMatchObject({ name: 'CardError', code: 'invalid', field: 'index' })
+      expect(String((thrown as Error).message)).toContain('is not a row of cards (0 to 1)')
+      expect(setData).not.toHaveBeenCalled()
+      expect([(c.instance.data as { cards: unknown[] }).cards.length, byTag(c, 'van-cell').length]).toEqual([2, 2])
+    },
+  )
 
   it('updateCard with fields that are not an object: refused, no setData', () => {
     const c = render({ cards: deck(2) })
@@ -550,7 +552,8 @@ describe('10,000 cards: rendered a page at a time as the user scrolls', () => {
     const rect = jest.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (
       this: HTMLElement,
     ) {
-      const top = this.classList.contains('main--card-more') || this.classList.contains('card-more') ? ends[0]!.top : -1e6
+      const top =
+        this.classList.contains('main--card-more') || this.classList.contains('card-more') ? ends[0]!.top : -1e6
       return { top, bottom: top + 1, left: 0, right: 300, width: 300, height: 1, x: 0, y: top, toJSON: () => ({}) }
     })
     // and the screen its size (jsdom's is 0 × 0)
@@ -666,7 +669,15 @@ it("card-row.wxs knows exactly WeChat's user_card_status values (utils/protocol.
 })
 
 it('card-row.wxs judges every row as utils/rules.ts does: no row shows usable that openCards would refuse', () => {
-  const rows: unknown[] = [null, 'pA', [], {}, { cardId: 'pA' }, { cardId: 'pA', code: '' }, { cardId: 'pA', code: null }]
+  const rows: unknown[] = [
+    null,
+    'pA',
+    [],
+    {},
+    { cardId: 'pA' },
+    { cardId: 'pA', code: '' },
+    { cardId: 'pA', code: null },
+  ]
   // every UTF-16 code unit, inside a cardId and inside a code
   for (let unit = 0; unit < 0x10000; unit++) {
     const char = String.fromCharCode(unit)

@@ -84,9 +84,17 @@ describe('addCards', () => {
 
   it.each<[string, unknown, string]>([
     ['no cardList', { errMsg: 'addCard:ok' }, 'the answer has no cardList'],
-    ['a cardList that is not an array', { errMsg: 'addCard:ok', cardList: '[]' }, 'its cardList is string, not an array'],
+    [
+      'a cardList that is not an array',
+      { errMsg: 'addCard:ok', cardList: '[]' },
+      'its cardList is string, not an array',
+    ],
     ['a card that is null', { errMsg: 'addCard:ok', cardList: [null] }, 'its cardList[0] is null, not a card object'],
-    ['a card that is a string', { errMsg: 'addCard:ok', cardList: ['pA'] }, 'its cardList[0] is string, not a card object'],
+    [
+      'a card that is a string',
+      { errMsg: 'addCard:ok', cardList: ['pA'] },
+      'its cardList[0] is string, not a card object',
+    ],
     ['no answer object at all', undefined, 'the answer is undefined, not an object'],
   ])('an ok answer with %s: fail saying what is missing, never an empty success', async (_, answer, problem) => {
     const p = installPlatform()
