@@ -1,8 +1,7 @@
 // Why a row of <open-card-list> can never open, in words with the fix, for the devtools console: the rules of
 // wx.openCard's validation (utils/rules.ts) plus the row's own fields. card-row.wxs makes the same decision for the
 // template and the tap, without words (WXS cannot import TypeScript); a test holds the two equal.
-import { decryptedCodeProblem, exactValueProblem, secondsProblem } from '../../utils/index'
-import { WECHAT_USER_CARD_STATUSES } from '../../utils/protocol'
+import { WECHAT_USER_CARD_STATUSES, decryptedCodeProblem, exactValueProblem, secondsProblem } from '../../utils/index'
 import type { problem } from './card-row.wxs'
 
 type RowField = Exclude<ReturnType<typeof problem>, ''>
