@@ -97,7 +97,14 @@ interface SimulateResults {
   list1000: ListResults
   list10000: ListResults
   render: { n: number; rounds: number; ratioMedian: number; oursMedianMs: number; baselineMedianMs: number }
-  huge: { n: number; rounds: number; rows: number; firstScreenMedianMs: number; cardsBytes: number; oursOnRender: number }
+  huge: {
+    n: number
+    rounds: number
+    rows: number
+    firstScreenMedianMs: number
+    cardsBytes: number
+    oursOnRender: number
+  }
 }
 
 /** bench/simulate.bench.ts through bench/jest.config.js; it writes its results to the file named by BENCH_OUT. */
