@@ -21,7 +21,9 @@ const tokens = createStableAccessTokenProvider({
   fetch: platform.fetch,
 })
 const userCards = createUserCardsHandler({
-  getOpenid: ({ headers }) => (headers.authorization === 'Bearer demo' ? 'oUser1' : undefined),
+  // your session: the user's key in your system, and their openid under the Official Account that owns the cards
+  getUser: ({ headers }) =>
+    headers.authorization === 'Bearer demo' ? { id: 'user-1', cardOpenid: 'oUser1' } : undefined,
   getAccessToken: tokens.getAccessToken,
   fetch: platform.fetch,
 })

@@ -82,8 +82,18 @@ export interface CardCallEvents {
 /** How a card call ended, as the tag sees it. */
 export type CallResult<Value> = { ok: true; value: Value } | { ok: false; error: unknown }
 
+/** Why the user got no card, in their terms (the toast's key, and `reason` in `fail`). */
+export type AddCardFailReason = 'sold_out' | 'network' | 'failed'
+
 /** Properties of `<add-card-button>` (camelCase here, kebab-case in WXML). */
 export interface AddCardButtonProps {
+  /**
+   * Show a toast (wx.showToast, no icon) when the user's tap came to nothing; cancel shows none.
+   * @default true
+   */
+  showToast: boolean
+  /** The toast's words by reason; a partial object keeps the tag's other defaults. */
+  toastTexts: Partial<Record<AddCardFailReason, string>>
   /** @default [] */
   cardList: AddCardInput[]
   /** @default '' */
@@ -149,6 +159,13 @@ export interface AddCardButtonProps {
 export interface AddCardButtonEvents extends CardCallEvents {
   /** WeChat answered (partial success included: check `failed`). */
   success: AddCardResult
+  fail: AddCardFailDetail
+}
+
+/** Detail of `fail`: why no card was added, and `reason`, what the toast told the user. */
+export interface AddCardFailDetail extends FailDetail {
+  /** sold_out (WeChat: 已领完), network (your server not reached in time), failed (anything else). */
+  reason: AddCardFailReason
 }
 
 /** What `selectComponent('#…')` gives a page: the methods of `<add-card-button>` meant for it. */
@@ -160,7 +177,11 @@ export interface AddCardButtonInstance {
   setCardSource(source: CardSource | null): void
 }
 
-/** One row. Only a usable card (status NORMAL or absent, with its decrypted `code`, not past `endTime`) opens. */
+/**
+ * One row. Only a usable card (status NORMAL or absent, with its decrypted `code`, not past `endTime`) opens; a row
+ * a tap would refuse (a cardId or code WeChat would not match, an encrypted code, times not in Unix seconds) shows as
+ * UNKNOWN.
+ */
 export interface CardItem {
   cardId: string
   /** The decrypted code; leave it out while your server is still decrypting (the row is pending). */
@@ -174,13 +195,23 @@ export interface CardItem {
   extra?: string | undefined
   /** WeChat's user_card_status (card/code/get), or UNKNOWN; absent means NORMAL. */
   status?: UserCardStatus | undefined
-  /** Validity, Unix seconds. */
-  beginTime?: number | undefined
-  endTime?: number | undefined
+  /** Validity, Unix seconds (not ms). */
+  beginTime?: number | string | undefined
+  endTime?: number | string | undefined
 }
+
+/** Why the user could not open a card, in their terms (the toast's key, and `reason` in `fail`). */
+export type OpenCardFailReason = 'failed'
 
 /** Properties of `<open-card-list>` (camelCase here, kebab-case in WXML). */
 export interface OpenCardListProps {
+  /**
+   * Show a toast (wx.showToast, no icon) when the user's tap came to nothing; cancel shows none.
+   * @default true
+   */
+  showToast: boolean
+  /** The toast's words by reason; a partial object keeps the tag's other defaults. */
+  toastTexts: Partial<Record<'failed', string>>
   /** @default [] */
   cards: CardItem[]
   /** @default false */
@@ -206,6 +237,11 @@ export interface OpenCardListProps {
    * @default ''
    */
   emptyImage: string
+  /**
+   * Rows rendered at first, and added each time the user scrolls near the end of them: a long list (10,000 cards)
+   * renders one page at a time. A page without scrolling to watch can call `showMore()` (e.g. in onReachBottom).
+   */
+  pageSize: number
   /** @default true */
   showUpgradeModal: boolean
   /** @default false */
@@ -225,10 +261,16 @@ export interface SelectDetail {
   indexes: number[]
 }
 
+/** Detail of `fail`: why no card opened, and `reason`, what the toast told the user. */
+export interface OpenCardFailDetail extends FailDetail {
+  reason: OpenCardFailReason
+}
+
 /** `event.detail` of each event of `<open-card-list>`. */
 export interface OpenCardListEvents extends CardCallEvents {
   /** WeChat opened the cards. */
   open: OpenCardResult
+  fail: OpenCardFailDetail
   /** The selection changed (a checkbox, clearSelection(), a new list, a batch open). */
   select: SelectDetail
 }
@@ -239,9 +281,12 @@ export interface OpenCardListInstance {
   clearSelection(): void
   /**
    * Changes one row (e.g. its `status` after the user used the card) with one path-keyed setData, whatever the
-   * length of the list; a selected row that no longer opens is unchecked.
+   * length of the list; a selected row that no longer opens is unchecked (and `select` emitted). Throws
+   * CardError('invalid') for an index outside `cards` or fields that are not an object, before any setData.
    */
   updateCard(index: number, fields: Partial<CardItem>): void
+  /** Renders the next `page-size` rows (the list does it by itself when the user scrolls near its end). */
+  showMore(): void
 }
 
 /** Properties of `<send-coupon-button>` (camelCase here, kebab-case in WXML). */

@@ -1,4 +1,5 @@
 import { CardError } from './error'
+import { describeType, hasOwn, isPlainObject } from './rules'
 import {
   markCardExtsSpent,
   normalizeCardList,
@@ -95,6 +96,26 @@ function callCardApi(api: CardApi, cardList: (AddCardRequestInfo | OpenCardInput
   })
 }
 
+/** The errMsg of an answer, when it has one. */
+function errMsgOf(answer: unknown): string | undefined {
+  const errMsg = isPlainObject(answer) ? answer.errMsg : undefined
+  return typeof errMsg === 'string' ? errMsg : undefined
+}
+
+/**
+ * What is missing from an `addCard:ok` answer ('' when it has WeChat's shape): `{ cardList: [{ cardId, cardExt,
+ * code, isSuccess }, …] }` with one object per card.
+ */
+function addCardAnswerProblem(answer: unknown): string {
+  if (!isPlainObject(answer)) return `the answer is ${describeType(answer)}, not an object`
+  if (!hasOwn(answer, 'cardList') || answer.cardList === undefined) return 'the answer has no cardList'
+  const answered = answer.cardList
+  if (!Array.isArray(answered)) return `its cardList is ${describeType(answered)}, not an array`
+  const at = answered.findIndex((card: unknown) => !isPlainObject(card))
+  if (at >= 0) return `its cardList[${at}] is ${describeType(answered[at])}, not a card object`
+  return ''
+}
+
 /**
  * Validates the cards (utils/rules.ts) and guards the version, once; throws CardError `invalid` or
  * `unsupported` before any wx call. run() calls wx.addCard; the cardExt of every card WeChat answered is
@@ -107,8 +128,16 @@ export function prepareAddCards(list: readonly AddCardInput[]): PreparedCardCall
     cardList,
     run: once(() =>
       callCardApi('addCard', cardList).then((answer) => {
-        const answered = (answer as { cardList?: unknown } | undefined)?.cardList
-        const all = Array.isArray(answered) ? (answered as AddCardResponseInfo[]) : []
+        const problem = addCardAnswerProblem(answer)
+        if (problem) {
+          // WeChat said ok: it has seen these cardExts, and the cards may be in the user's bag
+          markCardExtsSpent(cardList)
+          throw new CardError('fail', `wx.addCard answered ok, but ${problem}: the cards may have been added`, {
+            errMsg: errMsgOf(answer),
+            detail: 'malformed answer',
+          })
+        }
+        const all = (answer as { cardList: AddCardResponseInfo[] }).cardList
         markCardExtsSpent(all)
         return { cardList: all, succeeded: all.filter((c) => c.isSuccess), failed: all.filter((c) => !c.isSuccess) }
       }),
@@ -142,7 +171,8 @@ function prepareAndRun<Result>(prepare: () => PreparedCardCall<Result>): Promise
 
 /**
  * Validates, guards the version and calls wx.addCard. Resolves `{ cardList, succeeded, failed }`; rejects
- * CardError `invalid` / `unsupported` (no call), `cancel`, or `fail` (WeChat's detail).
+ * CardError `invalid` / `unsupported` (no call), `cancel`, or `fail` (WeChat's detail; `malformed answer` when an
+ * `addCard:ok` answer lacks `cardList`, has a non-array one or an item that is not an object).
  */
 export function addCards(list: readonly AddCardInput[]): Promise<AddCardResult> {
   return prepareAndRun(() => prepareAddCards(list))

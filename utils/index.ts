@@ -18,6 +18,9 @@ export {
   type CardExtFields,
   type OpenCardInput,
 } from './validate'
+// The values WeChat matches exactly, as <open-card-list> judges its rows (utils/rules.ts).
+export { decryptedCodeProblem, exactValueProblem, hasLoneSurrogate, secondsProblem, MAX_CODE_LENGTH } from './rules'
+export { WECHAT_USER_CARD_STATUSES } from './protocol'
 export {
   addCards,
   openCards,

@@ -27,6 +27,17 @@ export function describeType(value: unknown): string {
 // eslint-disable-next-line no-control-regex
 const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f\u200b-\u200d\u2060]/
 
+// A high surrogate not followed by a low one, or a low one not preceded by a high one: half a character, which
+// no UTF-8 encoder can send as it is (it becomes U+FFFD on the way, so WeChat would receive another value).
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/
+
+/** True when `text` holds half of a UTF-16 surrogate pair (a lone surrogate). */
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text)
+}
+
+const LONE_SURROGATE_PROBLEM = 'contains a lone UTF-16 surrogate (half of an emoji or rare character: cut text)'
+
 /**
  * A value WeChat compares byte for byte (card_id, code, openid, encrypt_code): a non-empty string with no
  * whitespace or control characters anywhere (a stray space or newline turns it into another id).
@@ -36,11 +47,28 @@ export function exactValueProblem(value: unknown): ValueProblem {
   if (value === '') return 'is empty'
   if (value.trim() !== value) return 'has leading or trailing whitespace (WeChat matches it exactly)'
   if (WHITESPACE_OR_CONTROL.test(value)) return 'contains whitespace or a control character (WeChat matches it exactly)'
+  if (hasLoneSurrogate(value)) return LONE_SURROGATE_PROBLEM
+  return ''
+}
+
+/** The longest code WeChat issues or accepts (a custom code: at most 20 letters and digits). */
+export const MAX_CODE_LENGTH = 20
+
+/**
+ * A decrypted card code, as wx.openCard needs it: an exact value (exactValueProblem) of at most 20 characters.
+ * A longer one is the encrypted code wx.addCard answered (base64, 24+ characters): decrypt it on the server.
+ */
+export function decryptedCodeProblem(value: unknown): ValueProblem {
+  const problem = exactValueProblem(value)
+  if (problem) return problem
+  if ((value as string).length > MAX_CODE_LENGTH) {
+    return `is ${(value as string).length} characters, longer than any WeChat code (at most ${MAX_CODE_LENGTH}): it looks like the encrypted code from wx.addCard; decrypt it on your server (card/code/decrypt)`
+  }
   return ''
 }
 
 /** Unix time in whole seconds: a number or a string of digits, at most 10 digits. */
-function secondsProblem(value: unknown): ValueProblem {
+export function secondsProblem(value: unknown): ValueProblem {
   if (typeof value !== 'number' && typeof value !== 'string') {
     return `must be integer seconds (a number or a string of digits), got ${describeType(value)}`
   }
@@ -75,7 +103,8 @@ function signatureProblem(value: unknown): ValueProblem {
 }
 
 function textProblem(value: unknown): ValueProblem {
-  return typeof value === 'string' ? '' : `must be a string, got ${describeType(value)}`
+  if (typeof value !== 'string') return `must be a string, got ${describeType(value)}`
+  return hasLoneSurrogate(value) ? LONE_SURROGATE_PROBLEM : ''
 }
 
 /** An optional exact-match value: '' means absent (it adds nothing to the signature). */

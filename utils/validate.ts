@@ -3,6 +3,7 @@ import {
   CARD_EXT_KEYS,
   CARD_EXT_RULES,
   cardExtValueProblem,
+  decryptedCodeProblem,
   describeType,
   exactValueProblem,
   hasOwn,
@@ -158,6 +159,8 @@ export function normalizeOpenList(list: readonly OpenCardInput[], at?: readonly 
     (item, index) => {
       const problem = exactValueProblem(item.code)
       if (problem) throw invalidInput(`${problem} (the decrypted code from card/code/decrypt)`, 'code', index)
+      const encrypted = decryptedCodeProblem(item.code)
+      if (encrypted) throw invalidInput(encrypted, 'code', index)
       return { cardId: item.cardId as string, code: item.code as string }
     },
     at,

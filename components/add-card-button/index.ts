@@ -9,7 +9,24 @@ import {
   type CardExtFields,
   type CardSource,
 } from '../../utils/index'
-import { cardCallBehavior, outcomeEmitter, type CardCallEvents, type cardCallProperties } from '../common/card-call'
+import {
+  cardCallBehavior,
+  outcomeEmitter,
+  type CardCallEvents,
+  type FailDetail,
+  type cardCallProperties,
+} from '../common/card-call'
+import { cardFailReason, showFailureToast, toastProperties } from '../common/toast'
+
+/** Why the user got no card, in their terms (the toast's key, and `reason` in `fail`). */
+export type AddCardFailReason = 'sold_out' | 'network' | 'failed'
+
+/** What the toast says, by why the user got nothing (`toast-texts`; a partial object keeps the other defaults). */
+const DEFAULT_TOAST_TEXTS: Record<AddCardFailReason, string> = {
+  sold_out: '已领完',
+  network: '网络异常，请重试',
+  failed: '领取失败，请稍后重试',
+}
 
 const properties = {
   cardList: { type: Array, value: [] as AddCardInput[] },
@@ -34,6 +51,7 @@ const properties = {
   round: { type: Boolean, value: false },
   plain: { type: Boolean, value: false },
   disabled: { type: Boolean, value: false },
+  ...toastProperties(DEFAULT_TOAST_TEXTS),
 }
 
 /** Properties of `<add-card-button>` (camelCase here, kebab-case in WXML). */
@@ -45,6 +63,13 @@ export type AddCardButtonProps = WechatMiniprogram.Component.PropertyOptionToDat
 export interface AddCardButtonEvents extends CardCallEvents {
   /** WeChat answered (partial success included: check `failed`). */
   success: AddCardResult
+  fail: AddCardFailDetail
+}
+
+/** Detail of `fail`: why no card was added, and `reason`, what the toast told the user. */
+export interface AddCardFailDetail extends FailDetail {
+  /** sold_out (WeChat: 已领完), network (your server not reached in time), failed (anything else). */
+  reason: AddCardFailReason
 }
 
 /** What `selectComponent('#…')` gives a page: the methods of `<add-card-button>` meant for it. */
@@ -102,7 +127,7 @@ Component({
       if (this.isCallInFlight()) return
       const source = this.tapTimeSource()
       const requested = this.data.cardIds.length ? this.data.cardIds : this.data.cardId ? [this.data.cardId] : []
-      let run: () => Promise<AddCardResult>
+      let run: (isLive: () => boolean) => Promise<AddCardResult>
       try {
         if (source) {
           // no request for cards this client cannot add, or for no card at all
@@ -112,13 +137,19 @@ Component({
               field: 'cardIds',
             })
           }
-          run = () => fetchFreshCards(source, requested).then((cards) => prepareAddCards(cards).run())
+          // the source may answer after the tap settled (timeout) or the tag went: then no wx.addCard
+          run = (isLive) =>
+            fetchFreshCards(source, requested).then((cards) => {
+              if (!isLive()) throw new CardError('fail', 'the tap already ended: its cards are dropped')
+              return prepareAddCards(cards).run()
+            })
         } else {
           // validated and version-guarded before the loading state, so bad input makes no setData
-          run = prepareAddCards(this.staticCards()).run
+          const prepared = prepareAddCards(this.staticCards())
+          run = () => prepared.run()
         }
       } catch (error) {
-        this.reportCardError(error)
+        this.report(error)
         return
       }
       // Loading from the tap until WeChat answers: one setData on, one off.
@@ -128,9 +159,20 @@ Component({
         if (!result.ok && result.error instanceof CardError && /签名错误/.test(result.error.errMsg ?? ''))
           signatureFailed.add(this)
         else if (result.ok) signatureFailed.delete(this)
-        if (result.ok) settle(this, 'success', result.value)
-        else this.reportCardError(result.error)
+        if (!result.ok) return this.report(result.error)
+        // every card refused within the success (out of stock, limit reached): the user got nothing
+        const { succeeded, failed } = result.value
+        if (!succeeded.length && failed.length) showFailureToast(this, 'sold_out', DEFAULT_TOAST_TEXTS)
+        settle(this, 'success', result.value)
       })
+    },
+
+    /** A rejection as its event (`fail` with `reason`); a tap that came to nothing also shows the toast. */
+    report(error: unknown) {
+      const reason = cardFailReason(error)
+      if (!reason) return this.reportCardError(error)
+      this.reportCardError(error, { reason })
+      showFailureToast(this, reason, DEFAULT_TOAST_TEXTS)
     },
   },
 })

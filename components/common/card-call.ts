@@ -129,7 +129,8 @@ export const cardCallProperties = {
  * - data `fallback`: decided once when attached, so a user on an old client never sees a tag that cannot work;
  * - `startCardCall(work, done)`: one call at a time; `done` runs once with the answer, unless the tag was
  *   detached first; if WeChat never answers, `done` gets CardError('timeout') once the user is back on the page
- *   (page show) and `answer-timeout` ms have passed, and a late answer is ignored;
+ *   (page show) and `answer-timeout` ms have passed, and a late answer is ignored. `work(isLive)` checks
+ *   `isLive()` before each later step: it turns false at the first settle or detach, and the work stops there;
  * - `reportCardError(error)`: a rejection as `unsupported` (with WeChat's upgrade modal), `cancel` or `fail`.
  */
 export function cardCallBehavior(api: CardApi | CallGuard) {
@@ -139,7 +140,10 @@ export function cardCallBehavior(api: CardApi | CallGuard) {
     typeof cardCallProperties,
     {
       isCallInFlight(): boolean
-      startCardCall<Value>(work: () => Promise<Value>, done: (result: CallResult<Value>) => void): void
+      startCardCall<Value>(
+        work: (isLive: () => boolean) => Promise<Value>,
+        done: (result: CallResult<Value>) => void,
+      ): void
       reportCardError(error: unknown, extra?: object): void
     },
     [],
@@ -180,7 +184,7 @@ export function cardCallBehavior(api: CardApi | CallGuard) {
       isCallInFlight() {
         return this.callInFlight !== undefined
       },
-      startCardCall<Value>(work: () => Promise<Value>, done: (result: CallResult<Value>) => void) {
+      startCardCall<Value>(work: (isLive: () => boolean) => Promise<Value>, done: (result: CallResult<Value>) => void) {
         const inFlight: CallInFlight = {
           finish: (result) => {
             // the first of answer, timeout and detach wins; the others find the call gone
@@ -191,7 +195,9 @@ export function cardCallBehavior(api: CardApi | CallGuard) {
           },
         }
         this.callInFlight = inFlight
-        work().then(
+        // Work with steps (fetch fresh cards, then wx.addCard) asks isLive() before each step: false once the call
+        // settled (answer, timeout) or the tag was detached, so nothing reaches wx afterwards.
+        work(() => this.callInFlight === inFlight).then(
           (value) => inFlight.finish({ ok: true, value }),
           (error: unknown) => inFlight.finish({ ok: false, error }),
         )

@@ -3,6 +3,23 @@
 // other defaults). A tag spreads `toastProperties(itsTexts)` into its properties and calls `showFailureToast`.
 // Shipped as miniprogram_dist/common.
 
+import { CardError } from '../../utils/index'
+
+/**
+ * Why a card tag's tap came to nothing, in the user's terms: `null` for a cancel (the user's own choice) and for
+ * an old client (WeChat's upgrade modal already says it); `network` when your server could not be reached or did not
+ * answer in time; `sold_out` when WeChat said 已领完; else `failed`.
+ */
+export function cardFailReason(error: unknown): 'sold_out' | 'network' | 'failed' | null {
+  if (!(error instanceof CardError)) return 'failed'
+  if (error.code === 'cancel' || error.code === 'unsupported') return null
+  const detail = error.detail || ''
+  // wx.request's own failure (errMsg `request:fail …`) or no answer in time
+  if (error.code === 'source' && (detail === 'timeout' || detail.startsWith('request:fail'))) return 'network'
+  if (error.code === 'fail' && detail.includes('已领完')) return 'sold_out'
+  return 'failed'
+}
+
 /** The properties a tag with the toast has (camelCase here, kebab-case in WXML). */
 export function toastProperties<Reason extends string>(defaultTexts: Readonly<Record<Reason, string>>) {
   return {

@@ -18,7 +18,7 @@ test('a tap on my page adds the coupon, and the page lists it', async () => {
   const platform = createCardPlatform(fixturePlatformOptions())
   // my card-ext endpoint, signing with the simulator's api_ticket
   const cardExt = createCardExtHandler({
-    getOpenid: () => FIXTURE_ACCOUNT.openid,
+    getUser: () => ({ id: 'me', cardOpenid: FIXTURE_ACCOUNT.openid }),
     getTicket: async () => FIXTURE_ACCOUNT.apiTicket,
     cards: { pDemoCoupon: {} },
   })

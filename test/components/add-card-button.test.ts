@@ -202,14 +202,81 @@ describe('loading and what a success carries', () => {
     ])
   })
 
-  it('a success answer without cardList: success with nothing added', async () => {
-    await tap(render({ ...single() }))
-    h.respond('success', { errMsg: 'addCard:ok' })
+  it.each<[string, object, string]>([
+    ['no cardList', { errMsg: 'addCard:ok' }, 'the answer has no cardList'],
+    ['a cardList that is not an array', { errMsg: 'addCard:ok', cardList: {} }, 'its cardList is object, not an array'],
+    ['a card that is null', { errMsg: 'addCard:ok', cardList: [null] }, 'its cardList[0] is null, not a card object'],
+  ])('an ok answer with %s: fail saying what is missing, loading cleared, the toast', async (_, answer, problem) => {
+    const c = render({ ...single() })
+    await tap(c)
+    h.respond('success', answer)
     await h.flush()
     expect(h.events).toEqual([
-      ['success', { cardList: [], succeeded: [], failed: [] }],
-      ['complete', { outcome: 'success' }],
+      [
+        'fail',
+        expect.objectContaining({
+          code: 'fail',
+          detail: 'malformed answer',
+          reason: 'failed',
+          message: `wx.addCard answered ok, but ${problem}: the cards may have been added`,
+        }),
+      ],
+      ['complete', { outcome: 'fail' }],
     ])
+    expect([loading(c), h.toasts]).toEqual([false, ['领取失败，请稍后重试']])
+  })
+})
+
+describe('the end user is told: a toast in their words', () => {
+  it.each<[string, string, string, string]>([
+    ['WeChat says 已领完', 'addCard:fail 已领完', 'sold_out', '已领完'],
+    ['WeChat fails otherwise', 'addCard:fail system error', 'failed', '领取失败，请稍后重试'],
+  ])('%s: fail with reason %s and the toast', async (_, errMsg, reason, toast) => {
+    await tap(render({ ...single() }))
+    h.respond('fail', { errMsg })
+    await h.flush()
+    expect(h.events[0]?.[1]).toMatchObject({ code: 'fail', errMsg, reason })
+    expect(h.toasts).toEqual([toast])
+  })
+
+  it('invalid input: the developer reads why in the console, the user a short toast', async () => {
+    await tap(render({ cardId: ID.coupon }))
+    expect(h.events[0]?.[1]).toMatchObject({ code: 'invalid', reason: 'failed' })
+    expect(h.toasts).toEqual(['领取失败，请稍后重试'])
+  })
+
+  it('every card refused within the success (out of stock): success as WeChat said, and 已领完', async () => {
+    await tap(render({ cardList: freshCards(ID.lastOne) }))
+    await answer()
+    expect(h.toasts).toEqual([])
+    await tap(render({ cardList: freshCards(ID.lastOne) }))
+    await answer()
+    expect(h.names()).toEqual(['success', 'complete', 'success', 'complete'])
+    expect(h.toasts).toEqual(['已领完'])
+  })
+
+  it('a cancel and an old client show none (the user chose; WeChat’s modal says it)', async () => {
+    h.platform.nextUserAction('cancel')
+    await tap(render({ ...single() }))
+    await answer()
+    h.useClient({ SDKVersion: '1.0.9' })
+    await tap(render({ ...single() }))
+    expect(h.names()).toEqual(['cancel', 'complete', 'unsupported', 'complete'])
+    expect(h.toasts).toEqual([])
+  })
+
+  it('toast-texts replaces some words and keeps the other defaults; show-toast false shows none', async () => {
+    const texts = { sold_out: '来晚了，券已领完' }
+    for (const errMsg of ['addCard:fail 已领完', 'addCard:fail system error']) {
+      await tap(render({ ...single(), toastTexts: texts }))
+      h.respond('fail', { errMsg })
+      await h.flush()
+    }
+    await tap(render({ ...single(), showToast: false }))
+    h.respond('fail', { errMsg: 'addCard:fail 已领完' })
+    await h.flush()
+    expect(h.names()).toEqual(['fail', 'complete', 'fail', 'complete', 'fail', 'complete'])
+    expect(h.toasts).toEqual(['来晚了，券已领完', '领取失败，请稍后重试'])
   })
 })
 
@@ -311,12 +378,124 @@ describe('tap-time mode: a fresh cardExt for every add', () => {
     },
   )
 
-  it('a server that cannot be reached: fail code source with the request error', async () => {
+  it('a server that cannot be reached: fail code source with the request error; the user reads 网络异常', async () => {
     await tap(tapTime({ cardExtUrl: 'http://127.0.0.1:9/card-ext' }))
     await h.untilEvents(2)
     expect(h.events[0]?.[1]).toMatchObject({
       code: 'source',
+      reason: 'network',
       message: 'card source: request to http://127.0.0.1:9/card-ext failed: request:fail TypeError: fetch failed',
+    })
+    expect(h.toasts).toEqual(['网络异常，请重试'])
+  })
+
+  it('a server that answers too late: 网络异常 too; a server that answers HTTP 500: 领取失败', async () => {
+    server.fault = 'hang'
+    await tap(tapTime({ requestTimeout: 30 }))
+    await h.untilEvents(2)
+    server.fault = 'http500'
+    await tap(tapTime())
+    await h.untilEvents(4)
+    expect(h.events.filter(([name]) => name === 'fail').map(([, d]) => d.reason)).toEqual(['network', 'failed'])
+    expect(h.toasts).toEqual(['网络异常，请重试', '领取失败，请稍后重试'])
+  })
+
+  describe('one outcome per tap, then nothing: a source that answers after the tap ended reaches no wx.addCard', () => {
+    /** A page source that answers when the test says so. */
+    function heldSource() {
+      const held = { release: () => undefined as void, calls: 0 }
+      const source: CardSource = (cardIds) => {
+        held.calls++
+        return new Promise((resolve) => (held.release = () => resolve(freshCards(...cardIds))))
+      }
+      return { held, source }
+    }
+
+    /** Counts wx.request answers (success or fail), so a test knows the source has its answer. */
+    function countAnswers() {
+      const wxHost = Reflect.get(globalThis, 'wx') as { request(options: WechatMiniprogram.RequestOption): unknown }
+      const request = wxHost.request
+      const seen = { answers: 0 }
+      wxHost.request = (options) =>
+        request.call(wxHost, {
+          ...options,
+          success: (result) => {
+            seen.answers++
+            options.success?.(result)
+          },
+          fail: (result) => {
+            seen.answers++
+            options.fail?.(result)
+          },
+        })
+      return seen
+    }
+
+    it('setCardSource, detached before the source answers: no wx.addCard, no setData, no event', async () => {
+      const c = tapTime()
+      const { held, source } = heldSource()
+      c.instance.setCardSource(source)
+      await tap(c)
+      expect(held.calls).toBe(1)
+      await h.expectSilentAfterDetach(c, () => held.release())
+      await h.flush()
+      expect(h.calls()).toEqual([])
+    })
+
+    it('setCardSource, timed out after the page showed again: fail timeout once; the late cards are dropped', async () => {
+      h.useFakeTimers()
+      const c = tapTime({ answerTimeout: 5000 })
+      const { held, source } = heldSource()
+      c.instance.setCardSource(source)
+      await tap(c)
+      c.triggerPageLifeTime('show') // the user went elsewhere and came back; the source has not answered
+      await jest.advanceTimersByTimeAsync(5000)
+      expect(h.events.map(([name, d]) => [name, d.code ?? d.outcome])).toEqual([
+        ['fail', 'timeout'],
+        ['complete', 'fail'],
+      ])
+      expect(loading(c)).toBe(false)
+      held.release()
+      await jest.advanceTimersByTimeAsync(60_000)
+      expect([h.calls(), h.events.length]).toEqual([[], 2])
+      // the next tap is a call of its own
+      await tap(c)
+      held.release()
+      await jest.advanceTimersByTimeAsync(0)
+      expect(h.calls()).toHaveLength(1)
+    })
+
+    it('card-ext-url over HTTP, detached before the server answers: no wx.addCard, no setData, no event', async () => {
+      server.fault = 'held'
+      const seen = countAnswers()
+      const c = tapTime()
+      await tap(c)
+      await h.until(() => server.requests.length === 1)
+      await h.expectSilentAfterDetach(c, () => server.release())
+      await h.until(() => seen.answers === 1)
+      await h.flush()
+      await h.flush()
+      expect([seen.answers, h.calls(), h.events]).toEqual([1, [], []])
+    })
+
+    it('card-ext-url over HTTP, timed out after the page showed again: fail timeout once; the late answer is dropped', async () => {
+      server.fault = 'held'
+      const seen = countAnswers()
+      // the server holds its answer until released: any grace period ends first
+      const c = tapTime({ answerTimeout: 20 })
+      await tap(c)
+      await h.until(() => server.requests.length === 1)
+      c.triggerPageLifeTime('show')
+      await h.untilEvents(2)
+      expect(h.events.map(([name, d]) => [name, d.code ?? d.outcome])).toEqual([
+        ['fail', 'timeout'],
+        ['complete', 'fail'],
+      ])
+      server.release()
+      await h.until(() => seen.answers === 1)
+      await h.flush()
+      await h.flush()
+      expect([seen.answers, h.calls(), h.events.length, loading(c)]).toEqual([1, [], 2, false])
     })
   })
 

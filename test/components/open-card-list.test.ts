@@ -11,7 +11,8 @@ import { WECHAT_USER_CARD_STATUSES } from '../../utils/protocol'
 import { tapOn, the, useHarness } from '../helpers/harness'
 import { ID } from '../helpers/platform'
 import { byTag, loadComponent, nodesOf, templateTree } from '../helpers/simulate'
-import { state } from '../../components/open-card-list/card-row.wxs'
+import { problem, state } from '../../components/open-card-list/card-row.wxs'
+import { rowProblem } from '../../components/open-card-list/row-problem'
 
 const ENTRY = 'components/open-card-list/index'
 const LIST = loadComponent(ENTRY)
@@ -158,18 +159,29 @@ describe('open one card', () => {
     expect(outcomes()).toEqual([])
     expect(h.errors).not.toHaveBeenCalled()
   })
+})
 
-  it('a code with whitespace (a mistake of the page) fails invalid naming its index, no wx call', async () => {
-    const cards = deck(2)
-    const c = render({ cards: [cards[0], { ...cards[1], code: ` ${cards[1]?.code}` }] })
-    await tapRow(c, 1)
-    expect(h.calls()).toHaveLength(0)
-    expect(names()).toEqual(['fail', 'complete'])
-    const d = h.events[0]?.[1]
-    expect([d?.code, d?.index, d?.field]).toEqual(['invalid', 1, 'code'])
-    expect(d?.message).toBe(`cardList[1].code: ${d?.detail}`)
-    expect(h.errors).toHaveBeenCalledTimes(1)
-    expect(String(h.errors.mock.calls[0][0])).toContain('cardList[1].code')
+describe('the end user is told: a toast in their words', () => {
+  it('WeChat fails the open: fail with reason failed, and 打开失败，请稍后重试', async () => {
+    const c = render({ cards: [{ cardId: ID.voucher, code: '123456789012', title: '别人的券' }] })
+    await tapRow(c, 0)
+    await answer()
+    expect(h.events[0]?.[1]).toMatchObject({ code: 'fail', reason: 'failed' })
+    expect(h.toasts).toEqual(['打开失败，请稍后重试'])
+  })
+
+  it('a cancel shows none; toast-texts replaces the words; show-toast false shows none', async () => {
+    const mine = render({ cards: deck(1) })
+    h.platform.nextUserAction('cancel')
+    await tapRow(mine, 0)
+    await answer()
+    const stranger = [{ cardId: ID.voucher, code: '123456789012' }]
+    await tapRow(render({ cards: stranger, toastTexts: { failed: '暂时打不开，请稍后再试' } }), 0)
+    await answer()
+    await tapRow(render({ cards: stranger, showToast: false }), 0)
+    await answer()
+    expect(names()).toEqual(['cancel', 'complete', 'fail', 'complete', 'fail', 'complete'])
+    expect(h.toasts).toEqual(['暂时打不开，请稍后再试'])
   })
 })
 
@@ -290,13 +302,15 @@ describe('setData budget', () => {
   }
 
   // (bench P2 measures the same at 1,000 rows; 300 here keeps the suite quick)
-  it('per-row updates are path-keyed: same payload for 10 and 300 cards; ≤ 1 setData per open round trip', async () => {
+  it('per-row updates are path-keyed: same payload for 10, 300 and 10,000 cards; ≤ 1 setData per open round trip', async () => {
     const small = await trace(10)
     const large = await trace(300)
+    const huge = await trace(10_000)
     expect(small.open).toEqual([]) // tap → openCard → open → complete: nothing to render
     expect(small.select).toEqual(['{"selected[3]":true,"selectedCount":1}'])
     expect(small.batch).toEqual(['{"selected":[],"selectedCount":0}']) // the selection cleared, in one call
     expect(large).toEqual(small)
+    expect(huge).toEqual(small)
   })
 })
 
@@ -377,30 +391,54 @@ describe('card states: a "my cards" list', () => {
     expect(h.calls()).toHaveLength(0)
   })
 
-  it.each<[string, Record<string, unknown>, string]>([
-    ['no cardId', { cardId: undefined }, 'cardId'],
-    ['an unknown status', { status: 'USED' }, 'status'],
-    ['a status named like an Object member', { status: 'constructor' }, 'status'],
-    ['a non-numeric time', { endTime: '2026-12-31' }, 'endTime'],
-    ['a NaN time', { beginTime: NaN }, 'beginTime'],
+  const ENCRYPTED = 'q3Zr0Kf5+pVb1m/3Yx4eGsT2nQ8wH7cLdA9uJ6iR0oMzE1yB5aNvXtUgPhWkCjDl'
+  it.each<[string, Record<string, unknown>, string, string]>([
+    ['no cardId', { cardId: undefined }, 'cardId', 'must be a string'],
+    ['a cardId with a newline', { cardId: `${ID.voucher}\n` }, 'cardId', 'leading or trailing whitespace'],
+    ['a cardId cut in half of an emoji', { cardId: `${ID.voucher}\ud83c` }, 'cardId', 'lone UTF-16 surrogate'],
+    ['the encrypted code from wx.addCard', { code: ENCRYPTED }, 'code', 'decrypt it on your server'],
+    ['a numeric code', { code: 123456789012 }, 'code', 'must be a string, got number'],
+    ['a code with a space', { code: '1234 5678' }, 'code', 'contains whitespace'],
+    ['a code with a lone surrogate', { code: '\udf811234' }, 'code', 'lone UTF-16 surrogate'],
+    ['an unknown status', { status: 'USED' }, 'status', 'user_card_status'],
+    ['a status named like an Object member', { status: 'constructor' }, 'status', 'user_card_status'],
+    ['a non-numeric time', { endTime: '2026-12-31' }, 'endTime', 'Unix seconds'],
+    ['an end time in milliseconds', { endTime: 1893427200000 }, 'endTime', 'use seconds'],
+    ['a NaN time', { beginTime: NaN }, 'beginTime', 'Unix seconds'],
+    ['a fractional time', { beginTime: 1700000000.5 }, 'beginTime', 'Unix seconds'],
   ])(
-    'bad input (%s): shown as UNKNOWN, never opened, reported once naming index and field, no throw',
-    async (_, change, field) => {
+    'a row a tap would refuse (%s): shown as UNKNOWN with no validity, never opened, reported once naming it and the fix',
+    async (_, change, field, fix) => {
       const [a, b] = deck(2)
       const c = render({ cards: [a, { ...b, ...change }], selectable: true })
       expect(actionTexts(c)).toEqual(['查看', '状态未知'])
+      expect(byTag(c, 'van-cell').map((cell) => text(cell.querySelector('.van-cell__label')))).toEqual([
+        '说明0',
+        '说明1',
+      ])
       expect(h.errors).toHaveBeenCalledTimes(1)
-      expect(String(h.errors.mock.calls[0][0])).toContain(`cards[1].${field}`)
+      const message = String(h.errors.mock.calls[0][0])
+      expect(message).toContain(`cards[1].${field} `)
+      expect(message).toContain(fix)
       await tapRow(c, 1)
       await tapCheck(c, 1)
-      expect(h.calls()).toHaveLength(0)
+      c.setData({ cards: [a, { ...b, ...change }] }) // the same list again: nothing new to say
+      await h.flush()
+      expect([h.calls(), h.events, h.toasts]).toEqual([[], [], []])
       expect(h.errors).toHaveBeenCalledTimes(1)
     },
   )
 
+  it('times as digit strings are seconds too; a 10-digit end date opens', async () => {
+    const [a] = deck(1)
+    const c = render({ cards: [{ ...a, endTime: String(Math.floor(Date.now() / 1000) + 86400) }] })
+    expect(actionTexts(c)).toEqual(['查看'])
+    expect(h.errors).not.toHaveBeenCalled()
+  })
+
   it('updateCard: one path-keyed setData for a row (its size independent of the list); a selected row that stops being usable is unchecked', async () => {
     const sizes: number[] = []
-    for (const n of [10, 300]) {
+    for (const n of [10, 300, 10_000]) {
       h.events.length = 0
       const c = render({ cards: bigList(n), selectable: true })
       await tapCheck(c, 3)
@@ -416,7 +454,154 @@ describe('card states: a "my cards" list', () => {
       expect(selections()).toEqual([[3], []])
       sizes.push(payloads.join('').length)
     }
-    expect(sizes[0]).toBe(sizes[1])
+    expect(new Set(sizes).size).toBe(1)
+  })
+})
+
+describe('list state stays consistent', () => {
+  it.each<[string, unknown]>([
+    ['past the end', 500],
+    ['the length itself', 2],
+    ['negative', -1],
+    ['not an integer', 1.5],
+    ['not a number', '1'],
+  ])(
+    'updateCard with an index %s: refused with CardError invalid naming it, no setData, the list unchanged',
+    (_, index) => {
+      const c = render({ cards: deck(2) })
+      const setData = jest.spyOn(c.instance, 'setData')
+      let thrown: unknown
+      try {
+        c.instance.updateCard(index as number, { status: 'CONSUMED' })
+      } catch (error) {
+        thrown = error
+      }
+      expect(thrown).toMatchObject({ name: 'CardError', code: 'invalid', field: 'index' })
+      expect(String((thrown as Error).message)).toContain('is not a row of cards (0 to 1)')
+      expect(setData).not.toHaveBeenCalled()
+      expect([(c.instance.data as { cards: unknown[] }).cards.length, byTag(c, 'van-cell').length]).toEqual([2, 2])
+    },
+  )
+
+  it('updateCard with fields that are not an object: refused, no setData', () => {
+    const c = render({ cards: deck(2) })
+    const setData = jest.spyOn(c.instance, 'setData')
+    expect(() => c.instance.updateCard(0, null as never)).toThrow('updateCard: fields must be an object')
+    expect(setData).not.toHaveBeenCalled()
+  })
+
+  it('updateCard that spoils a row (an encrypted code): the row reads unknown, reported once, unselected', async () => {
+    const c = render({ cards: deck(2), selectable: true })
+    await tapCheck(c, 1)
+    c.instance.updateCard(1, { code: 'q3Zr0Kf5+pVb1m/3Yx4eGsT2nQ8w' })
+    expect(text(c.querySelectorAll('.card-action')[1])).toBe('状态未知')
+    expect(selections()).toEqual([[1], []])
+    expect(h.errors).toHaveBeenCalledTimes(1)
+    expect(String(h.errors.mock.calls[0][0])).toContain('cards[1].code is 28 characters')
+  })
+
+  it('a selected row whose validity ends: unselected at once with select, shown expired, the batch button disabled', async () => {
+    h.useFakeTimers()
+    const now = Math.floor(Date.now() / 1000)
+    const [a, b, d] = deck(3)
+    const c = render({
+      cards: [
+        { ...a, endTime: now + 3600 },
+        { ...b, endTime: now + 60 },
+        { ...d, endTime: now + 120 },
+      ],
+      selectable: true,
+    })
+    await tapCheck(c, 1)
+    await tapCheck(c, 2)
+    expect(batchDisabled(c)).toBe(false)
+    await jest.advanceTimersByTimeAsync(60_000)
+    expect(selections()).toEqual([[1], [1, 2], [2]])
+    expect(c.querySelectorAll('.card-action').map(text)).toEqual(['查看', '已过期', '查看'])
+    await jest.advanceTimersByTimeAsync(60_000)
+    expect(selections().at(-1)).toEqual([])
+    expect(checked(c)).toEqual([false, false, false])
+    expect(batchDisabled(c)).toBe(true)
+    expect(c.querySelectorAll('.card-action').map(text)).toEqual(['查看', '已过期', '已过期'])
+    // row 0 ends later: its own timer, and a detached list keeps none
+    c.detach()
+    await jest.advanceTimersByTimeAsync(3_600_000)
+    expect(selections()).toHaveLength(4)
+    expect(h.calls()).toEqual([])
+  })
+
+  it('back on the page after the validity ended (a timer may not run in the background): unselected on page show', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const [a, b] = deck(2)
+    h.useFakeTimers()
+    const c = render({ cards: [a, { ...b, endTime: now + 3600 }], selectable: true })
+    await tapCheck(c, 1)
+    jest.setSystemTime((now + 7200) * 1000) // the clock moved on; no timer ran
+    c.triggerPageLifeTime('show')
+    expect(selections()).toEqual([[1], []])
+    expect(c.querySelectorAll('.card-action').map(text)).toEqual(['查看', '已过期'])
+  })
+})
+
+describe('10,000 cards: rendered a page at a time as the user scrolls', () => {
+  const many = (n: number) => bigList(n)
+
+  it('renders page-size rows (50 by default), then the next page each time the end of the rows nears the screen', async () => {
+    const ends: { top: number }[] = []
+    // jsdom lays nothing out: the end of the rows says where it is, as a phone would
+    const rect = jest.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (
+      this: HTMLElement,
+    ) {
+      const top =
+        this.classList.contains('main--card-more') || this.classList.contains('card-more') ? ends[0]!.top : -1e6
+      return { top, bottom: top + 1, left: 0, right: 300, width: 300, height: 1, x: 0, y: top, toJSON: () => ({}) }
+    })
+    // and the screen its size (jsdom's is 0 × 0)
+    const screen = [
+      jest.spyOn(document.documentElement, 'clientWidth', 'get').mockReturnValue(375),
+      jest.spyOn(document.documentElement, 'clientHeight', 'get').mockReturnValue(667),
+    ]
+    try {
+      ends.push({ top: 5000 }) // far below the screen
+      const c = render({ cards: many(10_000) })
+      await h.flush()
+      expect(byTag(c, 'van-cell')).toHaveLength(50)
+      ends[0]!.top = 100 // the user scrolled to the end of the rendered rows
+      c.instance.showMore() // what the observer does; and a page may call it from onReachBottom
+      expect(byTag(c, 'van-cell')).toHaveLength(100)
+      // the observer: an end of rows on screen adds a page, and watches again
+      await h.until(() => byTag(c, 'van-cell').length >= 150)
+      ends[0]!.top = 5000
+      const count = byTag(c, 'van-cell').length
+      expect(count).toBeGreaterThanOrEqual(150)
+      expect(text(byTag(c, 'van-cell')[count - 1])).toContain(`券${count - 1}`)
+    } finally {
+      rect.mockRestore()
+      for (const size of screen) size.mockRestore()
+    }
+  })
+
+  it('page-size sets the page; the last page ends the list (no more end of rows to watch)', () => {
+    const c = render({ cards: many(130), pageSize: 100 })
+    expect(byTag(c, 'van-cell')).toHaveLength(100)
+    expect(c.querySelectorAll('.card-more')).toHaveLength(1)
+    c.instance.showMore()
+    c.instance.showMore()
+    expect(byTag(c, 'van-cell')).toHaveLength(130)
+    expect(c.querySelectorAll('.card-more')).toHaveLength(0)
+  })
+
+  it('a row beyond the rendered ones: updateCard still one path-keyed setData, and selection state is kept', () => {
+    const c = render({ cards: many(10_000), selectable: true })
+    const payloads: string[] = []
+    const setData = c.instance.setData.bind(c.instance)
+    c.instance.setData = (data: Record<string, unknown>) => {
+      payloads.push(JSON.stringify(data))
+      setData(data)
+    }
+    c.instance.updateCard(9_999, { status: 'CONSUMED' })
+    c.instance.showMore()
+    expect(payloads).toEqual(['{"cards[9999].status":"CONSUMED"}', '{"pages":2}'])
   })
 })
 
@@ -481,4 +666,32 @@ it("card-row.wxs knows exactly WeChat's user_card_status values (utils/protocol.
     WECHAT_USER_CARD_STATUSES.map((status) => (status === 'NORMAL' ? 'open' : status)),
   )
   expect(['UNKNOWN', 'USED', 'normal'].map(shownAs)).toEqual(['UNKNOWN', 'UNKNOWN', 'UNKNOWN'])
+})
+
+it('card-row.wxs judges every row as utils/rules.ts does: no row shows usable that openCards would refuse', () => {
+  const rows: unknown[] = [
+    null,
+    'pA',
+    [],
+    {},
+    { cardId: 'pA' },
+    { cardId: 'pA', code: '' },
+    { cardId: 'pA', code: null },
+  ]
+  // every UTF-16 code unit, inside a cardId and inside a code
+  for (let unit = 0; unit < 0x10000; unit++) {
+    const char = String.fromCharCode(unit)
+    rows.push({ cardId: `p${char}A`, code: 'c1' }, { cardId: 'pA', code: `c${char}1` }, { cardId: `${char}` })
+  }
+  rows.push({ cardId: 'pA\ud83c\udf81', code: '\ud83c\udf81' }, { cardId: 'pA', code: '\udf81\ud83c' })
+  for (const code of [1, 123456789012, true, {}, 'A'.repeat(20), 'A'.repeat(21), 'q3Zr0Kf5+pVb1m/3Yx4e=='])
+    rows.push({ cardId: 'pA', code })
+  for (const status of [...WECHAT_USER_CARD_STATUSES, 'UNKNOWN', 'USED', 'normal', 'constructor', 'toString', 0, ''])
+    rows.push({ cardId: 'pA', code: 'c1', status })
+  const times = [0, 1, 1700000000, '1700000000', 9999999999, 10000000000, '10000000000', 1893427200000, -1, 1.5]
+  for (const time of [...times, NaN, Infinity, 1e21, '', ' 1', '12a', '-1', true, {}, [], null, undefined]) {
+    rows.push({ cardId: 'pA', code: 'c1', beginTime: time }, { cardId: 'pA', code: 'c1', endTime: time })
+  }
+  const disagreements = rows.filter((row) => (problem(row) || undefined) !== rowProblem(row)?.field)
+  expect(disagreements).toEqual([])
 })

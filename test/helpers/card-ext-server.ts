@@ -5,19 +5,28 @@ import type { AddressInfo } from 'net'
 import type { CardExtRequestBody } from '../../utils'
 import { freshCards } from './platform'
 
-export type Fault = 'none' | 'http500' | 'hang' | 'notJson' | 'wrongShape' | 'badCardExt'
+export type Fault = 'none' | 'http500' | 'hang' | 'held' | 'notJson' | 'wrongShape' | 'badCardExt'
 
 export interface CardExtServer {
   url: string
   /** Every request: its parsed body and headers. */
   requests: { body: CardExtRequestBody; headers: IncomingHttpHeaders }[]
   fault: Fault
+  /** Answers every request held by the `held` fault, as `none` would have (fresh cards). */
+  release(): void
   close(): Promise<void>
 }
 
 export async function startCardExtServer(): Promise<CardExtServer> {
   const hanging: (() => void)[] = []
-  const state: CardExtServer = { url: '', requests: [], fault: 'none', close: async () => undefined }
+  const held: (() => void)[] = []
+  const state: CardExtServer = {
+    url: '',
+    requests: [],
+    fault: 'none',
+    release: () => held.splice(0).forEach((answer) => answer()),
+    close: async () => undefined,
+  }
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -33,6 +42,8 @@ export async function startCardExtServer(): Promise<CardExtServer> {
           return json(500, { code: 'upstream', message: 'could not sign the card' })
         case 'hang':
           return hanging.push(() => res.end())
+        case 'held':
+          return held.push(() => json(200, { cardList: freshCards(...body.cardIds) }))
         case 'notJson':
           res.writeHead(200, { 'content-type': 'text/html' })
           return res.end('<html>502 Bad Gateway</html>')
@@ -51,7 +62,7 @@ export async function startCardExtServer(): Promise<CardExtServer> {
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/card-ext`
   state.close = () =>
     new Promise<void>((resolve) => {
-      for (const end of hanging.splice(0)) end()
+      for (const end of [...hanging.splice(0), ...held.splice(0)]) end()
       server.closeAllConnections()
       server.close(() => resolve())
     })

@@ -37,6 +37,8 @@ export function useHarness() {
       return errors
     },
     names: () => h.events.map((e) => e[0]),
+    /** The title of every wx.showToast the tags showed in this test. */
+    toasts: [] as string[],
     /** The cardList of every wx.addCard/openCard call so far. */
     calls: () => h.platform.state.log.map((call) => call.cardList as Record<string, string>[]),
     /** Lets queued promise callbacks, the simulator's answer and simulate's event dispatch run. */
@@ -136,6 +138,16 @@ export function useHarness() {
     undo = h.platform.install(Reflect.get(globalThis, 'wx') as object, { all: true, request: true })
     h.platform.hold()
     h.events = []
+    h.toasts = []
+    // the card platform does not model toasts: recorded here, on simulate's wx, for the tags' end-user messages
+    const host = Reflect.get(globalThis, 'wx') as { showToast?: unknown }
+    const showToast = host.showToast
+    host.showToast = (toast: { title: string }) => h.toasts.push(toast.title)
+    const undoPlatform = undo
+    undo = () => {
+      host.showToast = showToast
+      undoPlatform()
+    }
     errors = jest.spyOn(console, 'error').mockImplementation(() => undefined)
   })
   afterEach(() => {

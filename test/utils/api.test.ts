@@ -82,12 +82,35 @@ describe('addCards', () => {
     expect(r.succeeded.map((c) => c.code)).toEqual(p.state.held.map((h) => h.encryptCode))
   })
 
-  it('resolves an empty result when the success answer has no cardList', async () => {
+  it.each<[string, unknown, string]>([
+    ['no cardList', { errMsg: 'addCard:ok' }, 'the answer has no cardList'],
+    [
+      'a cardList that is not an array',
+      { errMsg: 'addCard:ok', cardList: '[]' },
+      'its cardList is string, not an array',
+    ],
+    ['a card that is null', { errMsg: 'addCard:ok', cardList: [null] }, 'its cardList[0] is null, not a card object'],
+    [
+      'a card that is a string',
+      { errMsg: 'addCard:ok', cardList: ['pA'] },
+      'its cardList[0] is string, not a card object',
+    ],
+    ['no answer object at all', undefined, 'the answer is undefined, not an object'],
+  ])('an ok answer with %s: fail saying what is missing, never an empty success', async (_, answer, problem) => {
     const p = installPlatform()
     p.hold()
-    const pending = addCards(twoCards())
-    p.heldCalls()[0].respond('success', { errMsg: 'addCard:ok' })
-    await expect(pending).resolves.toEqual({ cardList: [], succeeded: [], failed: [] })
+    const cards = twoCards()
+    const pending = addCards(cards)
+    p.heldCalls()[0].respond('success', answer as object)
+    const e = await rejectionOf(pending)
+    expect([e.code, e.detail, e.message]).toEqual([
+      'fail',
+      'malformed answer',
+      `wx.addCard answered ok, but ${problem}: the cards may have been added`,
+    ])
+    // WeChat said ok, so it has seen the cardExts: sending them again is refused before any call
+    const again = await rejectionOf(addCards(cards))
+    expect([again.code, again.field]).toEqual(['invalid', 'cardExt'])
   })
 
   it("rejects with the platform's own answer (a cardExt signed with another ticket)", async () => {

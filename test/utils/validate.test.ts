@@ -255,6 +255,65 @@ describe('values WeChat matches exactly, spoiled by whitespace or a control char
   })
 })
 
+/** A value cut inside a surrogate pair (half of an emoji), four ways: the problem is the same for each. */
+const halved = (value: string): [string, string][] => [
+  ['a high surrogate at the end (an emoji cut in half)', value + '\ud83c'],
+  ['a low surrogate at the start', '\udf81' + value],
+  ['a lone high surrogate inside', value.slice(0, 2) + '\ud83c' + value.slice(2)],
+  ['a reversed pair', value + '\udf81\ud83c'],
+]
+const HALF = 'contains a lone UTF-16 surrogate (half of an emoji or rare character: cut text)'
+
+describe('lone surrogates: half a character never reaches WeChat', () => {
+  it.each(halved(ID.coupon))('a card id with %s: invalid for addCard and openCard', async (_, cardId) => {
+    const want = { index: 0, field: 'cardId', message: `cardList[0].cardId: ${HALF}` }
+    await expectRefused('addCard', [{ cardId, cardExt: ext(ID.coupon) }], want)
+    await expectRefused('openCard', [{ cardId, code: '110201201245' }], want)
+  })
+
+  it.each(halved('110201201245'))('a decrypted code with %s: invalid', async (_, code) => {
+    await expectRefused('openCard', [{ cardId: ID.coupon, code }], {
+      index: 0,
+      field: 'code',
+      message: `cardList[0].code: ${HALF} (the decrypted code from card/code/decrypt)`,
+    })
+  })
+
+  it.each(halved(ID.member))('cardExt.openid with %s: invalid', async (_, openid) => {
+    await expectRefused('addCard', [{ cardId: ID.member, cardExt: shaped({ openid }) }], {
+      index: 0,
+      field: 'cardExt.openid',
+      message: `cardList[0].cardExt.openid: ${HALF}`,
+    })
+  })
+
+  it.each(halved('活动🎁'))('cardExt.outer_str with %s: invalid; a whole emoji is fine', async (_, outerStr) => {
+    await expectRefused('addCard', [{ cardId: ID.coupon, cardExt: shaped({ outer_str: outerStr }) }], {
+      index: 0,
+      field: 'cardExt.outer_str',
+      message: `cardList[0].cardExt.outer_str: ${HALF}`,
+    })
+    expect(validateCardExt(shaped({ outer_str: '活动🎁' })).outer_str).toBe('活动🎁')
+  })
+})
+
+describe('the encrypted code from wx.addCard is not a code for wx.openCard', () => {
+  it.each([
+    ['base64 of 48 bytes', 'q3Zr0Kf5+pVb1m/3Yx4eGsT2nQ8wH7cLdA9uJ6iR0oMzE1yB5aNvXtUgPhWkCjDl'],
+    ['21 letters and digits', 'A'.repeat(21)],
+  ])('%s: invalid before any call, saying to decrypt it on the server', async (_, code) => {
+    await expectRefused('openCard', [{ cardId: ID.coupon, code }], {
+      index: 0,
+      field: 'code',
+      message: `cardList[0].code: is ${code.length} characters, longer than any WeChat code (at most 20): it looks like the encrypted code from wx.addCard; decrypt it on your server (card/code/decrypt)`,
+    })
+  })
+
+  it('20 characters is still a code', () => {
+    expect(normalizeOpenList([{ cardId: ID.coupon, code: 'A'.repeat(20) }])).toHaveLength(1)
+  })
+})
+
 describe('lists and cards of the wrong shape', () => {
   const CARD = { cardId: ID.coupon, cardExt: ext(ID.coupon) }
   const STRING = 'must be a string, got'

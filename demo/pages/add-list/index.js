@@ -23,7 +23,8 @@ Page({
   onCancel() {}, // not spent: the same cardExt can be tapped again
   onFail(e) {
     // e.detail.code: 'invalid' (your input, see the console), 'fail' (WeChat's reason in e.detail.detail) or 'timeout'
-    wx.showToast({ title: e.detail.code === 'fail' ? e.detail.detail : '领取失败', icon: 'none' })
+    // the tag has told the user in a toast (e.detail.reason: what it said)
+    console.warn(`${e.detail.code}: ${e.detail.message}`)
   },
 })
 

@@ -22,13 +22,19 @@ Page({
     // The list from your server now has the new cards, with their titles and states.
     await this.onShow()
   },
+  onAddFailed(e) {
+    // The tag has told the user (a toast: 已领完, 网络异常，请重试 or 领取失败，请稍后重试; e.detail.reason says which).
+    // e.detail.code: 'source' (your server: e.detail.message says why), 'invalid' (see the console), 'fail', 'timeout'
+    console.warn(`add-card-button ${e.detail.code}: ${e.detail.message}`)
+  },
   onOpened(e) {
     // e.detail.cardList: the { cardId, code } WeChat opened
     wx.showToast({ title: `已打开 ${e.detail.cardList.length} 张`, icon: 'none' })
   },
   onCancel() {},
   onFail(e) {
-    // e.detail.code: 'invalid' (a code or cardId WeChat would refuse: see the console), 'fail' (WeChat's reason) or 'timeout'
-    if (e.detail.code === 'fail') wx.showToast({ title: e.detail.detail || '打开失败', icon: 'none' })
+    // The tag has told the user (打开失败，请稍后重试). e.detail.code: 'invalid' (see the console), 'fail' (WeChat's
+    // reason in e.detail.detail) or 'timeout'
+    console.warn(`open-card-list ${e.detail.code}: ${e.detail.message}`)
   },
 })
