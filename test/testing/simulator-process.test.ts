@@ -11,7 +11,9 @@ import {
   createCardPlatform,
   FIXTURE_ACCOUNT,
   FIXTURE_CARDS,
+  FIXTURE_MINI_PROGRAM,
   FIXTURE_PAY,
+  FIXTURE_USERS,
   fixturePlatformOptions,
   type Listening,
 } from '../../testing'
@@ -53,7 +55,15 @@ describe('npx weapp-card-coupon-simulator', () => {
       const output = await printed
       const url = `http://127.0.0.1:${port}`
       expect(output).toContain(`weapp-card-coupon simulator: ${url}`)
-      for (const shown of [FIXTURE_ACCOUNT.appid, FIXTURE_ACCOUNT.secret, ...FIXTURE_CARDS.map((c) => c.cardId)])
+      const users = FIXTURE_USERS.flatMap((u) => [u.openid, u.miniOpenid, u.unionid])
+      const mini = [FIXTURE_MINI_PROGRAM.appid, FIXTURE_MINI_PROGRAM.secret]
+      for (const shown of [
+        FIXTURE_ACCOUNT.appid,
+        FIXTURE_ACCOUNT.secret,
+        ...mini,
+        ...users,
+        ...FIXTURE_CARDS.map((c) => c.cardId),
+      ])
         expect(output).toContain(shown)
       const token = await post(`${url}/cgi-bin/stable_token`, { grant_type: 'client_credential', ...FIXTURE_ACCOUNT })
       expect(await token.json()).toMatchObject({ access_token: FIXTURE_ACCOUNT.accessToken })
