@@ -518,6 +518,12 @@ export function checkWeChatReader(
   return checkTransport(fn, o)
 }
 
+/** The body as a JSON object, or a 400 naming the shape expected (`fields`, e.g. `'{ code, cardId? }'`). */
+export function objectBody(body: unknown, fields: string): Record<string, unknown> {
+  if (!isPlainObject(body)) throw new HandlerError(400, 'invalid_request', `the body must be a JSON object ${fields}`)
+  return body
+}
+
 /** The `cards` array of a request body, 1 to `max` items, or a 400 naming what is wrong. */
 export function itemsOf(body: unknown, key: string, max: number): unknown[] {
   if (!isPlainObject(body)) throw new HandlerError(400, 'invalid_request', `the body must be a JSON object with ${key}`)

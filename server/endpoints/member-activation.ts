@@ -39,6 +39,7 @@ import {
   HandlerError,
   jsonAnswer,
   nodeHandler,
+  objectBody,
   queryParam,
   type CardHandler,
   type CardUser,
@@ -89,12 +90,6 @@ function checkMemberOptions<Context>(fn: string, o: MemberHandlerOptions<Context
   if (o.cards === undefined) throw new TypeError(`${fn}: cards is required (the member cards this server serves)`)
   checkCatalogue(fn, 'cards', o.cards)
   return { kit, transport }
-}
-
-/** The JSON object body, or a 400. */
-function objectBody(body: unknown, fields: string): Record<string, unknown> {
-  if (!isPlainObject(body)) throw new HandlerError(400, 'invalid_request', `the body must be a JSON object ${fields}`)
-  return body
 }
 
 /** A code from a request: a non-empty string of at most 64 characters without whitespace. */

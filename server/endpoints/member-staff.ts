@@ -16,6 +16,7 @@ import {
   HandlerError,
   jsonAnswer,
   nodeHandler,
+  objectBody,
   type CardHandler,
   type CardUser,
   type HandlerOptions,
@@ -182,12 +183,11 @@ export function createConsumeHandler<Context = IncomingMessage>(
     async run({ user, body, request }) {
       await authorized(o, (m, e) => kit.report(`${name}: ${m}`, e), user, request)
       const staff = user.id
-      if (!isPlainObject(body))
-        throw new HandlerError(400, 'invalid_request', 'the body must be a JSON object { code, cardId?, requestId }')
-      const { code, cardId } = codeRef(body)
-      if (typeof body.requestId !== 'string' || !REQUEST_ID.test(body.requestId))
+      const b = objectBody(body, '{ code, cardId?, requestId }')
+      const { code, cardId } = codeRef(b)
+      if (typeof b.requestId !== 'string' || !REQUEST_ID.test(b.requestId))
         throw new HandlerError(400, 'invalid_request', 'requestId must be 8 to 64 letters, digits, - or _')
-      const requestId = body.requestId
+      const requestId = b.requestId
       const answer = (outcome: ConsumeResponseBody, repeated = false) => {
         const consumedCard = outcome.outcome === 'consumed' ? outcome.cardId : cardId
         record({
@@ -312,12 +312,11 @@ export function createCodeUnavailableHandler<Context = IncomingMessage>(
     async run({ user, body, request }) {
       await authorized(o, (m, e) => kit.report(`${name}: ${m}`, e), user, request)
       const staff = user.id
-      if (!isPlainObject(body))
-        throw new HandlerError(400, 'invalid_request', 'the body must be a JSON object { code, cardId?, reason? }')
-      const { code, cardId } = codeRef(body)
-      if (body.reason !== undefined && (typeof body.reason !== 'string' || body.reason.length > 64))
+      const b = objectBody(body, '{ code, cardId?, reason? }')
+      const { code, cardId } = codeRef(b)
+      if (b.reason !== undefined && (typeof b.reason !== 'string' || b.reason.length > 64))
         throw new HandlerError(400, 'invalid_request', 'reason must be a string of at most 64 characters')
-      const reason = body.reason as string | undefined
+      const reason = b.reason as string | undefined
       const api = { getAccessToken: batchAccessToken(o.getAccessToken), ...transport }
       const answer = (outcome: UnavailableResponseBody, card: string | undefined) => {
         record({ action: 'unavailable', staff, cardId: card, codeTail: tail(code), outcome: outcome.outcome })
