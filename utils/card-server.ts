@@ -37,6 +37,27 @@ export interface MemberInfoRequestOptions extends CardServerRequestOptions {
 
 const invalid = (field: string, problem: string) => new CardError('invalid', `${field} ${problem}`, { field })
 
+/**
+ * The list at `data[key]` when it is an array whose every item passes `isItem` (and, when given, of `length` items);
+ * else CardError('source', `label`: `expected`, detail 'shape').
+ */
+function listOf<Item>(
+  data: unknown,
+  key: string,
+  isItem: (item: Record<string, unknown>) => boolean,
+  label: string,
+  expected: string,
+  length?: number,
+): Item[] {
+  const list = isPlainObject(data) ? data[key] : undefined
+  const shaped =
+    Array.isArray(list) &&
+    (length === undefined || list.length === length) &&
+    list.every((item: unknown) => isPlainObject(item) && isItem(item))
+  if (!shaped) throw sourceError(label, expected, 'shape')
+  return list as Item[]
+}
+
 function checkCommon(fn: string, o: CardServerRequestOptions): number {
   if (!isPlainObject(o)) throw new CardError('invalid', `${fn}: options are required`)
   if (typeof o.url !== 'string' || !o.url) throw invalid('url', 'must be the endpoint URL')
@@ -72,25 +93,15 @@ export function requestCardCodes(o: CardCodesRequestOptions): Promise<CardCodeRe
     header: o.header,
     timeoutMs,
     label: 'card-codes source',
-    read(data) {
-      const cards = isPlainObject(data) ? data.cards : undefined
-      const shaped =
-        Array.isArray(cards) &&
-        cards.length === body.cards.length &&
-        cards.every(
-          (card: unknown) =>
-            isPlainObject(card) &&
-            typeof card.cardId === 'string' &&
-            (typeof card.code === 'string' || isPlainObject(card.error)),
-        )
-      if (!shaped)
-        throw sourceError(
-          'card-codes source',
-          'the answer must be { cards: [{ cardId, code } | { cardId, error }, …] } with one result per code',
-          'shape',
-        )
-      return cards as CardCodeResult[]
-    },
+    read: (data) =>
+      listOf<CardCodeResult>(
+        data,
+        'cards',
+        (card) => typeof card.cardId === 'string' && (typeof card.code === 'string' || isPlainObject(card.error)),
+        'card-codes source',
+        'the answer must be { cards: [{ cardId, code } | { cardId, error }, …] } with one result per code',
+        body.cards.length,
+      ),
   })
 }
 
@@ -116,21 +127,14 @@ export function requestUserCards(o: UserCardsRequestOptions): Promise<UserCard[]
     header: o.header,
     timeoutMs,
     label: 'user-cards source',
-    read(data) {
-      const cards = isPlainObject(data) ? data.cards : undefined
-      const shaped =
-        Array.isArray(cards) &&
-        cards.every(
-          (card: unknown) => isPlainObject(card) && typeof card.cardId === 'string' && typeof card.status === 'string',
-        )
-      if (!shaped)
-        throw sourceError(
-          'user-cards source',
-          'the answer must be { cards: [{ cardId, code, status, … }, …] }',
-          'shape',
-        )
-      return cards as UserCard[]
-    },
+    read: (data) =>
+      listOf<UserCard>(
+        data,
+        'cards',
+        (card) => typeof card.cardId === 'string' && typeof card.status === 'string',
+        'user-cards source',
+        'the answer must be { cards: [{ cardId, code, status, … }, …] }',
+      ),
   })
 }
 
@@ -156,24 +160,14 @@ export function requestMemberInfo(o: MemberInfoRequestOptions): Promise<MemberCa
     header: o.header,
     timeoutMs,
     label: 'member-info source',
-    read(data) {
-      const members = isPlainObject(data) ? data.members : undefined
-      const shaped =
-        Array.isArray(members) &&
-        members.every(
-          (member: unknown) =>
-            isPlainObject(member) &&
-            typeof member.cardId === 'string' &&
-            typeof member.code === 'string' &&
-            typeof member.activated === 'boolean',
-        )
-      if (!shaped)
-        throw sourceError(
-          'member-info source',
-          'the answer must be { members: [{ cardId, code, activated, membershipNumber, bonus, balance, status }, …] }',
-          'shape',
-        )
-      return members as MemberCardData[]
-    },
+    read: (data) =>
+      listOf<MemberCardData>(
+        data,
+        'members',
+        (member) =>
+          typeof member.cardId === 'string' && typeof member.code === 'string' && typeof member.activated === 'boolean',
+        'member-info source',
+        'the answer must be { members: [{ cardId, code, activated, membershipNumber, bonus, balance, status }, …] }',
+      ),
   })
 }
