@@ -105,6 +105,7 @@ export const MEMBER_CARD_ERRCODES = {
   invalidCode: 40056,
   alreadyConsumed: 40099,
   notUsable: 40127,
+  activateTicketInvalid: 72011,
   activateTicketExpired: 72012,
   notWxActivate: 72026,
 } as const
@@ -186,7 +187,8 @@ export async function getActivationExtraData(
 /**
  * The form the user submitted in the activation mini-program: `POST card/membercard/activatetempinfo/get`
  * `{ activate_ticket }` → `info.common_field_list` / `custom_field_list`. Rejects a `WeChatApiError` when WeChat
- * refuses: 72012 the ticket expired (ask the user to activate again), another AppID's ticket…
+ * refuses: 72012 the ticket expired (ask the user to activate again), 72011 the ticket is unknown or
+ * another AppID's (call with the card-owning Official Account's access_token)…
  */
 export async function getActivationForm(o: MemberCardApiOptions & { activateTicket: string }): Promise<ActivationForm> {
   const fn = 'getActivationForm'

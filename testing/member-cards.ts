@@ -156,7 +156,7 @@ const NOT_USABLE: Body = {
 const NOT_WX_ACTIVATE: Body = { errcode: 72026, errmsg: 'card not support wx_activate' }
 const TICKET_EXPIRED: Body = { errcode: 72012, errmsg: 'activate_ticket has been expired' }
 const INVALID_TICKET: Body = {
-  errcode: 40001,
+  errcode: 72011,
   errmsg: 'invalid activate_ticket.Maybe this ticket is not belong this AppId',
 }
 const missing = (field: string): Body => ({ errcode: 41011, errmsg: `missing required fields: ${field}` })

@@ -104,6 +104,7 @@ export type HandlerErrorCode =
   | 'no_session'
   | 'no_card_openid'
   | 'rate_limited'
+  | 'in_progress'
   | 'unknown_card'
   | 'card_rule_conflict'
   | 'no_create_code'

@@ -1,6 +1,7 @@
 // Member cards for their holder: `POST /member-activation-params` (the activation mini-program's parameters),
 // `POST /member-activate` (what the user submitted, then the activation with the merchant's member data), and
 // `GET /member-info` (the session user's member data).
+import { createHash } from 'crypto'
 import type { IncomingMessage } from 'http'
 import type {
   ActivateResponseBody,
@@ -9,6 +10,7 @@ import type {
   MemberInfoResponseBody,
 } from '../../utils/member-protocol'
 import { isPlainObject } from '../../utils/rules'
+import { createMemoryStore, type CredentialStore } from '../cache'
 import { WECHAT_API } from '../constants'
 import {
   ACTIVATION_APP_ID,
@@ -46,6 +48,14 @@ import {
   type HandlerOptions,
   type HandlerRequest,
 } from './core'
+import {
+  checkBound,
+  checkRateCounter,
+  createMemoryRateCounter,
+  spend,
+  type RateBound,
+  type RateCounter,
+} from './limits'
 
 /** The options of the three member-card handlers of a card's holder. */
 export interface MemberHandlerOptions<Context = IncomingMessage> extends HandlerOptions<Context>, TransportOptions {
@@ -53,11 +63,21 @@ export interface MemberHandlerOptions<Context = IncomingMessage> extends Handler
   getAccessToken: AccessTokenSource
   /** The member cards this server serves (a table by card id, a Map or a function): another card id is answered 404. */
   cards: CardCatalogue<unknown>
+  /**
+   * Where the per-user bounds are counted. Default: this process's memory. Pass your shared store
+   * (`createRedisStore(...)` counts) so that instances share them.
+   */
+  rateCounter?: RateCounter | undefined
 }
 
 export interface ActivationParamsHandlerOptions<Context = IncomingMessage> extends MemberHandlerOptions<Context> {
   /** The channel WeChat reports back in the card events (outer_str). Default ''. */
   outerStr?: string | undefined
+  /**
+   * Most activation parameters one user (`CardUser.id`) may ask for within a window (each costs a
+   * card/membercard/activate/geturl): past it, 429 `rate_limited` before WeChat is asked. Default 20 per 10 minutes.
+   */
+  paramsLimit?: Partial<RateBound> | undefined
 }
 
 /** What `onActivate` is told: the holder, the card, and the form the user submitted. */
@@ -73,23 +93,66 @@ export interface ActivateHandlerOptions<Context = IncomingMessage> extends Membe
   /**
    * Decides the member data: resolve `{ membershipNumber, initBonus?, initBalance?, activateBeginTime?,
    * activateEndTime? }` (bonus and balance integers, balance in 分; times Unix seconds), or `{ refuse: message }`
-   * (a short Chinese message the user sees: 手机号已注册…). Called again when the user retries: answer the same.
-   * A rejection is answered 500 `server_error` and nothing is activated.
+   * (a short Chinese message the user sees: 手机号已注册…). Called once per activate_ticket: a retry of the same
+   * ticket is answered from `store` (see there). A rejection is answered 500 `server_error` and nothing is activated.
    */
   onActivate(
     activation: ActivationRequest,
     request: HandlerRequest<Context>,
   ): MemberActivation | { refuse: string } | Promise<MemberActivation | { refuse: string }>
+  /**
+   * Where each activate_ticket's outcome is remembered for a day (by its SHA-256, never the ticket itself), so that a
+   * retry after a lost answer reports the first outcome (`activated` or `refused`) without calling `onActivate` or
+   * WeChat's activation again; a ticket sent with another user, card or code is a 400. Share it between instances
+   * (`createRedisStore`) so a retry reaching another instance is answered the same. Default: this process's memory.
+   */
+  store?: CredentialStore | undefined
+  /**
+   * Most activations one user (`CardUser.id`) may ask for within a window: past it, 429 `rate_limited` before any
+   * WeChat request. Default 10 per 10 minutes.
+   */
+  activateLimit?: Partial<RateBound> | undefined
+}
+
+/** `GET` member-info options. */
+export interface MemberInfoHandlerOptions<Context = IncomingMessage> extends MemberHandlerOptions<Context> {
+  /**
+   * Most member-info reads one user (`CardUser.id`) may make within a window (each costs card/user/getcardlist and
+   * one userinfo/get per code): past it, 429 `rate_limited` before WeChat is asked. Default 60 per 10 minutes.
+   */
+  memberInfoLimit?: Partial<RateBound> | undefined
 }
 
 const MAX_TICKET_LENGTH = 512
+const TEN_MINUTES_MS = 10 * 60 * 1000
+const DEFAULT_PARAMS_LIMIT: RateBound = { max: 20, windowMs: TEN_MINUTES_MS }
+const DEFAULT_ACTIVATE_LIMIT: RateBound = { max: 10, windowMs: TEN_MINUTES_MS }
+const DEFAULT_MEMBER_INFO_LIMIT: RateBound = { max: 60, windowMs: TEN_MINUTES_MS }
+/** How long an activate_ticket's outcome is remembered, in ms. */
+export const ACTIVATE_TICKET_TTL_MS = 24 * 3600 * 1000
+/** How long one activation may hold its ticket's lock, in ms (beyond any handler deadline). */
+const ACTIVATE_LOCK_MS = 60_000
+const TICKET_KEY_PREFIX = 'weapp-card-coupon:activate-ticket:'
+
+/**
+ * What the store keeps per activate_ticket: who sent it for which code; `pending` from just before
+ * card/membercard/activate, then `done` with the answer.
+ */
+interface TicketRecord {
+  userId: string
+  cardId: string
+  code: string
+  state: 'pending' | 'done'
+  answer?: ActivateResponseBody | undefined
+}
 
 function checkMemberOptions<Context>(fn: string, o: MemberHandlerOptions<Context>) {
   const kit = checkHandlerOptions(fn, o)
   const transport = checkWeChatReader(fn, o)
   if (o.cards === undefined) throw new TypeError(`${fn}: cards is required (the member cards this server serves)`)
   checkCatalogue(fn, 'cards', o.cards)
-  return { kit, transport }
+  const counter = checkRateCounter(fn, o.rateCounter) ?? createMemoryRateCounter()
+  return { kit, transport, counter }
 }
 
 /** A code from a request: a non-empty string of at most 64 characters without whitespace. */
@@ -109,16 +172,22 @@ export function createActivationParamsHandler<Context = IncomingMessage>(
   o: ActivationParamsHandlerOptions<Context>,
 ): CardHandler<Context> {
   const fn = 'createActivationParamsHandler'
-  const { kit, transport } = checkMemberOptions(fn, o)
+  const { kit, transport, counter } = checkMemberOptions(fn, o)
   if (o.outerStr !== undefined && typeof o.outerStr !== 'string')
     throw new TypeError(`${fn}: outerStr must be a string`)
+  const paramsLimit = checkBound(fn, 'paramsLimit', o.paramsLimit, DEFAULT_PARAMS_LIMIT)
   const name = 'activation-params handler'
   const core = createCore(kit, {
     name,
     method: 'POST',
-    async run({ body }) {
+    async run({ user, body }) {
       const cardId = checkCardId(objectBody(body, '{ cardId }').cardId, 'cardId')
       await requireKnown(o.cards, [cardId], 'cardId')
+      await spend(
+        counter,
+        { key: `member-activation-params:${user.id}`, amount: 1, ...paramsLimit, what: 'activation parameters' },
+        kit.report,
+      )
       let answer: ActivationParamsResponseBody
       try {
         const extraData = await getActivationExtraData({
@@ -146,21 +215,46 @@ export function createActivationParamsHandler<Context = IncomingMessage>(
  * `POST` activate endpoint: `{ activateTicket, cardId, code }` (referrerInfo.extraData of the activation
  * mini-program) → `200 { outcome: 'activated', member } | { outcome: 'expired' } | { outcome: 'refused', message }`.
  * Steps: the session must know the user's card-account openid (`cardOpenid`, else 403 `no_card_openid` before any
- * WeChat call); the code must be held by them (card/code/get, else 403 `not_holder`); the form
- * (card/membercard/activatetempinfo/get; 72012 → `expired`); `onActivate` decides the member data; then
- * card/membercard/activate, and the member data as userinfo/get reads it. Up to four WeChat requests one after the
- * other, within the handler's `deadlineMs`: once it has passed (the page was answered 504 `timeout`), neither
- * `onActivate` nor the activation runs, so a retry starts clean. Errors: 405, 415, 413, 401, 400, 403, 404
- * `unknown_card`, 502 `wechat_error`, 504 `timeout`, 500 `server_error` (onActivate failed). Throws a `TypeError`
- * naming the option.
+ * WeChat call); the per-user bound (`activateLimit`, 429); the code must be held by them (card/code/get, else 403
+ * `not_holder`); a ticket already answered is answered again from `store` (same user, card and code, else 400;
+ * being handled elsewhere: 409 `in_progress`); the form (card/membercard/activatetempinfo/get; 72012 → `expired`);
+ * `onActivate` decides the member data; then card/membercard/activate, and the member data as userinfo/get reads
+ * it. Up to four WeChat requests one after the other, within the handler's `deadlineMs`: once it has passed (the
+ * page was answered 504 `timeout`), neither `onActivate` nor the activation runs, so a retry starts clean. Errors:
+ * 405, 415, 413, 401, 400, 403, 404 `unknown_card`, 409 `in_progress`, 429 `rate_limited`, 502 `wechat_error` (an
+ * activate_ticket of another AppID is WeChat's 72011, reported), 504 `timeout`, 500 `server_error` (onActivate
+ * failed). Throws a `TypeError` naming the option.
  */
 export function createActivateHandler<Context = IncomingMessage>(
   o: ActivateHandlerOptions<Context>,
 ): CardHandler<Context> {
   const fn = 'createActivateHandler'
-  const { kit, transport } = checkMemberOptions(fn, o)
+  const { kit, transport, counter } = checkMemberOptions(fn, o)
   if (typeof o.onActivate !== 'function') throw new TypeError(`${fn}: onActivate must be a function`)
+  const activateLimit = checkBound(fn, 'activateLimit', o.activateLimit, DEFAULT_ACTIVATE_LIMIT)
+  const store = o.store ?? createMemoryStore()
+  if (typeof store.get !== 'function' || typeof store.set !== 'function')
+    throw new TypeError(`${fn}: store must have get and set`)
   const name = 'activate handler'
+
+  const keyOf = (ticket: string) => TICKET_KEY_PREFIX + createHash('sha256').update(ticket).digest('hex')
+  const read = async (key: string): Promise<TicketRecord | undefined> => {
+    const stored = await store.get(key)
+    if (!stored || !stored.value) return undefined
+    try {
+      const parsed: unknown = JSON.parse(stored.value)
+      return isPlainObject(parsed) && typeof parsed.userId === 'string' && typeof parsed.code === 'string'
+        ? (parsed as unknown as TicketRecord)
+        : undefined
+    } catch {
+      return undefined
+    }
+  }
+  const write = (key: string, record: TicketRecord) => {
+    const expiresAt = Date.now() + ACTIVATE_TICKET_TTL_MS
+    return store.set(key, { value: JSON.stringify(record), expiresAt, refreshAt: expiresAt }, ACTIVATE_TICKET_TTL_MS)
+  }
+
   const core = createCore(kit, {
     name,
     method: 'POST',
@@ -183,6 +277,11 @@ export function createActivateHandler<Context = IncomingMessage>(
       const cardId = checkCardId(b.cardId, 'cardId')
       const code = checkCode(b.code, 'code')
       await requireKnown(o.cards, [cardId], 'cardId')
+      await spend(
+        counter,
+        { key: `member-activate:${user.id}`, amount: 1, ...activateLimit, what: 'activations' },
+        kit.report,
+      )
       const api = { getAccessToken: batchAccessToken(o.getAccessToken), ...transport }
       const wechat = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
         try {
@@ -196,46 +295,84 @@ export function createActivateHandler<Context = IncomingMessage>(
       const state = await wechat(WECHAT_API.getCode, () => getCodeState({ ...api, cardId, code }))
       if (!state || state.openid !== holder || state.cardId !== cardId)
         throw new HandlerError(403, 'not_holder', "this code is not the session user's code of this card")
-      let form: ActivationForm
+
+      // A ticket is answered once: a retry (its answer was lost) gets the first outcome.
+      const key = keyOf(activateTicket)
+      let before: TicketRecord | undefined
       try {
-        form = await getActivationForm({ ...api, activateTicket })
+        before = await read(key)
       } catch (e) {
-        if (e instanceof WeChatApiError && e.errcode === MEMBER_CARD_ERRCODES.activateTicketExpired) {
-          const expired: ActivateResponseBody = { outcome: 'expired', message: '激活信息已过期，请重新激活' }
-          return jsonAnswer(200, expired)
+        kit.report(`${name}: the store could not be read`, e)
+        throw new HandlerError(502, 'wechat_error', 'could not check this activation now; try again later')
+      }
+      if (before && (before.userId !== user.id || before.cardId !== cardId || before.code !== code))
+        throw new HandlerError(400, 'invalid_request', 'this activateTicket was sent for another card: activate again')
+      if (before?.state === 'done' && before.answer) return jsonAnswer(200, before.answer)
+      const lock = store.lock ? await store.lock(`${key}:lock`, ACTIVATE_LOCK_MS).catch(() => undefined) : undefined
+      if (store.lock && !lock)
+        throw new HandlerError(409, 'in_progress', 'this activation is being handled; wait a moment and refresh')
+      try {
+        const remember = async (answer: ActivateResponseBody) => {
+          await write(key, { userId: user.id, cardId, code, state: 'done', answer }).catch((e: unknown) =>
+            kit.report(`${name}: the outcome for ${cardId} could not be stored`, e),
+          )
+          return jsonAnswer(200, answer)
         }
-        kit.report(`${name}: ${WECHAT_API.activateTempInfo} failed for ${cardId}`, e)
-        throw new HandlerError(502, 'wechat_error', 'WeChat could not read the activation form now; try again later')
+        const activatedAnswer = async () => {
+          const info = await wechat(WECHAT_API.memberUserInfo, () => getMemberInfo({ ...api, cardId, code }))
+          const activated: ActivateResponseBody = { outcome: 'activated', member: memberData(info) }
+          return activated
+        }
+        if (before?.state === 'pending') {
+          // This ticket reached card/membercard/activate before and its answer was lost: the card tells.
+          const answer = await activatedAnswer()
+          if (answer.outcome === 'activated' && answer.member.activated) return await remember(answer)
+        }
+        let form: ActivationForm
+        try {
+          form = await getActivationForm({ ...api, activateTicket })
+        } catch (e) {
+          if (e instanceof WeChatApiError && e.errcode === MEMBER_CARD_ERRCODES.activateTicketExpired) {
+            const expiredTicket: ActivateResponseBody = { outcome: 'expired', message: '激活信息已过期，请重新激活' }
+            return jsonAnswer(200, expiredTicket)
+          }
+          kit.report(`${name}: ${WECHAT_API.activateTempInfo} failed for ${cardId}`, e)
+          throw new HandlerError(502, 'wechat_error', 'WeChat could not read the activation form now; try again later')
+        }
+        // The page has its 504 already: decide and activate nothing (a retry starts over with a fresh answer).
+        const outOfTime = () => new HandlerError(504, 'timeout', 'the activation ran out of time; try again')
+        if (expired()) throw outOfTime()
+        let decided: MemberActivation | { refuse: string }
+        try {
+          decided = await o.onActivate({ user, cardId, code, form }, request)
+        } catch (e) {
+          kit.report(`${name}: onActivate failed for ${cardId}`, e)
+          throw new HandlerError(500, 'server_error', 'could not decide the membership')
+        }
+        if (isPlainObject(decided) && typeof decided.refuse === 'string')
+          return await remember({ outcome: 'refused', message: decided.refuse })
+        const activation = decided as MemberActivation
+        if (expired()) throw outOfTime()
+        try {
+          await write(key, { userId: user.id, cardId, code, state: 'pending' })
+        } catch (e) {
+          kit.report(`${name}: the store could not be written`, e)
+          throw new HandlerError(502, 'wechat_error', 'could not record this activation now; try again later')
+        }
+        try {
+          await activateMemberCard({ ...api, cardId, code, ...activation })
+        } catch (e) {
+          kit.report(
+            `${name}: ${e instanceof TypeError ? 'onActivate resolved bad member data' : WECHAT_API.activateMemberCard} for ${cardId}`,
+            e,
+          )
+          if (e instanceof TypeError) throw new HandlerError(500, 'server_error', 'could not decide the membership')
+          throw new HandlerError(502, 'wechat_error', 'WeChat could not activate the card now; try again later')
+        }
+        return await remember(await activatedAnswer())
+      } finally {
+        await lock?.release().catch(() => undefined)
       }
-      // The page has its 504 already: decide and activate nothing (a retry starts over with a fresh answer).
-      const outOfTime = () => new HandlerError(504, 'timeout', 'the activation ran out of time; try again')
-      if (expired()) throw outOfTime()
-      let decided: MemberActivation | { refuse: string }
-      try {
-        decided = await o.onActivate({ user, cardId, code, form }, request)
-      } catch (e) {
-        kit.report(`${name}: onActivate failed for ${cardId}`, e)
-        throw new HandlerError(500, 'server_error', 'could not decide the membership')
-      }
-      if (isPlainObject(decided) && typeof decided.refuse === 'string') {
-        const refused: ActivateResponseBody = { outcome: 'refused', message: decided.refuse }
-        return jsonAnswer(200, refused)
-      }
-      const activation = decided as MemberActivation
-      if (expired()) throw outOfTime()
-      try {
-        await activateMemberCard({ ...api, cardId, code, ...activation })
-      } catch (e) {
-        kit.report(
-          `${name}: ${e instanceof TypeError ? 'onActivate resolved bad member data' : WECHAT_API.activateMemberCard} for ${cardId}`,
-          e,
-        )
-        if (e instanceof TypeError) throw new HandlerError(500, 'server_error', 'could not decide the membership')
-        throw new HandlerError(502, 'wechat_error', 'WeChat could not activate the card now; try again later')
-      }
-      const info = await wechat(WECHAT_API.memberUserInfo, () => getMemberInfo({ ...api, cardId, code }))
-      const activated: ActivateResponseBody = { outcome: 'activated', member: memberData(info) }
-      return jsonAnswer(200, activated)
     },
   })
   return nodeHandler(kit, core)
@@ -255,14 +392,16 @@ const memberData = (info: MemberCardData & { openid?: string }): MemberCardData 
  * `GET` member-info endpoint, `?cardId=` (required): `200 { members: [{ cardId, code, activated, membershipNumber,
  * bonus, balance, status }] }`, the session user's cards of that member card (card/user/getcardlist for the user's
  * `cardOpenid`, then card/membercard/userinfo/get per code, 4 at once). Errors: 405, 401, 400, 403 `no_card_openid`
- * (nothing goes to WeChat), 404 `unknown_card`, 502 `wechat_error`, 504 `timeout`. Throws a `TypeError` naming the
+ * (nothing goes to WeChat), 404 `unknown_card`, 429 `rate_limited` (memberInfoLimit), 502 `wechat_error`, 504
+ * `timeout`. Throws a `TypeError` naming the
  * option.
  */
 export function createMemberInfoHandler<Context = IncomingMessage>(
-  o: MemberHandlerOptions<Context>,
+  o: MemberInfoHandlerOptions<Context>,
 ): CardHandler<Context> {
   const fn = 'createMemberInfoHandler'
-  const { kit, transport } = checkMemberOptions(fn, o)
+  const { kit, transport, counter } = checkMemberOptions(fn, o)
+  const memberInfoLimit = checkBound(fn, 'memberInfoLimit', o.memberInfoLimit, DEFAULT_MEMBER_INFO_LIMIT)
   const name = 'member-info handler'
   const core = createCore(kit, {
     name,
@@ -277,6 +416,11 @@ export function createMemberInfoHandler<Context = IncomingMessage>(
         )
       const cardId = checkCardId(queryParam(request.url, 'cardId'), 'cardId')
       await requireKnown(o.cards, [cardId], 'cardId')
+      await spend(
+        counter,
+        { key: `member-info:${user.id}`, amount: 1, ...memberInfoLimit, what: 'member-info reads' },
+        kit.report,
+      )
       const getAccessToken = batchAccessToken(o.getAccessToken)
       try {
         const list = await withAccessToken(fn, getAccessToken, (accessToken) =>

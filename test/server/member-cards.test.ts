@@ -2,6 +2,7 @@
 // HTTP: activation end to end (params, the activation mini-program, the form, the merchant's hook, the activation),
 // member data, 核销 with typed outcomes and idempotent retries, invalidation, staff-only access, no secret or whole
 // code in any answer or log line. The functions of server/member-card.ts are also checked in process (platform.fetch).
+import { createHash } from 'crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http'
 import type { AddressInfo } from 'net'
 import {
@@ -36,11 +37,19 @@ const SESSIONS: Record<string, CardUser> = {
   'Bearer s-user': { id: 'user-1', cardOpenid: USER },
   'Bearer s-staff': { id: 'staff-1', cardOpenid: STAFF },
   'Bearer s-nocard': { id: 'user-2' },
+  // the same card-account openid under another key of this server (a second login of the user)
+  'Bearer s-user-again': { id: 'user-1-again', cardOpenid: USER },
 }
 const USER_SESSION = { authorization: 'Bearer s-user' }
 const NO_CARD_OPENID_SESSION = { authorization: 'Bearer s-nocard' }
 const STAFF_SESSION = { authorization: 'Bearer s-staff' }
 const MEMBER_CARDS = { [ID.member]: {} }
+/** Per-user bounds small enough to reach in a test (each test starts with fresh counters). */
+const LIMITS = {
+  params: { max: 5, windowMs: 600_000 },
+  activate: { max: 6, windowMs: 600_000 },
+  memberInfo: { max: 5, windowMs: 600_000 },
+}
 
 let platform: CardPlatform
 let wechat: Listening
@@ -51,6 +60,9 @@ const errors: Error[] = []
 let records: StaffActionRecord[] = []
 let activations: ActivationRequest[] = []
 let store: CredentialStore
+/** The activate handler's store: a memory store whose writes fail while `failActivateWrites` says so. */
+let activateStore: CredentialStore
+let failActivateWrites: (record: string) => boolean
 let decide: (a: ActivationRequest) => { membershipNumber: string; initBonus?: number } | { refuse: string }
 
 const sessionOf = ({ headers }: HandlerRequest): CardUser | undefined => {
@@ -74,6 +86,16 @@ beforeEach(async () => {
   platform = makePlatform()
   wechat = await platform.listen()
   store = createMemoryStore()
+  failActivateWrites = () => false
+  const remembered = createMemoryStore()
+  activateStore = {
+    get: (key) => remembered.get(key),
+    set: async (key, value, ttlMs) => {
+      if (failActivateWrites(value.value)) throw new Error('store write failed')
+      return remembered.set(key, value, ttlMs)
+    },
+    lock: (key, ttlMs) => remembered.lock(key, ttlMs),
+  }
   const tokens = createStableAccessTokenProvider({
     appid: APPID,
     secret: SECRET,
@@ -92,16 +114,23 @@ beforeEach(async () => {
     onRecord: (r: StaffActionRecord) => records.push(r),
   }
   const routes: Record<string, CardHandler> = {
-    '/member-activation-params': createActivationParamsHandler({ ...common, cards: MEMBER_CARDS, outerStr: 'list' }),
+    '/member-activation-params': createActivationParamsHandler({
+      ...common,
+      cards: MEMBER_CARDS,
+      outerStr: 'list',
+      paramsLimit: LIMITS.params,
+    }),
     '/member-activate': createActivateHandler({
       ...common,
       cards: MEMBER_CARDS,
+      store: activateStore,
+      activateLimit: LIMITS.activate,
       onActivate: (activation) => {
         activations.push(activation)
         return decide(activation)
       },
     }),
-    '/member-info': createMemberInfoHandler({ ...common, cards: MEMBER_CARDS }),
+    '/member-info': createMemberInfoHandler({ ...common, cards: MEMBER_CARDS, memberInfoLimit: LIMITS.memberInfo }),
     '/consume': createConsumeHandler({ ...staff, store }),
     '/code-unavailable': createCodeUnavailableHandler(staff),
   }
@@ -200,13 +229,106 @@ describe('activation, end to end', () => {
   it('a ticket read too late answers `expired`; the hook refusing answers `refused` with its message; nothing is activated', async () => {
     const code = await hold(ID.member)
     platform.memberCards.nextVisit({ fill: {} })
-    const { extraData } = (await roundTrip()).referrerInfo
-    const body = { activateTicket: extraData?.activate_ticket, cardId: ID.member, code }
+    const refusedTicket = (await roundTrip()).referrerInfo.extraData?.activate_ticket
     decide = () => ({ refuse: '该手机号已注册会员' })
-    expect((await asUser('/member-activate', body)).json).toEqual({ outcome: 'refused', message: '该手机号已注册会员' })
+    const refused = { outcome: 'refused', message: '该手机号已注册会员' }
+    expect((await asUser('/member-activate', { activateTicket: refusedTicket, cardId: ID.member, code })).json).toEqual(
+      refused,
+    )
+    platform.memberCards.nextVisit({ fill: {} })
+    const lateTicket = (await roundTrip()).referrerInfo.extraData?.activate_ticket
     platform.advanceTime(3_600_000)
-    expect((await asUser('/member-activate', body)).json).toMatchObject({ outcome: 'expired' })
+    const late = await asUser('/member-activate', { activateTicket: lateTicket, cardId: ID.member, code })
+    expect(late.json).toMatchObject({ outcome: 'expired' })
+    expect(activations).toHaveLength(1)
     expect(platform.memberCards.member({ cardId: ID.member, code })).toBeUndefined()
+  })
+
+  it('a ticket is answered once: a retry gets the first outcome, onActivate and the activation ran once', async () => {
+    const code = await hold(ID.member)
+    platform.memberCards.nextVisit({ fill: {} })
+    const ticket = (await roundTrip()).referrerInfo.extraData?.activate_ticket
+    const body = { activateTicket: ticket, cardId: ID.member, code }
+    const first = await asUser('/member-activate', body)
+    expect(first.json).toMatchObject({ outcome: 'activated' })
+    // The first answer was lost: the page sends the same hand-back again.
+    expect((await asUser('/member-activate', body)).json).toEqual(first.json)
+    expect(activations).toHaveLength(1)
+    expect(platform.state.requests.membercard_activate).toBe(1)
+    // The same ticket sent by another session: a 400, nothing run.
+    const reused = await send('POST', '/member-activate', body, { authorization: 'Bearer s-user-again' })
+    expect([reused.status, reused.json?.code]).toEqual([400, 'invalid_request'])
+    // Decided and refused: a retry is refused the same, without asking the hook again.
+    platform.memberCards.nextVisit({ fill: {} })
+    const refusedTicket = (await roundTrip()).referrerInfo.extraData?.activate_ticket
+    decide = () => ({ refuse: '该手机号已注册会员' })
+    const refusal = { activateTicket: refusedTicket, cardId: ID.member, code }
+    expect((await asUser('/member-activate', refusal)).json).toMatchObject({ outcome: 'refused' })
+    decide = ({ code: c }) => ({ membershipNumber: c })
+    expect((await asUser('/member-activate', refusal)).json).toMatchObject({ outcome: 'refused' })
+    expect(activations).toHaveLength(2)
+  })
+
+  it('the outcome could not be stored after WeChat activated: the retry reads the card, not the hook again', async () => {
+    const code = await hold(ID.member)
+    platform.memberCards.nextVisit({ fill: {} })
+    const ticket = (await roundTrip()).referrerInfo.extraData?.activate_ticket
+    const body = { activateTicket: ticket, cardId: ID.member, code }
+    failActivateWrites = (record) => record.includes('"done"')
+    expect((await asUser('/member-activate', body)).json).toMatchObject({ outcome: 'activated' })
+    expect(errors.map((e) => e.message).join()).toMatch(/could not be stored/)
+    failActivateWrites = () => false
+    const retry = await asUser('/member-activate', body)
+    expect(retry.json).toMatchObject({ outcome: 'activated', member: { code, activated: true } })
+    expect(activations).toHaveLength(1)
+    expect(platform.state.requests.membercard_activate).toBe(1)
+  })
+
+  it('the same ticket handled elsewhere right now (its lock is held): 409 in_progress, nothing run', async () => {
+    const code = await hold(ID.member)
+    platform.memberCards.nextVisit({ fill: {} })
+    const ticket = String((await roundTrip()).referrerInfo.extraData?.activate_ticket)
+    const key = `weapp-card-coupon:activate-ticket:${createHash('sha256').update(ticket).digest('hex')}`
+    const held = await activateStore.lock?.(`${key}:lock`, 60_000)
+    expect(held).toBeDefined()
+    const answer = await asUser('/member-activate', { activateTicket: ticket, cardId: ID.member, code })
+    expect([answer.status, answer.json?.code]).toEqual([409, 'in_progress'])
+    expect(activations).toEqual([])
+    await held?.release()
+  })
+
+  it('a ticket WeChat never issued for this AppID: 502 at once, reported with 72011', async () => {
+    const code = await hold(ID.member)
+    const started = Date.now()
+    const answer = await asUser('/member-activate', { activateTicket: 'not-a-ticket', cardId: ID.member, code })
+    expect([answer.status, answer.json?.code]).toEqual([502, 'wechat_error'])
+    // Not read as a stale access_token (40001): no token refresh, no wait for the deadline.
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(errors.map((e) => e.message).join()).toMatch(/72011/)
+    expect(activations).toEqual([])
+  })
+
+  it('each endpoint bounds one user: past its limit 429 rate_limited with Retry-After, before WeChat is asked', async () => {
+    const code = await hold(ID.member)
+    const calls = {
+      params: () => asUser('/member-activation-params', { cardId: ID.member }),
+      activate: () => asUser('/member-activate', { activateTicket: 'not-a-ticket', cardId: ID.member, code }),
+      memberInfo: () => send('GET', `/member-info?cardId=${ID.member}`, undefined, USER_SESSION),
+    }
+    for (const [bound, call] of Object.entries(calls) as [keyof typeof LIMITS, () => Promise<ClientAnswer>][]) {
+      for (let i = 0; i < LIMITS[bound].max; i++) expect((await call()).status).not.toBe(429)
+      const before = { ...platform.state.requests }
+      const over = await call()
+      expect([bound, over.status, over.json?.code, over.headers['retry-after']]).toEqual([
+        bound,
+        429,
+        'rate_limited',
+        '600',
+      ])
+      expect(platform.state.requests).toEqual(before)
+    }
+    // Another user is counted apart.
+    expect((await asStaff('/member-activation-params', { cardId: ID.member })).status).toBe(200)
   })
 
   it('only the holder activates (403 not_holder), only member cards of this server (404), a session first (401)', async () => {
