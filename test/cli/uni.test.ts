@@ -68,3 +68,36 @@ it('refuses a folder without pages.json, saying what to pass', () => {
     /has no pages\.json: pass the uni-app source folder/,
   )
 })
+
+it('--tags copies the components named (member-card, pay-coupon-list) and what they reach, and names them', () => {
+  const output = execFileSync(process.execPath, [BIN, SRC, '--tags', 'member-card,pay-coupon-list'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+  const mp = path.join(ROOT, 'miniprogram_dist')
+  const reached = reachedFiles(
+    ['member-card', 'pay-coupon-list'].map((tag) => path.join(mp, tag, 'index')),
+    (npmPath) => path.join(VANT_LIB, npmPath.replace(/^@vant\/weapp\//, '')),
+  )
+  const ours = relativeFiles(OURS)
+  expect(ours).toEqual(expect.arrayContaining(['member-card/index.js', 'pay-coupon-list/index.wxml']))
+  expect(ours.filter((f) => f.startsWith('add-card-button/') || f.startsWith('open-card-list/'))).toEqual([])
+  expect(ours).toEqual(
+    reached
+      .filter((f) => f.startsWith(mp + path.sep))
+      .map((f) => path.relative(mp, f))
+      .sort(),
+  )
+  expect(output).toContain(
+    '"member-card": "/wxcomponents/weapp-card-coupon/member-card/index", ' +
+      '"pay-coupon-list": "/wxcomponents/weapp-card-coupon/pay-coupon-list/index"',
+  )
+})
+
+it('refuses a component it does not have, naming the ones it has, before copying anything', () => {
+  const before = relativeFiles(OURS)
+  expect(() =>
+    execFileSync(process.execPath, [BIN, SRC, '--tags', 'member-card,coupon-list'], { cwd: ROOT, stdio: 'pipe' }),
+  ).toThrow(/no component named coupon-list: choose from add-card-button, member-card, open-card-list/)
+  expect(relativeFiles(OURS)).toEqual(before)
+})
