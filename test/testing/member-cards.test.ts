@@ -139,7 +139,7 @@ describe('the round trip through the activation mini-program', () => {
     )
   })
 
-  it(`an activate_ticket lives ${ACTIVATE_TICKET_LIFETIME_MS / 60000} minutes, then answers 72012; an unknown one 40001`, async () => {
+  it(`an activate_ticket lives ${ACTIVATE_TICKET_LIFETIME_MS / 60000} minutes, then answers 72012; an unknown one 72011`, async () => {
     await hold(ID.member)
     p.memberCards.nextVisit({ fill: {} })
     const { back } = await jump(await extraDataFor(ID.member))
@@ -151,7 +151,7 @@ describe('the round trip through the activation mini-program', () => {
       errcode: 72012,
       errmsg: 'activate_ticket has been expired',
     })
-    expect((await call('card/membercard/activatetempinfo/get', { activate_ticket: 'other' })).body.errcode).toBe(40001)
+    expect((await call('card/membercard/activatetempinfo/get', { activate_ticket: 'other' })).body.errcode).toBe(72011)
   })
 })
 
