@@ -5,6 +5,7 @@
 // runs it beside the build, so each project is checked once).
 import { spawn } from 'child_process'
 import esbuild from 'esbuild'
+import { createRequire } from 'module'
 import fs from 'fs'
 import path from 'path'
 import { COMPONENTS, MP, ROOT, clientWeight, kb } from './weight'
@@ -128,9 +129,35 @@ async function buildNode(check: boolean) {
   await tsc(check, '-p', 'tsconfig.node.json')
 }
 
+/**
+ * dist/utils/index.mjs: the utils for `import { … } from 'weapp-card-coupon/utils'` in Node ES modules (package
+ * exports, condition node + import). miniprogram_dist's minified CommonJS does not show Node its export names; this
+ * file names them and re-exports the same module, so Node loads one copy. Outside miniprogram_dist: 构建 npm never
+ * copies it.
+ */
+function writeNodeEsmUtils() {
+  const nodeRequire = createRequire(__filename)
+  const built = path.join(MP, 'utils', 'index.js')
+  delete nodeRequire.cache[built]
+  const names = Object.keys(nodeRequire(built) as object)
+    .filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default')
+    .sort()
+  write(
+    path.join(NODE_DIST, 'utils', 'index.mjs'),
+    [
+      '// weapp-card-coupon/utils for Node ES modules (written by scripts/build.ts): the mini-program build, by name.',
+      "import utils from '../../miniprogram_dist/utils/index.js'",
+      `export const { ${names.join(', ')} } = utils`,
+      'export default utils',
+      '',
+    ].join('\n'),
+  )
+}
+
 /** Builds both halves (their tsc runs side by side) and resolves the client's weight. */
 export async function build({ check = true } = {}) {
   await Promise.all([buildClient(check), buildNode(check)])
+  writeNodeEsmUtils()
   return clientWeight()
 }
 

@@ -43,15 +43,18 @@ export const describeError = (e: unknown): string => {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text
 }
 
+/** A WeChat API path such as `card/membercard/activatetempinfo/get`: lowercase words and slashes, never a secret. */
+const API_PATH = /^\/?[a-z_]+(?:\/[a-z_]+)+\/?$/
+
 /**
  * `text` with every known secret replaced by `***`, and, for one never seen (another instance's token), anything
- * shaped like a credential (32 or more base64/url-safe characters).
+ * shaped like a credential (32 or more base64/url-safe characters) except a WeChat API path.
  */
 export const redactSecrets = (text: string, known: Iterable<string> = []): string =>
   [...known]
     .filter(Boolean)
     .reduce((t, secret) => t.split(secret).join('***'), text)
-    .replace(/[\w+/=-]{32,}/g, '***')
+    .replace(/[\w+/=-]{32,}/g, (run) => (API_PATH.test(run) ? run : '***'))
 
 /** How to reach WeChat: the options every function here that calls WeChat takes. */
 export interface TransportOptions {

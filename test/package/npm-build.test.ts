@@ -155,15 +155,23 @@ it('the Node entries resolve through package exports, from the repo and from the
   const probe =
     "const s=require('weapp-card-coupon/server'),t=require('weapp-card-coupon/testing');" +
     'console.log(typeof s.createCardExt, typeof s.decryptCardCode, typeof s.createApiTicketProvider, typeof t.createCardPlatform)'
+  // the utils by name in a Node ES module (a user's script with "type": "module"), one copy with the default import
+  const esmProbe =
+    "import { addCards, CardError } from 'weapp-card-coupon/utils'; import utils from 'weapp-card-coupon/utils';" +
+    'console.log(typeof addCards, typeof CardError, utils.addCards === addCards)'
   for (const cwd of [ROOT, mp]) {
     expect(execFileSync(process.execPath, ['-e', probe], { cwd, encoding: 'utf8' }).trim()).toBe(
       'function function function function',
     )
+    expect(
+      execFileSync(process.execPath, ['--input-type=module', '-e', esmProbe], { cwd, encoding: 'utf8' }).trim(),
+    ).toBe('function function true')
   }
   const pkg = path.join(mp, 'node_modules/weapp-card-coupon')
   for (const d of [
     'dist/server/index.d.ts',
     'dist/testing/index.d.ts',
+    'dist/utils/index.mjs',
     'miniprogram_dist/utils/index.d.ts',
     'miniprogram_dist/add-card-button/index.d.ts',
     'miniprogram_dist/open-card-list/index.d.ts',
