@@ -91,8 +91,12 @@ function producedCodes(name: string): CardErrorCode[] {
 function column(readme: string, heading: string): string[] {
   const at = readme.indexOf(`### ${heading}`)
   if (at < 0) return []
-  const rows = readme.slice(at).split('\n').slice(1)
+  const section = readme.slice(at).split('\n').slice(1)
+  // this section's lines only: a section without a table (no slots) lists nothing
+  const end = section.findIndex((l) => l.startsWith('#'))
+  const rows = end < 0 ? section : section.slice(0, end)
   const start = rows.findIndex((l) => l.startsWith('|'))
+  if (start < 0) return []
   const out: string[] = []
   for (const l of rows.slice(start + 2)) {
     if (!l.startsWith('|')) break

@@ -7,6 +7,7 @@
 //   components/member-card/index.ts
 // without miniprogram-api-typings, for typings/jsx.d.ts and typings/vue.d.ts.
 import type {
+  ActivationFailureReason,
   ActivationOutcome,
   AddCardInput,
   AddCardResult,
@@ -450,7 +451,7 @@ export interface MemberCardProps {
    */
   showToast: boolean
   /** The toast's words by reason; a partial object keeps the tag's other defaults. */
-  toastTexts: Partial<Record<FailureReason, string>>
+  toastTexts: Partial<Record<ActivationFailureReason, string>>
   /**
    * The member card's id.
    * @default ''

@@ -66,6 +66,7 @@ export {
   openActivation,
   requestActivation,
   requestActivationParams,
+  type ActivationFailureReason,
   type ActivationHandBack,
   type ActivationOutcome,
   type MemberEndpoints,

@@ -30,12 +30,16 @@ export interface MemberEndpoints {
  * How an activation ended: `activated` (with the member data), `cancelled` (the user came back without submitting),
  * or `failed` with a reason: `expired` (the form was read too late: activate again), `refused` (your onActivate
  * refused: `message` is for the user), `unsupported` (this client cannot open the activation mini-program),
- * `source` (your server could not be reached or answered an error), `fail` (WeChat refused the jump).
+ * `busy` (your server answered 429: too many tries, or 409: this activation is being handled; try again later),
+ * `source` (your server could not be reached or answered another error), `fail` (WeChat refused the jump).
  */
 export type ActivationOutcome =
   | { outcome: 'activated'; member: MemberCardData }
   | { outcome: 'cancelled' }
-  | { outcome: 'failed'; reason: 'expired' | 'refused' | 'unsupported' | 'source' | 'fail'; message: string }
+  | { outcome: 'failed'; reason: ActivationFailureReason; message: string }
+
+/** Why an activation failed: see ActivationOutcome. */
+export type ActivationFailureReason = 'expired' | 'refused' | 'unsupported' | 'busy' | 'source' | 'fail'
 
 /** What the activation mini-program handed back, once claimed. */
 export type ActivationHandBack =
@@ -205,9 +209,17 @@ export async function completeActivation(o: MemberEndpoints, handBack: Activatio
   }
 }
 
+/** The HTTP statuses of the endpoints that mean "not now": 429 rate_limited, 409 in_progress. */
+const BUSY_DETAILS = new Set(['HTTP 429', 'HTTP 409'])
+
 const failedWith = (error: unknown): ActivationOutcome => {
   const e = error instanceof CardError ? error : new CardError('fail', String(error))
-  const reason = e.code === 'unsupported' || e.code === 'source' ? e.code : 'fail'
+  const reason: ActivationFailureReason =
+    e.code === 'source' && typeof e.detail === 'string' && BUSY_DETAILS.has(e.detail)
+      ? 'busy'
+      : e.code === 'unsupported' || e.code === 'source'
+        ? e.code
+        : 'fail'
   return { outcome: 'failed', reason, message: e.message }
 }
 

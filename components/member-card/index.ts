@@ -6,19 +6,19 @@ import {
   activateMemberCard,
   completeActivationOnShow,
   requestMemberInfo,
+  type ActivationFailureReason,
   type ActivationOutcome,
   type MemberCardData,
   type MemberEndpoints,
 } from '../../utils/index'
 import { showFailureToast, toastProperties } from '../common/toast'
 
-/** Why an activation came to nothing, for the toast (cancel shows none). */
-type FailureReason = 'expired' | 'refused' | 'unsupported' | 'source' | 'fail'
-
-const DEFAULT_TOAST_TEXTS: Readonly<Record<FailureReason, string>> = {
+/** The toast of each way an activation comes to nothing (cancel shows none). */
+const DEFAULT_TOAST_TEXTS: Readonly<Record<ActivationFailureReason, string>> = {
   expired: '激活信息已过期，请重新激活',
   refused: '暂时无法激活，请稍后再试',
   unsupported: '当前微信版本过低，请升级后再激活',
+  busy: '操作太频繁，请稍后再试',
   source: '网络不给力，请稍后再试',
   fail: '激活未完成，请稍后再试',
 }

@@ -122,6 +122,21 @@ describe('activation from a tap', () => {
   })
 })
 
+describe('the server says not now', () => {
+  it('too many activations (429): failed with reason busy and its own toast, still 待激活', async () => {
+    await server.close()
+    server = await startMemberServer(h.platform, { activateLimit: { max: 0, windowMs: 600_000 } })
+    h.addToBag(ID.member)
+    h.platform.memberCards.nextVisit({ fill: {} })
+    const c = render()
+    await settled(c)
+    tapOn(button(c), '.van-button')
+    await activated()
+    expect(activations).toEqual([expect.objectContaining({ outcome: 'failed', reason: 'busy' })])
+    expect([c.data.state, toasts]).toEqual(['pending', ['操作太频繁，请稍后再试']])
+  })
+})
+
 describe('the hand-back on the page show (the app was restarted meanwhile)', () => {
   it('completes the activation nobody waited for, once', async () => {
     h.addToBag(ID.member)

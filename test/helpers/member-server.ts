@@ -36,7 +36,10 @@ export interface MemberServer {
 }
 
 /** The member-card endpoints for `platform` (the fixture member card), on a free port. */
-export async function startMemberServer(platform: CardPlatform): Promise<MemberServer> {
+export async function startMemberServer(
+  platform: CardPlatform,
+  o: { activateLimit?: { max: number; windowMs: number } } = {},
+): Promise<MemberServer> {
   const wechat: Listening = await platform.listen()
   const errors: Error[] = []
   // Each session: the user's key in this server (their mini-program openid) and their Official Account openid.
@@ -71,6 +74,7 @@ export async function startMemberServer(platform: CardPlatform): Promise<MemberS
     '/member-activate': createActivateHandler({
       ...common,
       cards,
+      activateLimit: o.activateLimit,
       onActivate: ({ code }) => ({ membershipNumber: `M${code.slice(-6)}`, initBonus: 100, initBalance: 500 }),
     }),
     '/member-info': createMemberInfoHandler({ ...common, cards }),
