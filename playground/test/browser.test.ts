@@ -448,7 +448,7 @@ test('the WeChat Pay coupon page: the plugin stand-in asks, the simulator issues
   await payPage.locator('send-coupon-button .van-button').click()
   // the plugin's confirm step (the demo's stand-in, demo/lib/send-coupon), then its result step
   await page.locator('#pg-modal[open]', { hasText: '领取到卡包' }).waitFor()
-  await shot('12-pay-plugin-sheet.png')
+  await shot('12-pay-plugin-sheet.png', page.locator('#pg-modal'))
   await confirmModal()
   const sent = await waitEntry(n, 'event sendcoupon', '@pages/pay/index')
   assert.deepEqual(
