@@ -3,9 +3,11 @@
 // weapp-card-coupon/server, on the simulator process (npx weapp-card-coupon-simulator). For your own server, put its
 // URL here and add its host to the mini-program's request 合法域名.
 module.exports = {
-  // your card server: POST /card-ext, POST /card-codes, GET /user-cards, the member-card and counter endpoints
+  // your card server: POST /card-ext, POST /card-codes, GET /user-cards, the member-card and counter endpoints,
+  // POST /send-coupon and GET /pay-coupons (WeChat Pay coupons)
   serverUrl: 'http://127.0.0.1:8040',
-  // the simulator: its /simulator/ endpoints answer the pages' wx.addCard / wx.openCard (simulator switch on)
+  // the simulator: its /simulator/ endpoints answer the pages' wx.addCard / wx.openCard (simulator switch on) and
+  // the send-coupon plugin's stand-in (lib/send-coupon)
   simulatorUrl: 'http://127.0.0.1:8041',
   // the session token your server's getOpenid accepts (the local server's DEV_SESSION); app.js keeps it as your
   // login flow would, and the pages send it as `Authorization: Bearer <token>`

@@ -28,10 +28,15 @@ const { getCardInfo } = createCardInfoSource({ getAccessToken: tokens.getAccessT
 
 // Your login flow (wx.login → your server → code2Session) keeps session token → user: your key of the user, and
 // their openid under the Official Account that owns the cards (by unionid; see examples/two-openids.ts). The page
-// sends its token in a header: wx.request sends no cookies. DEV_SESSION and DEV_OPENID let you try the server out.
+// sends its token in a header: wx.request sends no cookies. DEV_SESSION and DEV_OPENID let you try the server out;
+// DEV_MINI_OPENID, that user's mini-program openid (code2Session), is then your key of the user and what WeChat Pay
+// knows them by (the coupon routes below).
 const sessions = new Map<string, CardUser>()
 if (process.env.DEV_SESSION && process.env.DEV_OPENID)
-  sessions.set(process.env.DEV_SESSION, { id: 'dev-user', cardOpenid: process.env.DEV_OPENID })
+  sessions.set(process.env.DEV_SESSION, {
+    id: process.env.DEV_MINI_OPENID || 'dev-user',
+    cardOpenid: process.env.DEV_OPENID,
+  })
 // Your staff, by your key of the user: only they may 核销 at the counter. DEV_STAFF_SESSION and DEV_STAFF_OPENID let
 // you try it.
 const staff = new Set<string>()
@@ -86,6 +91,14 @@ const counter = {
 }
 routes.set('/consume', createConsumeHandler(counter))
 routes.set('/code-unavailable', createCodeUnavailableHandler(counter))
+
+// WeChat Pay coupons (商家券), when the environment names your merchant (WECHATPAY_MCHID and the rest, see
+// server/pay/README.md): POST /send-coupon for <send-coupon-button>, GET /pay-coupons for <pay-coupon-list>. The
+// same routes as examples/pay/server.mjs; loaded only then, as they read the merchant's key files.
+if (process.env.WECHATPAY_MCHID) {
+  const { createPayRoutes } = await import('./pay/routes.mjs')
+  for (const [path, handler] of createPayRoutes(getUser)) routes.set(path, handler)
+}
 
 const server = createServer((req, res) => {
   const handler = routes.get((req.url ?? '/').split('?')[0] ?? '/')

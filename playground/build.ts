@@ -24,6 +24,12 @@ const DEMO_APP = 'demo/app' // the mini-program WeChat devtools opens (project.c
 const DEMO_LIB = 'demo/lib/demo.js' // its simulator switch, which the panel drives (version, next user action)
 const DEMO_CONFIG = 'demo/config.js' // where its pages find the servers: the playground points it at its own proxy
 
+/**
+ * A plugin's component (`plugin://…`) loads only inside WeChat: the demo's stand-in for each plugin a component uses.
+ * The send-coupon plugin's posts its confirmed sheet to the simulator (demo/lib/simulator.js, sendCouponPlugin).
+ */
+const PLUGIN_STAND_INS: Record<string, string> = { 'plugin://sendCoupon/send-coupon': 'demo/lib/send-coupon/index' }
+
 /** Where the page finds the demo's servers: these paths of the playground, forwarded by server.ts (prefix removed). */
 export const PROXIED = { server: '/card-server', simulator: '/simulator-server' } as const
 
@@ -121,7 +127,9 @@ function collect(roots: { path: string; tag: string; page: boolean }[]): GraphNo
     }
     nodes.set(p, node) // before children: cycles stop here
     for (const [childTag, rel] of Object.entries<string>(json.usingComponents || {})) {
-      const child = resolveUsing(p, rel)
+      const plugin = rel.startsWith('plugin://')
+      if (plugin && !PLUGIN_STAND_INS[rel]) throw new Error(`playground: ${p}.json uses ${rel}, which has no stand-in`)
+      const child = plugin ? (PLUGIN_STAND_INS[rel] ?? '') : resolveUsing(p, rel)
       if (!exists(child + '.json'))
         throw new Error(`playground: ${p}.json uses ${rel}, which does not exist (${child}.json)`)
       node.using[childTag] = child

@@ -1,7 +1,8 @@
 // The two servers the demo's pages talk to, as real Node processes on 127.0.0.1: the card-platform simulator (the
 // package's bin, dist/testing/bin/simulator.js: WeChat's server API and its own /simulator/ endpoints, for the
-// fixture account and cards) and the card server of the READMEs (examples/server.ts, the ready-made handlers of
-// weapp-card-coupon/server) pointed at it. `npm start`, `npm run demo`, the browser test and the demo's tests all
+// fixture account and cards; and, on a port of its own, WeChat Pay's 商家券 APIv3 for the fixture merchant) and the
+// card server of the READMEs (examples/server.ts, the ready-made handlers of weapp-card-coupon/server, with the
+// WeChat Pay coupon routes of examples/pay/routes.mjs) pointed at both. `npm start`, `npm run demo`, the browser test and the demo's tests all
 // start them here. Both run on the build: `npm run build` first.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
@@ -60,7 +61,7 @@ export const STAFF_OPENID = 'oDemoStaff'
 export interface LocalServers {
   /** The simulator: WeChat's API (the card server's WECHAT_API_BASE_URL) and /simulator/ for the pages. */
   simulatorUrl: string
-  /** The card server: POST /card-ext, POST /card-codes, GET /user-cards. */
+  /** The card server: POST /card-ext, POST /card-codes, GET /user-cards, …, POST /send-coupon, GET /pay-coupons. */
   serverUrl: string
   /** Stops both (SIGTERM) and resolves when they have exited. */
   stop(): Promise<void>
@@ -81,22 +82,48 @@ export interface LocalServerOptions {
   log?: (line: string) => void
 }
 
-/** Starts `args` with this Node and resolves the first http URL it prints; rejects when it exits first. */
-function startProcess(name: string, args: string[], env: NodeJS.ProcessEnv, log?: (line: string) => void) {
+/** The first http URL of 127.0.0.1 a server prints. */
+const firstUrl = (output: string) => /http:\/\/127\.0\.0\.1:\d+/.exec(output)?.[0]
+
+/**
+ * What the simulator bin prints for a server of WeChat Pay coupons (`  WECHATPAY_MCHID=…`, its test merchant, the
+ * files of its test keys in a temporary folder it owns, the batches), once it has printed all of it; the values
+ * go to the card server's environment and nowhere else.
+ */
+function payEnvironment(output: string): NodeJS.ProcessEnv | undefined {
+  if (!output.includes('Ctrl-C stops it.')) return undefined
+  const pay = output.slice(output.indexOf("WeChat Pay's"))
+  return Object.fromEntries(
+    [...pay.matchAll(/^ {2}(WECHATPAY_\w+|WECHAT_APPID|STOCK_IDS)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+  )
+}
+
+/**
+ * Starts `args` with this Node and resolves what `ready(output)` finds (by default the first http URL it prints);
+ * rejects when it exits first. `secret(line)`: a line `log` never sees.
+ */
+function startProcess<T = string>(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  log?: (line: string) => void,
+  ready: (output: string) => T | undefined = firstUrl as (output: string) => T | undefined,
+  secret: (line: string) => boolean = () => false,
+) {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'pipe' })
   let output = ''
-  const url = new Promise<string>((resolve, reject) => {
+  const url = new Promise<T>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${name}: no URL after ${START_TIMEOUT_MS} ms:\n${output}`)),
       START_TIMEOUT_MS,
     )
     const read = (chunk: Buffer) => {
       output += chunk
-      for (const line of String(chunk).split('\n')) if (line.trim()) log?.(`${name}: ${line}`)
-      const found = /http:\/\/127\.0\.0\.1:\d+/.exec(output)
-      if (found) {
+      for (const line of String(chunk).split('\n')) if (line.trim() && !secret(line)) log?.(`${name}: ${line}`)
+      const found = ready(output)
+      if (found !== undefined) {
         clearTimeout(timer)
-        resolve(found[0])
+        resolve(found)
       }
     }
     child.stdout.on('data', read)
@@ -130,9 +157,21 @@ export async function startLocalServers(o: LocalServerOptions): Promise<LocalSer
     await Promise.all(started.map(stopProcess))
   }
   try {
-    const simulator = startProcess('simulator', [SIMULATOR_BIN, '--port', String(o.simulatorPort ?? 0)], {}, o.log)
+    // its WeChat Pay side on a free port: only the card server reaches it
+    const simulator = startProcess(
+      'simulator',
+      [SIMULATOR_BIN, '--port', String(o.simulatorPort ?? 0), '--pay-port', '0'],
+      {},
+      o.log,
+      (output) => {
+        const url = firstUrl(output)
+        const pay = payEnvironment(output)
+        return url && pay ? { url, pay } : undefined
+      },
+      (line) => /^ {2}WECHATPAY_/.test(line),
+    )
     started.push(simulator.child)
-    const simulatorUrl = await simulator.url
+    const { url: simulatorUrl, pay } = await simulator.url
     const server = startProcess(
       'card server',
       [exampleProgram('server.ts')],
@@ -146,6 +185,10 @@ export async function startLocalServers(o: LocalServerOptions): Promise<LocalSer
         DEV_OPENID: FIXTURE_ACCOUNT.openid,
         DEV_STAFF_SESSION: o.staffSession ?? demoConfig().staffToken,
         DEV_STAFF_OPENID: STAFF_OPENID,
+        // WeChat Pay: the simulator's merchant, batches and key files (WECHAT_APPID is the same fixture AppID), and
+        // the user as WeChat Pay knows them there (under that AppID)
+        ...pay,
+        DEV_MINI_OPENID: FIXTURE_ACCOUNT.openid,
       },
       o.log,
     )

@@ -123,7 +123,13 @@ async function open(route: string, servers: LocalServers): Promise<Comp> {
   if (launched?.isSimulated()) await launched.useSimulator(false)
   const config = path.join(DEMO, 'config.js')
   jest.doMock(config, () => ({ ...jest.requireActual(config), ...servers }))
-  const id = loadComponent(route, DEMO, '/miniprogram_npm/')
+  // the send-coupon plugin loads only inside WeChat: the demo's stand-in (lib/send-coupon), as in the playground,
+  // from a fresh registry (the config.js above, not the one of a page opened before)
+  jest.resetModules()
+  const { sendCouponPlugin } = require(path.join(DEMO, 'lib/simulator.js')) as { sendCouponPlugin(): object }
+  const template = fs.readFileSync(path.join(DEMO, 'lib/send-coupon/index.wxml'), 'utf8')
+  const standIn = simulate.load({ template, ...sendCouponPlugin() })
+  const id = loadComponent(route, DEMO, '/miniprogram_npm/', { 'plugin://sendCoupon/send-coupon': standIn })
   const g = globalThis as unknown as { App?: (app: { onLaunch(): void }) => void }
   g.App = (app) => app.onLaunch()
   require(path.join(DEMO, 'app.js'))
@@ -434,6 +440,51 @@ describe('the staff page', () => {
     tapText(c, '核销此券码')
     await wait(() => resultOf(c).outcome === 'unknown_code')
     expect(resultOf(c).result).toBe('无效的券码')
+  })
+})
+
+describe('the WeChat Pay coupon page', () => {
+  const servers = localServers()
+  type PayPage = { coupons: { state: string; couponCode: string }[]; result: string }
+
+  it('the plugin stand-in asks the user, the simulator issues the 商家券, the list shows it usable; the third tap hits the limit', async () => {
+    const modals: { title: string; confirmText?: string }[] = []
+    // the user takes the coupon on the plugin's sheet, then acknowledges the result
+    jest.spyOn(wx(), 'showModal').mockImplementation((o) => {
+      const modal = o as { title: string; confirmText?: string; success?(r: { confirm: boolean }): void }
+      modals.push({ title: modal.title, confirmText: modal.confirmText })
+      modal.success?.({ confirm: true })
+    })
+    const shown: string[] = []
+    jest.spyOn(wx(), 'showToast').mockImplementation(({ title }) => void shown.push(title))
+    const c = await open('pages/pay/index', servers)
+    const page = () => c.data as PayPage
+    const button = byTag(c, 'send-coupon-button')[0] as Comp
+    const list = byTag(c, 'pay-coupon-list')[0] as Comp
+    await wait(() => textOf(list).includes('还没有微信支付券：点上面的按钮领一张'))
+    for (let taps = 1; taps <= 2; taps++) {
+      // signed parameters from POST /send-coupon before the tap
+      await wait(() => Boolean((button.data as { params: unknown }).params))
+      tapButton(button)
+      await wait(() => page().coupons.length === taps)
+    }
+    expect(modals.slice(0, 2)).toEqual([
+      { title: '微信支付券', confirmText: '领取到卡包' },
+      { title: '领取成功', confirmText: '我知道了' },
+    ])
+    expect(page().result).toBe('领到 1 张，0 张未领到')
+    // GET /pay-coupons, read from the simulator's WeChat Pay: two coupons, usable
+    expect(page().coupons.map((coupon) => coupon.state)).toEqual(['SENDED', 'SENDED'])
+    const rows = list.querySelectorAll('.coupon-item')
+    expect(rows.map((row) => classOf(row).includes('coupon-item--SENDED'))).toEqual([true, true])
+    expect(textOf(list)).toContain('满50减5')
+    expect(list.querySelectorAll('.coupon-action').map((n) => n.dom?.textContent)).toEqual(['去使用', '去使用'])
+    // at most 2 per user: the third is refused by WeChat Pay (MAXQUOTA), the tag says so
+    await wait(() => Boolean((button.data as { params: unknown }).params))
+    tapButton(button)
+    await wait(() => page().result === '未领到（limit）')
+    expect(shown).toContain('已达领取上限')
+    expect(page().coupons).toHaveLength(2)
   })
 })
 

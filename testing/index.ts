@@ -13,6 +13,7 @@ import {
   type MemberRecord,
 } from './member-cards'
 import { createPageBridge } from './page-bridge'
+import type { PayPlatform } from './pay-platform'
 import {
   checkPlatformOptions,
   createCardRules,
@@ -165,6 +166,11 @@ export interface PlatformListenOptions {
    * plays the user and the merchant with. See page-bridge.ts.
    */
   pageBridge?: boolean | undefined
+  /**
+   * With `pageBridge`: the WeChat Pay simulator whose send-coupon plugin the page's stand-in plays
+   * (`POST /simulator/plugin/send-coupon`). Without it that path is a 404.
+   */
+  payPlatform?: Pick<PayPlatform, 'sendCoupon'> | undefined
 }
 
 /** Everything the platform remembers, for a test to read: the card bag, the requests, the client's calls. */
@@ -401,7 +407,9 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     listen: (listenOptions = {}) =>
       listenHttp(backend, {
         port: listenOptions.port,
-        answerFirst: listenOptions.pageBridge ? createPageBridge(platform, o.cards) : undefined,
+        answerFirst: listenOptions.pageBridge
+          ? createPageBridge(platform, o.cards, listenOptions.payPlatform)
+          : undefined,
       }),
     fetch: createApiFetch(backend),
     setCardStatus: rules.setCardStatus,

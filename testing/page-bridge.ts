@@ -2,10 +2,13 @@
 // process (the browser playground, WeChat devtools) needs of the platform. The page's simulated wx.addCard /
 // wx.openCard post their cardList here and get exactly the object the real client would hand to success or fail,
 // judged by the platform's card rules against the card bag WeChat's server API (wechat-api.ts) reads; the other
-// endpoints are the hands a demo or a test plays the user and the merchant with. Served beside WeChat's API by
-// `platform.listen({ pageBridge: true })`, as the simulator process does.
+// endpoints are the hands a demo or a test plays the user and the merchant with. With a WeChat Pay simulator, the
+// page's stand-in for the send-coupon plugin posts the properties of a confirmed sheet here and gets the plugin's
+// `sendcoupon` detail. Served beside WeChat's API by `platform.listen({ pageBridge: true, payPlatform })`, as the
+// simulator process does.
 import { isPlainObject } from '../utils/rules'
 import type { CardPlatform } from './index'
+import type { PayPlatform } from './pay-platform'
 import type { HeldCardStatus } from './platform'
 import type { ApiAnswer, ApiName, ApiRequest } from './wechat-api'
 import type { CardApiName } from './wx'
@@ -89,6 +92,7 @@ function activationJump(platform: Platform, body: Body): Promise<ApiAnswer> {
  * | `POST /simulator/card-status` `{ cardId, code, status }` | `{ ok: true }`: setCardStatus |
  * | `POST /simulator/advance-time` `{ ms }` | `{ ok: true }`: advanceTime |
  * | `POST /simulator/fail-next-request` `{ api, answer? }` | `{ ok: true }`: failNextRequest |
+ * | `POST /simulator/plugin/send-coupon` `{ send_coupon_params, sign, send_coupon_merchant }` | the send-coupon plugin's `sendcoupon` detail once the user confirmed its sheet (`pay.sendCoupon`); only with `pay` |
  *
  * `userAction` ('accept' or 'cancel') is what the user does on that call's card page. A bad body or value is a 400
  * `{ error }`; an unknown path a 404, another method a 405.
@@ -96,6 +100,7 @@ function activationJump(platform: Platform, body: Body): Promise<ApiAnswer> {
 export function createPageBridge(
   platform: Platform,
   cards: readonly object[],
+  pay?: Pick<PayPlatform, 'sendCoupon'>,
 ): (request: ApiRequest) => Promise<ApiAnswer> | undefined {
   // the platform's hands check their arguments themselves (a TypeError naming the value)
   const routes = new Map<string, { method: 'GET' | 'POST'; run(body: Body): ApiAnswer | Promise<ApiAnswer> }>([
@@ -125,6 +130,13 @@ export function createPageBridge(
       },
     ],
   ])
+  if (pay)
+    routes.set('plugin/send-coupon', {
+      method: 'POST',
+      // the plugin judges what it is given (a missing or bad field is its PARAM_ERROR answer, not a 400)
+      run: ({ send_coupon_params, sign, send_coupon_merchant }) =>
+        answer(200, { ...pay.sendCoupon({ send_coupon_params, sign, send_coupon_merchant }) }),
+    })
 
   return (request) => {
     const path = request.url.split(/[?#]/)[0] ?? ''

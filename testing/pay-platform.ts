@@ -12,6 +12,7 @@ import {
 import { listenPayApi, type PayApiBackend } from './pay-api'
 import { createPluginStandIn, pluginComponentDefinition, type PluginSheet, type PluginStandIn } from './pay-plugin'
 import type { Listening } from './wechat-api'
+import type { SendCouponAnswer } from '../utils/send-coupon-rules'
 
 export interface PayPlatformOptions {
   /** The merchant (发券商户号 and APIv3 caller). Default `1900000001`. */
@@ -43,7 +44,7 @@ export interface PayPlatformState {
   /** Every coupon issued, in order (state as set; `stateOf` reads EXPIRED past the batch's end). */
   coupons: HeldPayCoupon[]
   /** Every send-coupon call WeChat Pay answered, with its answer. */
-  sends: { params: unknown; answer: import('../utils/send-coupon-rules').SendCouponAnswer }[]
+  sends: { params: unknown; answer: SendCouponAnswer }[]
   /** APIv3 requests, with the status answered. */
   requests: { method: string; url: string; status: number }[]
   /** wx.showToast calls (after `install`). */
@@ -69,6 +70,13 @@ export interface PayPlatform {
   listen(options?: { port?: number | undefined }): Promise<Listening>
   /** The plugin's sheets: answer them (`sheets()[0].confirm()`), or `autoAnswer('confirm')`. */
   plugin: PluginStandIn
+  /**
+   * What WeChat Pay answers the plugin for the current user once the user has confirmed its sheet: the
+   * `sendcoupon` detail for these properties (`{ send_coupon_params, sign, send_coupon_merchant }`, as given to
+   * the plugin). Issues the coupons it reports SUCCESS. The page bridge's stand-in (a page in another process)
+   * calls it; in miniprogram-simulate, `plugin` answers taps.
+   */
+  sendCoupon(props: { send_coupon_params?: unknown; sign?: unknown; send_coupon_merchant?: unknown }): SendCouponAnswer
   /**
    * The stand-in's component definition for miniprogram-simulate (`simulate.load(platform.pluginDefinition())`),
    * to map `plugin://sendCoupon/send-coupon` to. `sendCouponStandIn()` gives one that follows `install`.
@@ -168,6 +176,7 @@ export function createPayPlatform(options: PayPlatformOptions): PayPlatform {
     },
     listen: (listenOptions = {}) => listenPayApi(backend, listenOptions.port ?? 0),
     plugin,
+    sendCoupon: (props) => rules.send(openid, props),
     pluginDefinition: () => pluginComponentDefinition(() => plugin),
     install(target) {
       const global = globalThis as unknown as Record<string, unknown>

@@ -3,7 +3,8 @@
 // endpoints under /simulator/ (the simulator's, not WeChat's). The simulator judges each call with WeChat's rules,
 // against the card bag your server reads through WeChat's API there, and answers what the real client would hand
 // to success or fail. What belongs to the client stays here: the base library version it reports, how slowly it
-// answers, and what the user does on the next card page.
+// answers, and what the user does on the next card page. And a stand-in for WeChat Pay's send-coupon plugin, whose
+// sheet the simulator answers too.
 const config = require('../config')
 
 /** A request to the simulator's own endpoints (GET without data, POST with it); resolves the JSON of a 200. */
@@ -120,6 +121,59 @@ function createSimulatedClient({ SDKVersion }) {
   }
 }
 
+// ---------------------------------------------------------------- WeChat Pay's send-coupon plugin
+
+/**
+ * The component definition of the demo's stand-in for the send-coupon plugin (lib/send-coupon: its template renders
+ * the child nodes, the button, and nothing of its own). It takes the plugin's properties; a tap shows the confirm
+ * step the real plugin (2.0.2+) has, as a modal. 领取到卡包 posts the properties to the simulator process
+ * (`POST /simulator/plugin/send-coupon`), which checks the sign with the merchant's APIv2 key and issues as WeChat
+ * Pay would; its answer is the `sendcoupon` event. Then, as the plugin, a result step whose button fires
+ * `userconfirm`. Closed, it says nothing, as the plugin. Without parameters it answers at once, without a sheet.
+ * The simulator switch does not reach it: there is no other plugin outside WeChat.
+ */
+function sendCouponPlugin() {
+  return {
+    properties: {
+      send_coupon_params: { type: Array, value: [] },
+      sign: { type: String, value: '' },
+      send_coupon_merchant: { type: String, value: '' },
+      suggest_immediate_use: { type: Boolean, value: false },
+    },
+    methods: {
+      onTap() {
+        const { send_coupon_params: params, sign, send_coupon_merchant: merchant } = this.data
+        const send = () =>
+          ask('plugin/send-coupon', { send_coupon_params: params, sign, send_coupon_merchant: merchant })
+            // no answer from the simulator: the plugin's own failure
+            .catch((error) => ({ errcode: 'SYSTEMERROR', msg: error.message, send_coupon_result: [] }))
+            .then((answer) => {
+              this.triggerEvent('sendcoupon', answer)
+              if (answer.errcode === 'OK') this.showResult(answer)
+            })
+        if (!params.length || !sign) return void send()
+        wx.showModal({
+          title: '微信支付券',
+          content: `${params.length} 张优惠券将放入你的微信卡包`,
+          confirmText: '领取到卡包',
+          cancelText: '关闭',
+          success: ({ confirm }) => confirm && send(),
+        })
+      },
+      showResult(answer) {
+        const received = answer.send_coupon_result.filter((r) => r.code === 'SUCCESS' || r.code === 'DUPREQUEST')
+        wx.showModal({
+          title: received.length ? '领取成功' : '未领到',
+          content: received.length ? `${received.length} 张优惠券已放入卡包` : answer.send_coupon_result[0].message,
+          confirmText: this.data.suggest_immediate_use && received.length ? '立即使用' : '我知道了',
+          showCancel: false,
+          success: () => this.triggerEvent('userconfirm', {}),
+        })
+      },
+    },
+  }
+}
+
 // ---------------------------------------------------------------- the simulator's hands (user, merchant, time)
 
 /** The merchant's cards on the simulator: `{ name, cardId, title, description, extra, … }[]`. */
@@ -135,4 +189,4 @@ const failNextRequest = (api) => ask('fail-next-request', { api })
 /** Moves the platform's clock `ms` ahead: cards past their end date read EXPIRE. */
 const advanceTime = (ms) => ask('advance-time', { ms })
 
-module.exports = { createSimulatedClient, cards, setCardStatus, failNextRequest, advanceTime }
+module.exports = { createSimulatedClient, sendCouponPlugin, cards, setCardStatus, failNextRequest, advanceTime }

@@ -438,6 +438,35 @@ test("the README's pages: my cards adds a card through the card server, lists it
   await back()
 })
 
+test('the WeChat Pay coupon page: the plugin stand-in asks, the simulator issues a 商家券, the list shows it usable', async () => {
+  await navigate('send-coupon-button', 'pages/pay/index')
+  const payPage = demoPage('pages/pay/index')
+  await payPage.locator('pay-coupon-list', { hasText: '还没有微信支付券' }).waitFor()
+  // ready once its signed parameters have come from the card server (POST /send-coupon)
+  await payPage.locator('send-coupon-button .van-button--loading').waitFor({ state: 'detached' })
+  const n = await mark()
+  await payPage.locator('send-coupon-button .van-button').click()
+  // the plugin's confirm step (the demo's stand-in, demo/lib/send-coupon), then its result step
+  await page.locator('#pg-modal[open]', { hasText: '领取到卡包' }).waitFor()
+  await shot('12-pay-plugin-sheet.png', page.locator('#pg-modal'))
+  await confirmModal()
+  const sent = await waitEntry(n, 'event sendcoupon', '@pages/pay/index')
+  assert.deepEqual(
+    [sent.data.errcode, sent.data.send_coupon_result.map((r: { code: string }) => r.code)],
+    ['OK', ['SUCCESS']],
+  )
+  await page.locator('#pg-modal[open]', { hasText: '领取成功' }).waitFor()
+  await confirmModal()
+  await waitEntry(n, 'event success', '<send-coupon-button> @pages/pay/index')
+  // GET /pay-coupons again: the coupon, read from the simulator's WeChat Pay, usable
+  const row = payPage.locator('.coupon-item--SENDED', { hasText: '满50减5' })
+  await row.waitFor()
+  assert.equal(await row.locator('.coupon-action').textContent(), '去使用')
+  await payPage.locator('.result', { hasText: '领到 1 张，0 张未领到' }).waitFor()
+  await shot('13-pay-coupons.png')
+  await back()
+})
+
 test('nothing left 127.0.0.1 and the page threw nothing', async () => {
   assert.deepEqual(offHost, [])
   assert.deepEqual(pageErrors, [])

@@ -62,6 +62,7 @@ function compile(
   fs.mkdirSync(dir, { recursive: true })
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: project, private: true, ...packageJson }))
   const names = Object.entries(files).map(([name, text]) => {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
     fs.writeFileSync(path.join(dir, name), text)
     return path.join(dir, name)
   })
@@ -163,7 +164,9 @@ Page({
 })
 
 it('(b) a Node server project (@types/node, ESM, nodenext): every server example the READMEs quote', () => {
-  const files = exampleFiles('.')
+  // server.ts loads the WeChat Pay routes (plain JS) by their declaration, beside it as in examples/
+  const routes = fs.readFileSync(path.join(ROOT, 'examples/pay/routes.d.mts'), 'utf8')
+  const files = { ...exampleFiles('.'), 'pay/routes.d.mts': routes }
   // the framework recipes once our typings have been checked: the frameworks' own .d.ts are not on trial
   const frameworks = ['express.ts', 'koa.ts', 'fastify.ts', 'card-handlers.ts']
   const [ours, theirs] = [false, true].map((skipLibCheck) =>

@@ -7,13 +7,16 @@ import path from 'path'
 import { Wechatpay } from 'wechatpay-axios-plugin'
 import { createCardExt } from '../../server'
 import { listBusifavorCoupons } from '../../server/pay/busifavor'
+import { signSendCouponParams } from '../../server/pay/sign'
 import {
   createCardPlatform,
+  createPayPlatform,
   FIXTURE_ACCOUNT,
   FIXTURE_CARDS,
   FIXTURE_MINI_PROGRAM,
   FIXTURE_PAY,
   FIXTURE_USERS,
+  fixturePayPlatformOptions,
   fixturePlatformOptions,
   type Listening,
 } from '../../testing'
@@ -196,6 +199,33 @@ describe('the page bridge: listen({ pageBridge: true })', () => {
       [405, ['error']],
     ])
     expect(refusals[0]?.[1].error).toMatch(/holds no card/)
+  })
+
+  it("with a pay platform, the plugin stand-in's confirmed sheet: WeChat Pay's answer, the coupon issued; without one, 404", async () => {
+    const pay = createPayPlatform(fixturePayPlatformOptions())
+    const withPay = await platform.listen({ pageBridge: true, payPlatform: pay })
+    try {
+      const stockId = FIXTURE_PAY.stocks[0].stockId
+      const props = {
+        send_coupon_params: [{ stock_id: stockId, out_request_no: 'SCdemo0001' }],
+        send_coupon_merchant: FIXTURE_PAY.merchantId,
+      }
+      const sign = signSendCouponParams(props, FIXTURE_PAY.apiV2Key)
+      const sheet = (body: object) => answer(post(`${withPay.url}/simulator/plugin/send-coupon`, body))
+      const [status, sent] = await sheet({ ...props, sign })
+      expect([status, sent.errcode, sent.send_coupon_result[0].code]).toEqual([200, 'OK', 'SUCCESS'])
+      expect(pay.state.coupons.map((c) => [c.openid, c.stockId, c.couponCode])).toEqual([
+        [FIXTURE_ACCOUNT.openid, stockId, sent.send_coupon_result[0].coupon_code],
+      ])
+      // the plugin judges what it is given: a wrong sign is its SIGN_ERROR, not a refused request
+      expect(await sheet({ ...props, sign: '0'.repeat(64) })).toEqual([
+        200,
+        { errcode: 'SIGN_ERROR', msg: '签名错误', send_coupon_result: [] },
+      ])
+      expect((await post(`${api.url}/simulator/plugin/send-coupon`, { ...props, sign })).status).toBe(404)
+    } finally {
+      await withPay.close()
+    }
   })
 
   it('stays off without pageBridge: /simulator/ is then an unknown path, as for WeChat', async () => {

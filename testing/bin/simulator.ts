@@ -60,8 +60,9 @@ async function main(): Promise<void> {
   }
   const { port, payPort } = ports
   const platform = createCardPlatform(fixturePlatformOptions())
-  const { url, close } = await listenOr('--port', port, platform.listen({ port, pageBridge: true }))
   const pay = createPayPlatform(fixturePayPlatformOptions())
+  // a page's stand-in for the send-coupon plugin reaches WeChat Pay through the page bridge
+  const { url, close } = await listenOr('--port', port, platform.listen({ port, pageBridge: true, payPlatform: pay }))
   const payApi = await listenOr('--pay-port', payPort, pay.listen({ port: payPort }))
   // The SDK reads its keys from files: the simulator's own test pair, generated at start, removed on exit.
   const keys = mkdtempSync(path.join(tmpdir(), 'weapp-card-coupon-simulator-'))
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
       ),
       'The cards:',
       ...FIXTURE_CARDS.map((card) => `  ${card.name.padEnd(width)}  ${card.cardId}  ${card.title}`),
-      `A page's simulated wx.addCard / wx.openCard: ${url}${PAGE_BRIDGE_PREFIX} (the simulator's, not WeChat's)`,
+      `A page's simulated wx.addCard / wx.openCard, and its send-coupon plugin: ${url}${PAGE_BRIDGE_PREFIX} (the simulator's, not WeChat's)`,
       '',
       `WeChat Pay's 商家券 APIv3: ${payApi.url}`,
       "A server of WeChat Pay coupons reaches it with these (the simulator's test merchant and keys, no real secret):",
