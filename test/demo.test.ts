@@ -472,7 +472,7 @@ describe('the WeChat Pay coupon page', () => {
       { title: '微信支付券', confirmText: '领取到卡包' },
       { title: '领取成功', confirmText: '我知道了' },
     ])
-    expect(page().result).toBe('领到 1 张，0 张未领到')
+    expect(page().result).toBe('领到 1 张')
     // GET /pay-coupons, read from the simulator's WeChat Pay: two coupons, usable
     expect(page().coupons.map((coupon) => coupon.state)).toEqual(['SENDED', 'SENDED'])
     const rows = list.querySelectorAll('.coupon-item')
@@ -482,7 +482,7 @@ describe('the WeChat Pay coupon page', () => {
     // at most 2 per user: the third is refused by WeChat Pay (MAXQUOTA), the tag says so
     await wait(() => Boolean((button.data as { params: unknown }).params))
     tapButton(button)
-    await wait(() => page().result === '未领到（limit）')
+    await wait(() => page().result === '未领到：已达领取上限')
     expect(shown).toContain('已达领取上限')
     expect(page().coupons).toHaveLength(2)
   })

@@ -11,6 +11,7 @@ import {
   type MemberCardData,
   type MemberEndpoints,
 } from '../../utils/index'
+import { hasStartedFirstRead, startFirstRead, startFirstReadAfterReady } from '../common/first-read'
 import { showFailureToast, toastProperties } from '../common/toast'
 
 /** The toast of each way an activation comes to nothing (cancel shows none). */
@@ -73,18 +74,42 @@ type State = 'loading' | 'none' | 'pending' | 'activated' | 'error'
 /** `¥12.34` from 分. */
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`
 
+/** Per instance: whether it is attached, and the number of the latest read (a later one has the last word). */
+const readState = new WeakMap<object, { attached: boolean; latest: number }>()
+function readsOf(host: object): { attached: boolean; latest: number } {
+  let reads = readState.get(host)
+  if (!reads) readState.set(host, (reads = { attached: false, latest: 0 }))
+  return reads
+}
+
 Component({
   externalClasses: ['custom-class'],
   properties,
   data: { state: 'loading' as State, activating: false, memberLine: '', member: null as MemberCardData | null },
+  observers: {
+    'cardId, infoUrl, requestHeader'() {
+      // another card, endpoint or session after the first read: read again
+      if (hasStartedFirstRead(this)) void this.refresh()
+    },
+  },
   lifetimes: {
     attached() {
-      void this.refresh()
+      readsOf(this).attached = true
+    },
+    ready() {
+      startFirstReadAfterReady(this, () => this.firstRead())
+    },
+    detached() {
+      const reads = readsOf(this)
+      reads.attached = false
+      reads.latest++
     },
   },
   pageLifetimes: {
-    // Back from the activation mini-program after the app was restarted: nobody waits for the hand-back but us.
+    // The first read, after the page's onLoad; then, back from the activation mini-program after the app was
+    // restarted: nobody waits for the hand-back but us.
     show() {
+      startFirstRead(this, () => this.firstRead())
       if (this.data.activating) return
       void completeActivationOnShow(this.endpoints()).then((outcome) => {
         if (outcome) this.settle(outcome)
@@ -92,6 +117,11 @@ Component({
     },
   },
   methods: {
+    /** The first read of the member data (components/common/first-read.ts): not once detached. */
+    firstRead() {
+      if (readsOf(this).attached) void this.refresh()
+    },
+
     endpoints(): MemberEndpoints {
       const { paramsUrl, activateUrl, requestHeader, requestTimeout } = this.data
       return { paramsUrl, activateUrl, header: requestHeader, timeoutMs: requestTimeout }
@@ -108,6 +138,8 @@ Component({
     },
 
     async refresh(): Promise<void> {
+      const reads = readsOf(this)
+      const read = ++reads.latest
       const { infoUrl, cardId, requestHeader, requestTimeout } = this.data
       // Without a member-info endpoint the card is taken as held and not activated yet.
       if (!infoUrl)
@@ -127,10 +159,13 @@ Component({
           header: requestHeader,
           timeoutMs: requestTimeout,
         })
+        // a later read (another card or session) has the last word
+        if (read !== reads.latest) return
         const member = members.find((m) => m.status === 'NORMAL') ?? members[0] ?? null
         this.show(member)
         this.triggerEvent('load', { member })
       } catch (error) {
+        if (read !== reads.latest) return
         this.setData({ state: 'error' })
         console.error(`<member-card>: ${error instanceof Error ? error.message : String(error)}`)
       }

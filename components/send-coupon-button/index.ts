@@ -20,6 +20,7 @@ import {
   type FailDetail,
   type cardCallProperties,
 } from '../common/card-call'
+import { hasStartedFirstRead, startFirstRead, startFirstReadAfterReady } from '../common/first-read'
 import { showFailureToast, toastProperties } from '../common/toast'
 
 /** What the toast says, by why the user got nothing (`toast-texts`; a partial object keeps the other defaults). */
@@ -141,7 +142,7 @@ Component({
   observers: {
     'stockIds, stockId, paramsUrl, requestHeader, requestData'() {
       // a new batch, endpoint or session: the parameters in hand are for something else
-      if (privateOf(this).attached) this.refresh([])
+      if (privateOf(this).attached && hasStartedFirstRead(this)) this.refresh([])
     },
   },
   lifetimes: {
@@ -149,7 +150,9 @@ Component({
       const supported = isSendCouponSupported()
       if (!supported) this.setData({ supported })
       privateOf(this).attached = true
-      if (supported && !this.data.fallback) this.refresh([])
+    },
+    ready() {
+      startFirstReadAfterReady(this, () => this.firstFetch())
     },
     detached() {
       const p = privateOf(this)
@@ -160,12 +163,18 @@ Component({
   },
   pageLifetimes: {
     show() {
+      if (!hasStartedFirstRead(this)) return startFirstRead(this, () => this.firstFetch())
       // back on the page without parameters (the last fetch failed): try again
       const p = privateOf(this)
       if (p.attached && !this.data.params && !this.data.loading && p.lastFetchError !== undefined) this.refresh([])
     },
   },
   methods: {
+    /** The first fetch, after the page's onLoad (components/common/first-read.ts): not once detached. */
+    firstFetch() {
+      if (privateOf(this).attached && this.data.supported && !this.data.fallback) this.refresh([])
+    },
+
     setParamsSource(source: SendCouponParamsSource | null) {
       privateOf(this).source = source || undefined
       this.refresh([])

@@ -72,6 +72,18 @@ describe('what it shows', () => {
     expect(cell(c)).toBeUndefined()
   })
 
+  it('a session the page sets later (its login) reads again: 加载失败 without it, then 待激活', async () => {
+    h.addToBag(ID.member)
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined)
+    const c = render({ requestHeader: {} })
+    await settled(c)
+    expect(c.data.state).toBe('error')
+    quiet.mockRestore()
+    c.setData({ requestHeader: USER_HEADER })
+    await h.until(() => c.data.state === 'pending')
+    expect(cell(c)?.data.label).toBe('待激活')
+  })
+
   it('every text is a property', async () => {
     h.addToBag(ID.member)
     const c = render({ title: 'Gold', pendingText: 'Not activated', activateText: 'Activate' })

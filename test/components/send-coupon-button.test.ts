@@ -32,9 +32,12 @@ let server: Server
 let url = ''
 let serverKey = KEY
 let failServer = false
+/** The Authorization header of each request the endpoint received, in order. */
+let authorizations: string[] = []
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    authorizations.push(String(req.headers.authorization ?? ''))
     if (failServer) {
       res.writeHead(500, { 'content-type': 'application/json' })
       return res.end(JSON.stringify({ code: 'server_error', message: 'down' }))
@@ -60,6 +63,7 @@ let sharedStore = createMemoryStore()
 beforeEach(() => {
   serverKey = KEY
   failServer = false
+  authorizations = []
   sharedStore = createMemoryStore()
   pay = createPayPlatform({
     apiV2Key: KEY,
@@ -82,7 +86,7 @@ afterEach(() => {
 })
 
 const EVENTS = ['success', 'fail', 'cancel', 'unsupported', 'complete', 'confirm']
-function render(props: Record<string, unknown>): Root {
+function render(props: Record<string, unknown>, { pageShows = true } = {}): Root {
   const c = simulate.render(ID, {
     paramsUrl: url,
     requestHeader: { Authorization: `Bearer ${USER}` },
@@ -91,6 +95,8 @@ function render(props: Record<string, unknown>): Root {
   for (const name of EVENTS)
     c.addEventListener(name, (e: { detail: Record<string, unknown> }) => h.events.push([name, e.detail]))
   c.attach(document.createElement('parent-wrapper'))
+  // the page shows (WeChat: after the page's onLoad): the first fetch starts
+  if (pageShows) c.triggerPageLifeTime('show')
   rendered.push(c)
   return c
 }
@@ -140,6 +146,21 @@ describe('parameters before the tap', () => {
     expect(pay.plugin.allSheets).toEqual([])
     expect(h.events).toEqual([])
     await untilSettled(c)
+  })
+
+  it("the first fetch waits for the page show, after the page's onLoad set request-header: one request, with it", async () => {
+    const c = render({ stockId: 'S1', requestHeader: {} }, { pageShows: false })
+    c.setData({ requestHeader: { Authorization: `Bearer ${USER}` } }) // the page's onLoad, from its login
+    c.triggerPageLifeTime('show')
+    await untilSettled(c)
+    expect(params(c)).not.toBeNull()
+    expect(authorizations).toEqual([`Bearer ${USER}`])
+  })
+
+  it('a tag added to a page already shown (no page show comes) fetches a task after its ready', async () => {
+    const c = render({ stockId: 'S1' }, { pageShows: false })
+    await h.until(() => params(c) !== null)
+    expect(authorizations).toEqual([`Bearer ${USER}`])
   })
 
   it('setParamsSource: the page fetches them its own way, and wins over params-url', async () => {

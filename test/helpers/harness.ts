@@ -111,6 +111,8 @@ export function useHarness() {
     render<Methods extends object = object>(id: string, props: Record<string, unknown>): Root<Methods> {
       const c = h.listen(simulate.render<Methods>(id, props))
       c.attach(document.createElement('parent-wrapper'))
+      // the page shows, as WeChat runs it after the page's onLoad (tags that read before any tap start then)
+      c.triggerPageLifeTime('show')
       return c
     },
     /** `<tag id="c" attributes>slots</tag>` inside a page (for slots and page-level attributes); its tag listened to. */
@@ -118,6 +120,7 @@ export function useHarness() {
       const template = `<${tag} id="c" ${attributes}>${slots}</${tag}>`
       const page = simulate.render(simulate.load({ template, usingComponents: { [tag]: id }, data }))
       page.attach(document.createElement('parent-wrapper'))
+      page.triggerPageLifeTime('show')
       return { page, c: h.listen(the(page, '#c')) }
     },
     /** Detaches `c` while its call is held, then answers (as the platform would): no setData, no event. */

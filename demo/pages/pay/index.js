@@ -4,6 +4,15 @@ const { serverUrl } = require('../../config') // your server, e.g. https://your.
 // 满50减5: a batch of the simulator's merchant (npx weapp-card-coupon-simulator lists them); yours: its 批次号 from
 // the merchant platform (营销中心 → 商家券), and your server's STOCK_IDS must name it.
 const STOCK_ID = '1212000000000001'
+/** The page's own line under the button, by the fail event's reason (the tag's toast has said it too). */
+const WHY = {
+  sold_out: '券已领完',
+  limit: '已达领取上限',
+  not_running: '活动未开始或已结束',
+  retry: '请稍后重试',
+  network: '网络异常',
+  failed: '请稍后再试',
+}
 Page({
   data: { serverUrl, stockId: STOCK_ID, header: {}, coupons: [], emptyText: '正在读取…', result: '' },
 
@@ -16,7 +25,8 @@ Page({
   onReceived(e) {
     // e.detail: { coupons, succeeded, failed }; succeeded (SUCCESS, or DUPREQUEST: it was there already) are now in
     // the user's 卡包: read the list again
-    this.setData({ result: `领到 ${e.detail.succeeded.length} 张，${e.detail.failed.length} 张未领到` })
+    const { succeeded, failed } = e.detail
+    this.setData({ result: `领到 ${succeeded.length} 张${failed.length ? `，${failed.length} 张未领到` : ''}` })
     this.loadCoupons()
   },
 
@@ -24,7 +34,7 @@ Page({
     // the tag's toast has told the user why (e.detail.reason: sold_out, limit, not_running, retry, network, failed);
     // code and message are for you (the devtools console)
     console.warn('send-coupon-button', e.detail.reason, e.detail.message)
-    this.setData({ result: `未领到（${e.detail.reason}）` })
+    this.setData({ result: `未领到：${WHY[e.detail.reason] || '请稍后再试'}` })
   },
 
   onChosen(e) {
