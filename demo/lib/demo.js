@@ -27,9 +27,9 @@ const onChange = (listener) => listeners.push(listener)
 const offChange = (listener) => listeners.indexOf(listener) >= 0 && listeners.splice(listeners.indexOf(listener), 1)
 
 /**
- * Switches wx.addCard / wx.openCard / wx.scanCode (and the version the client reports) between the simulator and the real
- * client. The client's own showModal stays, so the upgrade modal is the real one. Resolves once the simulator's
- * cards are known.
+ * Switches wx.addCard / wx.openCard / wx.scanCode (and the version the client reports) between the simulator and
+ * the real client. The client's own showModal stays, so the upgrade modal is the real one. Resolves once the
+ * simulator's cards are known.
  */
 function useSimulator(on) {
   if (uninstall) uninstall()
@@ -240,7 +240,7 @@ module.exports = {
   isSimulated,
   version: client.version,
   setVersion,
-  /** Queues what the counter's camera sees on the next simulated scan: `{ card: { cardId, code } }`, `{ text }` or 'cancel'. */
+  /** Queues what the counter's camera sees next (simulator): `{ card: { cardId, code } }`, `{ text }` or 'cancel'. */
   nextScan: (show) => isSimulated() && client.nextScan(show),
   /** Queues what the user does on the next card page of the simulator ('accept' or 'cancel'). */
   nextUserAction: (action) => isSimulated() && client.nextUserAction(action),

@@ -1,10 +1,10 @@
-// The demo's simulated WeChat client: wx.addCard, wx.openCard and wx.scanCode answered by the card-platform simulator, a
-// process of its own (`npx weapp-card-coupon-simulator`, at config.js's simulatorUrl), over wx.request to its
+// The demo's simulated WeChat client: wx.addCard, wx.openCard and wx.scanCode answered by the card-platform simulator,
+// a process of its own (`npx weapp-card-coupon-simulator`, at config.js's simulatorUrl), over wx.request to its
 // endpoints under /simulator/ (the simulator's, not WeChat's). The simulator judges each call with WeChat's rules,
 // against the card bag your server reads through WeChat's API there, and answers what the real client would hand
 // to success or fail. What belongs to the client stays here: the base library version it reports, how slowly it
-// answers, what the user does on the next card page and what the counter's camera is shown next. And a stand-in for WeChat Pay's send-coupon plugin, whose
-// sheet the simulator answers too.
+// answers, what the user does on the next card page and what the counter's camera is shown next. And a stand-in for
+// WeChat Pay's send-coupon plugin, whose sheet the simulator answers too.
 const config = require('../config')
 
 /** A request to the simulator's own endpoints (GET without data, POST with it); resolves the JSON of a 200. */
@@ -30,7 +30,7 @@ const CALLBACKS = ['success', 'fail', 'complete']
 const DEMO_FORM = { common: { USER_FORM_INFO_FLAG_MOBILE: '13800000000', USER_FORM_INFO_FLAG_NAME: '张三' } }
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Answers `result` as the client does: success or fail (by its errMsg), then complete; without any callback, a Promise. */
+/** Delivers the `answered` result as the client does: success or fail (by errMsg), then complete; else a Promise. */
 function answerCall(api, o, answered) {
   const ok = (result) => result.errMsg === `${api}:ok`
   if (!CALLBACKS.some((name) => typeof o[name] === 'function'))

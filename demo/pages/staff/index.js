@@ -21,8 +21,8 @@ const REASONS = {
 const scanFailure = (errMsg) => (/:fail cancel$/.test(errMsg) ? '已关闭扫码界面' : `扫码失败：${errMsg}`)
 
 /**
- * A refused 核销 in words. A card's QR code carries the code alone: a custom-code card scanned has no card id, and the
- * server answers 400 naming the missing cardId (WeChat needs it with a custom code).
+ * A refused 核销 in words. A card's QR code carries the code alone: a custom-code card scanned has no card id, and
+ * the server answers 400 naming the missing cardId (WeChat needs it with a custom code).
  */
 function refusal(error, cardId) {
   if (error.statusCode === 400 && !cardId && /cardId/.test(error.message))
