@@ -65,6 +65,7 @@ interface DemoLib {
   userCards(): Promise<{ cardId: string; code: string; status: string }[]>
   setCardStatus(cards: object[], status: string): Promise<unknown>
   failNextLookUp(): Promise<unknown>
+  nextScan(show: 'cancel' | { text: string } | { card: { cardId: string; code: string } }): void
 }
 type Callback = (result: { errMsg: string }) => void
 interface SimulateWx {
@@ -72,6 +73,7 @@ interface SimulateWx {
   openCard(o: object): void
   showModal(o: { content?: string }): void
   showToast(o: { title: string }): void
+  scanCode(o: object): void
   request: unknown
   getStorageSync(key: string): unknown
   setStorageSync(key: string, value: unknown): void
@@ -409,29 +411,45 @@ describe('the staff page', () => {
   }
   const resultOf = (c: Comp) => c.data as { result: string; detail: string; outcome: string }
 
-  it('scan (the customer shows the newest usable card) → 核销成功, the user list then reads CONSUMED; a retry of the same 核销 is no failure', async () => {
-    // the customer adds a card on the my-cards page
-    const mine = await open('pages/my-cards/index', servers)
-    tapButton(byTag(mine, 'add-card-button')[0] as Comp)
+  it('scan (wx.scanCode: the customer shows their member card, its QR code the code) → 核销成功, the user list then reads CONSUMED; a retry of the same 核销 is no failure', async () => {
+    // the customer adds the member card on the member page
+    const member = await open('pages/member/index', servers)
+    tapButton(byTag(member, 'add-card-button')[0] as Comp)
     await eventually(async () => (await demo().userCards()).some((card) => card.status === 'NORMAL'))
     const [card] = await demo().userCards()
     const c = await open('pages/staff/index', servers)
+    const scanCode = jest.spyOn(wx(), 'scanCode')
     tapText(c, '扫码核销')
     await wait(() => resultOf(c).outcome === 'consumed')
+    expect(scanCode).toHaveBeenCalledTimes(1)
     expect(resultOf(c)).toMatchObject({ result: '核销成功', detail: '' })
-    expect(c.data).toMatchObject({ code: card?.code })
+    // what a real scan gives: the code, no card id
+    expect(c.data).toMatchObject({ code: card?.code, cardId: '' })
     expect((await demo().userCards()).find((held) => held.code === card?.code)?.status).toBe('CONSUMED')
     // the same 核销 again (its answer lost, say): the same request id reports it consumed by this request
     ;(c.data as { outcome: string }).outcome = ''
     tapText(c, '核销此券码')
     await wait(() => resultOf(c).outcome === 'consumed' && resultOf(c).detail !== '')
     expect(resultOf(c)).toMatchObject({ result: '核销成功', detail: '（重试确认：本次请求已核销）' })
-    // typed by hand, the custom code without its card id: the server says what is missing
-    ;(c.instance as unknown as { onCodeInput(e: { detail: string }): void }).onCodeInput({ detail: card?.code ?? '' })
-    tapText(c, '核销此券码')
+  })
+
+  it('a scanned custom-code card: the server wants its card id, the page says so in Chinese; a closed scanner: 没有扫到券码', async () => {
+    const mine = await open('pages/my-cards/index', servers)
+    tapButton(byTag(mine, 'add-card-button')[0] as Comp)
+    await eventually(async () => (await demo().userCards()).some((card) => card.cardId === 'pDemoCustom'))
+    const c = await open('pages/staff/index', servers)
+    tapText(c, '扫码核销')
     await wait(() => resultOf(c).outcome === 'error')
-    expect(resultOf(c).result).toBe('无法核销')
-    expect(resultOf(c).detail).toMatch(/needs the cardId/)
+    expect(resultOf(c)).toMatchObject({
+      result: '无法核销：缺少卡券 ID',
+      detail: '这是自定义券码的券，微信核销时还需要它的卡券 ID，扫码只能读到券码',
+      outcome: 'error',
+    })
+    // the staff member closes the scanner
+    demo().nextScan('cancel')
+    tapText(c, '扫码核销')
+    await wait(() => resultOf(c).outcome === 'none')
+    expect(resultOf(c)).toMatchObject({ result: '没有扫到券码', detail: '已关闭扫码界面', outcome: 'none' })
   })
 
   it('a typed code WeChat does not know: 无效的券码', async () => {

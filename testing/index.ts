@@ -13,6 +13,7 @@ import {
   type MemberRecord,
 } from './member-cards'
 import { createPageBridge } from './page-bridge'
+import { createScanner, type Scanner } from './scanner'
 import type { PayPlatform } from './pay-platform'
 import {
   checkPlatformOptions,
@@ -46,6 +47,17 @@ import {
 } from './wx'
 
 export { PAGE_BRIDGE_PREFIX } from './page-bridge'
+export {
+  SCAN_CHAR_SET,
+  SCAN_INPUT_TYPES,
+  type PromiseScanCodeOption,
+  type ScanCodeOption,
+  type ScanCodeSuccessCallbackResult,
+  type ScanInputType,
+  type Scanner,
+  type ScannerWx,
+  type ScanView,
+} from './scanner'
 export {
   ACTIVATE_TICKET_LIFETIME_MS,
   ACTIVATION_APP_ID,
@@ -276,6 +288,14 @@ export interface CardPlatform {
     member(card: { cardId: string; code: string }): MemberRecord | undefined
     form(cardId: string): Record<string, unknown> | undefined
   }
+  /**
+   * The counter's phone (the staff member's client, not platform.wx's): `wx.scanCode` answers with what its camera
+   * sees, in WeChat's shape. `nextScan({ card: { cardId, code } })` (a held card's QR code: it carries the code),
+   * `nextScan({ text })` (any other code) or `nextScan('cancel')` (the staff member closes the scanner) queues the
+   * next scan; with none queued the customer shows platform.wx's user's newest usable card, and without one the scan
+   * is cancelled. `install(target?)` puts scanCode on a wx object and returns `undo()`.
+   */
+  scanner: Scanner
   /** From now on addCard/openCard calls are held until the test answers them (`heldCalls()`), or never. */
   hold(on?: boolean): void
   /** Held calls not answered yet, oldest first: `answer()` as the platform would, or `respond(...)` raw. */
@@ -357,6 +377,12 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
     activationClients.set(openid, made)
     return made
   }
+  const scanner = createScanner({
+    held: () => rules.state.held,
+    // the customer at the counter: platform.wx's user, showing their newest card that can be consumed now
+    shownByDefault: () =>
+      [...rules.state.held].reverse().find((h) => h.openid === o.openid && rules.cardBag.stateOf(h).canConsume),
+  })
   const LOGIN_CODE_MS = 5 * 60_000
   const clients = new Map<string, UserClient>()
 
@@ -444,6 +470,7 @@ export function createCardPlatform(options: CardPlatformOptions): CardPlatform {
       member: (card) => backend.members.members.get(`${card.cardId} ${card.code}`),
       form: (cardId) => backend.members.forms.get(cardId),
     },
+    scanner,
     state,
   }
   return platform

@@ -19,7 +19,7 @@ export const PAGE_BRIDGE_PREFIX = '/simulator/'
 type Body = Record<string, unknown>
 type Platform = Pick<
   CardPlatform,
-  'wx' | 'nextUserAction' | 'setCardStatus' | 'advanceTime' | 'failNextRequest' | 'memberCards'
+  'wx' | 'nextUserAction' | 'setCardStatus' | 'advanceTime' | 'failNextRequest' | 'memberCards' | 'scanner'
 >
 
 const answer = (status: number, body: Body): ApiAnswer => ({ status, body })
@@ -79,6 +79,25 @@ function activationJump(platform: Platform, body: Body): Promise<ApiAnswer> {
 }
 
 /**
+ * A scan on the counter's phone as the page's client makes it: what wx.scanCode answers, success or fail (`show`: what
+ * the camera sees, as `scanner.nextScan` takes it; default the user's newest usable card).
+ */
+async function scanCall(platform: Platform, body: Body): Promise<ApiAnswer> {
+  if (body.show !== undefined) {
+    try {
+      platform.scanner.nextScan(body.show as Parameters<Platform['scanner']['nextScan']>[0])
+    } catch (error) {
+      if (error instanceof TypeError) return problem(400, error.message)
+      throw error
+    }
+  }
+  const result: object = await platform.scanner.wx
+    .scanCode({ onlyFromCamera: true })
+    .catch((failure: object) => failure)
+  return answer(200, { ...result })
+}
+
+/**
  * The page bridge over `platform`: a function that answers a request under PAGE_BRIDGE_PREFIX (undefined for any
  * other path, which WeChat's router answers). `cards` is what `GET /simulator/cards` lists: the platform's cards
  * as they were given, with any field a page shows (title, description…).
@@ -88,13 +107,15 @@ function activationJump(platform: Platform, body: Body): Promise<ApiAnswer> {
  * | `POST /simulator/wx/addCard` `{ cardList, userAction? }` | what wx.addCard answers: `{ errMsg: 'addCard:ok', cardList }` or `{ errMsg: 'addCard:fail …' }` |
  * | `POST /simulator/wx/openCard` `{ cardList, userAction? }` | what wx.openCard answers |
  * | `POST /simulator/wx/navigateToMiniProgram` `{ appId, extraData, visit? }` | `{ errMsg, referrerInfo? }`: the jump to the activation mini-program and the user's return |
+ * | `POST /simulator/wx/scanCode` `{ show? }` | what wx.scanCode answers on the counter's phone: `{ errMsg: 'scanCode:ok', result, scanType, charSet, rawData }` or `{ errMsg: 'scanCode:fail cancel' }` |
  * | `GET /simulator/cards` | `{ cards }`: the merchant's cards |
  * | `POST /simulator/card-status` `{ cardId, code, status }` | `{ ok: true }`: setCardStatus |
  * | `POST /simulator/advance-time` `{ ms }` | `{ ok: true }`: advanceTime |
  * | `POST /simulator/fail-next-request` `{ api, answer? }` | `{ ok: true }`: failNextRequest |
  * | `POST /simulator/plugin/send-coupon` `{ send_coupon_params, sign, send_coupon_merchant }` | the send-coupon plugin's `sendcoupon` detail once the user confirmed its sheet (`pay.sendCoupon`); only with `pay` |
  *
- * `userAction` ('accept' or 'cancel') is what the user does on that call's card page. A bad body or value is a 400
+ * `userAction` ('accept' or 'cancel') is what the user does on that call's card page; `show` what the counter's
+ * camera sees (`{ card: { cardId, code } }`, `{ text }` or 'cancel', as `scanner.nextScan` takes it). A bad body or value is a 400
  * `{ error }`; an unknown path a 404, another method a 405.
  */
 export function createPageBridge(
@@ -107,6 +128,7 @@ export function createPageBridge(
     ['wx/addCard', { method: 'POST', run: (body) => cardCall(platform, 'addCard', body) }],
     ['wx/openCard', { method: 'POST', run: (body) => cardCall(platform, 'openCard', body) }],
     ['wx/navigateToMiniProgram', { method: 'POST', run: (body) => activationJump(platform, body) }],
+    ['wx/scanCode', { method: 'POST', run: (body) => scanCall(platform, body) }],
     ['cards', { method: 'GET', run: () => answer(200, { cards: cards.map((card) => ({ ...card })) }) }],
     [
       'card-status',

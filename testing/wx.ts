@@ -157,7 +157,7 @@ interface Installation {
 const isFunction = (value: unknown): value is (...args: unknown[]) => unknown => typeof value === 'function'
 
 /** How a call is answered: through its callbacks, or (without any) through the Promise the call returned. */
-interface Delivery<Success> {
+export interface Delivery<Success> {
   options: CallOptions<Success>
   /** Present for a promise-style call (no success/fail/complete): settled with the answer. */
   promise?: { resolve(result: Success): void; reject(result: GeneralCallbackResult): void }
@@ -167,7 +167,7 @@ interface Delivery<Success> {
  * Prepares the answer of one call as the client does: success or fail, then complete, with the same object; without
  * any callback the call returns a Promise instead (base library promise style), also when it is answered later.
  */
-function prepareDelivery<Success>(options: unknown): {
+export function prepareDelivery<Success>(options: unknown): {
   delivery: Delivery<Success>
   returned: Promise<Success> | void
 } {
@@ -183,7 +183,7 @@ function prepareDelivery<Success>(options: unknown): {
 }
 
 /** Delivers `answer` after `delayMs` (at least the next macrotask). */
-function deliver<Success>(delivery: Delivery<Success>, answer: CallAnswer<Success>, delayMs: number): void {
+export function deliver<Success>(delivery: Delivery<Success>, answer: CallAnswer<Success>, delayMs: number): void {
   const { options, promise } = delivery
   setTimeout(() => {
     if (promise) {

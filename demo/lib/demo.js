@@ -3,7 +3,7 @@
 //
 // Every request goes over wx.request, as in your app: to your card server at config.js's serverUrl (locally the
 // ready-made handlers of weapp-card-coupon/server, examples/server.ts) and, with the simulator on, to the simulator
-// process at config.js's simulatorUrl, which answers wx.addCard / wx.openCard (lib/simulator.js).
+// process at config.js's simulatorUrl, which answers wx.addCard / wx.openCard / wx.scanCode (lib/simulator.js).
 const { requestCardCodes, requestUserCards } = require('weapp-card-coupon/utils/index')
 const config = require('../config')
 const simulator = require('./simulator')
@@ -27,9 +27,9 @@ const onChange = (listener) => listeners.push(listener)
 const offChange = (listener) => listeners.indexOf(listener) >= 0 && listeners.splice(listeners.indexOf(listener), 1)
 
 /**
- * Switches wx.addCard / wx.openCard (and the version the client reports) between the simulator and the real
- * client. The client's own showModal stays, so the upgrade modal is the real one. Resolves once the simulator's
- * cards are known.
+ * Switches wx.addCard / wx.openCard / wx.scanCode (and the version the client reports) between the simulator and
+ * the real client. The client's own showModal stays, so the upgrade modal is the real one. Resolves once the
+ * simulator's cards are known.
  */
 function useSimulator(on) {
   if (uninstall) uninstall()
@@ -116,7 +116,9 @@ function staffRequest(path, data) {
       success: ({ statusCode, data: body }) => {
         if (statusCode === 200) return resolve(body)
         const said = body && body.message ? ` ${body.code}: ${body.message}` : ''
-        reject(new Error(`${path}: HTTP ${statusCode}${said}`))
+        // the status and the server's stable error code, for the page to tell the staff member what went wrong
+        const code = body && body.code
+        reject(Object.assign(new Error(`${path}: HTTP ${statusCode}${said}`), { statusCode, code }))
       },
       fail: ({ errMsg }) => reject(new Error(`${path}: ${errMsg}`)),
     }),
@@ -128,22 +130,19 @@ const newRequestId = () => `demo-${Date.now().toString(36)}-${Math.random().toSt
 
 /**
  * POST /consume as the staff member: `{ outcome, … }` (consumed, already_consumed, not_usable, unknown_code…).
- * `cardId` may be '' except for a custom-code card (WeChat wants it with the code).
+ * `cardId` may be '' except for a custom-code card (WeChat wants it with the code). Rejects with an Error carrying
+ * `statusCode` and the server's error `code` for an answer other than 200 (400 invalid_request naming cardId: a
+ * custom code sent without it).
  */
 const consume = (code, cardId, requestId) => staffRequest('/consume', { code, cardId, requestId })
 
 /**
- * What the scanner reads, `{ code, cardId }`: with the simulator on, the user's newest usable card (the customer
- * shows it); else wx.scanCode (camera only): its `result` as the code, the card id unknown ('').
+ * What the scanner reads, `{ code, cardId }`: wx.scanCode (camera only; with the simulator on, the simulated one,
+ * where the customer shows the user's newest usable card), its `result` as the code: a card's QR code carries the
+ * code alone, so the card id is unknown (''). Rejects with wx.scanCode's errMsg (`scanCode:fail cancel`: the staff
+ * member closed the scanner).
  */
 function scanCode() {
-  if (isSimulated())
-    return userCards().then((cards) => {
-      const usable = cards.filter((card) => card.canConsume)
-      if (!usable.length) throw new Error('顾客没有可用的卡券：先在“我的卡券”领一张')
-      const { code, cardId } = usable[usable.length - 1]
-      return { code, cardId }
-    })
   return new Promise((resolve, reject) =>
     wx.scanCode({
       onlyFromCamera: true,
@@ -241,6 +240,8 @@ module.exports = {
   isSimulated,
   version: client.version,
   setVersion,
+  /** Queues what the counter's camera sees next (simulator): `{ card: { cardId, code } }`, `{ text }` or 'cancel'. */
+  nextScan: (show) => isSimulated() && client.nextScan(show),
   /** Queues what the user does on the next card page of the simulator ('accept' or 'cancel'). */
   nextUserAction: (action) => isSimulated() && client.nextUserAction(action),
   /** Delays the simulator's answers so the loading state can be seen. */

@@ -1,10 +1,10 @@
-// The demo's simulated WeChat client: wx.addCard and wx.openCard answered by the card-platform simulator, a
-// process of its own (`npx weapp-card-coupon-simulator`, at config.js's simulatorUrl), over wx.request to its
+// The demo's simulated WeChat client: wx.addCard, wx.openCard and wx.scanCode answered by the card-platform simulator,
+// a process of its own (`npx weapp-card-coupon-simulator`, at config.js's simulatorUrl), over wx.request to its
 // endpoints under /simulator/ (the simulator's, not WeChat's). The simulator judges each call with WeChat's rules,
 // against the card bag your server reads through WeChat's API there, and answers what the real client would hand
 // to success or fail. What belongs to the client stays here: the base library version it reports, how slowly it
-// answers, and what the user does on the next card page. And a stand-in for WeChat Pay's send-coupon plugin, whose
-// sheet the simulator answers too.
+// answers, what the user does on the next card page and what the counter's camera is shown next. And a stand-in for
+// WeChat Pay's send-coupon plugin, whose sheet the simulator answers too.
 const config = require('../config')
 
 /** A request to the simulator's own endpoints (GET without data, POST with it); resolves the JSON of a 200. */
@@ -30,15 +30,30 @@ const CALLBACKS = ['success', 'fail', 'complete']
 const DEMO_FORM = { common: { USER_FORM_INFO_FLAG_MOBILE: '13800000000', USER_FORM_INFO_FLAG_NAME: '张三' } }
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** Delivers the `answered` result as the client does: success or fail (by errMsg), then complete; else a Promise. */
+function answerCall(api, o, answered) {
+  const ok = (result) => result.errMsg === `${api}:ok`
+  if (!CALLBACKS.some((name) => typeof o[name] === 'function'))
+    return answered.then((result) => (ok(result) ? result : Promise.reject(result)))
+  answered.then((result) => {
+    const callback = ok(result) ? o.success : o.fail
+    if (callback) callback(result)
+    if (o.complete) o.complete(result)
+  })
+  return undefined
+}
+
 /**
- * A simulated client: `install(wx)` puts its addCard, openCard, getSystemInfoSync and getAppBaseInfo on `wx` (the
- * latter two answer as `wx` did, with the simulated version) and returns `uninstall()`. showModal and request stay
- * the client's own.
+ * A simulated client: `install(wx)` puts its addCard, openCard, scanCode (the counter's camera), getSystemInfoSync
+ * and getAppBaseInfo on `wx` (the latter two answer as `wx` did, with the simulated version) and returns
+ * `uninstall()`. showModal and request stay the client's own.
  */
 function createSimulatedClient({ SDKVersion }) {
   let version = SDKVersion
   let answerDelayMs = 0
   const userActions = []
+  /** What the counter's camera sees on the next scans (`{ card: { cardId, code } }`, `{ text }` or 'cancel'). */
+  const scans = []
   /** What the user does in the activation mini-program on the next jump: `{ fill: form }` or 'leave'. */
   const activationVisits = []
 
@@ -49,15 +64,19 @@ function createSimulatedClient({ SDKVersion }) {
       // no answer from the simulator: the call fails, as the client's would
       .catch((error) => ({ errMsg: `${api}:fail ${error.message}` }))
       .then((result) => delay(answerDelayMs).then(() => result))
-    const ok = (result) => result.errMsg === `${api}:ok`
-    if (!CALLBACKS.some((name) => typeof o[name] === 'function'))
-      return answered.then((result) => (ok(result) ? result : Promise.reject(result)))
-    answered.then((result) => {
-      const callback = ok(result) ? o.success : o.fail
-      if (callback) callback(result)
-      if (o.complete) o.complete(result)
-    })
-    return undefined
+    return answerCall(api, o, answered)
+  }
+
+  /**
+   * wx.scanCode on the counter's phone: the simulator answers what the camera sees (by default the customer shows
+   * the user's newest usable card: a card's QR code carries its code), in WeChat's shape.
+   */
+  function scanCode(options) {
+    const o = options || {}
+    const answered = ask('wx/scanCode', scans.length ? { show: scans.shift() } : {})
+      // no answer from the simulator: the scan fails, as the client's would
+      .catch((error) => ({ errMsg: `scanCode:fail ${error.message}` }))
+    return answerCall('scanCode', o, answered)
   }
 
   // WeChat's activation mini-program (开卡组件) for member cards: the jump goes to the simulator, which answers how the
@@ -90,11 +109,14 @@ function createSimulatedClient({ SDKVersion }) {
   }
 
   function install(target) {
-    const names = ['addCard', 'openCard', 'getSystemInfoSync', 'getAppBaseInfo'].concat(Object.keys(activation))
+    const names = ['addCard', 'openCard', 'scanCode', 'getSystemInfoSync', 'getAppBaseInfo'].concat(
+      Object.keys(activation),
+    )
     const saved = names.map((name) => [name, target[name]])
     const info = (real) => () => Object.assign({}, real ? real.call(target) : {}, { SDKVersion: version })
     target.addCard = (o) => cardCall('addCard', o)
     target.openCard = (o) => cardCall('openCard', o)
+    target.scanCode = scanCode
     target.getSystemInfoSync = info(target.getSystemInfoSync)
     target.getAppBaseInfo = info(target.getAppBaseInfo)
     Object.assign(target, activation)
@@ -113,6 +135,8 @@ function createSimulatedClient({ SDKVersion }) {
     setVersion: (SDKVersion) => (version = SDKVersion),
     /** What the user does on the next card page: 'accept' or 'cancel'. */
     nextUserAction: (action) => userActions.push(action),
+    /** What the counter's camera sees on the next scan: `{ card: { cardId, code } }`, `{ text }` or 'cancel'. */
+    nextScan: (show) => scans.push(show),
     /** What the user does in the activation mini-program on the next jump (default: fills the demo's form). */
     nextActivationVisit: (visit) => activationVisits.push(visit),
     /** Delay before each card call's answer, in ms, so the loading state can be seen. */

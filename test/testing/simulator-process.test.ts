@@ -171,6 +171,24 @@ describe('the page bridge: listen({ pageBridge: true })', () => {
     ])
   })
 
+  it("answers what wx.scanCode would on the counter's phone: by default the user's newest usable card, else what it is shown", async () => {
+    const scan = (body: object) => answer(post(`${api.url}/simulator/wx/scanCode`, body))
+    const newest = [...platform.state.held].reverse().find((h) => h.status === 'NORMAL')
+    if (!newest) throw new Error('the user should hold a usable card')
+    const raw = (text: string) => Buffer.from(text).toString('base64')
+    expect(await scan({})).toEqual([
+      200,
+      { errMsg: 'scanCode:ok', result: newest.code, scanType: 'QR_CODE', charSet: 'UTF-8', rawData: raw(newest.code) },
+    ])
+    expect(await scan({ show: { text: 'hello' } })).toEqual([
+      200,
+      { errMsg: 'scanCode:ok', result: 'hello', scanType: 'QR_CODE', charSet: 'UTF-8', rawData: raw('hello') },
+    ])
+    expect(await scan({ show: 'cancel' })).toEqual([200, { errMsg: 'scanCode:fail cancel' }])
+    const [status, refused] = await scan({ show: { card: { cardId: 'pDemoCoupon', code: 'none' } } })
+    expect([status, refused.error]).toEqual([400, 'scanner.nextScan: no user holds a card pDemoCoupon with code none'])
+  })
+
   it("the hands: a card's state, a failed request, the clock; refusals are 400, 404 or 405 with the reason", async () => {
     const { cardId, code } = platform.state.held[0] ?? { cardId: '', code: '' }
     expect(await answer(post(`${api.url}/simulator/card-status`, { cardId, code, status: 'CONSUMED' }))).toEqual([

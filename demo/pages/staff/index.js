@@ -17,6 +17,22 @@ const REASONS = {
   not_usable: '不可使用',
 }
 
+/** What the counter shows when the scan brings no code: the staff member closed the scanner, or the scan failed. */
+const scanFailure = (errMsg) => (/:fail cancel$/.test(errMsg) ? '已关闭扫码界面' : `扫码失败：${errMsg}`)
+
+/**
+ * A refused 核销 in words. A card's QR code carries the code alone: a custom-code card scanned has no card id, and
+ * the server answers 400 naming the missing cardId (WeChat needs it with a custom code).
+ */
+function refusal(error, cardId) {
+  if (error.statusCode === 400 && !cardId && /cardId/.test(error.message))
+    return {
+      result: '无法核销：缺少卡券 ID',
+      detail: '这是自定义券码的券，微信核销时还需要它的卡券 ID，扫码只能读到券码',
+    }
+  return { result: '无法核销', detail: error.message }
+}
+
 Component({
   behaviors: [demo.pageBehavior],
   data: { code: '', cardId: '', busy: false, result: '', detail: '', outcome: '' },
@@ -33,7 +49,7 @@ Component({
           this.requestId = demo.newRequestId()
           return this.consume()
         },
-        (error) => this.setData({ result: '没有扫到券码', detail: error.message, outcome: 'none' }),
+        (error) => this.setData({ result: '没有扫到券码', detail: scanFailure(error.message), outcome: 'none' }),
       )
     },
     onConsume() {
@@ -53,8 +69,11 @@ Component({
         // the same request id on retry: a 核销 whose answer was lost reports consumed, not a failure
         (error) => {
           // 4xx: the request itself is wrong (e.g. a custom code without its card id); else retry as it is
-          const result = /HTTP 4\d\d/.test(error.message) ? '无法核销' : '网络错误，请重试'
-          this.setData({ busy: false, result, detail: error.message, outcome: 'error' })
+          const said =
+            error.statusCode >= 400 && error.statusCode < 500
+              ? refusal(error, this.data.cardId)
+              : { result: '网络错误，请重试', detail: error.message }
+          this.setData(Object.assign({ busy: false, outcome: 'error' }, said))
         },
       )
     },
