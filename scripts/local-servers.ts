@@ -7,7 +7,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { FIXTURE_ACCOUNT } from '../testing/fixtures'
+import { FIXTURE_ACCOUNT, fixtureUser } from '../testing/fixtures'
 import { createRequire } from 'module'
 
 // Node's own require (the mini-program typings, which the tests load beside this file, declare another)
@@ -94,7 +94,7 @@ function payEnvironment(output: string): NodeJS.ProcessEnv | undefined {
   if (!output.includes('Ctrl-C stops it.')) return undefined
   const pay = output.slice(output.indexOf("WeChat Pay's"))
   return Object.fromEntries(
-    [...pay.matchAll(/^ {2}(WECHATPAY_\w+|WECHAT_APPID|STOCK_IDS)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+    [...pay.matchAll(/^ {2}(WECHATPAY_\w+|MINIPROGRAM_APPID|STOCK_IDS)=(.*)$/gm)].map((m) => [m[1], m[2]]),
   )
 }
 
@@ -185,10 +185,10 @@ export async function startLocalServers(o: LocalServerOptions): Promise<LocalSer
         DEV_OPENID: FIXTURE_ACCOUNT.openid,
         DEV_STAFF_SESSION: o.staffSession ?? demoConfig().staffToken,
         DEV_STAFF_OPENID: STAFF_OPENID,
-        // WeChat Pay: the simulator's merchant, batches and key files (WECHAT_APPID is the same fixture AppID), and
-        // the user as WeChat Pay knows them there (under that AppID)
+        // WeChat Pay: the simulator's merchant, batches and key files, the mini-program bound to it
+        // (MINIPROGRAM_APPID), and the user as WeChat Pay knows them: their mini-program openid
         ...pay,
-        DEV_MINI_OPENID: FIXTURE_ACCOUNT.openid,
+        DEV_MINI_OPENID: fixtureUser('user').miniOpenid,
       },
       o.log,
     )

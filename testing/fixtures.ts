@@ -170,7 +170,7 @@ export function fixturePlatformOptions(overrides: Partial<CardPlatformOptions> =
 }
 
 /**
- * The simulated WeChat Pay merchant (the send-coupon plugin and the 商家券 APIv3), bound to the fixture account's
+ * The simulated WeChat Pay merchant (the send-coupon plugin and the 商家券 APIv3), bound to the fixture mini-program's
  * AppID, and its batches: `coupon` (at most 2 per user), `daily` (1 per user per day), `soldOut` (no budget left).
  * The APIv2 key is the simulator's own, known to everyone: nothing here is a secret.
  */
@@ -187,15 +187,16 @@ export const FIXTURE_PAY = {
 } as const
 
 /**
- * Options of createPayPlatform for the fixture merchant, its batches and the fixture user (the mini-program's
- * openid under the fixture AppID), with `overrides` on top.
+ * Options of createPayPlatform for the fixture merchant, bound to the fixture mini-program (FIXTURE_MINI_PROGRAM: the
+ * AppID WeChat Pay knows the user under), its batches and the fixture user by their mini-program openid
+ * (`miniOpenid`), with `overrides` on top.
  */
 export function fixturePayPlatformOptions(overrides: Partial<PayPlatformOptions> = {}): PayPlatformOptions {
   return {
     merchantId: FIXTURE_PAY.merchantId,
     apiV2Key: FIXTURE_PAY.apiV2Key,
-    appid: FIXTURE_ACCOUNT.appid,
-    openid: FIXTURE_ACCOUNT.openid,
+    appid: FIXTURE_MINI_PROGRAM.appid,
+    openid: fixtureUser('user').miniOpenid,
     stocks: FIXTURE_PAY.stocks.map((stock) => ({ ...stock })),
     ...overrides,
   }

@@ -19,7 +19,7 @@ export interface PayPlatformOptions {
   merchantId?: string | undefined
   /** Its APIv2 key (32 characters), which verifies the plugin's sign. */
   apiV2Key: string
-  /** The mini-program bound to the merchant (the APIv3 `appid`). Default `wx0000000000card00`. */
+  /** The mini-program bound to the merchant (the APIv3 `appid`). Default `wx0000000000mini00` (the fixture's). */
   appid?: string | undefined
   /** The current user (under `appid`). */
   openid: string
@@ -132,7 +132,7 @@ export function createPayPlatform(options: PayPlatformOptions): PayPlatform {
   if (typeof o.openid !== 'string' || !o.openid) throw new TypeError('createPayPlatform: openid is required')
   if (!Array.isArray(o.stocks)) throw new TypeError('createPayPlatform: stocks must be an array')
   const merchantId = o.merchantId ?? '1900000001'
-  const appid = o.appid ?? 'wx0000000000card00'
+  const appid = o.appid ?? 'wx0000000000mini00'
   const baseClock = o.now ?? Date.now
   let offset = 0
   const now = () => baseClock() + offset

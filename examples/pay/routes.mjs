@@ -8,7 +8,7 @@ const env = process.env
 
 /**
  * A Map path → handler for `getUser(request)`: who is asking, `{ id, … }` with `id` the user's openid under
- * WECHAT_APPID (the mini-program bound to the merchant: what WeChat Pay knows the user by), or undefined without a
+ * MINIPROGRAM_APPID (the mini-program bound to the merchant: what WeChat Pay knows the user by), or undefined without a
  * session (401).
  */
 export function createPayRoutes(getUser) {
@@ -27,7 +27,12 @@ export function createPayRoutes(getUser) {
     ],
     [
       '/pay-coupons',
-      createPayCouponsHandler({ client: wxpay, appid: env.WECHAT_APPID, merchantId: env.WECHATPAY_MCHID, getUser }),
+      createPayCouponsHandler({
+        client: wxpay,
+        appid: env.MINIPROGRAM_APPID,
+        merchantId: env.WECHATPAY_MCHID,
+        getUser,
+      }),
     ],
   ])
 }

@@ -5,7 +5,7 @@ import { createPayRoutes } from './routes.mjs'
 const env = process.env
 
 // Who is asking: your own login session. Here a development token, DEV_SESSION, stands for the user DEV_OPENID
-// (their openid under WECHAT_APPID, from code2Session).
+// (their openid under MINIPROGRAM_APPID, from code2Session).
 const getUser = (request) =>
   request.headers.authorization === `Bearer ${env.DEV_SESSION}` ? { id: env.DEV_OPENID } : undefined
 

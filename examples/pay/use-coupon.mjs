@@ -7,7 +7,7 @@ const env = process.env
 
 const used = await useBusifavorCoupon({
   client: wxpay,
-  appid: env.WECHAT_APPID,
+  appid: env.MINIPROGRAM_APPID,
   couponCode: env.COUPON_CODE,
   useRequestNo: `USE${env.ORDER_ID}`,
   // the holder: WeChat Pay checks it

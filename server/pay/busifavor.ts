@@ -109,6 +109,12 @@ async function call(
       typeof body.message === 'string' ? body.message : '',
     )
   }
+  // wechatpay-axios-plugin hands back the raw text when it cannot verify the answer's signature
+  if (typeof data === 'string')
+    throw new Error(
+      `WeChat Pay ${api}: the answer came back unverified (raw text): check the WeChat Pay public key (or platform ` +
+        'certificate) and its id given to your SDK',
+    )
   if (!isObject(data)) throw new Error(`WeChat Pay ${api}: the answer is not a JSON object`)
   return data
 }

@@ -24,7 +24,7 @@ import {
   type CardHandler,
   type HandlerOptions,
 } from '../endpoints/core'
-import { APIV2_KEY_LENGTH, SendCouponSignError, signSendCouponParams } from './sign'
+import { checkApiV2Key, SendCouponSignError, signSendCouponParams } from './sign'
 
 /** How one batch is issued. */
 export interface SendCouponStock {
@@ -118,9 +118,15 @@ export function createSendCouponHandler<Context = IncomingMessage>(
   const kit = checkHandlerOptions(fn, o)
   if (typeof o.merchantId !== 'string' || !/^\d{8,15}$/.test(o.merchantId))
     throw new TypeError(`${fn}: merchantId must be the issuing merchant's id (8 to 15 digits)`)
-  if (typeof o.apiV2Key !== 'string' || o.apiV2Key.length !== APIV2_KEY_LENGTH)
-    throw new TypeError(`${fn}: apiV2Key must be the merchant's ${APIV2_KEY_LENGTH}-character APIv2 key`)
-  kit.secret(o.apiV2Key)
+  // the key signing will take, checked now: a key it would refuse is a TypeError here, not a 500 on every request
+  try {
+    checkApiV2Key(o.apiV2Key)
+  } catch (e) {
+    if (e instanceof SendCouponSignError)
+      throw new TypeError(`${fn}: apiV2Key ${e.message.slice(e.field.length + 1)}`, { cause: e })
+    throw e
+  }
+  kit.secret(o.apiV2Key as string)
   checkCatalogue(fn, 'stocks', o.stocks)
   if (typeof o.stocks !== 'function') {
     const entries = o.stocks instanceof Map ? [...o.stocks] : Object.entries(o.stocks)

@@ -52,7 +52,11 @@ function checkValue(field: string, value: unknown, max: number | undefined): str
   return text
 }
 
-function checkKey(key: unknown): string {
+/**
+ * The APIv2 key, checked: 32 visible characters. Throws SendCouponSignError (field `key`) naming what is wrong,
+ * never the key itself.
+ */
+export function checkApiV2Key(key: unknown): string {
   if (typeof key !== 'string') throw new SendCouponSignError('key', `must be a string, got ${describeType(key)}`)
   if (key.length !== APIV2_KEY_LENGTH || exactValueProblem(key))
     throw new SendCouponSignError(
@@ -120,7 +124,7 @@ export function sendCouponSignSource(params: SendCouponSignParams): string {
  * Pay takes, a field the plugin does not have, a key that is not 32 characters.
  */
 export function signSendCouponParams(params: SendCouponSignParams, key: string): string {
-  const secret = checkKey(key)
+  const secret = checkApiV2Key(key)
   return createHmac('sha256', secret)
     .update(`${sendCouponSignSource(params)}&key=${secret}`, 'utf8')
     .digest('hex')
@@ -133,7 +137,7 @@ export function signSendCouponParams(params: SendCouponSignParams, key: string):
  * for a key that is not 32 characters.
  */
 export function verifySendCouponSign(params: SendCouponSignParams, key: string): boolean {
-  const secret = checkKey(key)
+  const secret = checkApiV2Key(key)
   const given = isPlainObject(params) && typeof params.sign === 'string' ? params.sign.toUpperCase() : ''
   let expected: string
   try {

@@ -59,7 +59,7 @@ beforeAll(async () => {
   env = {
     ...process.env,
     PORT: String(port),
-    WECHAT_APPID: pay.merchant.appid,
+    MINIPROGRAM_APPID: pay.merchant.appid,
     WECHATPAY_MCHID: pay.merchant.mchid,
     WECHATPAY_APIV2_KEY: KEY,
     WECHATPAY_SERIAL: pay.merchant.serial,

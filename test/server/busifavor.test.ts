@@ -116,8 +116,9 @@ it('an answer the SDK cannot verify (another WeChat Pay key) never reaches the c
     certs: { [keyId!]: stranger },
     baseURL: api.url,
   })
+  // named as what it is: the answer's signature, not a malformed answer
   await expect(listBusifavorCoupons({ client: fooled, openid: 'oPayUser', appid: m.appid })).rejects.toThrow(
-    /WeChat Pay/,
+    /came back unverified .*WeChat Pay public key/,
   )
 })
 

@@ -183,6 +183,12 @@ describe('refusals, with the error shape of every endpoint', () => {
 
   it.each<[string, Partial<SendCouponHandlerOptions>, RegExp]>([
     ['a key that is not 32 characters', { apiV2Key: 'short' }, /apiV2Key/],
+    // 32 characters, one of them a space: signing would refuse it on every request
+    [
+      'a key with whitespace',
+      { apiV2Key: `${'k'.repeat(15)} ${'k'.repeat(16)}` },
+      /apiV2Key must be .* with whitespace/,
+    ],
     ['a merchant id that is not digits', { merchantId: 'mch' }, /merchantId/],
     ['a 代金券 without its creator', { stocks: { '1': { kind: 'favor' } } }, /createCouponMerchant/],
     ['maxCoupons over the plugin limit', { maxCoupons: 11 }, /at most 10/],

@@ -22,6 +22,8 @@ import {
 } from '../../testing'
 
 const BIN = path.resolve(__dirname, '../../dist/testing/bin/simulator.js')
+/** The user as WeChat Pay knows them in the simulator: their mini-program openid (under FIXTURE_MINI_PROGRAM). */
+const USER_MINI_OPENID = FIXTURE_USERS[0]!.miniOpenid
 
 /** Starts the bin; resolves once it has printed everything up to "Ctrl-C stops it.". */
 function startBin(...args: string[]) {
@@ -88,12 +90,12 @@ describe('npx weapp-card-coupon-simulator', () => {
     const output = await printed
     // the lines a server's environment takes, as printed (NAME=value)
     const env = Object.fromEntries(
-      [...output.matchAll(/^ {2}(WECHATPAY_\w+|WECHAT_APPID|STOCK_IDS)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+      [...output.matchAll(/^ {2}(WECHATPAY_\w+|MINIPROGRAM_APPID|STOCK_IDS)=(.*)$/gm)].map((m) => [m[1], m[2]]),
     )
     expect(env).toMatchObject({
       WECHATPAY_MCHID: FIXTURE_PAY.merchantId,
       WECHATPAY_APIV2_KEY: FIXTURE_PAY.apiV2Key,
-      WECHAT_APPID: FIXTURE_ACCOUNT.appid,
+      MINIPROGRAM_APPID: FIXTURE_MINI_PROGRAM.appid,
       STOCK_IDS: FIXTURE_PAY.stocks.map((stock) => stock.stockId).join(','),
     })
     expect(output).toContain(`WeChat Pay's 商家券 APIv3: ${env.WECHATPAY_BASE_URL}`)
@@ -106,7 +108,8 @@ describe('npx weapp-card-coupon-simulator', () => {
       certs: { [env.WECHATPAY_PUBLIC_KEY_ID!]: fs.readFileSync(env.WECHATPAY_PUBLIC_KEY_FILE!) },
       baseURL: env.WECHATPAY_BASE_URL!,
     })
-    const page = await listBusifavorCoupons({ client, openid: FIXTURE_ACCOUNT.openid, appid: env.WECHAT_APPID! })
+    const page = await listBusifavorCoupons({ client, openid: USER_MINI_OPENID, appid: env.MINIPROGRAM_APPID! })
+    expect(output).toContain(`(their mini-program openid): ${USER_MINI_OPENID}`)
     expect(page).toMatchObject({ coupons: [], totalCount: 0 })
     const stopped = exited(child)
     child.kill('SIGINT')
@@ -233,7 +236,7 @@ describe('the page bridge: listen({ pageBridge: true })', () => {
       const [status, sent] = await sheet({ ...props, sign })
       expect([status, sent.errcode, sent.send_coupon_result[0].code]).toEqual([200, 'OK', 'SUCCESS'])
       expect(pay.state.coupons.map((c) => [c.openid, c.stockId, c.couponCode])).toEqual([
-        [FIXTURE_ACCOUNT.openid, stockId, sent.send_coupon_result[0].coupon_code],
+        [USER_MINI_OPENID, stockId, sent.send_coupon_result[0].coupon_code],
       ])
       // the plugin judges what it is given: a wrong sign is its SIGN_ERROR, not a refused request
       expect(await sheet({ ...props, sign: '0'.repeat(64) })).toEqual([

@@ -60,7 +60,8 @@ async function main(): Promise<void> {
   }
   const { port, payPort } = ports
   const platform = createCardPlatform(fixturePlatformOptions())
-  const pay = createPayPlatform(fixturePayPlatformOptions())
+  const payOptions = fixturePayPlatformOptions()
+  const pay = createPayPlatform(payOptions)
   // a page's stand-in for the send-coupon plugin reaches WeChat Pay through the page bridge
   const { url, close } = await listenOr('--port', port, platform.listen({ port, pageBridge: true, payPlatform: pay }))
   const payApi = await listenOr('--pay-port', payPort, pay.listen({ port: payPort }))
@@ -101,9 +102,9 @@ async function main(): Promise<void> {
       `  WECHATPAY_PRIVATE_KEY_FILE=${privateKeyFile}`,
       `  WECHATPAY_PUBLIC_KEY_ID=${publicKeyId}`,
       `  WECHATPAY_PUBLIC_KEY_FILE=${publicKeyFile}`,
-      `  WECHAT_APPID=${pay.merchant.appid}`,
+      `  MINIPROGRAM_APPID=${pay.merchant.appid}`,
       `  STOCK_IDS=${FIXTURE_PAY.stocks.map((stock) => stock.stockId).join(',')}`,
-      `The user: openid ${FIXTURE_ACCOUNT.openid}. The batches:`,
+      `The user, as WeChat Pay knows them (their mini-program openid): ${payOptions.openid}. The batches:`,
       ...FIXTURE_PAY.stocks.map((stock) => `  ${stock.stockId.padEnd(stockWidth)}  ${stock.stockName}`),
       'Ctrl-C stops it.',
     ].join('\n'),
