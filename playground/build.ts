@@ -167,8 +167,27 @@ function wxsOf(wxmlFiles: string[]): string[] {
   return [...out]
 }
 
+/**
+ * The templates a set of templates reaches through `<include src>` and `<import src>` (vant's field includes its
+ * input.wxml), the set itself first.
+ */
+function withIncludedTemplates(wxmlFiles: string[]): string[] {
+  const out = new Set<string>()
+  const add = (file: string) => {
+    if (out.has(file)) return
+    if (!exists(file)) throw new Error(`playground: missing template ${file}`)
+    out.add(file)
+    for (const [, src = ''] of read(file).matchAll(/<(?:include|import)\b[^>]*\bsrc\s*=\s*["']([^"']+)["']/g)) {
+      if (src.startsWith('/')) throw new Error(`playground: ${file} includes ${src} by an absolute path`)
+      add(path.posix.join(path.posix.dirname(file), src.endsWith('.wxml') ? src : src + '.wxml'))
+    }
+  }
+  for (const f of wxmlFiles) add(f)
+  return [...out]
+}
+
 function compileTemplates(nodes: GraphNode[]): number {
-  const wxml = nodes.map((n) => n.path + '.wxml')
+  const wxml = withIncludedTemplates(nodes.map((n) => n.path + '.wxml'))
   const body = wxmlToJs(ROOT, { wxmlList: wxml, wxsList: wxsOf(wxml), maxBuffer: 64 << 20 })
   // wcc output relies on sloppy-mode globals, so it runs as a plain script, not inside the bundle.
   fs.writeFileSync(path.join(OUT, 'templates.js'), `window.__gwx = (function () {\n${body}\n})();\n`)

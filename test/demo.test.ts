@@ -449,7 +449,7 @@ describe('the staff page', () => {
     demo().nextScan('cancel')
     tapText(c, '扫码核销')
     await wait(() => resultOf(c).outcome === 'none')
-    expect(resultOf(c)).toMatchObject({ result: '没有扫到券码', detail: '已关闭扫码界面', outcome: 'none' })
+    expect(resultOf(c)).toMatchObject({ result: '没有扫到券码', detail: '扫码已取消', outcome: 'none' })
   })
 
   it('a typed code WeChat does not know: 无效的券码', async () => {

@@ -4,10 +4,10 @@ import { createPayRoutes } from './routes.mjs'
 
 const env = process.env
 
-// Who is asking: your own login session. Here a development token, DEV_SESSION, stands for the user DEV_OPENID
+// Who is asking: your own login session. Here a development token, DEV_SESSION, stands for the user DEV_MINI_OPENID
 // (their openid under MINIPROGRAM_APPID, from code2Session).
 const getUser = (request) =>
-  request.headers.authorization === `Bearer ${env.DEV_SESSION}` ? { id: env.DEV_OPENID } : undefined
+  request.headers.authorization === `Bearer ${env.DEV_SESSION}` ? { id: env.DEV_MINI_OPENID } : undefined
 
 const routes = createPayRoutes(getUser)
 

@@ -19,7 +19,6 @@ const PLAIN = [
   'checkbox',
   'checkbox-group',
   'form',
-  'input',
   'label',
   'picker',
   'picker-view',
@@ -156,6 +155,64 @@ const image = () => ({
   },
 })
 
+// ---------------------------------------------------------------- <input>
+
+/**
+ * <input>: a browser <input> inside the tag's element; its value, placeholder and state follow the properties, and
+ * typing, focus, blur and Enter become WeChat's input, focus, blur and confirm events, with WeChat's `detail`.
+ */
+const input = () => ({
+  template: '<slot/>',
+  properties: {
+    value: { type: String, value: '' },
+    type: { type: String, value: 'text' },
+    password: Boolean,
+    placeholder: String,
+    disabled: Boolean,
+    maxlength: { type: Number, value: 140 },
+    focus: Boolean,
+    confirmType: { type: String, value: 'done' },
+  },
+  observers: {
+    'value, type, password, placeholder, disabled, maxlength'() {
+      this.pgPaint()
+    },
+  },
+  lifetimes: {
+    attached() {
+      const host = this.$$
+      if (!host || typeof document === 'undefined') return
+      const el = document.createElement('input')
+      el.className = 'pg-input'
+      host.appendChild(el)
+      this.pgInput = el
+      const detail = (extra) => Object.assign({ value: el.value }, extra)
+      el.addEventListener('input', () =>
+        this.triggerEvent('input', detail({ cursor: el.selectionStart || 0, keyCode: 0 })),
+      )
+      el.addEventListener('focus', () => this.triggerEvent('focus', detail({ height: 0 })))
+      el.addEventListener('blur', () => this.triggerEvent('blur', detail({ cursor: el.selectionStart || 0 })))
+      el.addEventListener('keydown', (e) => e.key === 'Enter' && this.triggerEvent('confirm', detail({})))
+      this.pgPaint()
+    },
+  },
+  methods: {
+    pgPaint() {
+      const el = this.pgInput
+      if (!el) return
+      const { value, type, password, placeholder, disabled, maxlength } = this.data
+      if (el.value !== value) el.value = value
+      reflect(el, {
+        type: password ? 'password' : 'text',
+        inputmode: type === 'number' ? 'numeric' : type === 'digit' ? 'decimal' : '',
+        placeholder,
+        disabled,
+        maxlength: maxlength >= 0 ? maxlength : '',
+      })
+    },
+  },
+})
+
 // ---------------------------------------------------------------- the list
 
 const builtins = [
@@ -211,6 +268,7 @@ const builtins = [
     })),
   },
   { name: 'image', definition: image },
+  { name: 'input', definition: input },
   ...PLAIN.map((name) => ({ name, definition: () => ({ template: '<slot/>' }) })),
 ]
 

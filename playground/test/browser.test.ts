@@ -468,6 +468,29 @@ test('the WeChat Pay coupon page: the plugin stand-in asks, the simulator issues
   await back()
 })
 
+test("the counter: the code field is vant's real input; a scan shows the customer's code in it, a custom code asks for its card", async () => {
+  await navigate('店员核销', 'pages/staff/index')
+  const staff = demoPage('pages/staff/index')
+  // vant's field draws its input from an included template (input.wxml)
+  const input = staff.locator('van-field input')
+  await input.waitFor()
+  assert.equal(await input.getAttribute('placeholder'), '扫码或输入券码')
+  const n = await mark()
+  await staff.locator('van-button.scan .van-button').click()
+  // the simulated wx.scanCode: the customer shows the user's newest usable card, the custom-code card the README
+  // pages test added; a scan reads the code alone, and WeChat needs a custom code's card id to consume it
+  const scanned = await waitEntry(n, 'wx-ok', 'wx.scanCode → success')
+  assert.equal(await input.inputValue(), (scanned.data as { result: string }).result)
+  await staff.locator('.result', { hasText: '无法核销：缺少卡券 ID' }).waitFor()
+  // a typed code reaches the page (vant's change event) and 核销 sends it: no such code
+  await input.fill('CODE-TYPED')
+  await staff.locator('van-button.consume .van-button').click()
+  await waitEntry(n, 'wx', '"code":"CODE-TYPED"')
+  await staff.locator('.result', { hasText: '无效的券码' }).waitFor()
+  await shot('14-staff-consumed.png')
+  await back()
+})
+
 test('nothing left 127.0.0.1 and the page threw nothing', async () => {
   assert.deepEqual(offHost, [])
   // every request to the card server carried the page's session, the first ones too (the tags fetch at ready,

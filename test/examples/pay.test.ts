@@ -69,7 +69,7 @@ beforeAll(async () => {
     WECHATPAY_BASE_URL: api.url,
     STOCK_IDS: STOCK_ID,
     DEV_SESSION: SESSION,
-    DEV_OPENID: OPENID,
+    DEV_MINI_OPENID: OPENID,
   }
   server = spawn(process.execPath, [path.join(EXAMPLE, 'server.mjs')], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''

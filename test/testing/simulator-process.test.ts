@@ -26,8 +26,16 @@ const BIN = path.resolve(__dirname, '../../dist/testing/bin/simulator.js')
 const USER_MINI_OPENID = FIXTURE_USERS[0]!.miniOpenid
 
 /** Starts the bin; resolves once it has printed everything up to "Ctrl-C stops it.". */
+/** Every simulator process a test started: one still running after its test (it failed early) is stopped (SIGTERM: it removes its key folder). */
+const running = new Set<ChildProcessWithoutNullStreams>()
+afterEach(() => {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+  running.clear()
+})
+
 function startBin(...args: string[]) {
   const child = spawn(process.execPath, [BIN, ...args])
+  running.add(child)
   let output = ''
   const printed = new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk) => {

@@ -18,7 +18,7 @@ const REASONS = {
 }
 
 /** What the counter shows when the scan brings no code: the staff member closed the scanner, or the scan failed. */
-const scanFailure = (errMsg) => (/:fail cancel$/.test(errMsg) ? '已关闭扫码界面' : `扫码失败：${errMsg}`)
+const scanFailure = (errMsg) => (/:fail cancel$/.test(errMsg) ? '扫码已取消' : `扫码失败：${errMsg}`)
 
 /**
  * A refused 核销 in words. A card's QR code carries the code alone: a custom-code card scanned has no card id, and
