@@ -25,6 +25,7 @@ import {
   itemsOf,
   jsonAnswer,
   nodeHandler,
+  requireCardOpenid,
   type CardHandler,
   type CardUser,
   type HandlerOptions,
@@ -103,13 +104,7 @@ export function createCardCodesHandler<Context = IncomingMessage>(
     name,
     method: 'POST',
     async run({ user, body, request, expired }) {
-      const openid = user.cardOpenid
-      if (openid === undefined)
-        throw new HandlerError(
-          403,
-          'no_card_openid',
-          'this session has no openid under the Official Account that owns the cards; its codes cannot be checked',
-        )
+      const openid = requireCardOpenid(user, 'its codes cannot be checked')
       const items = itemsOf(body, 'cards', maxCodes).map((item, i) => {
         if (!isPlainObject(item))
           throw new HandlerError(400, 'invalid_request', `cards[${i}] must be an object { cardId, encryptCode }`)

@@ -519,6 +519,21 @@ export function checkWeChatReader(
   return checkTransport(fn, o)
 }
 
+/**
+ * The session user's openid under the Official Account that owns the cards (`CardUser.cardOpenid`), or a 403
+ * `no_card_openid` saying what cannot be done without it (`what`: "its codes cannot be checked"). Call it before any
+ * WeChat request.
+ */
+export function requireCardOpenid(user: CardUser, what: string): string {
+  if (user.cardOpenid === undefined)
+    throw new HandlerError(
+      403,
+      'no_card_openid',
+      `this session has no openid under the Official Account that owns the cards; ${what}`,
+    )
+  return user.cardOpenid
+}
+
 /** The body as a JSON object, or a 400 naming the shape expected (`fields`, e.g. `'{ code, cardId? }'`). */
 export function objectBody(body: unknown, fields: string): Record<string, unknown> {
   if (!isPlainObject(body)) throw new HandlerError(400, 'invalid_request', `the body must be a JSON object ${fields}`)

@@ -43,6 +43,7 @@ import {
   nodeHandler,
   objectBody,
   queryParam,
+  requireCardOpenid,
   type CardHandler,
   type CardUser,
   type HandlerOptions,
@@ -259,13 +260,7 @@ export function createActivateHandler<Context = IncomingMessage>(
     name,
     method: 'POST',
     async run({ user, body, request, expired }) {
-      const holder = user.cardOpenid
-      if (holder === undefined)
-        throw new HandlerError(
-          403,
-          'no_card_openid',
-          'this session has no openid under the Official Account that owns the cards; its card cannot be activated',
-        )
+      const holder = requireCardOpenid(user, 'its card cannot be activated')
       const b = objectBody(body, '{ activateTicket, cardId, code }')
       if (typeof b.activateTicket !== 'string' || !b.activateTicket || b.activateTicket.length > MAX_TICKET_LENGTH)
         throw new HandlerError(
@@ -407,13 +402,7 @@ export function createMemberInfoHandler<Context = IncomingMessage>(
     name,
     method: 'GET',
     async run({ user, request }) {
-      const openid = user.cardOpenid
-      if (openid === undefined)
-        throw new HandlerError(
-          403,
-          'no_card_openid',
-          'this session has no openid under the Official Account that owns the cards; its member data cannot be read',
-        )
+      const openid = requireCardOpenid(user, 'its member data cannot be read')
       const cardId = checkCardId(queryParam(request.url, 'cardId'), 'cardId')
       await requireKnown(o.cards, [cardId], 'cardId')
       await spend(

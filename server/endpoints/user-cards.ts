@@ -15,6 +15,7 @@ import {
   jsonAnswer,
   nodeHandler,
   queryParam,
+  requireCardOpenid,
   type CardHandler,
   type HandlerOptions,
 } from './core'
@@ -69,13 +70,7 @@ export function createUserCardsHandler<Context = IncomingMessage>(
     name,
     method: 'GET',
     async run({ user, request }) {
-      const openid = user.cardOpenid
-      if (openid === undefined)
-        throw new HandlerError(
-          403,
-          'no_card_openid',
-          'this session has no openid under the Official Account that owns the cards; its cards cannot be listed',
-        )
+      const openid = requireCardOpenid(user, 'its cards cannot be listed')
       const asked = queryParam(request.url, 'cardId')
       const cardId = asked === undefined || asked === '' ? undefined : checkCardId(asked, 'cardId')
       if (cardId !== undefined && cards) await requireKnown(cards, [cardId], 'cardId')
