@@ -10,7 +10,7 @@ import type {
   MemberInfoResponseBody,
 } from '../../utils/member-protocol'
 import { isPlainObject } from '../../utils/rules'
-import { createMemoryStore, type CredentialStore } from '../cache'
+import type { CredentialStore } from '../cache'
 import { WECHAT_API } from '../constants'
 import {
   ACTIVATION_APP_ID,
@@ -57,6 +57,7 @@ import {
   type RateBound,
   type RateCounter,
 } from './limits'
+import { createRecordBook } from './records'
 
 /** The options of the three member-card handlers of a card's holder. */
 export interface MemberHandlerOptions<Context = IncomingMessage> extends HandlerOptions<Context>, TransportOptions {
@@ -233,28 +234,14 @@ export function createActivateHandler<Context = IncomingMessage>(
   const { kit, transport, counter } = checkMemberOptions(fn, o)
   if (typeof o.onActivate !== 'function') throw new TypeError(`${fn}: onActivate must be a function`)
   const activateLimit = checkBound(fn, 'activateLimit', o.activateLimit, DEFAULT_ACTIVATE_LIMIT)
-  const store = o.store ?? createMemoryStore()
-  if (typeof store.get !== 'function' || typeof store.set !== 'function')
-    throw new TypeError(`${fn}: store must have get and set`)
+  const tickets = createRecordBook<TicketRecord>(fn, o.store, {
+    ttlMs: ACTIVATE_TICKET_TTL_MS,
+    isRecord: (r) => typeof r.userId === 'string' && typeof r.code === 'string',
+  })
+  const { store } = tickets
   const name = 'activate handler'
 
   const keyOf = (ticket: string) => TICKET_KEY_PREFIX + createHash('sha256').update(ticket).digest('hex')
-  const read = async (key: string): Promise<TicketRecord | undefined> => {
-    const stored = await store.get(key)
-    if (!stored || !stored.value) return undefined
-    try {
-      const parsed: unknown = JSON.parse(stored.value)
-      return isPlainObject(parsed) && typeof parsed.userId === 'string' && typeof parsed.code === 'string'
-        ? (parsed as unknown as TicketRecord)
-        : undefined
-    } catch {
-      return undefined
-    }
-  }
-  const write = (key: string, record: TicketRecord) => {
-    const expiresAt = Date.now() + ACTIVATE_TICKET_TTL_MS
-    return store.set(key, { value: JSON.stringify(record), expiresAt, refreshAt: expiresAt }, ACTIVATE_TICKET_TTL_MS)
-  }
 
   const core = createCore(kit, {
     name,
@@ -295,7 +282,7 @@ export function createActivateHandler<Context = IncomingMessage>(
       const key = keyOf(activateTicket)
       let before: TicketRecord | undefined
       try {
-        before = await read(key)
+        before = await tickets.read(key)
       } catch (e) {
         kit.report(`${name}: the store could not be read`, e)
         throw new HandlerError(502, 'wechat_error', 'could not check this activation now; try again later')
@@ -308,9 +295,9 @@ export function createActivateHandler<Context = IncomingMessage>(
         throw new HandlerError(409, 'in_progress', 'this activation is being handled; wait a moment and refresh')
       try {
         const remember = async (answer: ActivateResponseBody) => {
-          await write(key, { userId: user.id, cardId, code, state: 'done', answer }).catch((e: unknown) =>
-            kit.report(`${name}: the outcome for ${cardId} could not be stored`, e),
-          )
+          await tickets
+            .write(key, { userId: user.id, cardId, code, state: 'done', answer })
+            .catch((e: unknown) => kit.report(`${name}: the outcome for ${cardId} could not be stored`, e))
           return jsonAnswer(200, answer)
         }
         const activatedAnswer = async () => {
@@ -349,7 +336,7 @@ export function createActivateHandler<Context = IncomingMessage>(
         const activation = decided as MemberActivation
         if (expired()) throw outOfTime()
         try {
-          await write(key, { userId: user.id, cardId, code, state: 'pending' })
+          await tickets.write(key, { userId: user.id, cardId, code, state: 'pending' })
         } catch (e) {
           kit.report(`${name}: the store could not be written`, e)
           throw new HandlerError(502, 'wechat_error', 'could not record this activation now; try again later')

@@ -3,8 +3,7 @@
 // holder act on their own card unless told to.
 import type { IncomingMessage } from 'http'
 import type { ConsumeResponseBody, UnavailableResponseBody } from '../../utils/member-protocol'
-import { isPlainObject } from '../../utils/rules'
-import { createMemoryStore, type CredentialStore } from '../cache'
+import type { CredentialStore } from '../cache'
 import { consumeCode, getCodeState, makeCodeUnavailable, type CodeState, type ConsumeOutcome } from '../member-card'
 import { batchAccessToken, WeChatApiError, type AccessTokenSource, type TransportOptions } from '../wechat'
 import { checkCatalogue, known, type CardCatalogue } from './catalogue'
@@ -22,6 +21,7 @@ import {
   type HandlerOptions,
   type HandlerRequest,
 } from './core'
+import { createRecordBook } from './records'
 
 /** One code staff acted on, for your log: never the whole code (only its last 4 characters), never a credential. */
 export interface StaffActionRecord {
@@ -153,29 +153,14 @@ export function createConsumeHandler<Context = IncomingMessage>(
 ): CardHandler<Context> {
   const fn = 'createConsumeHandler'
   const { kit, transport, record } = checkStaffOptions(fn, o)
-  const store = o.store ?? createMemoryStore()
-  if (typeof store.get !== 'function' || typeof store.set !== 'function')
-    throw new TypeError(`${fn}: store must have get and set`)
+  const requests = createRecordBook<ConsumeRecord>(fn, o.store, {
+    ttlMs: CONSUME_REQUEST_TTL_MS,
+    isRecord: (r) => typeof r.code === 'string',
+  })
+  const { store } = requests
   const name = 'consume handler'
-
-  const read = async (requestId: string): Promise<ConsumeRecord | undefined> => {
-    const stored = await store.get(KEY_PREFIX + requestId)
-    if (!stored || !stored.value) return undefined
-    try {
-      const parsed: unknown = JSON.parse(stored.value)
-      return isPlainObject(parsed) && typeof parsed.code === 'string' ? (parsed as unknown as ConsumeRecord) : undefined
-    } catch {
-      return undefined
-    }
-  }
-  const write = (requestId: string, value: ConsumeRecord) => {
-    const expiresAt = Date.now() + CONSUME_REQUEST_TTL_MS
-    return store.set(
-      KEY_PREFIX + requestId,
-      { value: JSON.stringify(value), expiresAt, refreshAt: expiresAt },
-      CONSUME_REQUEST_TTL_MS,
-    )
-  }
+  const read = (requestId: string) => requests.read(KEY_PREFIX + requestId)
+  const write = (requestId: string, value: ConsumeRecord) => requests.write(KEY_PREFIX + requestId, value)
 
   const core = createCore(kit, {
     name,

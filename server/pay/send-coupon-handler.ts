@@ -9,8 +9,9 @@ import {
   type SendCouponParam,
   type SendCouponParamsResponseBody,
 } from '../../utils/send-coupon-rules'
-import { createMemoryStore, type CredentialStore } from '../cache'
+import type { CredentialStore } from '../cache'
 import { checkCatalogue, lookUpCard, type CardCatalogue } from '../endpoints/catalogue'
+import { createRecordBook } from '../endpoints/records'
 import {
   checkCardId,
   checkHandlerOptions,
@@ -139,9 +140,11 @@ export function createSendCouponHandler<Context = IncomingMessage>(
   const storeTimeoutMs = count(fn, 'storeTimeoutMs', o.storeTimeoutMs, 1000)
   const now = o.now ?? Date.now
   if (typeof now !== 'function') throw new TypeError(`${fn}: now must be a function`)
-  const store = o.store ?? createMemoryStore({ now })
-  if (!store || typeof store.get !== 'function' || typeof store.set !== 'function')
-    throw new TypeError(`${fn}: store must have get and set (createMemoryStore, createRedisStore)`)
+  const pendings = createRecordBook<Pending>(fn, o.store, {
+    ttlMs: rememberMs,
+    isRecord: (r) => typeof r.out_request_no === 'string',
+    now,
+  })
   const { merchantId, apiV2Key, stocks } = o
   const name = 'send-coupon handler'
   const keyOf = (openid: string, stockId: string) => `send-coupon:${merchantId}:${openid}:${stockId}`
@@ -149,22 +152,15 @@ export function createSendCouponHandler<Context = IncomingMessage>(
   /** The pending out_request_no remembered for this user and batch, or undefined (also when the store fails). */
   async function remembered(key: string): Promise<Pending | undefined> {
     try {
-      const stored = await withTimeout(store.get(key), storeTimeoutMs, `the store (get ${key})`)
-      if (!stored || !(stored.expiresAt > now())) return undefined
-      const pending: unknown = JSON.parse(stored.value)
-      return isPlainObject(pending) && typeof pending.out_request_no === 'string'
-        ? (pending as unknown as Pending)
-        : undefined
+      return await withTimeout(pendings.read(key), storeTimeoutMs, `the store (get ${key})`)
     } catch (e) {
       kit.report(`${name}: could not read the pending out_request_no; a new one is issued`, e)
       return undefined
     }
   }
   async function remember(key: string, pending: Pending): Promise<void> {
-    const expiresAt = now() + rememberMs
-    const value = { value: JSON.stringify(pending), expiresAt, refreshAt: expiresAt }
     try {
-      await withTimeout(store.set(key, value, rememberMs), storeTimeoutMs, `the store (set ${key})`)
+      await withTimeout(pendings.write(key, pending), storeTimeoutMs, `the store (set ${key})`)
     } catch (e) {
       kit.report(`${name}: could not remember the out_request_no; a retry will get a new one`, e)
     }
