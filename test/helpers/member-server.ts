@@ -1,7 +1,5 @@
 // The member-card endpoints (server/endpoints/member-*.ts) on 127.0.0.1 against a simulator listening over HTTP, with
 // two sessions (the fixture user, a staff member): what the member-card utils, <member-card> and the staff page meet.
-import { createServer, type Server } from 'http'
-import type { AddressInfo } from 'net'
 import {
   createActivateHandler,
   createActivationParamsHandler,
@@ -14,6 +12,7 @@ import {
   type HandlerRequest,
 } from '../../server'
 import type { CardPlatform, Listening } from '../../testing'
+import { serveRoutes } from '../server/http-server'
 import { ACCOUNT, ID } from './platform'
 
 /** The staff member's openid under the Official Account (they hold no card of the fixture). */
@@ -81,14 +80,8 @@ export async function startMemberServer(
     '/consume': createConsumeHandler(staff),
     '/code-unavailable': createCodeUnavailableHandler(staff),
   }
-  const app: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]
-    const handler = Object.prototype.hasOwnProperty.call(routes, path) ? routes[path] : undefined
-    if (handler) void handler(req, res)
-    else res.writeHead(404).end()
-  })
-  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve))
-  const base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`
+  const app = await serveRoutes(routes)
+  const { base } = app
   return {
     base,
     paramsUrl: `${base}/member-activation-params`,
@@ -98,10 +91,7 @@ export async function startMemberServer(
     unavailableUrl: `${base}/code-unavailable`,
     errors,
     close: async () => {
-      await new Promise<void>((resolve) => {
-        app.closeAllConnections()
-        app.close(() => resolve())
-      })
+      await app.close()
       await wechat.close()
     },
   }

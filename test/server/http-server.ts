@@ -1,5 +1,5 @@
 /** A real HTTP server on 127.0.0.1 (port 0) standing in for api.weixin.qq.com; each test sets the handler. */
-import { createServer, request, type IncomingHttpHeaders, type ServerResponse } from 'http'
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'http'
 import type { AddressInfo } from 'net'
 
 export interface SeenRequest {
@@ -113,4 +113,29 @@ export function httpRequest(
     for (const chunk of o.chunks ?? []) req.write(chunk)
     req.end(o.body)
   })
+}
+
+/** Node `(req, res)` handlers by path, as a card server mounts them. */
+export type Routes = Record<string, (req: IncomingMessage, res: ServerResponse) => unknown>
+
+/**
+ * A card server on 127.0.0.1 (port 0) serving `routes` by path (the query ignored; another path is a 404): its base
+ * URL, and `close()`, which drops open connections and resolves when it has closed.
+ */
+export async function serveRoutes(routes: Routes): Promise<{ base: string; close(): Promise<void> }> {
+  const app = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/'
+    const handler = Object.prototype.hasOwnProperty.call(routes, path) ? routes[path] : undefined
+    if (handler) void handler(req, res)
+    else res.writeHead(404).end()
+  })
+  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve))
+  return {
+    base: `http://127.0.0.1:${(app.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        app.closeAllConnections()
+        app.close(() => resolve())
+      }),
+  }
 }

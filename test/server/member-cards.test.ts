@@ -3,8 +3,6 @@
 // member data, 核销 with typed outcomes and idempotent retries, invalidation, staff-only access, no secret or whole
 // code in any answer or log line. The functions of server/member-card.ts are also checked in process (platform.fetch).
 import { createHash } from 'crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http'
-import type { AddressInfo } from 'net'
 import {
   ACTIVATION_APP_ID,
   consumeCode,
@@ -27,7 +25,7 @@ import {
 } from '../../server'
 import type { CardPlatform, EnterOptions, Listening } from '../../testing'
 import { ACCOUNT, add, cardsOf, freshCards, ID, makePlatform } from '../helpers/platform'
-import { httpRequest, type ClientAnswer } from './http-server'
+import { httpRequest, serveRoutes, type ClientAnswer } from './http-server'
 
 const { appid: APPID, secret: SECRET, accessToken: FIRST_TOKEN, apiTicket: TICKET, openid: USER } = ACCOUNT
 const STAFF = 'oStaffMember'
@@ -53,7 +51,7 @@ const LIMITS = {
 
 let platform: CardPlatform
 let wechat: Listening
-let app: Server
+let app: Awaited<ReturnType<typeof serveRoutes>>
 let base: string
 const seen: string[] = []
 const errors: Error[] = []
@@ -134,20 +132,11 @@ beforeEach(async () => {
     '/consume': createConsumeHandler({ ...staff, store }),
     '/code-unavailable': createCodeUnavailableHandler(staff),
   }
-  app = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0]
-    const handler = Object.prototype.hasOwnProperty.call(routes, path) ? routes[path] : undefined
-    if (handler) void handler(req, res)
-    else res.writeHead(404).end()
-  })
-  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`
+  app = await serveRoutes(routes)
+  base = app.base
 })
 afterEach(async () => {
-  await new Promise<void>((resolve) => {
-    app.closeAllConnections()
-    app.close(() => resolve())
-  })
+  await app.close()
   await wechat.close()
 })
 
