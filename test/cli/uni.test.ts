@@ -94,6 +94,19 @@ it('--tags copies the components named (member-card, pay-coupon-list) and what t
   )
 })
 
+it("the READMEs' --tags command copies the four components it names", () => {
+  const tags = 'add-card-button,open-card-list,member-card,pay-coupon-list'
+  for (const readme of ['README.md', 'README.zh-CN.md'])
+    expect([readme, fs.readFileSync(path.join(ROOT, readme), 'utf8')]).toEqual([
+      readme,
+      expect.stringContaining(`npx weapp-card-coupon-uni src --tags ${tags}`),
+    ])
+  execFileSync(process.execPath, [BIN, SRC, '--tags', tags], { cwd: ROOT, encoding: 'utf8' })
+  const copied = new Set(relativeFiles(OURS).map((f) => f.split('/')[0]))
+  for (const tag of tags.split(',')) expect([tag, copied.has(tag)]).toEqual([tag, true])
+  expect(copied.has('send-coupon-button')).toBe(false)
+})
+
 it('refuses a component it does not have, naming the ones it has, before copying anything', () => {
   const before = relativeFiles(OURS)
   expect(() =>
